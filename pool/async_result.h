@@ -1,0 +1,466 @@
+// pool/async_result.h: the handles a pool returns for work in progress.
+//
+//   AsyncResult<R>      apply_async(), starmap_async(); and, as
+//   MapResult<R>        = AsyncResult<std::vector<R>>, map_async()
+//   IMapIterator<R>     imap(), imap_unordered()
+//
+// They mirror Python's AsyncResult and IMapIterator. A handle shares its
+// state with the pool: copy it freely, keep it after the pool is gone. Every
+// result resolves exactly once, with a value or an error; after terminate()
+// the unfinished ones resolve with CancelledError, so get() never blocks
+// forever (Python's would).
+//
+// Thread safety: all methods may be called from any thread, concurrently.
+// An IMapIterator is meant for one consuming thread, like Python's.
+
+#ifndef POOL_ASYNC_RESULT_H_
+#define POOL_ASYNC_RESULT_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <iterator>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "pool/errors.h"
+#include "pool/internal/job.h"
+
+namespace pool {
+
+template <class Backend>
+class BasicPool;
+
+namespace internal {
+
+// Builds the message of a CallbackError for the exception being handled.
+std::string DescribeCallbackFailure(const char* which,
+                                    const std::exception_ptr& original);
+
+// The state behind an AsyncResult: a value or an error, once, and the
+// callbacks to run when it arrives. V is never void (Unit stands in).
+template <class V>
+class Future {
+ public:
+  using Callback = std::function<void(const V&)>;
+  using ErrorCallback = std::function<void(const Error&)>;
+
+  Future(Callback callback, ErrorCallback error_callback)
+      : callback_(std::move(callback)),
+        error_callback_(std::move(error_callback)) {}
+  virtual ~Future() = default;
+
+  // Resolves with a value: runs the callback, then wakes the waiters, as
+  // CPython does (a get() that returns sees the callback's effects).
+  void SetValue(V&& value) noexcept {
+    value_.emplace(std::move(value));
+    if (callback_) {
+      try {
+        callback_(*value_);
+      } catch (...) {
+        error_ = std::make_exception_ptr(
+            CallbackError(DescribeCallbackFailure("callback", nullptr)));
+      }
+    }
+    Publish();
+  }
+
+  // Resolves with an error (a pool::Error): runs the error callback, then
+  // wakes the waiters.
+  void SetError(std::exception_ptr error) noexcept {
+    error_ = std::move(error);
+    if (error_callback_) {
+      try {
+        try {
+          std::rethrow_exception(error_);
+        } catch (const Error& e) {
+          error_callback_(e);
+        }
+      } catch (...) {
+        error_ = std::make_exception_ptr(
+            CallbackError(DescribeCallbackFailure("error_callback", error_)));
+      }
+    }
+    Publish();
+  }
+
+  void Wait() const {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this] { return ready_; });
+  }
+  template <class Rep, class Period>
+  bool WaitFor(std::chrono::duration<Rep, Period> timeout) const {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, timeout, [this] { return ready_; });
+  }
+  bool Ready() const {
+    std::lock_guard lock(mu_);
+    return ready_;
+  }
+  // The value; throws the error. Call only when ready.
+  const V& Value() const {
+    if (error_) std::rethrow_exception(error_);
+    return *value_;
+  }
+  bool Failed() const { return error_ != nullptr; }
+  // Moves the value out (for blocking calls that own the only handle).
+  V TakeValue() {
+    if (error_) std::rethrow_exception(error_);
+    return std::move(*value_);
+  }
+
+ private:
+  void Publish() {
+    {
+      std::lock_guard lock(mu_);
+      ready_ = true;
+    }
+    cv_.notify_all();
+  }
+
+  mutable std::mutex mu_;
+  mutable std::condition_variable cv_;
+  bool ready_ = false;  // Guarded by mu_; value_ and error_ are written
+                        // before it turns true and only read after.
+  std::optional<V> value_;
+  std::exception_ptr error_;
+  Callback callback_;
+  ErrorCallback error_callback_;
+};
+
+// apply_async: one item.
+template <class T>
+class ApplyState final : public Future<T>, public Sink<T> {
+ public:
+  using Future<T>::Future;
+  void Deliver(std::size_t, ChunkResult<T>&& chunk) noexcept override {
+    if (!chunk.errors.empty()) {
+      this->SetError(chunk.errors.front().second);
+    } else {
+      this->SetValue(std::move(chunk.values.front()));
+    }
+  }
+  void Fail(std::size_t, std::size_t, std::exception_ptr e) noexcept override {
+    this->SetError(std::move(e));
+  }
+};
+
+// map_async / starmap_async: `size` items in some number of chunks. The
+// result is ready when every chunk is in; it fails with the error of the
+// lowest failing item index, whatever order the chunks finished in.
+template <class T>
+class MapState final : public Future<std::vector<T>>, public Sink<T> {
+ public:
+  MapState(std::size_t size, std::size_t chunks,
+           typename Future<std::vector<T>>::Callback callback,
+           typename Future<std::vector<T>>::ErrorCallback error_callback)
+      : Future<std::vector<T>>(std::move(callback), std::move(error_callback)),
+        results_(size),
+        chunks_left_(chunks) {}
+
+  void Deliver(std::size_t first, ChunkResult<T>&& chunk) noexcept override {
+    std::unique_lock lock(mu_);
+    std::move(chunk.values.begin(), chunk.values.end(),
+              results_.begin() + static_cast<std::ptrdiff_t>(first));
+    if (!chunk.errors.empty()) {
+      Record(chunk.errors.front().first, chunk.errors.front().second);
+    }
+    ChunkDone(lock);
+  }
+  void Fail(std::size_t first, std::size_t,
+            std::exception_ptr e) noexcept override {
+    std::unique_lock lock(mu_);
+    Record(first, std::move(e));
+    ChunkDone(lock);
+  }
+  // For an empty input: resolve at once.
+  void Finish() noexcept { this->SetValue(std::move(results_)); }
+
+ private:
+  void Record(std::size_t index, std::exception_ptr e) {
+    if (!error_ || index < error_index_) {
+      error_ = std::move(e);
+      error_index_ = index;
+    }
+  }
+  void ChunkDone(std::unique_lock<std::mutex>& lock) {
+    if (--chunks_left_ > 0) return;
+    lock.unlock();
+    if (error_) {
+      this->SetError(error_);
+    } else {
+      this->SetValue(std::move(results_));
+    }
+  }
+
+  std::mutex mu_;  // Chunks may finish on different threads (ThreadPool).
+  std::vector<T> results_;
+  std::size_t chunks_left_;
+  std::exception_ptr error_;
+  std::size_t error_index_ = 0;
+};
+
+// imap / imap_unordered: items come out one at a time, in input order or in
+// completion order. Input is pulled lazily by `feed`, which submits the next
+// chunk and returns false once the input is exhausted; at most `window`
+// items are submitted and not yet consumed.
+template <class T>
+class IMapState final : public Sink<T> {
+ public:
+  using Feed = std::function<bool(const std::shared_ptr<IMapState>&)>;
+
+  IMapState(bool ordered, std::size_t window)
+      : ordered_(ordered), window_(window) {}
+
+  void set_feed(Feed feed) { feed_ = std::move(feed); }
+  // Called by `feed` for each chunk it submits.
+  void AddSubmitted(std::size_t items) {
+    std::lock_guard lock(mu_);
+    submitted_ += items;
+  }
+
+  void Deliver(std::size_t first, ChunkResult<T>&& chunk) noexcept override {
+    {
+      std::lock_guard lock(mu_);
+      auto error = chunk.errors.begin();
+      for (std::size_t i = 0; i < chunk.values.size(); ++i) {
+        Outcome o;
+        if (error != chunk.errors.end() && error->first == first + i) {
+          o.error = (error++)->second;
+        } else {
+          o.value.emplace(std::move(chunk.values[i]));
+        }
+        Put(first + i, std::move(o));
+      }
+    }
+    cv_.notify_all();
+  }
+  void Fail(std::size_t first, std::size_t count,
+            std::exception_ptr e) noexcept override {
+    {
+      std::lock_guard lock(mu_);
+      for (std::size_t i = 0; i < count; ++i) Put(first + i, Outcome{{}, e});
+    }
+    cv_.notify_all();
+  }
+
+  // The next item: its value, nullopt when all are consumed; throws the
+  // item's error, or TimeoutError if nothing arrived within `timeout`.
+  std::optional<T> Next(const std::shared_ptr<IMapState>& self,
+                        std::optional<std::chrono::nanoseconds> timeout) {
+    TopUp(self);
+    const auto deadline = timeout
+                              ? std::chrono::steady_clock::now() + *timeout
+                              : std::chrono::steady_clock::time_point::max();
+    std::unique_lock lock(mu_);
+    for (;;) {
+      if (std::optional<Outcome> o = Take()) {
+        ++consumed_;
+        lock.unlock();
+        TopUp(self);
+        if (o->error) std::rethrow_exception(o->error);
+        return std::move(o->value);
+      }
+      if (exhausted_ && consumed_ == submitted_) return std::nullopt;
+      if (!timeout) {
+        cv_.wait(lock);
+      } else if (cv_.wait_until(lock, deadline) == std::cv_status::timeout &&
+                 !HasReady()) {
+        throw TimeoutError("imap: no result within the timeout");
+      }
+    }
+  }
+
+ private:
+  struct Outcome {
+    std::optional<T> value;
+    std::exception_ptr error;
+  };
+
+  void Put(std::size_t index, Outcome&& o) {
+    if (ordered_) {
+      buffered_.emplace(index, std::move(o));
+    } else {
+      arrived_.push_back(std::move(o));
+    }
+  }
+  bool HasReady() const {
+    return ordered_
+               ? (!buffered_.empty() && buffered_.begin()->first == consumed_)
+               : !arrived_.empty();
+  }
+  std::optional<Outcome> Take() {
+    if (!HasReady()) return std::nullopt;
+    Outcome o;
+    if (ordered_) {
+      o = std::move(buffered_.begin()->second);
+      buffered_.erase(buffered_.begin());
+    } else {
+      o = std::move(arrived_.front());
+      arrived_.pop_front();
+    }
+    return o;
+  }
+  // Submits chunks until `window` items are outstanding or the input ends.
+  void TopUp(const std::shared_ptr<IMapState>& self) {
+    for (;;) {
+      {
+        std::lock_guard lock(mu_);
+        if (exhausted_ || submitted_ - consumed_ >= window_) return;
+      }
+      if (!feed_(self)) {
+        std::lock_guard lock(mu_);
+        exhausted_ = true;
+        return;
+      }
+    }
+  }
+
+  const bool ordered_;
+  const std::size_t window_;
+  Feed feed_;  // Only called on the consuming thread.
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::size_t submitted_ = 0;
+  std::size_t consumed_ = 0;
+  bool exhausted_ = false;
+  std::map<std::size_t, Outcome> buffered_;  // imap: by input index.
+  std::deque<Outcome> arrived_;              // imap_unordered.
+};
+
+}  // namespace internal
+
+// The result of apply_async() / map_async() / starmap_async(), like Python's
+// AsyncResult. R may be void.
+template <class R>
+class [[nodiscard]] AsyncResult {
+  using V = internal::Stored<R>;
+
+ public:
+  explicit AsyncResult(std::shared_ptr<internal::Future<V>> state)
+      : state_(std::move(state)) {}
+
+  // Waits for the result and returns it, or throws its error (a
+  // pool::Error: TaskError, WorkerDiedError, CancelledError, ...).
+  decltype(auto) get() const {
+    state_->Wait();
+    if constexpr (std::is_void_v<R>) {
+      state_->Value();
+    } else {
+      return state_->Value();  // const R&, valid while a handle lives.
+    }
+  }
+  // As get(), but throws TimeoutError if the result is not ready within
+  // `timeout`. The task goes on running, as in Python.
+  template <class Rep, class Period>
+  decltype(auto) get(std::chrono::duration<Rep, Period> timeout) const {
+    if (!state_->WaitFor(timeout)) {
+      throw TimeoutError(
+          "AsyncResult.get(): result not ready within the "
+          "timeout");
+    }
+    return get();
+  }
+  // Waits until the result is ready.
+  void wait() const { state_->Wait(); }
+  // Waits at most `timeout`; returns whether the result is ready.
+  template <class Rep, class Period>
+  bool wait(std::chrono::duration<Rep, Period> timeout) const {
+    return state_->WaitFor(timeout);
+  }
+  // Whether the result is ready (successfully or not).
+  bool ready() const { return state_->Ready(); }
+  // Whether the task completed without an error. Throws UsageError if the
+  // result is not ready yet, as Python raises ValueError.
+  bool successful() const {
+    if (!state_->Ready()) throw UsageError("AsyncResult is not ready");
+    return !state_->Failed();
+  }
+
+ private:
+  template <class>
+  friend class BasicPool;
+  // For the pool's blocking calls: wait, then move the value out.
+  V take() && {
+    state_->Wait();
+    return state_->TakeValue();
+  }
+
+  std::shared_ptr<internal::Future<V>> state_;
+};
+
+// The result of map_async() and starmap_async(): get() is the list of
+// results in input order.
+template <class R>
+using MapResult = AsyncResult<std::vector<internal::Stored<R>>>;
+
+// The iterator returned by imap() and imap_unordered(), like Python's
+// IMapIterator. Use it in a range-for, or call next().
+template <class R>
+class [[nodiscard]] IMapIterator {
+  using T = internal::Stored<R>;
+  using State = internal::IMapState<T>;
+
+ public:
+  explicit IMapIterator(std::shared_ptr<State> state)
+      : state_(std::move(state)) {}
+
+  // The next result, or nullopt when there are no more. Throws that item's
+  // error if its task failed; the following items can still be read.
+  std::optional<T> next() { return state_->Next(state_, std::nullopt); }
+  // As next(), but throws TimeoutError if no result arrives in `timeout`.
+  template <class Rep, class Period>
+  std::optional<T> next(std::chrono::duration<Rep, Period> timeout) {
+    return state_->Next(
+        state_, std::chrono::duration_cast<std::chrono::nanoseconds>(timeout));
+  }
+
+  // Range-for support: `for (int r : pool.imap(f, xs)) ...`.
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = T;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const T*;
+    using reference = const T&;
+
+    iterator() = default;
+    explicit iterator(IMapIterator* owner) : owner_(owner) { Advance(); }
+    const T& operator*() const { return *current_; }
+    const T* operator->() const { return &*current_; }
+    iterator& operator++() {
+      Advance();
+      return *this;
+    }
+    void operator++(int) { Advance(); }
+    friend bool operator==(const iterator& a, const iterator& b) {
+      return a.owner_ == b.owner_;
+    }
+
+   private:
+    void Advance() {
+      current_ = owner_->next();
+      if (!current_) owner_ = nullptr;
+    }
+    IMapIterator* owner_ = nullptr;
+    std::optional<T> current_;
+  };
+  iterator begin() { return iterator(this); }
+  iterator end() { return iterator(); }
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace pool
+
+#endif  // POOL_ASYNC_RESULT_H_

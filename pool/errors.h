@@ -1,0 +1,126 @@
+// pool/errors.h: the errors the pool reports.
+//
+// Every failure of a task, and every misuse of a pool, is a `pool::Error`, so
+// one `catch (const pool::Error&)` sees them all; the subclasses let a program
+// tell them apart. Failures of the operating system itself (pipe, fork, poll,
+// ...) are `std::system_error`, whose `code()` holds errno and whose `what()`
+// names the system call.
+//
+//   Error
+//   ├── TaskError          the task threw; carries the exception's type and
+//   │                      what(), as Python attaches the remote traceback
+//   ├── WorkerDiedError    the worker process died while running the task
+//   ├── TimeoutError       get(timeout) / next(timeout) ran out of time
+//   ├── CancelledError     terminate() ran before the task finished
+//   ├── CallbackError      the task succeeded (or failed) but its callback
+//   threw ├── InitializerError   Options::initializer failed in a worker ├──
+//   UsageError         the pool was used wrongly (Python's ValueError) └──
+//   ProtocolError      a malformed message crossed a pipe
+//
+// All of these are plain value types: copyable, and safe to rethrow on another
+// thread.
+
+#ifndef POOL_ERRORS_H_
+#define POOL_ERRORS_H_
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace pool {
+
+// The base of every error the pool reports.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The task threw. `type_name()` is the exception's demangled C++ type (for
+// example "std::out_of_range" or "int") and `message()` its what(), or a
+// rendering of the thrown value when it has no what().
+class TaskError : public Error {
+ public:
+  TaskError(std::string type_name, std::string message);
+  const std::string& type_name() const noexcept { return type_name_; }
+  const std::string& message() const noexcept { return message_; }
+
+ private:
+  std::string type_name_;
+  std::string message_;
+};
+
+// The worker process running the task died: it was killed by a signal, or it
+// exited (a task calling exit() or _exit()). Python's Pool hangs forever in
+// this case (bpo-22393); this pool fails only that task and forks a
+// replacement worker.
+class WorkerDiedError : public Error {
+ public:
+  // `wait_status` is the status from waitpid(), or -1 if it is unknown.
+  WorkerDiedError(pid_t pid, int wait_status, std::uint64_t task_id);
+  pid_t pid() const noexcept { return pid_; }
+  // The raw waitpid() status; use WIFSIGNALED/WTERMSIG/WEXITSTATUS on it.
+  int wait_status() const noexcept { return wait_status_; }
+  std::uint64_t task_id() const noexcept { return task_id_; }
+
+ private:
+  pid_t pid_;
+  int wait_status_;
+  std::uint64_t task_id_;
+};
+
+// get(timeout), wait-style next(timeout): the result was not ready in time.
+// Like Python's multiprocessing.TimeoutError, the task keeps running.
+class TimeoutError : public Error {
+ public:
+  using Error::Error;
+};
+
+// terminate() (or the pool's destructor) ran before the task finished. Python
+// leaves such results pending forever; here every one of them resolves.
+class CancelledError : public Error {
+ public:
+  using Error::Error;
+};
+
+// A callback or error_callback threw. The pool keeps working; the result that
+// the callback belonged to fails with this error (as CPython does since
+// gh-83371), so get() reports it instead of it being lost.
+class CallbackError : public Error {
+ public:
+  using Error::Error;
+};
+
+// Options::initializer threw, or its worker died while running it.
+class InitializerError : public Error {
+ public:
+  using Error::Error;
+};
+
+// The pool was used in a way it does not allow. The messages are CPython's:
+// "Pool not running", "Pool is still running", "Chunksize must be 1+, not 0",
+// "Number of processes must be at least 1".
+class UsageError : public Error {
+ public:
+  using Error::Error;
+};
+
+// Bytes read from a pipe did not form a valid message (a truncated frame, an
+// impossible length, an unknown tag). Only a bug or a task that writes into
+// the pool's own pipes can cause it.
+class ProtocolError : public Error {
+ public:
+  using Error::Error;
+};
+
+// Describes a waitpid() status for a person: "exited with status 3",
+// "was killed by signal 9 (SIGKILL)".
+std::string DescribeWaitStatus(int wait_status);
+
+// The name of a signal ("SIGKILL"), or "signal N" when it has none.
+std::string SignalName(int signo);
+
+}  // namespace pool
+
+#endif  // POOL_ERRORS_H_

@@ -1,0 +1,287 @@
+// pool/internal/job.h: a unit of work as the engines see it.
+//
+// Every submission, whatever method made it, becomes one or more chunks: a
+// function and a run of items (apply is a chunk of one item; map splits its
+// input into chunks of `chunksize` items). A chunk's outcome is, per item,
+// either a value or an error, delivered to a Sink<R>, the shared state behind
+// an AsyncResult, a map's result or an imap iterator.
+//
+//   ProcessJob  the chunk encoded as a frame, ready to write to a worker;
+//               Complete() decodes the worker's reply into the sink.
+//   ThreadJob   the chunk's items kept as values; Run() calls the function on
+//               a pool thread and hands the values to the sink.
+
+#ifndef POOL_INTERNAL_JOB_H_
+#define POOL_INTERNAL_JOB_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "pool/codec.h"
+#include "pool/errors.h"
+#include "pool/internal/wire.h"
+
+namespace pool {
+
+// Stands for "no value": the stored result of a function returning void.
+struct Unit {
+  friend bool operator==(Unit, Unit) { return true; }
+};
+template <>
+struct Codec<Unit> {
+  static void encode(Writer&, Unit) {}
+  static Unit decode(Reader&) { return {}; }
+};
+
+namespace internal {
+
+template <class R>
+using Stored = std::conditional_t<std::is_void_v<R>, Unit, R>;
+
+// The outcome of one chunk: a value for every item (default-constructed where
+// the item failed) and the errors, by absolute item index.
+template <class T>
+struct ChunkResult {
+  std::vector<T> values;
+  std::vector<std::pair<std::size_t, std::exception_ptr>> errors;
+};
+
+// Receives chunk outcomes. Deliver and Fail are called exactly once per chunk,
+// from the thread that finished it (a pool's handler thread or a ThreadPool
+// worker thread), and never throw.
+template <class T>
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  virtual void Deliver(std::size_t first, ChunkResult<T>&& chunk) noexcept = 0;
+  // The whole chunk failed: its worker died, or terminate() cancelled it.
+  virtual void Fail(std::size_t first, std::size_t count,
+                    std::exception_ptr error) noexcept = 0;
+};
+
+// --- Errors as they cross the pipe -------------------------------------------
+
+// Describes the exception being handled as a TaskError (type and message).
+// Call only inside a catch block.
+TaskError CurrentExceptionAsTaskError();
+
+// Encodes the exception being handled (type name and message).
+void EncodeCurrentException(Writer& out);
+// Decodes what EncodeCurrentException wrote, as a TaskError.
+TaskError DecodeTaskError(Reader& in);
+
+// --- Calling the user's function ---------------------------------------------
+
+// The traits of a task function: its plain function-pointer type, result and
+// decayed parameter types.
+template <class F>
+struct FnTraits;
+template <class R, class... A>
+struct FnTraits<R (*)(A...)> {
+  using Ptr = R (*)(A...);
+  using Result = R;
+  using Args = std::tuple<std::decay_t<A>...>;
+  static constexpr std::size_t kArity = sizeof...(A);
+};
+template <class R, class... A>
+struct FnTraits<R (*)(A...) noexcept> : FnTraits<R (*)(A...)> {};
+
+// How one item becomes a call: kOne passes the item as the single argument
+// (map, imap); kStar unpacks a tuple item into the arguments (apply, starmap).
+enum class CallStyle { kOne, kStar };
+
+template <class Ptr, CallStyle kStyle>
+struct Call {
+  using Traits = FnTraits<Ptr>;
+  using R = typename Traits::Result;
+  using Item =
+      std::conditional_t<kStyle == CallStyle::kStar, typename Traits::Args,
+                         std::tuple_element_t<0, typename Traits::Args>>;
+
+  static Stored<R> Run(Ptr fn, Item& item) {
+    if constexpr (kStyle == CallStyle::kStar) {
+      if constexpr (std::is_void_v<R>) {
+        std::apply(fn, item);
+        return Unit{};
+      } else {
+        return std::apply(fn, item);
+      }
+    } else {
+      if constexpr (std::is_void_v<R>) {
+        fn(item);
+        return Unit{};
+      } else {
+        return fn(item);
+      }
+    }
+  }
+};
+
+// Runs in a worker: decodes each item of a task body, calls the function on
+// it and encodes its outcome. An exception from the function (or from
+// encoding its result) becomes that item's error; the items after it still
+// run.
+using Invoker = void (*)(std::uintptr_t fn, Reader& in, Writer& out);
+
+template <class C>
+void InvokeChunk(std::uintptr_t fn_bits, Reader& in, Writer& out) {
+  const auto fn = reinterpret_cast<typename C::Traits::Ptr>(fn_bits);
+  const std::size_t count = in.read_count(0);
+  out.write_raw<std::uint64_t>(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    auto item = Decode<typename C::Item>(in);
+    const std::size_t mark = out.size();
+    try {
+      out.write_raw<std::uint8_t>(1);
+      Encode(out, C::Run(fn, item));
+    } catch (...) {
+      out.truncate(mark);
+      out.write_raw<std::uint8_t>(0);
+      EncodeCurrentException(out);
+    }
+  }
+}
+
+// --- Jobs --------------------------------------------------------------------
+
+// A chunk for the process pool: a ready-to-write frame, and what to do with
+// the worker's reply. Owned by the engine from submission to completion.
+class ProcessJob {
+ public:
+  virtual ~ProcessJob() = default;
+  std::uint64_t id() const { return id_; }
+  void set_id(std::uint64_t id) {
+    id_ = id;
+    SetFrameId(frame_, id);
+  }
+  const std::string& frame() const { return frame_; }
+
+  // Decodes the reply body into the sink. Throws ProtocolError on a
+  // malformed body, in which case nothing was delivered.
+  virtual void Complete(Reader& body) = 0;
+  virtual void Fail(std::exception_ptr error) noexcept = 0;
+
+ protected:
+  std::string frame_;
+
+ private:
+  std::uint64_t id_ = 0;
+};
+
+template <class C>
+class ProcessChunkJob final : public ProcessJob {
+ public:
+  using T = Stored<typename C::R>;
+
+  // Encodes items [first, last) (each converted to C::Item) into a frame.
+  template <class It>
+  ProcessChunkJob(typename C::Traits::Ptr fn, It first, It last,
+                  std::size_t first_index, std::shared_ptr<Sink<T>> sink)
+      : sink_(std::move(sink)), first_(first_index) {
+    StartFrame(frame_, 0);
+    Writer w(frame_);
+    w.write_raw<std::uint64_t>(
+        reinterpret_cast<std::uintptr_t>(&InvokeChunk<C>));
+    w.write_raw<std::uint64_t>(reinterpret_cast<std::uintptr_t>(fn));
+    const std::size_t count_at = w.size();
+    w.write_raw<std::uint64_t>(0);
+    for (; first != last; ++first, ++count_) {
+      Encode<typename C::Item>(w, static_cast<typename C::Item>(*first));
+    }
+    std::memcpy(frame_.data() + count_at, &count_, sizeof count_);
+    FinishFrame(frame_);
+  }
+
+  void Complete(Reader& body) override {
+    ChunkResult<T> chunk;
+    const std::size_t count = body.read_count(1);
+    if (count != count_) {
+      throw ProtocolError("reply has " + std::to_string(count) +
+                          " items, the task had " + std::to_string(count_));
+    }
+    chunk.values.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      if (Decode<bool>(body)) {
+        chunk.values.push_back(Decode<T>(body));
+      } else {
+        chunk.values.emplace_back();
+        chunk.errors.emplace_back(
+            first_ + i, std::make_exception_ptr(DecodeTaskError(body)));
+      }
+    }
+    if (body.remaining() != 0) {
+      throw ProtocolError(std::to_string(body.remaining()) +
+                          " unexpected bytes after a reply");
+    }
+    sink_->Deliver(first_, std::move(chunk));
+  }
+
+  void Fail(std::exception_ptr error) noexcept override {
+    sink_->Fail(first_, count_, std::move(error));
+  }
+
+ private:
+  std::shared_ptr<Sink<T>> sink_;
+  std::size_t first_;
+  std::uint64_t count_ = 0;
+};
+
+// A chunk for the thread pool: the items, kept as values.
+class ThreadJob {
+ public:
+  virtual ~ThreadJob() = default;
+  virtual void Run() noexcept = 0;
+  virtual void Fail(std::exception_ptr error) noexcept = 0;
+};
+
+template <class C>
+class ThreadChunkJob final : public ThreadJob {
+ public:
+  using T = Stored<typename C::R>;
+
+  template <class It>
+  ThreadChunkJob(typename C::Traits::Ptr fn, It first, It last,
+                 std::size_t first_index, std::shared_ptr<Sink<T>> sink)
+      : fn_(fn), sink_(std::move(sink)), first_(first_index) {
+    for (; first != last; ++first) {
+      items_.push_back(static_cast<typename C::Item>(*first));
+    }
+  }
+
+  void Run() noexcept override {
+    ChunkResult<T> chunk;
+    chunk.values.reserve(items_.size());
+    for (std::size_t i = 0; i < items_.size(); ++i) {
+      try {
+        chunk.values.push_back(C::Run(fn_, items_[i]));
+      } catch (...) {
+        chunk.values.emplace_back();
+        chunk.errors.emplace_back(
+            first_ + i, std::make_exception_ptr(CurrentExceptionAsTaskError()));
+      }
+    }
+    sink_->Deliver(first_, std::move(chunk));
+  }
+
+  void Fail(std::exception_ptr error) noexcept override {
+    sink_->Fail(first_, items_.size(), std::move(error));
+  }
+
+ private:
+  typename C::Traits::Ptr fn_;
+  std::vector<typename C::Item> items_;
+  std::shared_ptr<Sink<T>> sink_;
+  std::size_t first_;
+};
+
+}  // namespace internal
+}  // namespace pool
+
+#endif  // POOL_INTERNAL_JOB_H_

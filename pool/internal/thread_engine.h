@@ -1,0 +1,57 @@
+// pool/internal/thread_engine.h: the engine behind ThreadPool.
+//
+// N threads take chunks (ThreadJob) from one queue and run them; callbacks
+// run on the thread that finished the chunk. Threads cannot be killed, so
+// terminate() cancels what is queued and waits for what is running, as
+// Python's ThreadPool does.
+
+#ifndef POOL_INTERNAL_THREAD_ENGINE_H_
+#define POOL_INTERNAL_THREAD_ENGINE_H_
+
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "pool/internal/job.h"
+
+namespace pool::internal {
+
+class ThreadEngine {
+ public:
+  // Starts `threads` threads, each running `initializer` first (if set).
+  // Throws InitializerError, after stopping them, if an initializer throws.
+  ThreadEngine(int threads, std::function<void()> initializer);
+  ~ThreadEngine();
+
+  ThreadEngine(const ThreadEngine&) = delete;
+  ThreadEngine& operator=(const ThreadEngine&) = delete;
+
+  void Submit(std::vector<std::unique_ptr<ThreadJob>> jobs);
+  void Close();
+  void Terminate();
+  void Join();
+  int processes() const { return static_cast<int>(threads_.size()); }
+  bool OnHandlerThread() const;
+
+ private:
+  enum class State { kRun, kClose, kTerminate };
+  void Run(const std::function<void()>& initializer);
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::unique_ptr<ThreadJob>> queue_;
+  State state_ = State::kRun;
+  int initialized_ = 0;
+  std::exception_ptr init_error_;
+  std::mutex join_mu_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace pool::internal
+
+#endif  // POOL_INTERNAL_THREAD_ENGINE_H_

@@ -1,0 +1,185 @@
+// The worker: the process that runs tasks. See pool/README.md for where it
+// sits in the data path.
+//
+// A worker reads task frames from its task pipe, runs each one, and writes
+// one reply frame per task to its result pipe, strictly in the order the
+// tasks arrived. The parent relies on that order: the oldest unanswered task
+// of a worker is the one it is running.
+
+#include "pool/internal/worker.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "pool/codec.h"
+#include "pool/internal/fd.h"
+#include "pool/internal/job.h"
+#include "pool/internal/wire.h"
+
+namespace pool::internal {
+namespace {
+
+constexpr int kTaskFd = 3;
+constexpr int kResultFd = 4;
+constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr std::size_t kKeepBuffer = 4 * 1024 * 1024;
+
+// Exit codes of a worker that cannot go on (the parent reports them).
+constexpr int kExitProtocolError = 70;
+constexpr int kExitSetupError = 71;
+
+// Places `a` at fd 3 and `b` at fd 4 whatever numbers they have now.
+void PlaceFds(int a, int b) {
+  // Move both out of the way first, so neither dup2 below closes the other.
+  const int ha = ::fcntl(a, F_DUPFD_CLOEXEC, 10);
+  const int hb = ::fcntl(b, F_DUPFD_CLOEXEC, 10);
+  if (ha < 0 || hb < 0) ::_exit(kExitSetupError);
+  if (::dup2(ha, kTaskFd) < 0 || ::dup2(hb, kResultFd) < 0) {
+    ::_exit(kExitSetupError);
+  }
+  // dup2 clears close-on-exec; a task that exec()s must not pass them on.
+  ::fcntl(kTaskFd, F_SETFD, FD_CLOEXEC);
+  ::fcntl(kResultFd, F_SETFD, FD_CLOEXEC);
+#ifdef SYS_close_range
+  if (::syscall(SYS_close_range, kResultFd + 1, ~0U, 0) == 0) return;
+#endif
+  for (int fd = kResultFd + 1; fd < 65536; ++fd) ::close(fd);
+}
+
+// Output a task printed must reach its destination before the next task
+// (and before _exit, which does not flush).
+void FlushOutput() {
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+}
+
+[[noreturn]] void Exit(int code) {
+  FlushOutput();
+  ::_exit(code);
+}
+
+// Writes a whole frame; a parent that has gone away means there is nobody to
+// work for.
+void Send(const std::string& frame) {
+  try {
+    if (!WriteAll(kResultFd, frame.data(), frame.size())) Exit(0);
+  } catch (const std::exception&) {
+    Exit(0);
+  }
+}
+
+}  // namespace
+
+void RunWorker(int task_fd, int result_fd, const WorkerConfig& config) {
+  PlaceFds(task_fd, result_fd);
+
+  // The fork server ignores SIGINT and SIGQUIT and catches SIGCHLD; a worker
+  // runs user code and gets the defaults back. SIGPIPE stays ignored: a
+  // write to a dead parent fails with EPIPE and the worker exits quietly.
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  ::sigemptyset(&dfl.sa_mask);
+  ::sigaction(SIGINT, &dfl, nullptr);
+  ::sigaction(SIGQUIT, &dfl, nullptr);
+  ::sigaction(SIGCHLD, &dfl, nullptr);
+
+  std::string out;
+  out.reserve(kReadChunk);
+
+  // Step 1. The initializer, if any, then a "ready" frame telling the parent
+  // whether it succeeded. A failed initializer ends the worker.
+  if (config.initializer) {
+    StartFrame(out, kReadyId);
+    Writer w(out);
+    bool ok = true;
+    try {
+      config.initializer();
+      w.write_raw<std::uint8_t>(1);
+    } catch (...) {
+      ok = false;
+      w.write_raw<std::uint8_t>(0);
+      EncodeCurrentException(w);
+    }
+    FinishFrame(out);
+    FlushOutput();
+    Send(out);
+    if (!ok) Exit(1);
+  }
+
+  // Step 2. The task loop. in[start, end) holds bytes read but not yet
+  // consumed; several small frames often arrive in one read().
+  std::string in(kReadChunk, '\0');
+  std::size_t start = 0, end = 0;
+  // Reads until at least `need` unconsumed bytes are buffered. Exits the
+  // worker when the parent closes the pipe: that means "no more work".
+  auto fill = [&](std::size_t need) {
+    while (end - start < need) {
+      if (start > 0) {
+        std::memmove(in.data(), in.data() + start, end - start);
+        end -= start;
+        start = 0;
+      }
+      if (in.size() < need) in.resize(std::max(need, 2 * in.size()));
+      std::size_t n = 0;
+      try {
+        n = ReadSome(kTaskFd, in.data() + end, in.size() - end);
+      } catch (const std::exception&) {
+        Exit(0);
+      }
+      if (n == 0) Exit(0);
+      end += n;
+    }
+  };
+  int tasks_done = 0;
+  for (;;) {
+    fill(kHeaderSize);
+    const FrameHeader h = ReadHeader(in.data() + start);
+    fill(kHeaderSize + h.size);
+    Reader body(in.data() + start + kHeaderSize, h.size);
+    start += kHeaderSize + h.size;
+
+    // Step 3. Run the task: the frame names the invoker to use, which
+    // decodes the items, calls the function and encodes the reply.
+    StartFrame(out, h.task_id);
+    Writer w(out);
+    try {
+      const auto invoker =
+          reinterpret_cast<Invoker>(body.read_raw<std::uint64_t>());
+      const auto fn =
+          static_cast<std::uintptr_t>(body.read_raw<std::uint64_t>());
+      invoker(fn, body, w);
+    } catch (const ProtocolError& e) {
+      std::fprintf(stderr, "pool worker %d: bad task frame: %s\n",
+                   static_cast<int>(::getpid()), e.what());
+      Exit(kExitProtocolError);
+    }
+    FinishFrame(out);
+    FlushOutput();
+    Send(out);
+    // Give back the memory of an unusually large task.
+    if (out.capacity() > kKeepBuffer) std::string().swap(out);
+    if (start == end && in.size() > kKeepBuffer) {
+      in.assign(kReadChunk, '\0');
+      start = end = 0;
+    }
+
+    // Step 4. maxtasksperchild: retire once the quota is done. The parent
+    // counts the same tasks and sends this worker no more than its quota.
+    if (config.maxtasksperchild > 0 &&
+        ++tasks_done >= config.maxtasksperchild) {
+      Exit(0);
+    }
+  }
+}
+
+}  // namespace pool::internal
