@@ -211,7 +211,12 @@ class BasicPool {
   // apply(func, args). Throws the task's error.
   template <class F, class... A>
   internal::ResultOf<F> apply(F fn, std::tuple<A...> args) {
-    return std::move(apply_async(fn, std::move(args))).take();
+    auto result = apply_async(fn, std::move(args));
+    if constexpr (std::is_void_v<internal::ResultOf<F>>) {
+      std::move(result).take();
+    } else {
+      return std::move(result).take();
+    }
   }
   // Convenience: apply(fn, a, b) is apply(fn, std::tuple{a, b}).
   template <class F, class... A>

@@ -97,13 +97,23 @@ struct FnTraits<R (*)(A...) noexcept> : FnTraits<R (*)(A...)> {};
 // (map, imap); kStar unpacks a tuple item into the arguments (apply, starmap).
 enum class CallStyle { kOne, kStar };
 
+template <class Args, CallStyle kStyle>
+struct ItemOf {
+  using type = Args;  // kStar: the whole argument tuple.
+};
+template <class Args>
+struct ItemOf<Args, CallStyle::kOne> {
+  static_assert(std::tuple_size_v<Args> == 1,
+                "map/imap functions take exactly one parameter; use starmap "
+                "for several");
+  using type = std::tuple_element_t<0, Args>;
+};
+
 template <class Ptr, CallStyle kStyle>
 struct Call {
   using Traits = FnTraits<Ptr>;
   using R = typename Traits::Result;
-  using Item =
-      std::conditional_t<kStyle == CallStyle::kStar, typename Traits::Args,
-                         std::tuple_element_t<0, typename Traits::Args>>;
+  using Item = typename ItemOf<typename Traits::Args, kStyle>::type;
 
   static Stored<R> Run(Ptr fn, Item& item) {
     if constexpr (kStyle == CallStyle::kStar) {
