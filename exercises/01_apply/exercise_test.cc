@@ -1,0 +1,97 @@
+// Tests for Exercise 1 (Pool::apply). They run against exercises/01_apply
+// (your code) and against solutions/01_apply (the reference).
+
+#include "exercises/01_apply/exercise.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "pool/pool.h"
+
+namespace exercises {
+namespace {
+
+// Tasks. They are plain functions: they run in the worker processes.
+
+// The article's action: 0 + 1 + ... + (max - 1).
+long long SumBelow(long long max) {
+  long long sum = 0;
+  for (long long i = 0; i < max; ++i) sum += i;
+  return sum;
+}
+long long OwnPid() { return ::getpid(); }
+long long OwnPidIgnoring(long long) { return ::getpid(); }
+long long OwnPidIgnoringBoth(long long, long long) { return ::getpid(); }
+// Not symmetric, so swapped arguments show.
+long long Place(long long a, long long b) { return a * 1000 + b; }
+long long FailIfNegative(long long x) {
+  if (x < 0) throw std::invalid_argument("negative: " + std::to_string(x));
+  return x;
+}
+
+class ApplyTest : public ::testing::Test {
+ protected:
+  bool IsWorker(long long pid) {
+    const std::vector<pid_t> workers = pool_.worker_pids();
+    return std::find(workers.begin(), workers.end(), pid) != workers.end();
+  }
+
+  pool::Pool pool_{4};
+};
+
+// ApplyOne returns fn(x), the same value a plain call gives, for any x.
+TEST_F(ApplyTest, ApplyOneMatchesPlainCall) {
+  for (long long x : {0LL, 1LL, 50LL, 100LL, 150LL, 7777LL, -3LL}) {
+    EXPECT_EQ(ApplyOne(pool_, SumBelow, x), SumBelow(x)) << "x = " << x;
+  }
+}
+
+// ApplyOne runs the task in a worker process, not in the caller.
+TEST_F(ApplyTest, ApplyOneRunsInAWorker) {
+  const long long pid = ApplyOne(pool_, OwnPidIgnoring, 0);
+  EXPECT_NE(pid, ::getpid());
+  EXPECT_TRUE(IsWorker(pid)) << pid << " is not one of the pool's workers";
+}
+
+// ApplyTwo passes both arguments, in order.
+TEST_F(ApplyTest, ApplyTwoPassesArgumentsInOrder) {
+  const std::vector<std::pair<long long, long long>> cases = {
+      {1, 2}, {2, 1}, {0, 999}, {-4, 7}, {123, 456}};
+  for (const auto& [a, b] : cases) {
+    EXPECT_EQ(ApplyTwo(pool_, Place, a, b), Place(a, b))
+        << "a = " << a << ", b = " << b;
+  }
+}
+
+// ApplyTwo runs the task in a worker process, not in the caller.
+TEST_F(ApplyTest, ApplyTwoRunsInAWorker) {
+  const long long pid = ApplyTwo(pool_, OwnPidIgnoringBoth, 1, 2);
+  EXPECT_NE(pid, ::getpid());
+  EXPECT_TRUE(IsWorker(pid)) << pid << " is not one of the pool's workers";
+}
+
+// ApplyNoArgs runs a task that takes no arguments in a worker process.
+TEST_F(ApplyTest, ApplyNoArgsRunsInAWorker) {
+  const long long pid = ApplyNoArgs(pool_, OwnPid);
+  EXPECT_NE(pid, ::getpid());
+  EXPECT_TRUE(IsWorker(pid)) << pid << " is not one of the pool's workers";
+}
+
+// A task's exception comes back to the caller as pool::TaskError; the
+// functions let it through instead of hiding it.
+TEST_F(ApplyTest, ApplyOneLetsTaskErrorsThrough) {
+  EXPECT_EQ(ApplyOne(pool_, FailIfNegative, 5), 5);
+  try {
+    (void)ApplyOne(pool_, FailIfNegative, -2);
+    ADD_FAILURE() << "expected pool::TaskError";
+  } catch (const pool::TaskError& e) {
+    EXPECT_EQ(e.message(), "negative: -2");
+  }
+}
+
+}  // namespace
+}  // namespace exercises

@@ -1,0 +1,92 @@
+#include "exercises/testing/gate.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+#include <thread>
+
+namespace exercises::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The current gate's directory. Workers forked after the Gate was made see
+// the same value in their copy of memory.
+std::string& CurrentDir() {
+  static std::string dir;
+  return dir;
+}
+
+// Creates an empty file; ignores errors (a failed mark makes a test fail,
+// which is the right outcome anyway).
+void Touch(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT, 0644);
+  if (fd >= 0) ::close(fd);
+}
+
+int CountArrivals(const fs::path& dir) {
+  int n = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().filename().string().starts_with("arrived.")) ++n;
+  }
+  return n;
+}
+
+// Polls `done` every few milliseconds until it holds or kGuard passes.
+template <class Done>
+bool WaitUntil(Done done) {
+  const auto deadline = std::chrono::steady_clock::now() + kGuard;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      Touch(fs::path(CurrentDir()) / "gave_up");
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
+}
+
+}  // namespace
+
+Gate::Gate() {
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  std::string pattern =
+      std::string(tmp != nullptr ? tmp : "/tmp") + "/gate.XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    throw std::system_error(errno, std::generic_category(), "mkdtemp");
+  }
+  dir_ = pattern;
+  CurrentDir() = dir_;
+}
+
+void Gate::Open() { Touch(fs::path(dir_) / "open"); }
+
+bool Gate::gave_up() const { return fs::exists(fs::path(dir_) / "gave_up"); }
+
+int Gate::arrived() const { return CountArrivals(dir_); }
+
+bool WaitAtGate() {
+  const fs::path open = fs::path(CurrentDir()) / "open";
+  return WaitUntil([&] { return fs::exists(open); });
+}
+
+void Arrive() {
+  // mkstemp gives every arrival its own file, even two from one process.
+  std::string name = CurrentDir() + "/arrived.XXXXXX";
+  const int fd = ::mkstemp(name.data());
+  if (fd >= 0) ::close(fd);
+}
+
+bool ArriveAndWait(int n) {
+  Arrive();
+  const fs::path dir = CurrentDir();
+  return WaitUntil([&] { return CountArrivals(dir) >= n; });
+}
+
+}  // namespace exercises::testing
