@@ -1,0 +1,85 @@
+// Runs lesson 03 and checks what it prints.
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "lessons/common/run_lesson.h"
+
+namespace {
+
+using lessons::testing::LeadingPid;
+using lessons::testing::LessonRun;
+using lessons::testing::RunLesson;
+
+constexpr char kBinary[] = "lessons/03_map/03_map";
+constexpr char kStep[] = "(PID)进程正在执行: ";
+
+class MapLessonTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { run_ = new LessonRun(RunLesson(kBinary)); }
+  static void TearDownTestSuite() {
+    delete run_;
+    run_ = nullptr;
+  }
+  static LessonRun* run_;
+};
+LessonRun* MapLessonTest::run_ = nullptr;
+
+// The lesson exits normally.
+TEST_F(MapLessonTest, ExitsWithZero) {
+  EXPECT_EQ(run_->exit_code, 0) << run_->Describe();
+}
+
+// 50 + 100 + 150 = 300 step lines, then the separator, then the three sums
+// in input order, and nothing else.
+TEST_F(MapLessonTest, PrintsStepsThenSeparatorThenSums) {
+  const std::vector<std::string>& lines = run_->lines;
+  ASSERT_EQ(lines.size(), 304u) << run_->Describe();
+  for (std::size_t i = 0; i < 300; ++i) {
+    EXPECT_TRUE(lessons::testing::NormalizePid(lines[i]).starts_with(kStep))
+        << "line " << i << ": " << lines[i];
+  }
+  EXPECT_EQ(lines[300], "--------------");
+  EXPECT_EQ(lines[301], "1225");
+  EXPECT_EQ(lines[302], "4950");
+  EXPECT_EQ(lines[303], "11175");
+}
+
+// Every step of every task is printed once, whole, by a worker: step i
+// appears three times for i < 50, twice for i < 100, once for i < 150. Torn
+// or lost lines would break the count.
+TEST_F(MapLessonTest, EveryStepPrintedByAWorker) {
+  std::map<int, int> count;
+  for (const std::string& line : run_->lines) {
+    std::string normal = lessons::testing::NormalizePid(line);
+    if (!normal.starts_with(kStep)) continue;
+    auto pid = LeadingPid(line);
+    ASSERT_TRUE(pid.has_value()) << line;
+    EXPECT_NE(*pid, run_->pid) << "a step ran in the parent: " << line;
+    ++count[std::stoi(normal.substr(std::string(kStep).size()))];
+  }
+  for (int i = 0; i < 150; ++i) {
+    EXPECT_EQ(count[i], i < 50 ? 3 : i < 100 ? 2 : 1) << "step " << i;
+  }
+  EXPECT_EQ(count.size(), 150u);
+}
+
+// Within one worker the steps of a task come out in order 0, 1, 2, ...
+// (a worker may run more than one task; each starts again at 0).
+TEST_F(MapLessonTest, StepsOfEachWorkerAreInOrder) {
+  std::map<pid_t, int> next;
+  for (const std::string& line : run_->lines) {
+    std::string normal = lessons::testing::NormalizePid(line);
+    if (!normal.starts_with(kStep)) continue;
+    const int i = std::stoi(normal.substr(std::string(kStep).size()));
+    int& expected = next[*LeadingPid(line)];
+    if (i == 0) expected = 0;
+    EXPECT_EQ(i, expected) << line;
+    expected = i + 1;
+  }
+}
+
+}  // namespace
