@@ -1,0 +1,568 @@
+// bench/pool_benchmark.cc: the process pool against its floors.
+//
+// Every pool figure has a baseline in this binary, measured in the same run,
+// so that it can be read as a ratio even on a busy machine:
+//
+//   pool figure                      baseline(s)
+//   BM_Apply_RoundTrip               BM_RawPipe_RoundTrip (parent <-> forked
+//                                    child over two pipes, no pool at all),
+//                                    BM_ThreadPool_Apply_RoundTrip
+//   BM_ApplyAsync_Throughput         BM_ThreadPool_ApplyAsync_Throughput
+//   BM_Map_Throughput, BM_Starmap_*  BM_Serial_Map, BM_ThreadPool_Map_*
+//   BM_IMap_*, BM_IMapUnordered_*    BM_Serial_Map
+//   BM_Apply_Payload                 BM_RawPipe_Echo (same bytes, same way),
+//                                    BM_RawPipe_Bandwidth
+//   BM_Pool_StartCloseJoin           BM_Fork_Waitpid (fork N children that
+//                                    exit at once, reap them),
+//                                    BM_ThreadPool_StartCloseJoin
+//   BM_CpuBoundMap                   BM_Serial_CpuBound (its "speedup"
+//                                    counter is serial time / pool time)
+//
+// Everything is timed in wall-clock time (UseRealTime): the work happens in
+// other processes, so the benchmark thread's CPU time means nothing.
+//
+// Run optimised: ./bazelw run -c opt //bench:pool_benchmark
+// bench/README.md explains every figure and how to compare with Python.
+
+#include <errno.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <numeric>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "benchmark/benchmark.h"
+#include "pool/pool.h"
+
+namespace {
+
+// The pool size of the single-configuration benchmarks; Python's figures in
+// bench/README.md use Pool(4) too.
+constexpr int kProcesses = 4;
+
+// --- Tasks (plain functions: they run in the workers) ------------------------
+
+int Identity(int x) { return x; }
+int Square(int x) { return x * x; }
+int Add(int a, int b) { return a + b; }
+std::string Echo(std::string s) { return s; }
+
+// A fixed amount of pure CPU work per item (about 0.1 ms at -O2 on a
+// 2020s x86 core), whose result depends on every step so it cannot be
+// optimised away.
+constexpr int kCpuSteps = 200000;
+std::uint64_t Spin(int seed) {
+  std::uint64_t x =
+      static_cast<std::uint64_t>(seed) * 0x9E3779B97F4A7C15ULL + 1;
+  for (int i = 0; i < kCpuSteps; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+  }
+  return x;
+}
+
+// --- Helpers -----------------------------------------------------------------
+
+std::vector<int> Iota(std::size_t n) {
+  std::vector<int> v(n);
+  std::iota(v.begin(), v.end(), 0);
+  return v;
+}
+
+// Wall-clock time of a benchmark's timed loop, for counters that benchmark
+// cannot derive itself (microseconds per call, speed-up over serial). Start
+// it right before `for (auto _ : state)`.
+class LoopTimer {
+ public:
+  double Seconds() const {
+    const std::chrono::duration<double> d =
+        std::chrono::steady_clock::now() - start_;
+    return d.count();
+  }
+  // Sets the "us_per_call" counter: microseconds per iteration.
+  void SetMicrosPerCall(benchmark::State& state) const {
+    state.counters["us_per_call"] =
+        Seconds() * 1e6 / static_cast<double>(state.iterations());
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_ =
+      std::chrono::steady_clock::now();
+};
+
+// Map sizes: enough items that one call takes a few milliseconds at least.
+std::size_t MapItems(std::int64_t chunksize) {
+  if (chunksize <= 0) return std::size_t{1} << 20;  // Default chunksize.
+  return static_cast<std::size_t>(
+      std::min<std::int64_t>(std::int64_t{1} << 20, chunksize * 4096));
+}
+
+std::optional<int> ChunksizeArg(std::int64_t arg) {
+  if (arg <= 0) return std::nullopt;  // 0 stands for Python's default.
+  return static_cast<int>(arg);
+}
+
+void ProcessCounts(benchmark::internal::Benchmark* b) {
+  const int cpus = pool::CpuCount();
+  for (int n = 1; n <= std::max(cpus, kProcesses); n *= 2) b->Arg(n);
+  if ((cpus & (cpus - 1)) != 0) b->Arg(cpus);  // Not a power of two.
+}
+
+// --- The physical floor: a parent and a forked child, two pipes --------------
+
+// A child that answers requests over pipes: each request is a 16-byte header
+// (request bytes, reply bytes) followed by the request bytes; the child reads
+// the whole request, then writes the reply. This is what a pool worker does,
+// minus the pool: no handler thread, no framing, no encoding.
+class PipeChild {
+ public:
+  PipeChild() {
+    int to[2], from[2];
+    if (::pipe(to) != 0 || ::pipe(from) != 0) std::abort();
+    pid_ = ::fork();
+    if (pid_ < 0) std::abort();
+    if (pid_ == 0) {
+      ::close(to[1]);
+      ::close(from[0]);
+      Serve(to[0], from[1]);
+    }
+    ::close(to[0]);
+    ::close(from[1]);
+    to_ = to[1];
+    from_ = from[0];
+  }
+  ~PipeChild() {
+    ::close(to_);
+    ::close(from_);
+    int status;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+  PipeChild(const PipeChild&) = delete;
+  PipeChild& operator=(const PipeChild&) = delete;
+
+  // Sends `request` (which must start with 16 bytes of room for the header)
+  // and reads `reply_size` bytes into `reply`.
+  void Call(std::string& request, std::string& reply,
+            std::uint64_t reply_size) {
+    const std::uint64_t header[2] = {request.size() - sizeof header,
+                                     reply_size};
+    std::memcpy(request.data(), header, sizeof header);
+    WriteAll(to_, request.data(), request.size());
+    reply.resize(reply_size);
+    ReadAll(from_, reply.data(), reply.size());
+  }
+
+ private:
+  static void WriteAll(int fd, const char* p, std::size_t n) {
+    while (n > 0) {
+      const ssize_t w = ::write(fd, p, n);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) std::abort();
+      p += w;
+      n -= static_cast<std::size_t>(w);
+    }
+  }
+  // False at end of file before the first byte.
+  static bool ReadAll(int fd, char* p, std::size_t n) {
+    const std::size_t total = n;
+    while (n > 0) {
+      const ssize_t r = ::read(fd, p, n);
+      if (r < 0 && errno == EINTR) continue;
+      if (r == 0 && n == total) return false;
+      if (r <= 0) std::abort();
+      p += r;
+      n -= static_cast<std::size_t>(r);
+    }
+    return true;
+  }
+  [[noreturn]] static void Serve(int in, int out) {
+    std::string buf;
+    for (;;) {
+      std::uint64_t header[2];
+      if (!ReadAll(in, reinterpret_cast<char*>(header), sizeof header)) break;
+      buf.resize(std::max(header[0], header[1]));
+      ReadAll(in, buf.data(), header[0]);
+      WriteAll(out, buf.data(), header[1]);
+    }
+    ::_exit(0);
+  }
+
+  pid_t pid_ = -1;
+  int to_ = -1;
+  int from_ = -1;
+};
+
+// One small request and reply: the least any process pool's apply() must do.
+void BM_RawPipe_RoundTrip(benchmark::State& state) {
+  PipeChild child;
+  std::string request(16 + 8, 'x'), reply;
+  const LoopTimer timer;
+  for (auto _ : state) child.Call(request, reply, 8);
+  timer.SetMicrosPerCall(state);
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RawPipe_RoundTrip)->UseRealTime();
+
+// `bytes` there and `bytes` back: the floor of BM_Apply_Payload.
+void BM_RawPipe_Echo(benchmark::State& state) {
+  const auto bytes = static_cast<std::uint64_t>(state.range(0));
+  PipeChild child;
+  std::string request(16 + bytes, 'x'), reply;
+  const LoopTimer timer;
+  for (auto _ : state) child.Call(request, reply, bytes);
+  timer.SetMicrosPerCall(state);
+  state.SetBytesProcessed(state.iterations() * 2 *
+                          static_cast<std::int64_t>(bytes));
+}
+BENCHMARK(BM_RawPipe_Echo)
+    ->ArgName("bytes")
+    ->RangeMultiplier(8)
+    ->Range(8, 16 << 20)
+    ->UseRealTime();
+
+// One way only (a one-byte acknowledgement back): what a pipe can carry.
+void BM_RawPipe_Bandwidth(benchmark::State& state) {
+  const auto bytes = static_cast<std::uint64_t>(state.range(0));
+  PipeChild child;
+  std::string request(16 + bytes, 'x'), reply;
+  for (auto _ : state) child.Call(request, reply, 1);
+  state.SetBytesProcessed(state.iterations() *
+                          static_cast<std::int64_t>(bytes));
+}
+BENCHMARK(BM_RawPipe_Bandwidth)
+    ->ArgName("bytes")
+    ->Arg(1 << 20)
+    ->Arg(16 << 20)
+    ->UseRealTime();
+
+// fork() `processes` children that exit at once, and reap them: the floor of
+// starting and joining a pool of that size.
+void BM_Fork_Waitpid(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  std::vector<pid_t> pids(static_cast<std::size_t>(n));
+  const LoopTimer timer;
+  for (auto _ : state) {
+    for (auto& pid : pids) {
+      pid = ::fork();
+      if (pid < 0) std::abort();
+      if (pid == 0) ::_exit(0);
+    }
+    for (pid_t pid : pids) {
+      int status;
+      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+    }
+  }
+  timer.SetMicrosPerCall(state);
+}
+BENCHMARK(BM_Fork_Waitpid)
+    ->ArgName("processes")
+    ->Arg(1)
+    ->Arg(2)
+    ->Arg(4)
+    ->Arg(8)
+    ->UseRealTime();
+
+// --- apply
+// ---------------------------------------------------------------------
+
+template <class P>
+void ApplyRoundTrip(benchmark::State& state) {
+  P pool(static_cast<int>(state.range(0)));
+  int i = 0;
+  const LoopTimer timer;
+  for (auto _ : state) benchmark::DoNotOptimize(pool.apply(Identity, i++));
+  timer.SetMicrosPerCall(state);
+  state.SetItemsProcessed(state.iterations());
+}
+
+// One apply() at a time: submit, run in a worker, get the result back.
+void BM_Apply_RoundTrip(benchmark::State& state) {
+  ApplyRoundTrip<pool::Pool>(state);
+}
+BENCHMARK(BM_Apply_RoundTrip)
+    ->ArgName("processes")
+    ->Arg(1)
+    ->Arg(kProcesses)
+    ->UseRealTime();
+
+void BM_ThreadPool_Apply_RoundTrip(benchmark::State& state) {
+  ApplyRoundTrip<pool::ThreadPool>(state);
+}
+BENCHMARK(BM_ThreadPool_Apply_RoundTrip)
+    ->ArgName("processes")
+    ->Arg(1)
+    ->Arg(kProcesses)
+    ->UseRealTime();
+
+// apply() of a `bytes`-long string that comes back: encoding, framing and
+// two pipe transfers.
+void BM_Apply_Payload(benchmark::State& state) {
+  const auto bytes = static_cast<std::size_t>(state.range(0));
+  pool::Pool pool(1);
+  const std::string payload(bytes, 'x');
+  const LoopTimer timer;
+  for (auto _ : state) benchmark::DoNotOptimize(pool.apply(Echo, payload));
+  timer.SetMicrosPerCall(state);
+  state.SetBytesProcessed(state.iterations() * 2 *
+                          static_cast<std::int64_t>(bytes));
+}
+BENCHMARK(BM_Apply_Payload)
+    ->ArgName("bytes")
+    ->RangeMultiplier(8)
+    ->Range(8, 16 << 20)
+    ->UseRealTime();
+
+// Many tasks in flight: submit a batch of apply_async calls, then get() them.
+constexpr int kAsyncBatch = 1000;
+
+template <class P>
+void ApplyAsyncThroughput(benchmark::State& state) {
+  P pool(static_cast<int>(state.range(0)));
+  std::vector<pool::AsyncResult<int>> results;
+  results.reserve(kAsyncBatch);
+  for (auto _ : state) {
+    results.clear();
+    for (int i = 0; i < kAsyncBatch; ++i) {
+      results.push_back(pool.apply_async(Square, std::tuple{i}));
+    }
+    for (const auto& r : results) benchmark::DoNotOptimize(r.get());
+  }
+  state.SetItemsProcessed(state.iterations() * kAsyncBatch);
+}
+
+void BM_ApplyAsync_Throughput(benchmark::State& state) {
+  ApplyAsyncThroughput<pool::Pool>(state);
+}
+BENCHMARK(BM_ApplyAsync_Throughput)
+    ->ArgName("processes")
+    ->Arg(1)
+    ->Arg(kProcesses)
+    ->UseRealTime();
+
+void BM_ThreadPool_ApplyAsync_Throughput(benchmark::State& state) {
+  ApplyAsyncThroughput<pool::ThreadPool>(state);
+}
+BENCHMARK(BM_ThreadPool_ApplyAsync_Throughput)
+    ->ArgName("processes")
+    ->Arg(kProcesses)
+    ->UseRealTime();
+
+// --- map, starmap, imap
+// ----------------------------------------------------------
+
+// map() of a trivial function over MapItems(chunksize) ints; chunksize 0 is
+// Python's default, len / (4 * processes).
+template <class P>
+void MapThroughput(benchmark::State& state) {
+  P pool(static_cast<int>(state.range(0)));
+  const std::vector<int> items = Iota(MapItems(state.range(1)));
+  const std::optional<int> chunksize = ChunksizeArg(state.range(1));
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(pool.map(Square, items, chunksize));
+  }
+  state.SetItemsProcessed(state.iterations() *
+                          static_cast<std::int64_t>(items.size()));
+}
+
+void MapArgs(benchmark::internal::Benchmark* b) {
+  b->ArgNames({"processes", "chunksize"});
+  for (int chunksize : {1, 16, 0, 1024}) b->Args({kProcesses, chunksize});
+}
+
+void BM_Map_Throughput(benchmark::State& state) {
+  MapThroughput<pool::Pool>(state);
+}
+BENCHMARK(BM_Map_Throughput)->Apply(MapArgs)->UseRealTime();
+
+void BM_ThreadPool_Map_Throughput(benchmark::State& state) {
+  MapThroughput<pool::ThreadPool>(state);
+}
+BENCHMARK(BM_ThreadPool_Map_Throughput)->Apply(MapArgs)->UseRealTime();
+
+// The same function in a plain loop: the floor of every map figure.
+void BM_Serial_Map(benchmark::State& state) {
+  const std::vector<int> items = Iota(std::size_t{1} << 20);
+  std::vector<int> out(items.size());
+  for (auto _ : state) {
+    std::transform(items.begin(), items.end(), out.begin(), Square);
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() *
+                          static_cast<std::int64_t>(items.size()));
+}
+BENCHMARK(BM_Serial_Map)->UseRealTime();
+
+// starmap() of a two-argument function over pairs.
+void BM_Starmap_Throughput(benchmark::State& state) {
+  pool::Pool pool(static_cast<int>(state.range(0)));
+  const std::size_t n = MapItems(state.range(1));
+  std::vector<std::tuple<int, int>> items;
+  items.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    items.emplace_back(static_cast<int>(i), 1);
+  }
+  const std::optional<int> chunksize = ChunksizeArg(state.range(1));
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(pool.starmap(Add, items, chunksize));
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+}
+BENCHMARK(BM_Starmap_Throughput)
+    ->ArgNames({"processes", "chunksize"})
+    ->Args({kProcesses, 1})
+    ->Args({kProcesses, 0})
+    ->UseRealTime();
+
+// imap() / imap_unordered(), consuming every result as it comes.
+template <bool kOrdered>
+void IMapThroughput(benchmark::State& state) {
+  pool::Pool pool(static_cast<int>(state.range(0)));
+  const int chunksize = static_cast<int>(state.range(1));
+  const std::vector<int> items = Iota(MapItems(chunksize));
+  for (auto _ : state) {
+    long long sum = 0;
+    if constexpr (kOrdered) {
+      for (int r : pool.imap(Square, items, chunksize)) sum += r;
+    } else {
+      for (int r : pool.imap_unordered(Square, items, chunksize)) sum += r;
+    }
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(state.iterations() *
+                          static_cast<std::int64_t>(items.size()));
+}
+
+void BM_IMap_Throughput(benchmark::State& state) {
+  IMapThroughput<true>(state);
+}
+BENCHMARK(BM_IMap_Throughput)
+    ->ArgNames({"processes", "chunksize"})
+    ->Args({kProcesses, 1})
+    ->Args({kProcesses, 64})
+    ->UseRealTime();
+
+void BM_IMapUnordered_Throughput(benchmark::State& state) {
+  IMapThroughput<false>(state);
+}
+BENCHMARK(BM_IMapUnordered_Throughput)
+    ->ArgNames({"processes", "chunksize"})
+    ->Args({kProcesses, 1})
+    ->Args({kProcesses, 64})
+    ->UseRealTime();
+
+// --- start and stop
+// --------------------------------------------------------------
+
+// Pool(n), close(), join(): fork the server and n workers, wait until they
+// are up, then shut them all down.
+template <class P>
+void StartCloseJoin(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  const LoopTimer timer;
+  for (auto _ : state) {
+    P pool(n);
+    pool.close();
+    pool.join();
+  }
+  timer.SetMicrosPerCall(state);
+}
+
+void BM_Pool_StartCloseJoin(benchmark::State& state) {
+  StartCloseJoin<pool::Pool>(state);
+}
+BENCHMARK(BM_Pool_StartCloseJoin)
+    ->ArgName("processes")
+    ->Arg(1)
+    ->Arg(2)
+    ->Arg(4)
+    ->Arg(8)
+    ->UseRealTime();
+
+void BM_ThreadPool_StartCloseJoin(benchmark::State& state) {
+  StartCloseJoin<pool::ThreadPool>(state);
+}
+BENCHMARK(BM_ThreadPool_StartCloseJoin)
+    ->ArgName("processes")
+    ->Arg(4)
+    ->UseRealTime();
+
+// --- CPU-bound work
+// ----------------------------------------------------------------
+
+constexpr std::size_t kCpuItems = 256;
+
+// Seconds per serial pass over the CPU-bound items, measured once (best of
+// three) for the "speedup" counters.
+double SerialCpuSeconds() {
+  static const double seconds = [] {
+    double best = 1e30;
+    for (int rep = 0; rep < 3; ++rep) {
+      const auto t0 = std::chrono::steady_clock::now();
+      for (std::size_t i = 0; i < kCpuItems; ++i) {
+        benchmark::DoNotOptimize(Spin(static_cast<int>(i)));
+      }
+      const std::chrono::duration<double> dt =
+          std::chrono::steady_clock::now() - t0;
+      best = std::min(best, dt.count());
+    }
+    return best;
+  }();
+  return seconds;
+}
+
+void BM_Serial_CpuBound(benchmark::State& state) {
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < kCpuItems; ++i) {
+      benchmark::DoNotOptimize(Spin(static_cast<int>(i)));
+    }
+  }
+  state.SetItemsProcessed(state.iterations() *
+                          static_cast<std::int64_t>(kCpuItems));
+}
+BENCHMARK(BM_Serial_CpuBound)->UseRealTime();
+
+// map() of Spin over kCpuItems with the default chunksize. "speedup" is the
+// serial time divided by this one: ideally the number of processes, up to
+// the number of cores.
+template <class P>
+void CpuBoundMap(benchmark::State& state) {
+  const double serial = SerialCpuSeconds();
+  P pool(static_cast<int>(state.range(0)));
+  const std::vector<int> items = Iota(kCpuItems);
+  const LoopTimer timer;
+  for (auto _ : state) benchmark::DoNotOptimize(pool.map(Spin, items));
+  state.counters["speedup"] =
+      serial * static_cast<double>(state.iterations()) / timer.Seconds();
+  state.SetItemsProcessed(state.iterations() *
+                          static_cast<std::int64_t>(kCpuItems));
+}
+
+void BM_CpuBoundMap(benchmark::State& state) { CpuBoundMap<pool::Pool>(state); }
+BENCHMARK(BM_CpuBoundMap)
+    ->ArgName("processes")
+    ->Apply(ProcessCounts)
+    ->UseRealTime();
+
+void BM_ThreadPool_CpuBoundMap(benchmark::State& state) {
+  CpuBoundMap<pool::ThreadPool>(state);
+}
+BENCHMARK(BM_ThreadPool_CpuBoundMap)
+    ->ArgName("processes")
+    ->Apply(ProcessCounts)
+    ->UseRealTime();
+
+}  // namespace
