@@ -1,0 +1,302 @@
+#include "faults/fault_fixture.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <thread>
+
+namespace faults {
+namespace {
+
+// Counts the entries of a /proc directory, without "." and "..".
+int CountEntries(const char* dir, int* highest = nullptr) {
+  DIR* d = ::opendir(dir);
+  if (d == nullptr) return -1;
+  const int own = ::dirfd(d);
+  int n = 0;
+  while (dirent* e = ::readdir(d)) {
+    if (e->d_name[0] == '.') continue;
+    const int value = std::atoi(e->d_name);
+    if (value == own) continue;  // The directory stream's own fd.
+    ++n;
+    if (highest != nullptr && value > *highest) *highest = value;
+  }
+  ::closedir(d);
+  return n;
+}
+
+std::string Describe(const std::vector<pid_t>& pids) {
+  std::string s;
+  for (pid_t pid : pids) {
+    if (!s.empty()) s += ", ";
+    s += std::to_string(pid) + " (" + StatField(pid, 2) + ", state " +
+         StatField(pid, 3) + ")";
+  }
+  return s;
+}
+
+}  // namespace
+
+int OpenFdCount() { return CountEntries("/proc/self/fd"); }
+
+int HighestOpenFd() {
+  int highest = -1;
+  CountEntries("/proc/self/fd", &highest);
+  return highest;
+}
+
+int ThreadCount() { return CountEntries("/proc/self/task"); }
+
+std::string StatField(pid_t pid, int field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  // Field 2, the command name, is in parentheses and may contain spaces; the
+  // fields after it are split on spaces.
+  const std::size_t open = stat.find('(');
+  const std::size_t close = stat.rfind(')');
+  if (open == std::string::npos || close == std::string::npos) return "";
+  if (field == 1) return stat.substr(0, open - 1);
+  if (field == 2) return stat.substr(open + 1, close - open - 1);
+  std::istringstream rest(stat.substr(close + 2));
+  std::string value;
+  for (int i = 3; i <= field; ++i) {
+    if (!(rest >> value)) return "";
+  }
+  return value;
+}
+
+std::vector<pid_t> ChildrenOf(pid_t parent) {
+  std::vector<pid_t> children;
+  DIR* d = ::opendir("/proc");
+  if (d == nullptr) return children;
+  const std::string want = std::to_string(parent);
+  while (dirent* e = ::readdir(d)) {
+    const pid_t pid = static_cast<pid_t>(std::atoi(e->d_name));
+    if (pid <= 0) continue;
+    if (StatField(pid, 4) == want) children.push_back(pid);
+  }
+  ::closedir(d);
+  return children;
+}
+
+std::string UniqueTempPath(const std::string& stem) {
+  static std::atomic<int> counter{0};
+  const char* dir = std::getenv("TEST_TMPDIR");
+  return std::string(dir != nullptr ? dir : "/tmp") + "/" + stem + "." +
+         std::to_string(::getpid()) + "." + std::to_string(++counter);
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)),
+                     std::istreambuf_iterator<char>());
+}
+
+void WriteFileAtomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+  }
+  std::rename(tmp.c_str(), path.c_str());
+}
+
+void WaitUntil(const std::function<bool()>& done) {
+  while (!done()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+std::uint64_t Hash(const std::string& bytes) {
+  std::uint64_t h = 1469598103934665603ull;
+  std::size_t i = 0;
+  for (; i + 8 <= bytes.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, bytes.data() + i, 8);
+    h = (h ^ word) * 1099511628211ull;
+    h ^= h >> 29;
+  }
+  for (; i < bytes.size(); ++i) {
+    h = (h ^ static_cast<unsigned char>(bytes[i])) * 1099511628211ull;
+  }
+  return h ^ bytes.size();
+}
+
+std::string RandomBytes(std::size_t size, std::uint64_t seed) {
+  std::string s(size, '\0');
+  std::uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
+  std::size_t i = 0;
+  for (; i + 8 <= size; i += 8) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    std::memcpy(s.data() + i, &x, 8);
+  }
+  for (; i < size; ++i) s[i] = static_cast<char>(x >> (8 * (i % 8)));
+  return s;
+}
+
+ChildOutcome RunInChild(const std::function<std::string()>& body) {
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) != 0) {
+    return {-1, std::string("pipe2: ") + std::strerror(errno)};
+  }
+  // Buffered output would otherwise be printed by the child as well.
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(report[0]);
+    ::close(report[1]);
+    return {-1, std::string("fork: ") + std::strerror(errno)};
+  }
+  if (pid == 0) {
+    ::close(report[0]);
+    std::string result;
+    try {
+      result = body();
+    } catch (const std::exception& e) {
+      result = std::string("uncaught exception: ") + e.what();
+    } catch (...) {
+      result = "uncaught exception of unknown type";
+    }
+    const char* p = result.data();
+    std::size_t left = result.size();
+    while (left > 0) {
+      const ssize_t n = ::write(report[1], p, left);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      p += n;
+      left -= static_cast<std::size_t>(n);
+    }
+    ::_exit(result.empty() ? 0 : 1);
+  }
+  ::close(report[1]);
+  ChildOutcome outcome;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::read(report[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    outcome.report.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(report[0]);
+  while (::waitpid(pid, &outcome.wait_status, 0) < 0 && errno == EINTR) {
+  }
+  return outcome;
+}
+
+::testing::AssertionResult ChildSucceeded(const ChildOutcome& outcome) {
+  if (WIFEXITED(outcome.wait_status) && WEXITSTATUS(outcome.wait_status) == 0 &&
+      outcome.report.empty()) {
+    return ::testing::AssertionSuccess();
+  }
+  std::string how;
+  if (WIFSIGNALED(outcome.wait_status)) {
+    how = "killed by signal " + std::to_string(WTERMSIG(outcome.wait_status));
+  } else if (WIFEXITED(outcome.wait_status)) {
+    how = "exited with status " +
+          std::to_string(WEXITSTATUS(outcome.wait_status));
+  } else {
+    how = "wait status " + std::to_string(outcome.wait_status);
+  }
+  return ::testing::AssertionFailure()
+         << "the child " << how << " and reported: " << outcome.report;
+}
+
+void FaultTest::SetUp() {
+  // Orphans of this process's descendants (for example the workers of a
+  // fork server that died) are re-parented to it rather than to init, so
+  // the check in TearDown sees every process the pool left behind.
+  static const bool subreaper = ::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0;
+  ASSERT_TRUE(subreaper) << "prctl(PR_SET_CHILD_SUBREAPER): "
+                         << std::strerror(errno);
+  ASSERT_TRUE(ChildrenOf(::getpid()).empty())
+      << "a child process exists before the test: "
+      << Describe(ChildrenOf(::getpid()));
+  StartWatchdog();
+  fds_before_ = OpenFdCount();
+  threads_before_ = ThreadCount();
+}
+
+void FaultTest::TearDown() {
+  EXPECT_EQ(OpenFdCount(), fds_before_)
+      << "the test leaked (or closed) a file descriptor";
+  EXPECT_EQ(ThreadCount(), threads_before_) << "a thread outlived the test";
+  std::vector<pid_t> left;
+  for (pid_t pid : ChildrenOf(::getpid())) {
+    if (pid != watchdog_) left.push_back(pid);
+  }
+  EXPECT_TRUE(left.empty()) << "processes left behind: " << Describe(left);
+  // Clean up after a failure so that the next test starts from scratch.
+  for (pid_t pid : left) {
+    ::kill(pid, SIGKILL);
+    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+  }
+  StopWatchdog();
+  EXPECT_TRUE(::waitpid(-1, nullptr, WNOHANG) == -1 && errno == ECHILD)
+      << "waitpid(-1, WNOHANG) found a child of the test process";
+}
+
+void FaultTest::StartWatchdog() {
+  int fds[2];
+  ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0) << std::strerror(errno);
+  const std::string name =
+      std::string(::testing::UnitTest::GetInstance()
+                      ->current_test_info()
+                      ->test_suite_name()) +
+      "." + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  const int guard_ms = HangGuardSeconds() * 1000;
+  // Built before fork(): the child only makes async-signal-safe calls.
+  const std::string msg = "\nwatchdog: " + name + " did not finish within " +
+                          std::to_string(guard_ms / 1000) +
+                          " s; aborting the test process\n";
+  std::fflush(nullptr);
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0) << "fork: " << std::strerror(errno);
+  if (pid == 0) {
+    // The watchdog: waits for end of file on the pipe (the test finished)
+    // or for the hang guard to run out. Only async-signal-safe calls here.
+    ::close(fds[1]);
+    pollfd p{fds[0], POLLIN, 0};
+    int r;
+    do {
+      r = ::poll(&p, 1, guard_ms);
+    } while (r < 0 && errno == EINTR);
+    if (r != 0) ::_exit(0);
+    [[maybe_unused]] ssize_t n = ::write(2, msg.data(), msg.size());
+    ::kill(parent, SIGABRT);
+    ::sleep(10);
+    ::kill(parent, SIGKILL);
+    ::_exit(1);
+  }
+  ::close(fds[0]);
+  watchdog_ = pid;
+  watchdog_fd_ = fds[1];
+}
+
+void FaultTest::StopWatchdog() {
+  if (watchdog_fd_ >= 0) ::close(watchdog_fd_);
+  watchdog_fd_ = -1;
+  if (watchdog_ > 0) {
+    while (::waitpid(watchdog_, nullptr, 0) < 0 && errno == EINTR) {
+    }
+  }
+  watchdog_ = -1;
+}
+
+}  // namespace faults

@@ -1,0 +1,98 @@
+// faults/fault_fixture.h: what every fault-injection test shares.
+//
+// FaultTest is the fixture of every test under faults/. Around each test it
+// checks the two promises the pool makes whatever went wrong:
+//   * no process the pool started is left (no child of the test process,
+//     live or zombie; the test process is made a child subreaper, so a worker
+//     orphaned by a dead fork server would be re-parented to it and seen);
+//   * the test process has exactly as many open fds and threads as before.
+// It also arms a watchdog process that aborts the test process if one test
+// runs longer than its hang guard, so a hang fails the test with a message
+// instead of stalling CI. The watchdog is a process, not a thread: a thread
+// would make every fork() of the test a fork of a multi-threaded process.
+//
+// The helpers below the fixture run code in a forked child (for faults that
+// must not touch the test process itself: rlimits, privilege drops) and wait
+// for conditions without timing assertions.
+
+#ifndef FAULTS_FAULT_FIXTURE_H_
+#define FAULTS_FAULT_FIXTURE_H_
+
+#include <gtest/gtest.h>
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace faults {
+
+// The number of fds this process has open (entries of /proc/self/fd).
+int OpenFdCount();
+// The highest fd number this process has open.
+int HighestOpenFd();
+// The number of threads of this process (entries of /proc/self/task).
+int ThreadCount();
+// The pids of every process whose parent is `parent` (live or zombie).
+std::vector<pid_t> ChildrenOf(pid_t parent);
+// One field of /proc/<pid>/stat, counted from 1 as in proc(5) (3 is the
+// state, 22 the start time, 52 the exit code); empty if the process is gone.
+std::string StatField(pid_t pid, int field);
+
+// A path under TEST_TMPDIR that no other test of this run uses.
+std::string UniqueTempPath(const std::string& stem);
+// Reads a whole file; empty if it does not exist.
+std::string ReadFile(const std::string& path);
+// Writes `text` to `path` atomically (write to a temporary, then rename), so
+// a reader never sees half of it.
+void WriteFileAtomically(const std::string& path, const std::string& text);
+
+// Polls `done` every millisecond until it returns true. There is no timeout
+// here on purpose: the fixture's watchdog is the hang guard.
+void WaitUntil(const std::function<bool()>& done);
+
+// A fast 64-bit hash of a byte string (FNV-1a over 8-byte words).
+std::uint64_t Hash(const std::string& bytes);
+// `size` pseudo-random bytes from `seed`.
+std::string RandomBytes(std::size_t size, std::uint64_t seed);
+
+// The outcome of RunInChild: the child's waitpid() status and what it wrote
+// to its report pipe.
+struct ChildOutcome {
+  int wait_status = -1;
+  std::string report;
+};
+
+// Forks; the child runs `body` and reports its return value ("" means every
+// check passed; anything else describes the failure), then _exit()s without
+// running the parent's atexit handlers. The parent waits for the child and
+// returns what it reported. An exception escaping `body` is reported too.
+ChildOutcome RunInChild(const std::function<std::string()>& body);
+
+// Checks a RunInChild outcome: exited with status 0 and reported nothing.
+::testing::AssertionResult ChildSucceeded(const ChildOutcome& outcome);
+
+// The fixture. Derive from it (or use it directly with TEST_F).
+class FaultTest : public ::testing::Test {
+ protected:
+  // The hang guard of one test, in seconds; a test that needs longer (the
+  // chaos run) overrides it.
+  virtual int HangGuardSeconds() const { return 240; }
+
+  void SetUp() override;
+  void TearDown() override;
+
+ private:
+  void StartWatchdog();
+  void StopWatchdog();
+
+  int fds_before_ = 0;
+  int threads_before_ = 0;
+  pid_t watchdog_ = -1;
+  int watchdog_fd_ = -1;
+};
+
+}  // namespace faults
+
+#endif  // FAULTS_FAULT_FIXTURE_H_
