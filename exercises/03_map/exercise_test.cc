@@ -1,0 +1,109 @@
+// Tests for Exercise 3 (Pool::map). They run against exercises/03_map (your
+// code) and solutions/03_map (the reference).
+
+#include "exercises/03_map/exercise.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <random>
+#include <set>
+#include <vector>
+
+#include "pool/pool.h"
+
+namespace exercises {
+namespace {
+
+// Tasks. They are plain functions: they run in the worker processes.
+
+// The article's action: 0 + 1 + ... + (max - 1).
+long long SumBelow(long long max) {
+  long long sum = 0;
+  for (long long i = 0; i < max; ++i) sum += i;
+  return sum;
+}
+long long Collatz(long long x) { return x % 2 == 0 ? x / 2 : 3 * x + 1; }
+long long OwnPid(long long) { return ::getpid(); }
+
+std::vector<long long> SerialMap(long long (*fn)(long long),
+                                 const std::vector<long long>& items) {
+  std::vector<long long> out;
+  for (long long x : items) out.push_back(fn(x));
+  return out;
+}
+
+// Inputs of many shapes: empty, one item, the article's, fewer and more
+// items than workers, big items first (so later ones finish first).
+std::vector<std::vector<long long>> Inputs() {
+  std::mt19937_64 rng(20240611);
+  std::uniform_int_distribution<long long> value(-50, 20000);
+  std::vector<long long> many(500);
+  for (long long& x : many) x = value(rng);
+  std::vector<long long> descending;
+  for (long long x = 300000; x > 0; x -= 25000) descending.push_back(x);
+  return {{}, {42}, {50, 100, 150}, {3, 1, 2}, many, descending};
+}
+
+class MapTest : public ::testing::Test {
+ protected:
+  pool::Pool pool_{4};
+};
+
+// The article's program: map(action, (50, 100, 150)) is what a plain loop
+// computes (1225, 4950, 11175).
+TEST_F(MapTest, MapInWorkersRunsTheArticleProgram) {
+  const std::vector<long long> items = {50, 100, 150};
+  EXPECT_EQ(MapInWorkers(pool_, SumBelow, items), SerialMap(SumBelow, items));
+}
+
+// Results equal a plain loop, in input order, for inputs of every shape and
+// for more than one function.
+TEST_F(MapTest, MapInWorkersMatchesAPlainLoop) {
+  for (const auto& items : Inputs()) {
+    EXPECT_EQ(MapInWorkers(pool_, SumBelow, items), SerialMap(SumBelow, items))
+        << items.size() << " items";
+    EXPECT_EQ(MapInWorkers(pool_, Collatz, items), SerialMap(Collatz, items))
+        << items.size() << " items";
+  }
+}
+
+// Every item is computed in a worker process, never in the caller.
+TEST_F(MapTest, MapInWorkersRunsInWorkers) {
+  const std::vector<long long> pids =
+      MapInWorkers(pool_, OwnPid, std::vector<long long>(40, 0));
+  ASSERT_EQ(pids.size(), 40u);
+  const std::vector<pid_t> workers = pool_.worker_pids();
+  for (long long pid : pids) {
+    EXPECT_NE(pid, ::getpid());
+    EXPECT_NE(std::find(workers.begin(), workers.end(), pid), workers.end())
+        << pid << " is not one of the pool's workers";
+  }
+}
+
+// With any chunksize the results still equal a plain loop, in order.
+TEST_F(MapTest, MapInChunksMatchesAPlainLoop) {
+  for (int chunksize : {1, 2, 7, 1000}) {
+    for (const auto& items : Inputs()) {
+      EXPECT_EQ(MapInChunks(pool_, Collatz, items, chunksize),
+                SerialMap(Collatz, items))
+          << items.size() << " items, chunksize " << chunksize;
+    }
+  }
+}
+
+// The chunksize reaches the pool: a single chunk is a single task, so one
+// worker computes every item; and 0 is refused, as Python refuses it.
+TEST_F(MapTest, MapInChunksPassesTheChunksize) {
+  const std::vector<long long> pids =
+      MapInChunks(pool_, OwnPid, std::vector<long long>(64, 0), 64);
+  ASSERT_EQ(pids.size(), 64u);
+  EXPECT_EQ(std::set<long long>(pids.begin(), pids.end()).size(), 1u);
+  EXPECT_NE(pids.front(), ::getpid());
+  EXPECT_THROW((void)MapInChunks(pool_, Collatz, {1, 2, 3}, 0),
+               pool::UsageError);
+}
+
+}  // namespace
+}  // namespace exercises
