@@ -67,6 +67,8 @@ Gate::Gate() {
 
 void Gate::Open() { Touch(fs::path(dir_) / "open"); }
 
+void OpenGateFromTask() { Touch(fs::path(CurrentDir()) / "open"); }
+
 bool Gate::gave_up() const { return fs::exists(fs::path(dir_) / "gave_up"); }
 
 int Gate::arrived() const { return CountArrivals(dir_); }

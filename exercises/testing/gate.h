@@ -59,6 +59,9 @@ bool ArriveAndWait(int n);
 // In a task: records that this task has started, and returns.
 void Arrive();
 
+// In a task: opens the current gate (what Gate::Open() does in the test).
+void OpenGateFromTask();
+
 }  // namespace exercises::testing
 
 #endif  // EXERCISES_TESTING_GATE_H_

@@ -1,0 +1,109 @@
+// Tests for Exercise 9 (Pool::terminate). They run against
+// exercises/09_terminate (your code) and solutions/09_terminate.
+
+#include "exercises/09_terminate/exercise.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <mutex>
+#include <tuple>
+#include <vector>
+
+#include "exercises/testing/gate.h"
+#include "pool/pool.h"
+
+namespace exercises {
+namespace {
+
+using ::exercises::testing::Gate;
+using ::exercises::testing::WaitAtGate;
+
+// Tasks. They are plain functions: they run in the worker processes.
+
+long long Square(long long x) { return x * x; }
+long long OwnPid(long long) { return ::getpid(); }
+// Waits at a gate that the tests never open: it finishes only if nobody
+// stops it, after the guard (and then the gate records that it gave up).
+long long SquareAfterGate(long long x) { return WaitAtGate() ? x * x : -1; }
+// Item 1 is squared at once; every other item waits at the shut gate.
+long long OnlyOneIsFast(long long x) {
+  return x == 1 ? x * x : SquareAfterGate(x);
+}
+
+class TerminateTest : public ::testing::Test {
+ protected:
+  Gate gate_;  // Before the pool: the workers must see it.
+  pool::Pool pool_{4};
+};
+
+// Work that is running or still queued is cancelled: every such result
+// fails with pool::CancelledError, and no task ran to the end.
+TEST_F(TerminateTest, StopNowCancelsRunningAndQueuedWork) {
+  std::vector<pool::AsyncResult<long long>> results;
+  for (long long x = 0; x < 7; ++x) {  // 4 start, 3 wait in the queue.
+    results.push_back(pool_.apply_async(SquareAfterGate, std::tuple{x}));
+  }
+  StopNow(pool_);
+  for (const auto& r : results) {
+    EXPECT_THROW((void)r.get(), pool::CancelledError);
+  }
+  EXPECT_FALSE(gate_.gave_up()) << "a task was left running to the end";
+}
+
+// A map_async in progress is cancelled too, and its error callback hears
+// of it once.
+TEST_F(TerminateTest, StopNowCancelsAMapAndCallsItsErrorCallback) {
+  std::mutex mu;
+  int cancelled = 0;
+  pool::MapResult<long long> result =
+      pool_.map_async(SquareAfterGate, std::vector<long long>(10, 3),
+                      std::nullopt, nullptr, [&](const pool::Error& e) {
+                        std::lock_guard lock(mu);
+                        if (dynamic_cast<const pool::CancelledError*>(&e))
+                          ++cancelled;
+                      });
+  StopNow(pool_);
+  EXPECT_THROW((void)result.get(), pool::CancelledError);
+  std::lock_guard lock(mu);
+  EXPECT_EQ(cancelled, 1);
+}
+
+// Results that finished before the stop keep their values.
+TEST_F(TerminateTest, StopNowKeepsFinishedResults) {
+  pool::AsyncResult<long long> done =
+      pool_.apply_async(Square, std::tuple{9LL});
+  EXPECT_EQ(done.get(), 81);
+  StopNow(pool_);
+  EXPECT_TRUE(done.successful());
+  EXPECT_EQ(done.get(), 81);
+}
+
+// Afterwards the pool refuses work ("Pool not running"), has no workers
+// left, and join() returns at once.
+TEST_F(TerminateTest, StopNowLeavesThePoolStopped) {
+  StopNow(pool_);
+  EXPECT_THROW((void)pool_.apply_async(Square, std::tuple{1LL}),
+               pool::UsageError);
+  EXPECT_TRUE(pool_.worker_pids().empty());
+  pool_.join();
+}
+
+// FirstThenStop returns the result that finished first, even though it
+// belongs to the second item, and stops the pool instead of waiting for
+// the others (which could only end at the guard).
+TEST_F(TerminateTest, FirstThenStopReturnsTheFirstToFinish) {
+  EXPECT_EQ(FirstThenStop(pool_, OnlyOneIsFast, {0, 1, 2}), 1);
+  EXPECT_FALSE(gate_.gave_up()) << "waited for the slow items";
+  EXPECT_THROW((void)pool_.apply_async(Square, std::tuple{1LL}),
+               pool::UsageError)
+      << "the pool is still running";
+}
+
+// FirstThenStop's result was computed in a worker process.
+TEST_F(TerminateTest, FirstThenStopRunsInAWorker) {
+  EXPECT_NE(FirstThenStop(pool_, OwnPid, {5, 6, 7}), ::getpid());
+}
+
+}  // namespace
+}  // namespace exercises
