@@ -140,7 +140,7 @@ def CppValue(fig, kind):
     if fig is None:
         return None
     if kind == SPEEDUP:
-        return fig.get("speedup")
+        return fig.get("speedup")  # CpuSpeedup() prefers medians.
     if kind == RATE:
         return fig.get("items_per_second")
     if "us_per_call" in fig:
@@ -159,15 +159,27 @@ def Cost(kind, value):
     return value if kind == US else 1.0 / value
 
 
+def CpuSpeedup(cpp, name):
+    """Serial time over pool time, both medians of this run."""
+    serial, fig = cpp.get("BM_Serial_CpuBound"), cpp.get(name)
+    if serial and fig and fig.get("items_per_second"):
+        return fig["items_per_second"] / serial["items_per_second"]
+    return CppValue(fig, SPEEDUP)
+
+
 def Table(data):
     cpp = CppFigures(data["cpp"])
     py = data["python"]["results"]
     cpus = data["cpus"]
     table = []
     for label, kind, ours_name, py_key, tp_name, floor_name in rows(cpus):
-        ours = CppValue(cpp.get(ours_name), kind)
+        if kind == SPEEDUP:
+            ours = CpuSpeedup(cpp, ours_name)
+            tp = CpuSpeedup(cpp, tp_name)
+        else:
+            ours = CppValue(cpp.get(ours_name), kind)
+            tp = CppValue(cpp.get(tp_name), kind) if tp_name else None
         theirs = py[py_key]["value"] if py_key in py else None
-        tp = CppValue(cpp.get(tp_name), kind) if tp_name else None
         if floor_name and floor_name.startswith("ideal:"):
             floor = float(floor_name.split(":")[1])
             floor_label = "ideal"
@@ -217,9 +229,12 @@ def Ratio(v):
 
 
 def PrintTable(data, table):
+    load = data.get("loadavg")
+    load = (f"; load average {load[0]:.1f} before, {load[1]:.1f} after"
+            if load else "")
     print(f"Machine: {data['cpus']} cores; {data['date']}; "
           f"Python {data['python']['python']}; medians of "
-          f"{data['repetitions']} runs.\n")
+          f"{data['repetitions']} runs{load}.\n")
     print("| workload | ours | Python | vs Python | ThreadPool | floor | "
           "x floor |")
     print("|---|---:|---:|---:|---:|---:|---:|")
@@ -289,6 +304,7 @@ def main():
         reps = 1 if args.quick else args.repetitions
         cpp_min = 0.01 if args.quick else None
         py_min = 0.05 if args.quick else None
+        load_before = os.getloadavg()[0]
         data = {
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             "cpus": os.cpu_count() or 1,
@@ -296,6 +312,9 @@ def main():
             "cpp": RunCpp(args.benchmark, reps, cpp_min),
             "python": RunPython(args.python_bench, reps, py_min),
         }
+        # Other work on the machine skews everything, the CPU-bound speed-ups
+        # most: record how busy it was.
+        data["loadavg"] = [load_before, os.getloadavg()[0]]
         out = args.out
         if out is None and workspace:
             out = os.path.join(workspace, "bench", "results.json")

@@ -57,9 +57,9 @@ int Square(int x) { return x * x; }
 int Add(int a, int b) { return a + b; }
 std::string Echo(std::string s) { return s; }
 
-// A fixed amount of pure CPU work per item (about 0.1 ms at -O2 on a
-// 2020s x86 core), whose result depends on every step so it cannot be
-// optimised away.
+// A fixed amount of pure CPU work per item (about 0.2 ms at -O2 on the
+// machine of bench/README.md), whose result depends on every step so it
+// cannot be optimised away.
 constexpr int kCpuSteps = 200000;
 std::uint64_t Spin(int seed) {
   std::uint64_t x =
