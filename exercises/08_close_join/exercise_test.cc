@@ -1,0 +1,108 @@
+// Tests for Exercise 8 (Pool::close and join). They run against
+// exercises/08_close_join (your code) and solutions/08_close_join.
+
+#include "exercises/08_close_join/exercise.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <stop_token>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include "exercises/testing/gate.h"
+#include "pool/pool.h"
+
+namespace exercises {
+namespace {
+
+using ::exercises::testing::Gate;
+using ::exercises::testing::WaitAtGate;
+
+// Tasks. They are plain functions: they run in the worker processes.
+
+long long Square(long long x) { return x * x; }
+long long Noop(long long x) { return x; }
+long long OwnPid(long long) { return ::getpid(); }
+long long SquareAfterGate(long long x) { return WaitAtGate() ? x * x : -1; }
+
+// Whether the pool has stopped accepting work. (It probes with a task that
+// does nothing, which a running pool accepts and soon runs.)
+bool StoppedAccepting(pool::Pool& pool) {
+  try {
+    (void)pool.apply_async(Noop, std::tuple{0LL});
+    return false;
+  } catch (const pool::UsageError&) {
+    return true;
+  }
+}
+
+class CloseJoinTest : public ::testing::Test {
+ protected:
+  Gate gate_;  // Before the pool: the workers must see it.
+  pool::Pool pool_{4};
+};
+
+// Work that is running or still queued when the pool closes runs to the
+// end, and FinishAndShutDown returns only once it has. (The tasks wait at
+// a gate that opens once the pool has stopped accepting work, that is,
+// after close() and before join() can return.)
+TEST_F(CloseJoinTest, FinishAndShutDownLetsQueuedWorkFinish) {
+  std::vector<pool::AsyncResult<long long>> results;
+  for (long long x = 0; x < 7; ++x) {  // 4 start, 3 wait in the queue.
+    results.push_back(pool_.apply_async(SquareAfterGate, std::tuple{x}));
+  }
+  std::jthread opener([this](std::stop_token stop) {
+    while (!stop.stop_requested() && !StoppedAccepting(pool_)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    gate_.Open();
+  });
+  FinishAndShutDown(pool_);
+  for (long long x = 0; x < 7; ++x) {
+    EXPECT_TRUE(results[x].ready()) << "returned before task " << x << " ended";
+  }
+  for (long long x = 0; x < 7; ++x) {
+    EXPECT_EQ(results[x].get(), x * x);  // Not CancelledError.
+  }
+  EXPECT_FALSE(gate_.gave_up());
+}
+
+// Afterwards the workers are gone, new work is refused, and join() again
+// returns at once.
+TEST_F(CloseJoinTest, FinishAndShutDownLeavesThePoolShutDown) {
+  pool::AsyncResult<long long> before =
+      pool_.apply_async(Square, std::tuple{12LL});
+  FinishAndShutDown(pool_);
+  EXPECT_EQ(before.get(), 144);
+  EXPECT_TRUE(pool_.worker_pids().empty());
+  EXPECT_THROW((void)pool_.apply_async(Square, std::tuple{1LL}),
+               pool::UsageError);
+  pool_.join();
+}
+
+// While the pool runs, TrySubmit submits: the task runs in a worker and
+// its result arrives.
+TEST_F(CloseJoinTest, TrySubmitSubmitsWhileRunning) {
+  std::optional<pool::AsyncResult<long long>> r = TrySubmit(pool_, Square, 6);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->get(), 36);
+  std::optional<pool::AsyncResult<long long>> pid = TrySubmit(pool_, OwnPid, 0);
+  ASSERT_TRUE(pid.has_value());
+  EXPECT_NE(pid->get(), ::getpid());
+}
+
+// After close(), and after terminate(), TrySubmit reports the refusal as
+// std::nullopt instead of throwing.
+TEST_F(CloseJoinTest, TrySubmitReportsAStoppedPool) {
+  pool_.close();
+  EXPECT_FALSE(TrySubmit(pool_, Square, 1).has_value());
+  pool::Pool other(1);
+  other.terminate();
+  EXPECT_FALSE(TrySubmit(other, Square, 1).has_value());
+}
+
+}  // namespace
+}  // namespace exercises

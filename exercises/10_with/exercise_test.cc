@@ -1,0 +1,81 @@
+// Tests for Exercise 10 (a pool's lifetime). They run against
+// exercises/10_with (your code) and solutions/10_with.
+
+#include "exercises/10_with/exercise.h"
+
+#include <errno.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <set>
+#include <vector>
+
+#include "exercises/testing/gate.h"
+#include "pool/pool.h"
+
+namespace exercises {
+namespace {
+
+using ::exercises::testing::Gate;
+using ::exercises::testing::WaitAtGate;
+
+// Tasks. They are plain functions: they run in the worker processes.
+
+long long Cube(long long x) { return x * x * x; }
+long long OwnPid(long long) { return ::getpid(); }
+long long CubeAfterGate(long long x) { return WaitAtGate() ? x * x * x : -1; }
+
+// True if this process has no child process at all, live or zombie: every
+// process a pool started has exited and been reaped.
+bool HasNoChildren() {
+  return ::waitpid(-1, nullptr, WNOHANG) == -1 && errno == ECHILD;
+}
+
+// Results equal a plain loop, for several inputs and pool sizes.
+TEST(WithTest, MapInScopedPoolMatchesAPlainLoop) {
+  for (int processes : {1, 2, 4}) {
+    std::vector<long long> items, expected;
+    for (long long x = -5; x < 20 * processes; ++x) {
+      items.push_back(x);
+      expected.push_back(Cube(x));
+    }
+    EXPECT_EQ(MapInScopedPool(processes, Cube, items), expected)
+        << processes << " processes";
+  }
+}
+
+// The pool has the requested number of workers: with one worker, one
+// process (not this one) computes every item; with three, at most three.
+TEST(WithTest, MapInScopedPoolUsesThatManyWorkers) {
+  const std::vector<long long> one =
+      MapInScopedPool(1, OwnPid, std::vector<long long>(20, 0));
+  ASSERT_EQ(one.size(), 20u);
+  EXPECT_EQ(std::set<long long>(one.begin(), one.end()).size(), 1u);
+  EXPECT_NE(one.front(), ::getpid());
+  const std::vector<long long> three =
+      MapInScopedPool(3, OwnPid, std::vector<long long>(60, 0));
+  EXPECT_LE(std::set<long long>(three.begin(), three.end()).size(), 3u);
+}
+
+// The pool does not outlive the function: when it returns, every process
+// the pool started is gone.
+TEST(WithTest, MapInScopedPoolLeavesNoProcessBehind) {
+  EXPECT_EQ(MapInScopedPool(2, Cube, {1, 2, 3}),
+            (std::vector<long long>{1, 8, 27}));
+  EXPECT_TRUE(HasNoChildren()) << "a pool (or one of its processes) is alive";
+}
+
+// A task still running when the pool's scope ends is cancelled (the
+// destructor terminates, like leaving Python's `with` block): the handle
+// outlives the pool and resolves with pool::CancelledError.
+TEST(WithTest, SubmitInScopedPoolCancelsWhatIsUnfinished) {
+  Gate gate;  // The task waits at it; it is never opened.
+  pool::AsyncResult<long long> r = SubmitInScopedPool(CubeAfterGate, 3);
+  EXPECT_THROW((void)r.get(), pool::CancelledError);
+  EXPECT_FALSE(gate.gave_up()) << "the task was left to run to the end";
+  EXPECT_TRUE(HasNoChildren()) << "a pool (or one of its processes) is alive";
+}
+
+}  // namespace
+}  // namespace exercises
