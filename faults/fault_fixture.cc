@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -147,6 +148,50 @@ std::string RandomBytes(std::size_t size, std::uint64_t seed) {
   }
   for (; i < size; ++i) s[i] = static_cast<char>(x >> (8 * (i % 8)));
   return s;
+}
+
+int TasksOfUid(uid_t uid) {
+  int n = 0;
+  DIR* d = ::opendir("/proc");
+  if (d == nullptr) return -1;
+  while (dirent* e = ::readdir(d)) {
+    const int pid = std::atoi(e->d_name);
+    if (pid <= 0) continue;
+    const std::string status =
+        ReadFile("/proc/" + std::to_string(pid) + "/status");
+    const std::size_t at = status.find("\nUid:\t");
+    if (at == std::string::npos) continue;
+    if (std::strtoul(status.c_str() + at + 6, nullptr, 10) != uid) continue;
+    const std::size_t threads = status.find("\nThreads:\t");
+    n += threads == std::string::npos
+             ? 1
+             : std::atoi(status.c_str() + threads + 10);
+  }
+  ::closedir(d);
+  return n;
+}
+
+std::string DropPrivilegesTo(uid_t uid, bool& not_permitted) {
+  if (::setgroups(0, nullptr) != 0 || ::setgid(uid) != 0 ||
+      ::setuid(uid) != 0) {
+    not_permitted = errno == EPERM || errno == EINVAL;
+    return std::string("dropping privileges: ") + std::strerror(errno);
+  }
+  // A process whose uid changed is not dumpable, which makes its own /proc
+  // entries (such as /proc/self/fd) unreadable to it; restore that.
+  ::prctl(PR_SET_DUMPABLE, 1);
+  return "";
+}
+
+std::string NothingLeftInChild(int fds) {
+  if (!(::waitpid(-1, nullptr, WNOHANG) == -1 && errno == ECHILD)) {
+    return "a child process is left";
+  }
+  if (OpenFdCount() != fds) {
+    return "fds open: " + std::to_string(OpenFdCount()) +
+           ", before: " + std::to_string(fds);
+  }
+  return "";
 }
 
 ChildOutcome RunInChild(const std::function<std::string()>& body) {

@@ -57,6 +57,19 @@ std::uint64_t Hash(const std::string& bytes);
 // `size` pseudo-random bytes from `seed`.
 std::string RandomBytes(std::size_t size, std::uint64_t seed);
 
+// The number of tasks (threads of all processes) whose real uid is `uid`.
+int TasksOfUid(uid_t uid);
+
+// Gives up root for `uid` (groups, gid and uid), keeping /proc/self
+// readable. Returns "" or what failed; sets `not_permitted` when the system
+// does not allow it (for example inside a user namespace that maps only
+// root, as Bazel's sandbox does).
+std::string DropPrivilegesTo(uid_t uid, bool& not_permitted);
+
+// For code running in a RunInChild child: "" if the process has no child
+// process and exactly `fds` fds open, else what is left.
+std::string NothingLeftInChild(int fds);
+
 // The outcome of RunInChild: the child's waitpid() status and what it wrote
 // to its report pipe.
 struct ChildOutcome {

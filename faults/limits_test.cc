@@ -1,0 +1,66 @@
+// Too few file descriptors for the pool. Each test runs in a forked child of
+// the test process, so the test process itself keeps its limits; the child
+// reports what it saw through a pipe.
+
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include <string>
+#include <system_error>
+
+#include "faults/fault_fixture.h"
+#include "pool/pool.h"
+
+namespace faults {
+namespace {
+
+using ResourceLimitTest = FaultTest;
+
+// RLIMIT_NOFILE leaves room for the pool's own pipes but not for 8
+// workers' pipes: the constructor throws std::system_error naming the
+// limit, and no fd or process is left.
+TEST_F(ResourceLimitTest, TooFewFdsForTheWorkersFailsConstruction) {
+  EXPECT_TRUE(ChildSucceeded(RunInChild([]() -> std::string {
+    const int fds = OpenFdCount();
+    rlimit lim{};
+    ::getrlimit(RLIMIT_NOFILE, &lim);
+    lim.rlim_cur = static_cast<rlim_t>(HighestOpenFd() + 1 + 6);
+    if (::setrlimit(RLIMIT_NOFILE, &lim) != 0) return "setrlimit failed";
+    try {
+      pool::Pool p(8);
+      return "the pool started 8 workers with " + std::to_string(lim.rlim_cur) +
+             " fds";
+    } catch (const std::system_error& e) {
+      if (std::string(e.what()).find("RLIMIT_NOFILE") == std::string::npos) {
+        return std::string("the error does not name the limit: ") + e.what();
+      }
+    }
+    return NothingLeftInChild(fds);
+  })));
+}
+
+// RLIMIT_NOFILE leaves no fd free at all: the very first pipe fails, the
+// error names the limit and its value, and nothing is left.
+TEST_F(ResourceLimitTest, NoFreeFdFailsConstruction) {
+  EXPECT_TRUE(ChildSucceeded(RunInChild([]() -> std::string {
+    const int fds = OpenFdCount();
+    rlimit lim{};
+    ::getrlimit(RLIMIT_NOFILE, &lim);
+    lim.rlim_cur = static_cast<rlim_t>(HighestOpenFd() + 1);
+    if (::setrlimit(RLIMIT_NOFILE, &lim) != 0) return "setrlimit failed";
+    try {
+      pool::Pool p(2);
+      return "the pool started without a free fd";
+    } catch (const std::system_error& e) {
+      const std::string what = e.what();
+      if (what.find("RLIMIT_NOFILE = " + std::to_string(lim.rlim_cur)) ==
+          std::string::npos) {
+        return "the error does not name the limit: " + what;
+      }
+    }
+    return NothingLeftInChild(fds);
+  })));
+}
+
+}  // namespace
+}  // namespace faults

@@ -1,0 +1,71 @@
+// fork() failing for want of processes (RLIMIT_NPROC). Runs in a forked
+// child of the test process that gives up root: RLIMIT_NPROC is not
+// enforced for root (or any process with CAP_SYS_RESOURCE or
+// CAP_SYS_ADMIN). The child switches to an otherwise unused uid rather than
+// "nobody": the kernel counts the limit per uid across the whole machine,
+// so processes of "nobody" in other containers, or another run of this test,
+// would change the count; a uid made from the test process's pid is used by
+// nothing else. Bazel's sandbox runs tests in a user namespace that maps
+// only root, where no other uid exists: the target is tagged "no-sandbox".
+
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <exception>
+#include <string>
+#include <system_error>
+
+#include "faults/fault_fixture.h"
+#include "pool/pool.h"
+
+namespace faults {
+namespace {
+
+constexpr char kSkip[] = "SKIP: ";
+
+using ProcessLimitTest = FaultTest;
+
+// The process limit lets the fork server start 6 workers of 12: the
+// constructor throws std::system_error naming fork, and the 6 workers that
+// did start are killed and reaped (no process of the uid is left).
+//
+// The limit counts every task of the uid, threads included: this process,
+// the fork server, the pool's handler thread and 6 workers. The handler
+// thread is created right after the first worker is requested; it would
+// only fail instead if the fork server managed all 7 forks before this
+// process made that one pthread_create() (see ThreadLimitLeavesNoZombie
+// for what happens then).
+TEST_F(ProcessLimitTest, ForkFailureFailsConstructionAndReaps) {
+  const uid_t uid = 1900000000u + static_cast<uid_t>(::getpid());
+  const ChildOutcome outcome = RunInChild([uid]() -> std::string {
+    bool skip = false;
+    if (std::string e = DropPrivilegesTo(uid, skip); !e.empty()) {
+      return skip ? kSkip + e : e;
+    }
+    const int fds = OpenFdCount();
+    const int tasks = TasksOfUid(uid);
+    rlimit lim{};
+    ::getrlimit(RLIMIT_NPROC, &lim);
+    lim.rlim_cur = static_cast<rlim_t>(tasks + 2 + 6);
+    if (::setrlimit(RLIMIT_NPROC, &lim) != 0) return "setrlimit failed";
+    try {
+      pool::Pool p(12);
+      return "the pool started 12 workers under RLIMIT_NPROC " +
+             std::to_string(lim.rlim_cur);
+    } catch (const std::system_error& e) {
+      if (std::string(e.what()).find("fork") == std::string::npos) {
+        return std::string("the error does not name fork: ") + e.what();
+      }
+    }
+    if (TasksOfUid(uid) != tasks) {
+      return "processes of the uid left: " + std::to_string(TasksOfUid(uid));
+    }
+    return NothingLeftInChild(fds);
+  });
+  if (outcome.report.rfind(kSkip, 0) == 0) GTEST_SKIP() << outcome.report;
+  EXPECT_TRUE(ChildSucceeded(outcome));
+}
+
+}  // namespace
+}  // namespace faults
