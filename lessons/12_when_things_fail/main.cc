@@ -64,15 +64,21 @@ std::string PidList(std::vector<pid_t> pids) {
   return out + "]";
 }
 
-// Waits (up to 10 s) until the pool again has `n` live workers: a
-// replacement is started in the background after a worker dies.
-std::vector<pid_t> WaitForWorkers(pool::Pool& pool, std::size_t n) {
+// Waits (up to 10 s) until the pool has `n` live workers, none of them
+// `gone`: a replacement is started in the background after a worker dies,
+// and the list of pids is updated a moment after the error is delivered.
+std::vector<pid_t> WaitForWorkers(pool::Pool& pool, std::size_t n,
+                                  pid_t gone = -1) {
+  std::vector<pid_t> pids;
   for (int i = 0; i < 1000; ++i) {
-    std::vector<pid_t> pids = pool.worker_pids();
-    if (pids.size() == n) return pids;
+    pids = pool.worker_pids();
+    if (pids.size() == n &&
+        std::find(pids.begin(), pids.end(), gone) == pids.end()) {
+      break;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  return pool.worker_pids();
+  return pids;
 }
 
 }  // namespace
@@ -108,7 +114,7 @@ int main() {
       lessons::PrintLine("step 2: the signal: ",
                          pool::SignalName(WTERMSIG(e.wait_status())));
     }
-    const std::vector<pid_t> after = WaitForWorkers(pool, 2);
+    const std::vector<pid_t> after = WaitForWorkers(pool, 2, e.pid());
     lessons::PrintLine("step 2: workers after: ", PidList(after));
     const bool replaced =
         after.size() == 2 &&
