@@ -63,9 +63,7 @@ int HighestOpenFd() {
 int ThreadCount() { return CountEntries("/proc/self/task"); }
 
 std::string StatField(pid_t pid, int field) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)),
-                   std::istreambuf_iterator<char>());
+  const std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
   // Field 2, the command name, is in parentheses and may contain spaces; the
   // fields after it are split on spaces.
   const std::size_t open = stat.find('(');
@@ -103,9 +101,21 @@ std::string UniqueTempPath(const std::string& stem) {
 }
 
 std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)),
-                     std::istreambuf_iterator<char>());
+  // Plain read(), not an ifstream: a /proc file of a process that exits
+  // while it is read fails with ESRCH, which libstdc++ turns into an
+  // exception.
+  std::string text;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return text;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return text;
 }
 
 void WriteFileAtomically(const std::string& path, const std::string& text) {

@@ -27,13 +27,13 @@ namespace {
 constexpr std::size_t kMiB = 1024 * 1024;
 constexpr char kSkip[] = "SKIP: ";
 
-// Exits (status 0) once the parent has filled this worker's task pipe (fd 3,
-// kTaskFd in pool/internal/worker.cc), so that the parent is blocked writing
-// the next task to it; gives up waiting after about 10 s.
+// Exits (status 0) once the parent has put 48 KiB of the next task into this
+// worker's task pipe (fd 3, kTaskFd in pool/internal/worker.cc), that is in
+// the middle of writing it; gives up waiting after about 10 s.
 int ExitWhenTaskPipeFull(int) {
   int queued = 0;
   for (int i = 0; i < 100000; ++i) {
-    if (::ioctl(3, FIONREAD, &queued) != 0 || queued >= 65536) break;
+    if (::ioctl(3, FIONREAD, &queued) != 0 || queued >= 48 * 1024) break;
     ::usleep(100);
   }
   ::_exit(0);
