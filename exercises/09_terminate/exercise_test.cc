@@ -57,7 +57,7 @@ TEST_F(TerminateTest, StopNowCancelsAMapAndCallsItsErrorCallback) {
   std::mutex mu;
   int cancelled = 0;
   pool::MapResult<long long> result =
-      pool_.map_async(SquareAfterGate, std::vector<long long>(10, 3),
+      pool_.map_async(SquareAfterGate, std::vector<long long>(6, 3),
                       std::nullopt, nullptr, [&](const pool::Error& e) {
                         std::lock_guard lock(mu);
                         if (dynamic_cast<const pool::CancelledError*>(&e))

@@ -26,7 +26,7 @@
 namespace exercises::testing {
 
 // How long a waiting task waits before it gives up.
-inline constexpr std::chrono::seconds kGuard{30};
+inline constexpr std::chrono::seconds kGuard{20};
 
 class Gate {
  public:
