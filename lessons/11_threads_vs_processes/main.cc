@@ -7,13 +7,15 @@
 // took on this machine.
 //
 //   bazel-bin/lessons/11_threads_vs_processes/11_threads_vs_processes
-//       [--quick=1]   small sizes, one repetition (what the test runs)
+//       [--quick=1]        small sizes, one repetition (what the test runs)
+//       [--repetitions=N]  report the best of N runs (default 5)
 
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <mutex>
 #include <numeric>
 #include <string>
@@ -24,8 +26,7 @@
 
 namespace {
 
-// --- The tasks
-// ----------------------------------------------------------------
+// --- The tasks ------------------------------------------------------------
 
 // Tiny: almost no work, so the cost of moving a task and its result is
 // all there is to measure.
@@ -57,10 +58,18 @@ long CountPrimesUnderGlobalLock(int n) {
   return CountPrimes(n);
 }
 
-// --- Measuring
-// ----------------------------------------------------------------
+// --- Measuring --------------------------------------------------------------
 
-int repetitions = 3;
+// The 1-minute load average (Linux), or "unknown". Timings taken while other
+// programs keep the CPUs busy say little about parallel speed-up, so the
+// program prints it next to them.
+std::string LoadAverage() {
+  std::ifstream in("/proc/loadavg");
+  std::string one_minute;
+  return in >> one_minute ? one_minute : "unknown";
+}
+
+int repetitions = 5;
 
 // The best of `repetitions` runs of `run`, in milliseconds; the result of
 // the last run goes to `result`.
@@ -142,7 +151,8 @@ struct ApplyWorkload {
 
 int main(int argc, char** argv) {
   const bool quick = lessons::IntFlag(argc, argv, "quick", 0) != 0;
-  if (quick) repetitions = 1;
+  repetitions = static_cast<int>(
+      lessons::IntFlag(argc, argv, "repetitions", quick ? 1 : repetitions));
   const int tiny_items = quick ? 2000 : 100000;
   const int apply_items = quick ? 200 : 5000;
   const int cpu_items = quick ? 4 : 8;
@@ -160,17 +170,20 @@ int main(int argc, char** argv) {
   std::vector<int> heavy(cpu_items);
   for (int i = 0; i < cpu_items; ++i) heavy[i] = cpu_n + i;
 
+  lessons::PrintLine("machine: ", n, " CPUs, load average ", LoadAverage(),
+                     "; best of ", repetitions, " runs each");
   char header[160];
-  std::snprintf(header, sizeof header, "%-36s%13s%13s%13s%9s",
-                ("workload (" + std::to_string(n) + " CPUs)").c_str(), "serial",
-                "ThreadPool", "Pool", "Pool/TP");
+  std::snprintf(header, sizeof header, "%-36s%13s%13s%13s%9s", "workload",
+                "serial", "ThreadPool", "Pool", "Pool/TP");
   lessons::PrintLine(header);
 
   // Step 2. Tiny tasks: the cost of moving work between processes.
   Compare("map square, " + std::to_string(tiny_items) + " items", threads,
           processes, MapWorkload<Square>{tiny, std::nullopt});
-  Compare("  same, chunksize=1", threads, processes,
-          MapWorkload<Square>{tiny, 1});
+  Compare(
+      "map square, " + std::to_string(tiny_items / 5) + " items, chunksize=1",
+      threads, processes,
+      MapWorkload<Square>{{tiny.begin(), tiny.begin() + tiny_items / 5}, 1});
   Compare(std::to_string(apply_items) + " x apply(square)", threads, processes,
           ApplyWorkload{few});
 

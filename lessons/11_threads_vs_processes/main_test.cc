@@ -22,20 +22,21 @@ constexpr char kBinary[] =
 TEST(ThreadsVsProcessesLessonTest, BothPoolsGiveEqualResults) {
   LessonRun run = RunLesson(kBinary, {"--quick=1"});
   EXPECT_EQ(run.exit_code, 0) << run.Describe();
-  ASSERT_EQ(run.lines.size(), 11u) << run.Describe();
-  EXPECT_TRUE(run.lines[0].starts_with("workload (")) << run.Describe();
+  ASSERT_EQ(run.lines.size(), 12u) << run.Describe();
+  EXPECT_TRUE(run.lines[0].starts_with("machine: ")) << run.Describe();
+  EXPECT_TRUE(run.lines[1].starts_with("workload ")) << run.Describe();
   const std::vector<std::string> workloads = {
       "map square, 2000 items",
-      "  same, chunksize=1",
+      "map square, 400 items, chunksize=1",
       "200 x apply(square)",
       "map count_primes, 4 items",
       "  same, under a global lock (GIL)",
   };
   for (std::size_t i = 0; i < workloads.size(); ++i) {
-    EXPECT_TRUE(run.lines[1 + 2 * i].starts_with(workloads[i]))
-        << run.lines[1 + 2 * i];
-    EXPECT_TRUE(run.lines[1 + 2 * i].ends_with("x")) << run.lines[1 + 2 * i];
-    EXPECT_EQ(run.lines[2 + 2 * i], "    results equal: yes")
+    EXPECT_TRUE(run.lines[2 + 2 * i].starts_with(workloads[i]))
+        << run.lines[2 + 2 * i];
+    EXPECT_TRUE(run.lines[2 + 2 * i].ends_with("x")) << run.lines[2 + 2 * i];
+    EXPECT_EQ(run.lines[3 + 2 * i], "    results equal: yes")
         << workloads[i] << "\n"
         << run.Describe();
   }
