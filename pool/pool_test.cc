@@ -382,7 +382,7 @@ TYPED_TEST(BothPoolsTest, DestructorTerminatesPendingWork) {
 
 // The initializer runs in every worker before its first task, and a
 // failing one makes the constructor throw.
-int init_value = 0;
+thread_local int init_value = 0;  // Per thread, for ThreadPool.
 int InitValue(int) { return init_value; }
 TYPED_TEST(BothPoolsTest, Initializer) {
   {

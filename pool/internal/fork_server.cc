@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -17,16 +18,6 @@
 
 namespace pool::internal {
 namespace {
-
-int sigchld_write_fd = -1;
-
-void OnSigchld(int) {
-  // Only async-signal-safe work here: wake the poll loop.
-  const int saved = errno;
-  const char byte = 0;
-  [[maybe_unused]] ssize_t n = ::write(sigchld_write_fd, &byte, 1);
-  errno = saved;
-}
 
 // Closes every fd from `first` up, except `keep`.
 void CloseFdsFrom(int first) {
@@ -121,34 +112,35 @@ void RunForkServer(int control_fd, const WorkerConfig& config) {
 
   // Step 2. Signals. Ctrl-C reaches the whole process group; the server
   // ignores it and leaves when the parent does (end of file on `ctl`).
-  // SIGCHLD wakes the loop through a self-pipe so that it can reap.
-  int sig_pipe[2];
-  if (::pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0) ::_exit(72);
-  sigchld_write_fd = sig_pipe[1];
+  // Worker exits arrive as SIGCHLD, read from a signalfd rather than caught
+  // by a handler: no async-signal-safety to worry about, and no signal that
+  // slips in between two poll() calls and is noticed late.
   struct sigaction sa {};
   sa.sa_handler = SIG_IGN;
   ::sigemptyset(&sa.sa_mask);
   ::sigaction(SIGINT, &sa, nullptr);
   ::sigaction(SIGQUIT, &sa, nullptr);
   ::sigaction(SIGPIPE, &sa, nullptr);
-  sa.sa_handler = OnSigchld;
-  sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+  sa.sa_handler = SIG_DFL;
   ::sigaction(SIGCHLD, &sa, nullptr);
-  sigset_t none;
-  ::sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  sigset_t chld;
+  ::sigemptyset(&chld);
+  ::sigaddset(&chld, SIGCHLD);
+  ::sigprocmask(SIG_SETMASK, &chld, nullptr);  // Only SIGCHLD is blocked.
+  const int sigfd = ::signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (sigfd < 0) ::_exit(72);
 
   std::set<pid_t> live;
   bool parent_gone = false;
   while (!parent_gone) {
-    pollfd fds[2] = {{ctl, POLLIN, 0}, {sig_pipe[0], POLLIN, 0}};
+    pollfd fds[2] = {{ctl, POLLIN, 0}, {sigfd, POLLIN, 0}};
     if (::poll(fds, 2, -1) < 0) {
       if (errno == EINTR) continue;
       break;
     }
     if (fds[1].revents & POLLIN) {
-      char buf[64];
-      while (::read(sig_pipe[0], buf, sizeof buf) > 0) {
+      signalfd_siginfo info;
+      while (::read(sigfd, &info, sizeof info) > 0) {
       }
       int status;
       pid_t pid;
@@ -187,8 +179,7 @@ void RunForkServer(int control_fd, const WorkerConfig& config) {
       if (pid == 0) {
         ::close(task[1]);
         ::close(result[0]);
-        ::close(sig_pipe[0]);
-        ::close(sig_pipe[1]);
+        ::close(sigfd);
         ::close(ctl);
         RunWorker(task[0], result[1], config);
       }

@@ -83,7 +83,7 @@ void Send(const std::string& frame) {
 void RunWorker(int task_fd, int result_fd, const WorkerConfig& config) {
   PlaceFds(task_fd, result_fd);
 
-  // The fork server ignores SIGINT and SIGQUIT and catches SIGCHLD; a worker
+  // The fork server ignores SIGINT and SIGQUIT and blocks SIGCHLD; a worker
   // runs user code and gets the defaults back. SIGPIPE stays ignored: a
   // write to a dead parent fails with EPIPE and the worker exits quietly.
   struct sigaction dfl {};
@@ -92,6 +92,9 @@ void RunWorker(int task_fd, int result_fd, const WorkerConfig& config) {
   ::sigaction(SIGINT, &dfl, nullptr);
   ::sigaction(SIGQUIT, &dfl, nullptr);
   ::sigaction(SIGCHLD, &dfl, nullptr);
+  sigset_t none;
+  ::sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);  // The server blocks SIGCHLD.
 
   std::string out;
   out.reserve(kReadChunk);
