@@ -270,7 +270,15 @@ class IMapState final : public Sink<T> {
         if (o->error) std::rethrow_exception(o->error);
         return std::move(o->value);
       }
-      if (exhausted_ && consumed_ == submitted_) return std::nullopt;
+      if (exhausted_ && consumed_ == submitted_) {
+        if (stopped_ && !stop_reported_) {
+          stop_reported_ = true;
+          throw CancelledError(
+              "imap: the pool stopped before the rest of the input was "
+              "submitted");
+        }
+        return std::nullopt;
+      }
       if (!timeout) {
         cv_.wait(lock);
       } else if (cv_.wait_until(lock, deadline) == std::cv_status::timeout &&
@@ -317,7 +325,19 @@ class IMapState final : public Sink<T> {
         std::lock_guard lock(mu_);
         if (exhausted_ || submitted_ - consumed_ >= window_) return;
       }
-      if (!feed_(self)) {
+      bool more;
+      try {
+        more = feed_(self);
+      } catch (const UsageError&) {
+        // The pool was closed or terminated under us ("Pool not running"):
+        // what was submitted still resolves (as cancelled, after
+        // terminate); the rest of the input is reported once, then the
+        // iteration ends.
+        std::lock_guard lock(mu_);
+        exhausted_ = stopped_ = true;
+        return;
+      }
+      if (!more) {
         std::lock_guard lock(mu_);
         exhausted_ = true;
         return;
@@ -333,6 +353,8 @@ class IMapState final : public Sink<T> {
   std::size_t submitted_ = 0;
   std::size_t consumed_ = 0;
   bool exhausted_ = false;
+  bool stopped_ = false;  // The pool stopped taking work before the end.
+  bool stop_reported_ = false;
   std::map<std::size_t, Outcome> buffered_;  // imap: by input index.
   std::deque<Outcome> arrived_;              // imap_unordered.
 };

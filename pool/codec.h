@@ -165,7 +165,7 @@ struct Codec<std::vector<T, A>> {
   static void encode(Writer& w, const std::vector<T, A>& v) {
     w.write_raw<std::uint64_t>(v.size());
     if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
-      w.write(v.data(), v.size() * sizeof(T));  // one copy for plain data
+      if (!v.empty()) w.write(v.data(), v.size() * sizeof(T));  // One copy.
     } else {
       for (const auto& e : v) Codec<T>::encode(w, e);
     }
@@ -174,7 +174,8 @@ struct Codec<std::vector<T, A>> {
     if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
       const std::size_t n = r.read_count(sizeof(T));
       std::vector<T, A> v(n);
-      std::memcpy(v.data(), r.take(n * sizeof(T)), n * sizeof(T));
+      const char* bytes = r.take(n * sizeof(T));
+      if (n > 0) std::memcpy(v.data(), bytes, n * sizeof(T));
       return v;
     } else {
       const std::size_t n = r.read_count(kMinEncodedSize<T>);

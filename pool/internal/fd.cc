@@ -6,7 +6,6 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <mutex>
 #include <string>
 #include <system_error>
 
@@ -72,23 +71,6 @@ std::size_t ReadSome(int fd, void* data, std::size_t n) {
     if (r >= 0) return static_cast<std::size_t>(r);
     if (errno != EINTR) ThrowErrno("read");
   }
-}
-
-void IgnoreSigpipe() {
-  // A pool writes to pipes whose other end may die at any moment. With the
-  // default disposition the write would kill this whole process; ignored, it
-  // fails with EPIPE, which the pool handles. We only change the disposition
-  // if the program left it at the default.
-  static std::once_flag once;
-  std::call_once(once, [] {
-    struct sigaction old {};
-    if (::sigaction(SIGPIPE, nullptr, &old) == 0 && old.sa_handler == SIG_DFL) {
-      struct sigaction ign {};
-      ign.sa_handler = SIG_IGN;
-      ::sigemptyset(&ign.sa_mask);
-      ::sigaction(SIGPIPE, &ign, nullptr);
-    }
-  });
 }
 
 }  // namespace pool::internal

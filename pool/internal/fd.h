@@ -57,11 +57,6 @@ bool WriteAll(int fd, const void* data, std::size_t n);
 // Throws std::system_error on failure.
 std::size_t ReadSome(int fd, void* data, std::size_t n);
 
-// Blocks SIGPIPE for the calling process once, so that writing to a pipe
-// whose reader died returns EPIPE instead of killing the process. Called by
-// every pool constructor.
-void IgnoreSigpipe();
-
 // Throws std::system_error(errno, what).
 [[noreturn]] void ThrowErrno(const char* what);
 

@@ -44,6 +44,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -116,13 +117,19 @@ ProcessEngine::ProcessEngine(int processes, WorkerConfig config)
   if (processes < 1) {
     throw UsageError("Number of processes must be at least 1");
   }
-  IgnoreSigpipe();
   wake_ = MakePipe();
   SetNonBlocking(wake_.read.get());
   SetNonBlocking(wake_.write.get());
   StartServer();
   for (int i = 0; i < processes_; ++i) RequestWorker();
-  handler_ = std::thread(&ProcessEngine::Run, this);
+  try {
+    handler_ = std::thread(&ProcessEngine::Run, this);
+  } catch (...) {
+    // No thread (EAGAIN under a process limit): stop the fork server and
+    // its workers here, so that nothing is left behind.
+    Shutdown(/*terminate=*/true);
+    throw;
+  }
 
   // Wait until every worker is up (and initialized), or something failed.
   std::exception_ptr failed;
@@ -331,6 +338,16 @@ void ProcessEngine::Join() {
 // --------------------------------------------------------
 
 void ProcessEngine::Run() {
+  // Writing to a pipe whose worker died raises SIGPIPE in the writing
+  // thread, which by default kills the whole program. Blocked here, in the
+  // only thread that writes to the workers, the write fails with EPIPE
+  // instead, whatever disposition the program gives SIGPIPE. (A blocked
+  // SIGPIPE stays pending on this thread and is never delivered.)
+  sigset_t pipe_only;
+  ::sigemptyset(&pipe_only);
+  ::sigaddset(&pipe_only, SIGPIPE);
+  ::pthread_sigmask(SIG_BLOCK, &pipe_only, nullptr);
+
   for (;;) {
     State state;
     {
