@@ -175,6 +175,10 @@ void RunForkServer(int control_fd, const WorkerConfig& config) {
                           nullptr, 0);
         continue;
       }
+      // Larger pipe buffers mean fewer wake-ups per large message. Pages
+      // are only allocated when used; failure (a lower pipe-max-size) is
+      // harmless.
+      for (int fd : {task[1], result[1]}) ::fcntl(fd, F_SETPIPE_SZ, 1 << 20);
       const pid_t pid = ::fork();
       if (pid == 0) {
         ::close(task[1]);

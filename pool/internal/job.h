@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <tuple>
@@ -135,28 +136,45 @@ struct Call {
 };
 
 // Runs in a worker: decodes each item of a task body, calls the function on
-// it and encodes its outcome. An exception from the function (or from
-// encoding its result) becomes that item's error; the items after it still
-// run.
+// it and encodes the reply body (see wire.h): every item's value, then the
+// errors. An exception from the function (or from encoding its result)
+// becomes that item's error, with a default value in its place; the items
+// after it still run.
 using Invoker = void (*)(std::uintptr_t fn, Reader& in, Writer& out);
+
+// Whether values of T are encoded as their bytes, so that a run of them can
+// be copied in one go.
+template <class T>
+inline constexpr bool kIsPlainData =
+    (std::is_arithmetic_v<T> || std::is_enum_v<T>)&&!std::is_same_v<T, bool>;
 
 template <class C>
 void InvokeChunk(std::uintptr_t fn_bits, Reader& in, Writer& out) {
+  using T = Stored<typename C::R>;
   const auto fn = reinterpret_cast<typename C::Traits::Ptr>(fn_bits);
   const std::size_t count = in.read_count(0);
   out.write_raw<std::uint64_t>(count);
+  if constexpr (kIsPlainData<T>) {
+    out.buffer().reserve(out.size() + count * sizeof(T) + 16);
+  }
+  std::string errors;  // Stays unallocated unless an item fails.
+  Writer error_writer(errors);
+  std::uint64_t error_count = 0;
   for (std::size_t i = 0; i < count; ++i) {
     auto item = Decode<typename C::Item>(in);
     const std::size_t mark = out.size();
     try {
-      out.write_raw<std::uint8_t>(1);
       Encode(out, C::Run(fn, item));
     } catch (...) {
       out.truncate(mark);
-      out.write_raw<std::uint8_t>(0);
-      EncodeCurrentException(out);
+      Encode(out, T{});
+      error_writer.write_raw<std::uint64_t>(i);
+      EncodeCurrentException(error_writer);
+      ++error_count;
     }
   }
+  out.write_raw<std::uint64_t>(error_count);
+  out.write(errors.data(), errors.size());
 }
 
 // --- Jobs --------------------------------------------------------------------
@@ -202,8 +220,15 @@ class ProcessChunkJob final : public ProcessJob {
     w.write_raw<std::uint64_t>(reinterpret_cast<std::uintptr_t>(fn));
     const std::size_t count_at = w.size();
     w.write_raw<std::uint64_t>(0);
-    for (; first != last; ++first, ++count_) {
-      Encode<typename C::Item>(w, static_cast<typename C::Item>(*first));
+    using Item = typename C::Item;
+    if constexpr (kIsPlainData<Item> && std::contiguous_iterator<It> &&
+                  std::is_same_v<std::iter_value_t<It>, Item>) {
+      count_ = static_cast<std::uint64_t>(last - first);
+      if (count_ > 0) w.write(std::to_address(first), count_ * sizeof(Item));
+    } else {
+      for (; first != last; ++first, ++count_) {
+        Encode<Item>(w, static_cast<Item>(*first));
+      }
     }
     std::memcpy(frame_.data() + count_at, &count_, sizeof count_);
     FinishFrame(frame_);
@@ -211,20 +236,32 @@ class ProcessChunkJob final : public ProcessJob {
 
   void Complete(Reader& body) override {
     ChunkResult<T> chunk;
-    const std::size_t count = body.read_count(1);
+    const auto count = body.read_raw<std::uint64_t>();
     if (count != count_) {
       throw ProtocolError("reply has " + std::to_string(count) +
                           " items, the task had " + std::to_string(count_));
     }
-    chunk.values.reserve(count);
-    for (std::size_t i = 0; i < count; ++i) {
-      if (Decode<bool>(body)) {
+    // count_ is what we sent, so sizing by it is safe.
+    if constexpr (kIsPlainData<T>) {
+      chunk.values.resize(count);
+      const char* bytes = body.take(count * sizeof(T));
+      if (count > 0) std::memcpy(chunk.values.data(), bytes, count * sizeof(T));
+    } else {
+      chunk.values.reserve(count);
+      for (std::size_t i = 0; i < count; ++i) {
         chunk.values.push_back(Decode<T>(body));
-      } else {
-        chunk.values.emplace_back();
-        chunk.errors.emplace_back(
-            first_ + i, std::make_exception_ptr(DecodeTaskError(body)));
       }
+    }
+    const std::size_t errors = body.read_count(3 * sizeof(std::uint64_t));
+    for (std::size_t e = 0; e < errors; ++e) {
+      const auto index = body.read_raw<std::uint64_t>();
+      if (index >= count || (!chunk.errors.empty() &&
+                             first_ + index <= chunk.errors.back().first)) {
+        throw ProtocolError("reply names item " + std::to_string(index) +
+                            " out of order or out of range");
+      }
+      chunk.errors.emplace_back(first_ + index,
+                                std::make_exception_ptr(DecodeTaskError(body)));
     }
     if (body.remaining() != 0) {
       throw ProtocolError(std::to_string(body.remaining()) +

@@ -397,8 +397,8 @@ void ProcessEngine::Run() {
     }
 
     // Step 4. Wait for something to happen.
-    std::vector<pollfd> fds;
-    fds.reserve(2 + 2 * workers_.size());
+    std::vector<pollfd>& fds = poll_fds_;  // Reused: no allocation per wake.
+    fds.clear();
     fds.push_back({wake_.read.get(), POLLIN, 0});
     fds.push_back({server_.get(), POLLIN, 0});  // -1 (ignored) if gone.
     for (const auto& w : workers_) {

@@ -11,6 +11,7 @@
 #ifndef POOL_INTERNAL_PROCESS_ENGINE_H_
 #define POOL_INTERNAL_PROCESS_ENGINE_H_
 
+#include <poll.h>
 #include <sys/types.h>
 
 #include <condition_variable>
@@ -96,6 +97,7 @@ class ProcessEngine {
   std::vector<std::unique_ptr<Worker>> workers_;
   std::deque<std::unique_ptr<ProcessJob>> pending_;
   int spawns_requested_ = 0;
+  std::vector<pollfd> poll_fds_;
 
   std::condition_variable
       ready_cv_;  // Signalled by PublishPids and on failure.

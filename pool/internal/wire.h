@@ -11,9 +11,11 @@
 //            u64 count     number of items, then `count` encoded arguments
 //
 //   reply body (worker -> parent), for the task with the same id
-//            u64 count     number of items, then for each item
-//            u8  ok        1: the encoded result follows
-//                          0: the error follows: string type, string what
+//            u64 count     number of items, then `count` encoded results
+//                          (a default value where the item failed)
+//            u64 errors    number of failed items, then for each, in
+//                          increasing index order:
+//                          u64 index, string type, string what
 //
 //   ready body (worker -> parent, only when Options::initializer is set)
 //            u8  ok        1, or 0 followed by string type, string what
