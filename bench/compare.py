@@ -232,7 +232,8 @@ def PrintTable(data, table):
     load = data.get("loadavg")
     load = (f"; load average {load[0]:.1f} before, {load[1]:.1f} after"
             if load else "")
-    print(f"Machine: {data['cpus']} cores; {data['date']}; "
+    commit = f"; commit {data['commit']}" if data.get("commit") else ""
+    print(f"Machine: {data['cpus']} cores; {data['date']}{commit}; "
           f"Python {data['python']['python']}; medians of "
           f"{data['repetitions']} runs{load}.\n")
     print("| workload | ours | Python | vs Python | ThreadPool | floor | "
@@ -280,6 +281,24 @@ def PrintGoals(data, table):
               f"{met} |")
 
 
+def CheckNames(path):
+    """1 (with the list) if the table refers to benchmarks that do not exist."""
+    with open(path) as f:
+        known = {line.strip().removesuffix("/real_time") for line in f}
+    missing = set()
+    for _, _, ours, _, tp, floor in rows(os.cpu_count() or 1):
+        for name in (ours, tp, floor):
+            if name and not name.startswith("ideal:") and name not in known:
+                missing.add(name)
+    # A ThreadPool baseline is optional for some rows (no such benchmark).
+    missing = {m for m in missing if not m.startswith("BM_ThreadPool_")
+               or m.split("/")[0] not in {k.split("/")[0] for k in known}}
+    for name in sorted(missing):
+        print(f"compare.py refers to a missing benchmark: {name}",
+              file=sys.stderr)
+    return 1 if missing else 0
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__.splitlines()[0],
@@ -291,7 +310,13 @@ def main():
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", default=None)
     parser.add_argument("--from", dest="from_file", default=None)
+    parser.add_argument("--check-names", default=None,
+                        help="a file of --benchmark_list_tests output: fail "
+                        "if a row names a benchmark that is not in it")
     args = parser.parse_args()
+
+    if args.check_names:
+        sys.exit(CheckNames(args.check_names))
 
     workspace = os.environ.get("BUILD_WORKSPACE_DIRECTORY")
     if args.from_file:
@@ -315,6 +340,10 @@ def main():
         # Other work on the machine skews everything, the CPU-bound speed-ups
         # most: record how busy it was.
         data["loadavg"] = [load_before, os.getloadavg()[0]]
+        if workspace:
+            data["commit"] = subprocess.run(
+                ["git", "-C", workspace, "rev-parse", "--short", "HEAD"],
+                stdout=subprocess.PIPE, text=True).stdout.strip()
         out = args.out
         if out is None and workspace:
             out = os.path.join(workspace, "bench", "results.json")
