@@ -22,7 +22,8 @@
 namespace faults {
 namespace {
 
-constexpr int kTasks = 100000;
+// 100 000 tasks (25 000 in the sanitizer builds; see kSanitized).
+constexpr int kTasks = kSanitized ? 25000 : 100000;
 constexpr int kProcesses = 4;
 constexpr auto kKillInterval = std::chrono::milliseconds(2);
 
@@ -111,8 +112,17 @@ TEST_F(ChaosTest, RandomSigkillDuringHundredThousandTasks) {
   EXPECT_EQ(values + died, kTasks) << "tasks lost or reported twice";
   EXPECT_LE(died, kills.load()) << "more tasks failed than workers died";
   EXPECT_GT(kills.load(), 0);
-  // The pool is still whole after the storm.
-  EXPECT_EQ(p.apply(Identity, 9), 9);
+  // The pool is still whole after the storm. A worker killed just before
+  // the killer stopped may not have been noticed yet, and fails the task
+  // sent to it; each can do so once.
+  bool served = false;
+  for (int attempt = 0; attempt <= kProcesses && !served; ++attempt) {
+    try {
+      served = p.apply(Identity, 9) == 9;
+    } catch (const pool::WorkerDiedError&) {
+    }
+  }
+  EXPECT_TRUE(served);
 }
 
 }  // namespace

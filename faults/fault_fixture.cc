@@ -284,9 +284,11 @@ void FaultTest::SetUp() {
   StartWatchdog();
   fds_before_ = OpenFdCount();
   threads_before_ = ThreadCount();
+  set_up_ = true;
 }
 
 void FaultTest::TearDown() {
+  if (!set_up_) return;  // Skipped (or failed) before SetUp finished.
   EXPECT_EQ(OpenFdCount(), fds_before_)
       << "the test leaked (or closed) a file descriptor";
   EXPECT_EQ(ThreadCount(), threads_before_) << "a thread outlived the test";

@@ -28,6 +28,16 @@
 
 namespace faults {
 
+// True in the sanitizer builds (--config=asan, --config=tsan). They run the
+// same faults at a smaller scale: every byte copied and every fork() costs
+// several times more there, and they look for memory errors and races, not
+// for limits of scale.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+inline constexpr bool kSanitized = true;
+#else
+inline constexpr bool kSanitized = false;
+#endif
+
 // The number of fds this process has open (entries of /proc/self/fd).
 int OpenFdCount();
 // The highest fd number this process has open.
@@ -100,6 +110,7 @@ class FaultTest : public ::testing::Test {
   void StartWatchdog();
   void StopWatchdog();
 
+  bool set_up_ = false;
   int fds_before_ = 0;
   int threads_before_ = 0;
   pid_t watchdog_ = -1;

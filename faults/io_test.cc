@@ -26,6 +26,8 @@ namespace faults {
 namespace {
 
 constexpr std::size_t kMiB = 1024 * 1024;
+// 100 MiB messages (25 MiB in the sanitizer builds; see kSanitized).
+constexpr std::size_t kLarge = (kSanitized ? 25 : 100) * kMiB;
 
 // --- Tasks -------------------------------------------------------------------
 
@@ -59,11 +61,12 @@ int ExitWhenTaskPipeFull(int) {
 }
 int Identity(int x) { return x; }
 
-// Records this worker's pid in `path`, then returns a reply far larger than
-// a pipe holds.
-std::string MarkThenReplyHuge(std::string path) {
+// Records this worker's pid in `path`, waits until the file `go` exists,
+// then returns a reply far larger than a pipe holds.
+std::string MarkWaitThenReplyHuge(std::string path, std::string go) {
   WriteFileAtomically(path, std::to_string(::getpid()));
-  return std::string(64 * kMiB, 'r');
+  WaitUntil([&] { return !ReadFile(go).empty(); });
+  return std::string(16 * kMiB, 'r');
 }
 
 // The index and a hash of the payload: enough to tell whether any item was
@@ -84,7 +87,7 @@ TEST_F(LargeMessageTest, HundredMiBBothDirectionsAtOnce) {
   std::vector<std::uint64_t> want;
   std::vector<pool::AsyncResult<std::string>> results;
   for (std::uint64_t seed = 1; seed <= 2; ++seed) {
-    std::string data = RandomBytes(100 * kMiB, seed);
+    std::string data = RandomBytes(kLarge, seed);
     const std::uint64_t hash = Hash(data);
     want.push_back(Hash(Complemented(data)));
     results.push_back(
@@ -92,7 +95,7 @@ TEST_F(LargeMessageTest, HundredMiBBothDirectionsAtOnce) {
   }
   for (std::size_t i = 0; i < results.size(); ++i) {
     const std::string& got = results[i].get();
-    EXPECT_EQ(got.size(), 100 * kMiB);
+    EXPECT_EQ(got.size(), kLarge);
     EXPECT_EQ(Hash(got), want[i]) << "result " << i << " was corrupted";
   }
   EXPECT_EQ(p.apply(Identity, 3), 3);
@@ -109,7 +112,7 @@ using BrokenPipeTest = FaultTest;
 // task is sent again to the replacement worker and succeeds.
 TEST_F(BrokenPipeTest, ParentWritingToDeadWorkerSurvives) {
   pool::Pool p(1);
-  for (std::size_t size : {kMiB, 16 * kMiB, 64 * kMiB}) {
+  for (std::size_t size : {kMiB, 16 * kMiB, kLarge}) {
     std::string data = RandomBytes(size, size);
     const std::uint64_t hash = Hash(data);
     const std::uint64_t want = Hash(Complemented(data));
@@ -121,31 +124,32 @@ TEST_F(BrokenPipeTest, ParentWritingToDeadWorkerSurvives) {
   EXPECT_EQ(p.apply(Identity, 4), 4);
 }
 
-// Blocks the handler thread of the pool it belongs to, so that nothing reads
-// the workers' replies any more.
-void BlockForever(const int&) {
-  for (;;) ::pause();
-}
-
-// The parent process dies while a worker is writing a 64 MiB reply to it.
+// The parent process dies while a worker is writing a 16 MiB reply to it.
 // The worker's write fails with EPIPE and it exits with status 0 (it is not
 // killed by SIGPIPE); then the fork server, seeing the parent gone, exits
 // cleanly too. The fork server is stopped (SIGSTOP) while the parent dies,
 // so that its own SIGKILL of the workers cannot hide how the worker ended.
 TEST_F(BrokenPipeTest, WorkerWritingToDeadParentExitsCleanly) {
   const std::string marker = UniqueTempPath("writer");
+  const std::string blocked = UniqueTempPath("blocked");
   std::fflush(nullptr);
   const pid_t parent = ::fork();
   ASSERT_GE(parent, 0);
   if (parent == 0) {
-    // The doomed parent: the first reply's callback blocks the handler
-    // thread, so the second, huge reply fills the pipe and its worker
-    // blocks in write().
-    pool::Pool p(1);
-    auto first = p.apply_async(Identity, std::tuple{1}, BlockForever);
-    auto second = p.apply_async(MarkThenReplyHuge, std::tuple{marker});
+    // The doomed parent. Worker 1 waits for `blocked`; worker 2 answers at
+    // once, and the callback of that answer blocks the handler thread for
+    // good, after creating `blocked`. Then worker 1 writes its huge reply,
+    // which nobody reads: it fills the pipe and blocks in write().
+    pool::Pool p(2);
+    auto huge =
+        p.apply_async(MarkWaitThenReplyHuge, std::tuple{marker, blocked});
+    auto quick = p.apply_async(Identity, std::tuple{1}, [blocked](const int&) {
+      WriteFileAtomically(blocked, "handler thread blocked");
+      for (;;) ::pause();
+    });
     for (;;) ::pause();
   }
+  WaitUntil([&] { return !ReadFile(blocked).empty(); });
   WaitUntil([&] { return !ReadFile(marker).empty(); });
   const pid_t worker = std::stoi(ReadFile(marker));
   std::vector<pid_t> servers;

@@ -26,7 +26,14 @@ std::tuple<int, std::int32_t, std::uint64_t> WhoRan(int x) {
 
 int Identity(int x) { return x; }
 
-using MaxTasksPerChildTest = FaultTest;
+// 10 000 items, one worker each (2 000 in the sanitizer builds; see
+// kSanitized).
+constexpr int kItems = kSanitized ? 2000 : 10000;
+
+class MaxTasksPerChildTest : public FaultTest {
+ protected:
+  int HangGuardSeconds() const override { return 800; }
+};
 
 // maxtasksperchild=1 with chunksize 1 over 10 000 items: every result is
 // right, and each item ran in a process of its own (10 000 distinct
@@ -36,7 +43,7 @@ TEST_F(MaxTasksPerChildTest, TenThousandItemsTenThousandWorkers) {
   options.processes = 4;
   options.maxtasksperchild = 1;
   pool::Pool p(options);
-  std::vector<int> items(10000);
+  std::vector<int> items(kItems);
   for (std::size_t i = 0; i < items.size(); ++i) items[i] = static_cast<int>(i);
   const auto results = p.map(WhoRan, items, 1);
   ASSERT_EQ(results.size(), items.size());
