@@ -450,9 +450,10 @@ class Pool : public BasicPool<internal::ProcessBackend> {
 };
 
 // A pool of threads with the same API and result types, like Python's
-// multiprocessing.pool.ThreadPool. Tasks and results still go through the
-// same function and Codec rules, so the two pools compare like for like,
-// but nothing is encoded: items are passed as values.
+// multiprocessing.pool.ThreadPool. Tasks follow the same rule (a plain
+// function or captureless lambda), so one program can switch between the
+// two and compare them like for like; nothing is encoded, so argument and
+// result types need no Codec.
 class ThreadPool : public BasicPool<internal::ThreadBackend> {
  public:
   using BasicPool::BasicPool;
