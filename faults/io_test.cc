@@ -178,6 +178,32 @@ TEST_F(BrokenPipeTest, WorkerWritingToDeadParentExitsCleanly) {
       << "the fork server ended with " << pool::DescribeWaitStatus(status);
 }
 
+// A program may set SIGPIPE back to its default disposition after its first
+// pool was built. A later pool must still survive writing to a dead worker
+// (the parent is not killed by SIGPIPE). Runs in a child process, which owns
+// its signal dispositions.
+TEST_F(BrokenPipeTest, SigpipeResetToDefaultBetweenPools) {
+  const ChildOutcome outcome = RunInChild([]() -> std::string {
+    { pool::Pool first(1); }
+    ::signal(SIGPIPE, SIG_DFL);
+    pool::Pool p(1);
+    std::string data = RandomBytes(16 * kMiB, 3);
+    const std::uint64_t hash = Hash(data);
+    auto dies = p.apply_async(ExitWhenTaskPipeFull, std::tuple{0});
+    auto big = p.apply_async(Complement, std::tuple{std::move(data), hash});
+    try {
+      dies.get();
+      return "the exiting task succeeded";
+    } catch (const pool::WorkerDiedError&) {
+    }
+    if (big.get().size() != 16 * kMiB) return "the big task lost bytes";
+    return "";
+  });
+  EXPECT_TRUE(ChildSucceeded(outcome))
+      << "(killed by signal 13 is SIGPIPE: the parent died writing to the "
+         "dead worker)";
+}
+
 // --- EINTR -----------------------------------------------------------------
 
 std::atomic<long> parent_interruptions{0};

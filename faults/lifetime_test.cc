@@ -145,9 +145,7 @@ TEST_F(TerminateTest, ConcurrentAndRepeatedTerminate) {
 }
 
 // An imap whose pool is terminated while its consumer waits in next():
-// next() ends with an error instead of blocking forever. (Which error, and
-// what the following next() calls do, is PoolBugTest.ImapDrainAfterTerminate
-// in pool_bugs_test.cc.)
+// next() ends with an error instead of blocking forever.
 TEST_F(TerminateTest, TerminateUnblocksImapConsumer) {
   pool::Pool p(2);
   const std::string marker = UniqueTempPath("imap");
@@ -166,6 +164,44 @@ TEST_F(TerminateTest, TerminateUnblocksImapConsumer) {
   p.terminate();
   consumer.join();
   EXPECT_TRUE(cancelled);
+}
+
+// After terminate(), an imap consumer that skips failed items (the
+// documented way: "throws that item's error; the following items can still
+// be read") gets CancelledError for each item that was in flight and then
+// reaches the end, instead of looping forever.
+TEST_F(TerminateTest, ImapDrainAfterTerminate) {
+  pool::Pool p(2);
+  const std::string marker = UniqueTempPath("imap");
+  std::vector<std::string> paths(1000, marker);
+  auto it = p.imap(MarkThenBlock, paths);
+  std::string first_error;
+  std::thread consumer([&] {
+    try {
+      (void)it.next();
+    } catch (const pool::Error& e) {
+      first_error = e.what();
+    }
+  });
+  WaitUntil([&] { return !ReadFile(marker).empty(); });
+  p.terminate();
+  consumer.join();
+  EXPECT_NE(first_error.find("cancelled"), std::string::npos)
+      << "the first next() after terminate() threw: " << first_error;
+  // Drain, skipping errors; 1000 items cannot need more than 1001 calls.
+  bool ended = false;
+  int usage_errors = 0;
+  for (int i = 0; i < 1001 && !ended; ++i) {
+    try {
+      ended = !it.next().has_value();
+    } catch (const pool::UsageError&) {
+      ++usage_errors;
+    } catch (const pool::Error&) {
+    }
+  }
+  EXPECT_TRUE(ended) << "next() never reached the end; it threw "
+                        "UsageError \"Pool not running\" "
+                     << usage_errors << " times";
 }
 
 using DestructorTest = FaultTest;

@@ -67,5 +67,34 @@ TEST_F(ProcessLimitTest, ForkFailureFailsConstructionAndReaps) {
   EXPECT_TRUE(ChildSucceeded(outcome));
 }
 
+// The process limit allows the fork server but not the pool's handler
+// thread: the constructor must still fail cleanly, leaving no process.
+TEST_F(ProcessLimitTest, ThreadLimitLeavesNoZombie) {
+  const uid_t uid = 1900000000u + static_cast<uid_t>(::getpid());
+  const ChildOutcome outcome = RunInChild([uid]() -> std::string {
+    bool skip = false;
+    if (std::string e = DropPrivilegesTo(uid, skip); !e.empty()) {
+      return skip ? kSkip + e : e;
+    }
+    const int fds = OpenFdCount();
+    const int tasks = TasksOfUid(uid);
+    rlimit lim{};
+    ::getrlimit(RLIMIT_NPROC, &lim);
+    lim.rlim_cur = static_cast<rlim_t>(tasks + 1);  // The fork server only.
+    if (::setrlimit(RLIMIT_NPROC, &lim) != 0) return "setrlimit failed";
+    try {
+      pool::Pool p(2);
+      return "the pool started under RLIMIT_NPROC " +
+             std::to_string(lim.rlim_cur);
+    } catch (const std::exception&) {
+    }
+    // Give the fork server every chance to have exited.
+    WaitUntil([&] { return TasksOfUid(uid) <= tasks + 1; });
+    return NothingLeftInChild(fds);
+  });
+  if (outcome.report.rfind(kSkip, 0) == 0) GTEST_SKIP() << outcome.report;
+  EXPECT_TRUE(ChildSucceeded(outcome));
+}
+
 }  // namespace
 }  // namespace faults

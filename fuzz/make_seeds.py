@@ -43,13 +43,14 @@ SEEDS = {
     "task_error": (7, 0, task_error("std::out_of_range", "index 7")),
     "ready_ok": (8, 0, u8(1)),
     "ready_failed": (8, 0, u8(0) + task_error("int", "42")),
-    "reply_int": (9, 3, u64(3) + u8(1) + i32(1) + u8(0)
-                  + task_error("int", "42") + u8(1) + i32(3)),
-    "reply_string": (10, 2, u64(2) + u8(1) + string("one") + u8(1)
-                     + string("")),
-    "reply_void": (11, 2, u64(2) + u8(1) + u8(0) + task_error("E", "w")),
-    "reply_nested": (12, 1, u64(1) + u8(1) + u64(1) + u64(1) + i32(9)
-                     + string("nine")),
+    # Replies: u64 count, the count results (a default value where an item
+    # failed), u64 errors, then per failed item u64 index and the error.
+    "reply_int": (9, 3, u64(3) + i32(1) + i32(0) + i32(3) + u64(1) + u64(1)
+                  + task_error("int", "42")),
+    "reply_string": (10, 2, u64(2) + string("one") + string("") + u64(0)),
+    "reply_void": (11, 2, u64(2) + u64(1) + u64(1) + task_error("E", "w")),
+    "reply_nested": (12, 1, u64(1) + u64(1) + u64(1) + i32(9)
+                     + string("nine") + u64(0)),
 }
 
 

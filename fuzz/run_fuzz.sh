@@ -12,8 +12,7 @@
 # The fuzzer starts from a copy of fuzz/corpus and writes what it finds to a
 # temporary directory, so a run never changes the checked-in corpus; the
 # path is printed at the end. A crash fails the script; its input is kept
-# and printed, to be added to fuzz/regressions (or fuzz/known_bugs while the
-# pool bug is open) once understood.
+# and printed, to be added to fuzz/regressions once understood.
 #
 # Checks, besides the ones in wire_fuzz.cc: AddressSanitizer and
 # UndefinedBehaviorSanitizer; -malloc_limit_mb makes any single allocation
@@ -32,11 +31,8 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/wire_fuzz.XXXXXX")
 bin="$work/wire_fuzzer"
 echo "run_fuzz.sh: building $bin"
-# nonnull-attribute stays recoverable so that ubsan_suppressions.txt can
-# silence the one known instance; every other check stops at once.
 "$cxx" -std=c++20 -g -O1 -I. \
-  -fsanitize=fuzzer,address,undefined \
-  -fno-sanitize-recover=all -fsanitize-recover=nonnull-attribute \
+  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
   fuzz/wire_fuzz.cc fuzz/fuzz_main.cc pool/internal/job.cc pool/errors.cc \
   -o "$bin"
 
@@ -44,7 +40,7 @@ mkdir -p "$work/corpus" "$work/artifacts"
 cp fuzz/corpus/* "$work/corpus/"
 [ -d fuzz/regressions ] && cp fuzz/regressions/* "$work/corpus/" 2>/dev/null || true
 
-export UBSAN_OPTIONS="suppressions=$PWD/fuzz/ubsan_suppressions.txt:print_stacktrace=1:halt_on_error=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=0"
 
 status=0
