@@ -10,8 +10,9 @@
 # with gcc, which has no libFuzzer.
 #
 # The fuzzer starts from a copy of fuzz/corpus and writes what it finds to a
-# temporary directory, so a run never changes the checked-in corpus; the
-# path is printed at the end. A crash fails the script; its input is kept
+# temporary directory, so a run never changes the checked-in corpus. The
+# directory is removed after a clean run unless FUZZ_KEEP_WORK=1 (then its
+# path is printed: merge new inputs with the binary's -merge=1). A crash fails the script; its input is kept
 # and printed, to be added to fuzz/regressions once understood.
 #
 # Checks, besides the ones in wire_fuzz.cc: AddressSanitizer and
@@ -51,11 +52,15 @@ status=0
 
 grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb|^#[0-9]+.*DONE' \
   "$work/fuzz.log" || true
-echo "run_fuzz.sh: corpus now has $(ls "$work/corpus" | wc -l) inputs in $work/corpus"
 if [ "$status" -ne 0 ] || [ -n "$(ls -A "$work/artifacts")" ]; then
   tail -n 60 "$work/fuzz.log" >&2
   echo "run_fuzz.sh: FAILED (status $status); inputs in $work/artifacts:" >&2
   ls -l "$work/artifacts" >&2
   exit 1
 fi
-echo "run_fuzz.sh: no crash"
+echo "run_fuzz.sh: no crash; corpus grew to $(ls "$work/corpus" | wc -l) inputs"
+if [ "${FUZZ_KEEP_WORK:-0}" = 1 ]; then
+  echo "run_fuzz.sh: kept $work"
+else
+  rm -rf "$work"
+fi
