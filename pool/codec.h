@@ -83,10 +83,8 @@ class Reader {
 
   // Returns a pointer to the next n bytes and consumes them.
   const char* take(std::size_t n) {
-    if (n > remaining()) {
-      throw ProtocolError("truncated message: needed " + std::to_string(n) +
-                          " more bytes, only " + std::to_string(remaining()) +
-                          " left");
+    if (n > remaining()) [[unlikely]] {
+      ThrowTruncated(n, remaining());
     }
     const char* p = p_;
     p_ += n;
@@ -113,6 +111,13 @@ class Reader {
   }
 
  private:
+  // Out of line, so that take() stays small enough to inline everywhere.
+  [[noreturn, gnu::cold, gnu::noinline]] static void ThrowTruncated(
+      std::size_t needed, std::size_t left) {
+    throw ProtocolError("truncated message: needed " + std::to_string(needed) +
+                        " more bytes, only " + std::to_string(left) + " left");
+  }
+
   const char* p_;
   const char* end_;
 };

@@ -308,7 +308,7 @@ class BasicPool {
 
   // A lazy map: results come out one at a time, in input order. Input is
   // read only as results are consumed, at most `buffersize` chunks ahead
-  // (default: 4 per worker), so an endless or huge range is fine. An lvalue
+  // (default: 32 per worker), so an endless or huge range is fine. An lvalue
   // range must outlive the iterator; an rvalue one is moved in.
   template <class F, std::ranges::input_range Items>
   IMapIterator<internal::ResultOf<F>> imap(F fn, Items&& items,
@@ -396,8 +396,8 @@ class BasicPool {
                        std::to_string(buffersize));
     }
     const std::size_t window =
-        chunk *
-        static_cast<std::size_t>(buffersize > 0 ? buffersize : 4 * processes());
+        chunk * static_cast<std::size_t>(buffersize > 0 ? buffersize
+                                                        : 32 * processes());
     auto state = std::make_shared<State>(ordered, window);
     // The feed owns the range (or a view of it) and its position, and holds
     // the engine weakly: an iterator that outlives its pool gets "Pool not

@@ -227,7 +227,12 @@ class ProcessChunkJob final : public ProcessJob {
       if (count_ > 0) w.write(std::to_address(first), count_ * sizeof(Item));
     } else {
       for (; first != last; ++first, ++count_) {
-        Encode<Item>(w, static_cast<Item>(*first));
+        if constexpr (std::is_same_v<std::remove_cvref_t<decltype(*first)>,
+                                     Item>) {
+          Encode<Item>(w, *first);  // No copy when the types match.
+        } else {
+          Encode<Item>(w, static_cast<Item>(*first));
+        }
       }
     }
     std::memcpy(frame_.data() + count_at, &count_, sizeof count_);

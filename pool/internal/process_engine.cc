@@ -11,8 +11,9 @@
 //   1. take newly submitted jobs (one lock, a vector swap);
 //   2. keep `processes_` workers alive: ask the fork server for replacements;
 //   3. dispatch: give each pending job to the ready worker with the fewest
-//      jobs in flight, at most kMaxInFlight per worker (and never more than a
-//      worker's remaining maxtasksperchild quota), and write frames at once;
+//      jobs in flight, up to a depth that adapts to task length (and never
+//      more than a worker's remaining maxtasksperchild quota), and write
+//      frames at once;
 //   4. poll() every pipe that has something to say or room to take more,
 //      plus the wake-up pipe and the fork server's socket;
 //   5. write what fits, read what arrived, complete finished jobs (this runs
@@ -52,6 +53,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -66,12 +68,18 @@
 namespace pool::internal {
 namespace {
 
-// Jobs written to one worker ahead of its replies. More than one lets a
-// worker start its next task without waiting for the parent, and lets one
-// write() carry several small frames; few enough that a long task does not
-// hold many others back.
-constexpr std::size_t kMaxInFlight = 4;
+// How many jobs one worker may have in flight (written, not yet answered).
+// More than one lets a worker start its next task without waiting for the
+// parent, and lets one writev() and one read() carry many small frames. But
+// a job queued behind a long task waits for it even if another worker is
+// idle, so the depth adapts to how long tasks take: deep for tiny tasks,
+// shallow for long ones. A job queued on a worker should wait at most about
+// kQueueDelayTarget before it starts.
+constexpr std::size_t kMinInFlight = 2;
+constexpr std::size_t kMaxInFlight = 64;
+constexpr double kQueueDelayTargetUs = 200;
 constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr std::size_t kKeepBuffer = 64 * 1024 * 1024;
 constexpr int kMaxIov = 64;
 
 std::system_error SpawnError(int err, int failed_call) {
@@ -105,8 +113,10 @@ struct ProcessEngine::Worker {
   std::string in;                // Bytes received; in[start, end) unparsed.
   std::size_t start = 0, end = 0;
   int tasks_given = 0;
-  bool ready = false;   // Its initializer (if any) succeeded.
-  bool eof = false;     // Its result pipe reached end of file.
+  std::chrono::steady_clock::time_point last_reply;
+  bool busy_since_last_reply = false;  // Its next job was already written.
+  bool ready = false;                  // Its initializer (if any) succeeded.
+  bool eof = false;                    // Its result pipe reached end of file.
   bool exited = false;  // The fork server reported its wait status.
   int status = -1;
   std::exception_ptr failure;  // Set if the parent gave up on it.
@@ -457,11 +467,14 @@ void ProcessEngine::Run() {
 }
 
 void ProcessEngine::Dispatch() {
+  const std::size_t depth =
+      std::clamp(static_cast<std::size_t>(kQueueDelayTargetUs / task_us_),
+                 kMinInFlight, kMaxInFlight);
   while (!pending_.empty()) {
     Worker* best = nullptr;
     for (auto& w : workers_) {
       if (!w->ready || w->eof || !w->to.valid()) continue;
-      if (w->in_flight.size() >= kMaxInFlight) continue;
+      if (w->in_flight.size() >= depth) continue;
       if (config_.maxtasksperchild > 0 &&
           w->tasks_given >= config_.maxtasksperchild) {
         continue;
@@ -559,7 +572,9 @@ void ProcessEngine::ReadFrom(Worker& w) {
       return;
     }
     if (w.start == w.end) w.start = w.end = 0;
-    if (w.in.size() > 4 * 1024 * 1024 && w.end == 0) {
+    // Keep the buffer for the next large reply (fresh memory costs a page
+    // fault per 4 KiB), unless it is very large.
+    if (w.in.size() > kKeepBuffer && w.end == 0) {
       std::string(kReadChunk, '\0').swap(w.in);  // Shrink after a big reply.
     }
   }
@@ -591,6 +606,17 @@ void ProcessEngine::HandleFrame(Worker& w, const FrameHeader& h, Reader& body) {
   std::unique_ptr<ProcessJob> job = std::move(w.in_flight.front());
   w.in_flight.pop_front();
   --w.sent;
+  // Estimate how long a task takes: when the worker had its next job
+  // waiting at its previous reply, it went straight on to this one, so the
+  // time between the two replies is this task's run time (and transfer).
+  const auto now = std::chrono::steady_clock::now();
+  if (w.busy_since_last_reply) {
+    const double us =
+        std::chrono::duration<double, std::micro>(now - w.last_reply).count();
+    task_us_ = 0.9 * task_us_ + 0.1 * std::max(us, 0.1);
+  }
+  w.last_reply = now;
+  w.busy_since_last_reply = w.sent > 0;
   try {
     job->Complete(body);  // Runs the callback, if any.
   } catch (const ProtocolError&) {

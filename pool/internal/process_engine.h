@@ -97,6 +97,7 @@ class ProcessEngine {
   std::vector<std::unique_ptr<Worker>> workers_;
   std::deque<std::unique_ptr<ProcessJob>> pending_;
   int spawns_requested_ = 0;
+  double task_us_ = 1000;  // Running estimate of one task's duration (µs).
   std::vector<pollfd> poll_fds_;
 
   std::condition_variable

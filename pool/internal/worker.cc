@@ -31,7 +31,9 @@ namespace {
 constexpr int kTaskFd = 3;
 constexpr int kResultFd = 4;
 constexpr std::size_t kReadChunk = 64 * 1024;
-constexpr std::size_t kKeepBuffer = 4 * 1024 * 1024;
+// Buffers are kept between tasks (fresh memory costs a page fault per
+// 4 KiB) unless they grew beyond this.
+constexpr std::size_t kKeepBuffer = 64 * 1024 * 1024;
 
 // Exit codes of a worker that cannot go on (the parent reports them).
 constexpr int kExitProtocolError = 70;
