@@ -71,19 +71,15 @@ std::string LoadAverage() {
 
 int repetitions = 5;
 
-// The best of `repetitions` runs of `run`, in milliseconds; the result of
-// the last run goes to `result`.
+// Runs `run` once and returns how long it took, in milliseconds; its
+// result goes to `result`.
 template <class Run, class Result>
-double BestMs(Run run, Result& result) {
-  double best = 1e300;
-  for (int i = 0; i < repetitions; ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    result = run();
-    const std::chrono::duration<double, std::milli> took =
-        std::chrono::steady_clock::now() - start;
-    best = std::min(best, took.count());
-  }
-  return best;
+double TimeMs(Run run, Result& result) {
+  const auto start = std::chrono::steady_clock::now();
+  result = run();
+  const std::chrono::duration<double, std::milli> took =
+      std::chrono::steady_clock::now() - start;
+  return took.count();
 }
 
 std::string Ms(double ms) {
@@ -104,9 +100,15 @@ template <class Workload>
 void Compare(const std::string& name, pool::ThreadPool& threads,
              pool::Pool& processes, Workload workload) {
   std::vector<long> serial, by_threads, by_processes;
-  const double s = BestMs([&] { return workload.serial(); }, serial);
-  const double t = BestMs([&] { return workload.on(threads); }, by_threads);
-  const double p = BestMs([&] { return workload.on(processes); }, by_processes);
+  // The best of `repetitions` rounds. Each round runs all three, so that a
+  // burst of load from other programs slows all three rather than one.
+  double s = 1e300, t = 1e300, p = 1e300;
+  for (int i = 0; i < repetitions; ++i) {
+    s = std::min(s, TimeMs([&] { return workload.serial(); }, serial));
+    t = std::min(t, TimeMs([&] { return workload.on(threads); }, by_threads));
+    p = std::min(p,
+                 TimeMs([&] { return workload.on(processes); }, by_processes));
+  }
   char line[160];
   std::snprintf(line, sizeof line, "%-36s%s%s%s%s", name.c_str(), Ms(s).c_str(),
                 Ms(t).c_str(), Ms(p).c_str(), Ratio(p, t).c_str());

@@ -25,19 +25,23 @@ def count_primes(n):
     return count
 
 
-def best_ms(run, repetitions=5):
-    best, result = float('inf'), None
+def time_ms(run):
+    start = time.perf_counter()
+    result = run()
+    return (time.perf_counter() - start) * 1000, result
+
+
+def compare(name, threads, processes, serial, on, repetitions=5):
+    # The best of `repetitions` rounds; each round runs all three, so that a
+    # burst of load from other programs slows all three rather than one.
+    s = t = p = float('inf')
     for _ in range(repetitions):
-        start = time.perf_counter()
-        result = run()
-        best = min(best, (time.perf_counter() - start) * 1000)
-    return best, result
-
-
-def compare(name, threads, processes, serial, on):
-    s, rs = best_ms(serial)
-    t, rt = best_ms(lambda: on(threads))
-    p, rp = best_ms(lambda: on(processes))
+        ms, rs = time_ms(serial)
+        s = min(s, ms)
+        ms, rt = time_ms(lambda: on(threads))
+        t = min(t, ms)
+        ms, rp = time_ms(lambda: on(processes))
+        p = min(p, ms)
     print('%-36s%10.1f ms%10.1f ms%10.1f ms%8.2fx' % (name, s, t, p, p / t))
     print('    results equal:', 'yes' if rs == rt == rp else 'NO')
 
