@@ -1,7 +1,7 @@
 # Lesson 11 in Python: the article's claim where it was made. The same
 # workloads as main.cc on multiprocessing.pool.ThreadPool and
-# multiprocessing.Pool; count_primes runs on smaller inputs (pure Python is
-# about 50 times slower than C++). Run: python3 threads_vs_processes.py
+# multiprocessing.Pool; count_primes runs on inputs ten times smaller (pure
+# Python is much slower than C++). Run: python3 threads_vs_processes.py
 import multiprocessing
 import os
 import time
