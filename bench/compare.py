@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs the C++ pool benchmark and the Python one, and prints them side by side.
 
-  ./bazelw run -c opt //bench:compare                 # everything, ~5 minutes
+  ./bazelw run -c opt //bench:compare                 # everything, ~6 minutes
   ./bazelw run -c opt //bench:compare -- --quick      # a rough pass, ~1 minute
 
 Options after `--`:
@@ -341,9 +341,14 @@ def main():
         # most: record how busy it was.
         data["loadavg"] = [load_before, os.getloadavg()[0]]
         if workspace:
+            git = ["git", "-C", workspace]
             data["commit"] = subprocess.run(
-                ["git", "-C", workspace, "rev-parse", "--short", "HEAD"],
+                git + ["rev-parse", "--short", "HEAD"],
                 stdout=subprocess.PIPE, text=True).stdout.strip()
+            # Whether pool/ had uncommitted changes when it was built.
+            if subprocess.run(git + ["status", "--porcelain", "pool"],
+                              stdout=subprocess.PIPE, text=True).stdout:
+                data["commit"] += " + uncommitted pool/ changes"
         out = args.out
         if out is None and workspace:
             out = os.path.join(workspace, "bench", "results.json")
