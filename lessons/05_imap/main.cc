@@ -51,17 +51,17 @@ int main() {
   }
 
   // Step 3. An endless input. The pool reads the input only a bounded
-  // window ahead of what you have consumed, so taking the first five
-  // results of 1, 2, 3, ... works. (Advanced aside: CPython 3.11's imap
-  // reads its input as fast as it can, however far ahead of the consumer;
-  // see the README.)
+  // window ahead of what you have consumed (`buffersize` chunks; here 8),
+  // so taking the first five results of 1, 2, 3, ... works. (Advanced aside:
+  // CPython 3.11's imap reads its input as fast as it can, however far ahead of
+  // the consumer; see the README.)
   auto numbers = std::views::iota(1) | std::views::transform([](int i) {
                    ++items_read;
                    return i;
                  });
   lessons::PrintLine("(", me, ")主进程: imap(square, itertools.count(1))");
   int taken = 0;
-  for (int r : pool.imap(Square, numbers)) {
+  for (int r : pool.imap(Square, numbers, /*chunksize=*/1, /*buffersize=*/8)) {
     lessons::PrintLine("(", me, ")主进程: got ", r);
     if (++taken == 5) break;
   }

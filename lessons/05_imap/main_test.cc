@@ -65,7 +65,7 @@ TEST_F(IMapLessonTest, ResultsInInputOrder) {
 }
 
 // The first five results of an endless input, and the input read only a
-// bounded distance ahead (4 workers x 4 items, plus the five consumed).
+// bounded distance ahead (buffersize=8 items, plus the five consumed).
 TEST_F(IMapLessonTest, EndlessInputIsReadLazily) {
   std::vector<std::string> got;
   for (const std::string& line : LinesStartingWith(*run_, kGot)) {
@@ -74,8 +74,8 @@ TEST_F(IMapLessonTest, EndlessInputIsReadLazily) {
   ASSERT_EQ(got.size(), 13u) << run_->Describe();
   EXPECT_EQ(std::vector<std::string>(got.begin() + 8, got.end()),
             (std::vector<std::string>{"1", "4", "9", "16", "25"}));
-  // pool.h documents the window: at most 4 items per worker ahead of the
-  // consumer. Nothing more is read once the consumer stops.
+  // The lesson passes buffersize=8: at most 8 items ahead of the consumer.
+  // Nothing more is read once the consumer stops.
   const std::string kRead = "(PID)主进程: input items read: ";
   const std::string kLater = "(PID)主进程: input items read a second later: ";
   std::vector<std::string> read = LinesStartingWith(*run_, kRead);
@@ -84,7 +84,7 @@ TEST_F(IMapLessonTest, EndlessInputIsReadLazily) {
   ASSERT_EQ(later.size(), 1u) << run_->Describe();
   const int n = std::stoi(read[0].substr(kRead.size()));
   EXPECT_GE(n, 5);
-  EXPECT_LE(n, 5 + 4 * 4);
+  EXPECT_LE(n, 5 + 8);
   EXPECT_EQ(std::stoi(later[0].substr(kLater.size())), n);
 }
 
