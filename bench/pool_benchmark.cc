@@ -19,7 +19,11 @@
 //                                    counter is serial time / pool time)
 //
 // Everything is timed in wall-clock time (UseRealTime): the work happens in
-// other processes, so the benchmark thread's CPU time means nothing.
+// other processes, so the benchmark thread's CPU time means nothing. Each
+// benchmark makes one untimed call first: the first calls on a new pool pay
+// page faults for buffers that later calls reuse (on the VM of
+// bench/README.md, ~300 ms for the first map of 2^20 ints, ~16 ms for the
+// next ones), and the figures here are for a pool in use.
 //
 // Run optimised: ./bazelw run -c opt //bench:pool_benchmark
 // bench/README.md explains every figure and how to compare with Python.
@@ -282,6 +286,7 @@ template <class P>
 void ApplyRoundTrip(benchmark::State& state) {
   P pool(static_cast<int>(state.range(0)));
   int i = 0;
+  benchmark::DoNotOptimize(pool.apply(Identity, i++));  // Warm-up.
   const LoopTimer timer;
   for (auto _ : state) benchmark::DoNotOptimize(pool.apply(Identity, i++));
   timer.SetMicrosPerCall(state);
@@ -313,6 +318,7 @@ void BM_Apply_Payload(benchmark::State& state) {
   const auto bytes = static_cast<std::size_t>(state.range(0));
   pool::Pool pool(1);
   const std::string payload(bytes, 'x');
+  benchmark::DoNotOptimize(pool.apply(Echo, payload));  // Warm-up.
   const LoopTimer timer;
   for (auto _ : state) benchmark::DoNotOptimize(pool.apply(Echo, payload));
   timer.SetMicrosPerCall(state);
@@ -333,6 +339,7 @@ void ApplyAsyncThroughput(benchmark::State& state) {
   P pool(static_cast<int>(state.range(0)));
   std::vector<pool::AsyncResult<int>> results;
   results.reserve(kAsyncBatch);
+  benchmark::DoNotOptimize(pool.apply(Square, 1));  // Warm-up.
   for (auto _ : state) {
     results.clear();
     for (int i = 0; i < kAsyncBatch; ++i) {
@@ -370,6 +377,7 @@ void MapThroughput(benchmark::State& state) {
   P pool(static_cast<int>(state.range(0)));
   const std::vector<int> items = Iota(MapItems(state.range(1)));
   const std::optional<int> chunksize = ChunksizeArg(state.range(1));
+  benchmark::DoNotOptimize(pool.map(Square, items, chunksize));  // Warm-up.
   for (auto _ : state) {
     benchmark::DoNotOptimize(pool.map(Square, items, chunksize));
   }
@@ -416,6 +424,7 @@ void BM_Starmap_Throughput(benchmark::State& state) {
     items.emplace_back(static_cast<int>(i), 1);
   }
   const std::optional<int> chunksize = ChunksizeArg(state.range(1));
+  benchmark::DoNotOptimize(pool.starmap(Add, items, chunksize));  // Warm-up.
   for (auto _ : state) {
     benchmark::DoNotOptimize(pool.starmap(Add, items, chunksize));
   }
@@ -433,6 +442,7 @@ void IMapThroughput(benchmark::State& state) {
   pool::Pool pool(static_cast<int>(state.range(0)));
   const int chunksize = static_cast<int>(state.range(1));
   const std::vector<int> items = Iota(MapItems(chunksize));
+  benchmark::DoNotOptimize(pool.map(Square, items));  // Warm-up.
   for (auto _ : state) {
     long long sum = 0;
     if constexpr (kOrdered) {
@@ -543,6 +553,7 @@ void CpuBoundMap(benchmark::State& state) {
   const double serial = SerialCpuSeconds();
   P pool(static_cast<int>(state.range(0)));
   const std::vector<int> items = Iota(kCpuItems);
+  benchmark::DoNotOptimize(pool.map(Spin, items));  // Warm-up.
   const LoopTimer timer;
   for (auto _ : state) benchmark::DoNotOptimize(pool.map(Spin, items));
   state.counters["speedup"] =
