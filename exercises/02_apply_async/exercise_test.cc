@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -68,21 +69,27 @@ TEST_F(ApplyAsyncTest, SubmitRunsFnOfArgInAWorker) {
 // The callback runs exactly once, with the result, and not before the task
 // has finished.
 TEST_F(ApplyAsyncTest, SubmitWithCallbackCallsBackOnceWithTheResult) {
-  std::mutex mu;
-  std::vector<std::string> seen;
+  // Shared with the callback: if the test ends early, the pool may still
+  // run the callback after this body has returned.
+  struct Seen {
+    std::mutex mu;
+    std::vector<std::string> results;
+  };
+  auto seen = std::make_shared<Seen>();
   pool::AsyncResult<std::string> result = SubmitWithCallback(
-      pool_, EchoAfterGate, "payload", [&](const std::string& r) {
-        std::lock_guard lock(mu);
-        seen.push_back(r);
+      pool_, EchoAfterGate, "payload", [seen](const std::string& r) {
+        std::lock_guard lock(seen->mu);
+        seen->results.push_back(r);
       });
   {
-    std::lock_guard lock(mu);
-    EXPECT_TRUE(seen.empty()) << "callback ran before the task finished";
+    std::lock_guard lock(seen->mu);
+    EXPECT_TRUE(seen->results.empty())
+        << "callback ran before the task finished";
   }
   gate_.Open();
   EXPECT_EQ(result.get(), "payload");
-  std::lock_guard lock(mu);  // get() returns after the callback has run.
-  EXPECT_EQ(seen, std::vector<std::string>{"payload"});
+  std::lock_guard lock(seen->mu);  // get() returns after the callback ran.
+  EXPECT_EQ(seen->results, std::vector<std::string>{"payload"});
 }
 
 // The article's three calls: results come back in submission order, each

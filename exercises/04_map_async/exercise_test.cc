@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -43,29 +44,33 @@ std::vector<long long> SerialMap(long long (*fn)(long long),
 }
 
 // Records every call of the two callbacks. They run on the pool's handler
-// thread, hence the mutex.
+// thread, hence the mutex. The callbacks share it through a shared_ptr: if
+// a test ends early, the pool may still run a callback after the test
+// body has returned.
 struct Calls {
   std::mutex mu;
   std::vector<std::vector<long long>> results;
   std::vector<std::string> errors;         // what() of each error
   std::vector<std::string> task_messages;  // message() of each TaskError
-
-  std::function<void(const std::vector<long long>&)> OnResults() {
-    return [this](const std::vector<long long>& v) {
-      std::lock_guard lock(mu);
-      results.push_back(v);
-    };
-  }
-  std::function<void(const pool::Error&)> OnError() {
-    return [this](const pool::Error& e) {
-      std::lock_guard lock(mu);
-      errors.push_back(e.what());
-      if (auto* t = dynamic_cast<const pool::TaskError*>(&e)) {
-        task_messages.push_back(t->message());
-      }
-    };
-  }
 };
+
+std::function<void(const std::vector<long long>&)> OnResults(
+    std::shared_ptr<Calls> calls) {
+  return [calls](const std::vector<long long>& v) {
+    std::lock_guard lock(calls->mu);
+    calls->results.push_back(v);
+  };
+}
+
+std::function<void(const pool::Error&)> OnError(std::shared_ptr<Calls> calls) {
+  return [calls](const pool::Error& e) {
+    std::lock_guard lock(calls->mu);
+    calls->errors.push_back(e.what());
+    if (auto* t = dynamic_cast<const pool::TaskError*>(&e)) {
+      calls->task_messages.push_back(t->message());
+    }
+  };
+}
 
 class MapAsyncTest : public ::testing::Test {
  protected:
@@ -76,14 +81,14 @@ class MapAsyncTest : public ::testing::Test {
 // MapAsync returns before the work is done, and nothing is called back
 // until it is.
 TEST_F(MapAsyncTest, MapAsyncDoesNotWait) {
-  Calls calls;
+  auto calls = std::make_shared<Calls>();
   const std::vector<long long> items = {1, 2, 3, 4, 5, 6};
-  pool::MapResult<long long> result = MapAsync(
-      pool_, SquareAfterGate, items, calls.OnResults(), calls.OnError());
+  pool::MapResult<long long> result =
+      MapAsync(pool_, SquareAfterGate, items, OnResults(calls), OnError(calls));
   EXPECT_FALSE(result.ready()) << "MapAsync waited for the tasks";
   {
-    std::lock_guard lock(calls.mu);
-    EXPECT_TRUE(calls.results.empty());
+    std::lock_guard lock(calls->mu);
+    EXPECT_TRUE(calls->results.empty());
   }
   gate_.Open();
   EXPECT_EQ(result.get(), SerialMap(Square, items));
@@ -96,42 +101,42 @@ TEST_F(MapAsyncTest, MapAsyncCallsBackOnceWithAllResults) {
   const std::vector<std::vector<long long>> inputs = {
       {}, {9}, {50, 100, 150}, {5, 4, 3, 2, 1, 0, -1, -2, -3, 1000, 77, 31}};
   for (const auto& items : inputs) {
-    Calls calls;
+    auto calls = std::make_shared<Calls>();
     pool::MapResult<long long> result =
-        MapAsync(pool_, Collatz, items, calls.OnResults(), calls.OnError());
+        MapAsync(pool_, Collatz, items, OnResults(calls), OnError(calls));
     EXPECT_EQ(result.get(), SerialMap(Collatz, items));
-    std::lock_guard lock(calls.mu);  // get() returns after the callback.
-    ASSERT_EQ(calls.results.size(), 1u) << items.size() << " items";
-    EXPECT_EQ(calls.results[0], SerialMap(Collatz, items));
-    EXPECT_TRUE(calls.errors.empty());
+    std::lock_guard lock(calls->mu);  // get() returns after the callback.
+    ASSERT_EQ(calls->results.size(), 1u) << items.size() << " items";
+    EXPECT_EQ(calls->results[0], SerialMap(Collatz, items));
+    EXPECT_TRUE(calls->errors.empty());
   }
 }
 
 // A failing item: on_error runs once with the TaskError of the lowest
 // failing index, on_results never runs, and get() throws that error.
 TEST_F(MapAsyncTest, MapAsyncReportsTheFirstFailingItem) {
-  Calls calls;
+  auto calls = std::make_shared<Calls>();
   pool::MapResult<long long> result =
       MapAsync(pool_, FailIfNegative, {1, 2, -3, 4, -5, 6, -7},
-               calls.OnResults(), calls.OnError());
+               OnResults(calls), OnError(calls));
   try {
     (void)result.get();
     ADD_FAILURE() << "expected pool::TaskError";
   } catch (const pool::TaskError& e) {
     EXPECT_EQ(e.message(), "negative: -3");
   }
-  std::lock_guard lock(calls.mu);
-  EXPECT_TRUE(calls.results.empty());
-  EXPECT_EQ(calls.task_messages, std::vector<std::string>{"negative: -3"});
-  EXPECT_EQ(calls.errors.size(), 1u);
+  std::lock_guard lock(calls->mu);
+  EXPECT_TRUE(calls->results.empty());
+  EXPECT_EQ(calls->task_messages, std::vector<std::string>{"negative: -3"});
+  EXPECT_EQ(calls->errors.size(), 1u);
 }
 
 // The items are computed in worker processes.
 TEST_F(MapAsyncTest, MapAsyncRunsInWorkers) {
-  Calls calls;
+  auto calls = std::make_shared<Calls>();
   pool::MapResult<long long> result =
-      MapAsync(pool_, OwnPid, std::vector<long long>(12, 0), calls.OnResults(),
-               calls.OnError());
+      MapAsync(pool_, OwnPid, std::vector<long long>(12, 0), OnResults(calls),
+               OnError(calls));
   const std::vector<long long> pids = result.get();
   ASSERT_EQ(pids.size(), 12u);
   for (long long pid : pids) EXPECT_NE(pid, ::getpid());

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <memory>
 #include <mutex>
 #include <tuple>
 #include <vector>
@@ -54,19 +55,24 @@ TEST_F(TerminateTest, StopNowCancelsRunningAndQueuedWork) {
 // A map_async in progress is cancelled too, and its error callback hears
 // of it once.
 TEST_F(TerminateTest, StopNowCancelsAMapAndCallsItsErrorCallback) {
-  std::mutex mu;
-  int cancelled = 0;
+  // Shared with the callback: if StopNow throws, the pool's destructor
+  // runs the callback after this test body has ended.
+  struct Count {
+    std::mutex mu;
+    int cancelled = 0;
+  };
+  auto count = std::make_shared<Count>();
   pool::MapResult<long long> result =
       pool_.map_async(SquareAfterGate, std::vector<long long>(6, 3),
-                      std::nullopt, nullptr, [&](const pool::Error& e) {
-                        std::lock_guard lock(mu);
+                      std::nullopt, nullptr, [count](const pool::Error& e) {
+                        std::lock_guard lock(count->mu);
                         if (dynamic_cast<const pool::CancelledError*>(&e))
-                          ++cancelled;
+                          ++count->cancelled;
                       });
   StopNow(pool_);
   EXPECT_THROW((void)result.get(), pool::CancelledError);
-  std::lock_guard lock(mu);
-  EXPECT_EQ(cancelled, 1);
+  std::lock_guard lock(count->mu);
+  EXPECT_EQ(count->cancelled, 1);
 }
 
 // Results that finished before the stop keep their values.

@@ -1,5 +1,6 @@
 #include "exercises/testing/gate.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
