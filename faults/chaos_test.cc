@@ -23,9 +23,9 @@ namespace faults {
 namespace {
 
 // 100 000 tasks and a kill every 2 ms; in the sanitizer builds, where each
-// task and each fork() is many times slower (see kSanitized), 5 000 tasks
-// and a kill every 10 ms, so that the run stays about a minute long.
-constexpr int kTasks = kSanitized ? 5000 : 100000;
+// fork() of a replacement is many times slower (see kSanitized), 20 000
+// tasks and a kill every 10 ms, so that the run stays well under a minute.
+constexpr int kTasks = kSanitized ? 20000 : 100000;
 constexpr int kProcesses = 4;
 constexpr auto kKillInterval = std::chrono::milliseconds(kSanitized ? 10 : 2);
 
