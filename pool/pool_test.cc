@@ -8,9 +8,13 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
 #include <numeric>
 #include <ranges>
 #include <set>
@@ -463,6 +467,9 @@ TEST_F(PoolTest, KilledWorkerFailsOnlyItsTask) {
               std::string::npos)
         << e.what();
     EXPECT_NE(std::find(before.begin(), before.end(), e.pid()), before.end());
+    const auto now = p.worker_pids();
+    EXPECT_EQ(std::find(now.begin(), now.end(), e.pid()), now.end())
+        << "the dead worker is still listed after its error arrived";
   }
   for (int i = 0; i < 20; ++i) EXPECT_EQ(others[i].get(), i * i);
   EXPECT_EQ(p.map(Square, {4, 5}), (std::vector<int>{16, 25}));
@@ -498,6 +505,40 @@ TEST_F(PoolTest, QueuedTasksOfADeadWorkerAreResent) {
   }
   EXPECT_THROW(doomed.get(), pool::WorkerDiedError);
   for (int i = 0; i < 8; ++i) EXPECT_EQ(queued[i].get(), i * i);
+}
+
+// Waits (up to a minute, as a hang guard) until the file `path` exists.
+int WaitForFile(const std::string& path) {
+  for (int i = 0; i < 60000 && ::access(path.c_str(), F_OK) != 0; ++i) {
+    std::this_thread::sleep_for(milliseconds(1));
+  }
+  return 1;
+}
+
+// A long task does not hold back short ones while another worker is idle:
+// they do not queue behind it (CPython's shared queue has the same
+// property).
+TEST_F(PoolTest, ShortTasksDoNotWaitBehindALongOne) {
+  pool::Pool p(2);
+  const char* dir = std::getenv("TEST_TMPDIR");
+  const std::string gate =
+      std::string(dir ? dir : "/tmp") + "/gate." + std::to_string(::getpid());
+  auto long_task = p.apply_async(WaitForFile, std::tuple{gate});
+  std::vector<pool::AsyncResult<int>> shorts;
+  for (int i = 0; i < 6; ++i) {
+    shorts.push_back(p.apply_async(Square, std::tuple{i}));
+  }
+  for (int i = 0; i < 6; ++i) {
+    // The long task cannot finish before the gate opens, below: a short task
+    // queued behind it would time out here.
+    EXPECT_EQ(shorts[i].get(seconds(30)), i * i);
+  }
+  EXPECT_FALSE(long_task.ready());
+  std::FILE* f = std::fopen(gate.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fclose(f);
+  EXPECT_EQ(long_task.get(), 1);
+  std::remove(gate.c_str());
 }
 
 // terminate() may be called from a callback; the pool stops after it.

@@ -14,6 +14,7 @@
 #ifndef POOL_INTERNAL_JOB_H_
 #define POOL_INTERNAL_JOB_H_
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -190,6 +191,9 @@ class ProcessJob {
     SetFrameId(frame_, id);
   }
   const std::string& frame() const { return frame_; }
+  // When the frame was completely written to a worker.
+  std::chrono::steady_clock::time_point sent_at() const { return sent_at_; }
+  void set_sent_at(std::chrono::steady_clock::time_point t) { sent_at_ = t; }
 
   // Decodes the reply body into the sink. Throws ProtocolError on a
   // malformed body, in which case nothing was delivered.
@@ -201,6 +205,7 @@ class ProcessJob {
 
  private:
   std::uint64_t id_ = 0;
+  std::chrono::steady_clock::time_point sent_at_;
 };
 
 template <class C>

@@ -75,7 +75,7 @@ namespace {
 // idle, so the depth adapts to how long tasks take: deep for tiny tasks,
 // shallow for long ones. A job queued on a worker should wait at most about
 // kQueueDelayTarget before it starts.
-constexpr std::size_t kMinInFlight = 2;
+constexpr std::size_t kMinInFlight = 1;
 constexpr std::size_t kMaxInFlight = 64;
 constexpr double kQueueDelayTargetUs = 200;
 constexpr std::size_t kReadChunk = 64 * 1024;
@@ -114,9 +114,8 @@ struct ProcessEngine::Worker {
   std::size_t start = 0, end = 0;
   int tasks_given = 0;
   std::chrono::steady_clock::time_point last_reply;
-  bool busy_since_last_reply = false;  // Its next job was already written.
-  bool ready = false;                  // Its initializer (if any) succeeded.
-  bool eof = false;                    // Its result pipe reached end of file.
+  bool ready = false;   // Its initializer (if any) succeeded.
+  bool eof = false;     // Its result pipe reached end of file.
   bool exited = false;  // The fork server reported its wait status.
   int status = -1;
   std::exception_ptr failure;  // Set if the parent gave up on it.
@@ -450,19 +449,22 @@ void ProcessEngine::Run() {
     if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) HandleServerMessage();
 
     // Settle the workers that are gone: both their pipe and their exit
-    // status have arrived, so every reply they sent has been read.
-    bool changed = false;
+    // status have arrived, so every reply they sent has been read. They
+    // leave worker_pids() before their jobs fail, so that code reacting to
+    // a WorkerDiedError no longer sees the dead pid.
+    std::vector<std::unique_ptr<Worker>> gone;
     for (auto it = workers_.begin(); it != workers_.end();) {
-      Worker& w = **it;
-      if (!(w.eof && w.exited)) {
+      if ((*it)->eof && (*it)->exited) {
+        gone.push_back(std::move(*it));
+        it = workers_.erase(it);
+      } else {
         ++it;
-        continue;
       }
-      RetireIfDone(w);
-      it = workers_.erase(it);
-      changed = true;
     }
-    if (changed) PublishPids();
+    if (!gone.empty()) {
+      PublishPids();
+      for (auto& w : gone) RetireIfDone(*w);
+    }
   }
 }
 
@@ -514,11 +516,13 @@ void ProcessEngine::WriteTo(Worker& w) {
       w.to.reset();
       return;
     }
+    const auto now = std::chrono::steady_clock::now();
     while (written > 0) {
       const std::size_t left =
           w.in_flight[w.sent]->frame().size() - w.write_offset;
       if (static_cast<std::size_t>(written) >= left) {
         written -= static_cast<ssize_t>(left);
+        w.in_flight[w.sent]->set_sent_at(now);
         ++w.sent;
         w.write_offset = 0;
       } else {
@@ -606,17 +610,14 @@ void ProcessEngine::HandleFrame(Worker& w, const FrameHeader& h, Reader& body) {
   std::unique_ptr<ProcessJob> job = std::move(w.in_flight.front());
   w.in_flight.pop_front();
   --w.sent;
-  // Estimate how long a task takes: when the worker had its next job
-  // waiting at its previous reply, it went straight on to this one, so the
-  // time between the two replies is this task's run time (and transfer).
+  // Estimate how long a task takes: the worker started it when both it had
+  // been sent and the worker had finished the one before.
   const auto now = std::chrono::steady_clock::now();
-  if (w.busy_since_last_reply) {
-    const double us =
-        std::chrono::duration<double, std::micro>(now - w.last_reply).count();
-    task_us_ = 0.9 * task_us_ + 0.1 * std::max(us, 0.1);
-  }
+  const double us = std::chrono::duration<double, std::micro>(
+                        now - std::max(job->sent_at(), w.last_reply))
+                        .count();
+  task_us_ = 0.9 * task_us_ + 0.1 * std::max(us, 0.1);
   w.last_reply = now;
-  w.busy_since_last_reply = w.sent > 0;
   try {
     job->Complete(body);  // Runs the callback, if any.
   } catch (const ProtocolError&) {
