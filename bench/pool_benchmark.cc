@@ -57,7 +57,10 @@ constexpr int kProcesses = 4;
 // --- Tasks (plain functions: they run in the workers) ------------------------
 
 int Identity(int x) { return x; }
-int Square(int x) { return x * x; }
+// Wraps around instead of overflowing for large inputs (unsigned arithmetic).
+int Square(int x) {
+  return static_cast<int>(static_cast<unsigned>(x) * static_cast<unsigned>(x));
+}
 int Add(int a, int b) { return a + b; }
 std::string Echo(std::string s) { return s; }
 

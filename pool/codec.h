@@ -34,6 +34,7 @@
 #ifndef POOL_CODEC_H_
 #define POOL_CODEC_H_
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -185,7 +186,8 @@ struct Codec<std::vector<T, A>> {
     } else {
       const std::size_t n = r.read_count(kMinEncodedSize<T>);
       std::vector<T, A> v;
-      v.reserve(n);
+      // Reserve by what the bytes left can hold, not by the claimed count.
+      v.reserve(std::min(n, r.remaining() / sizeof(T) + 1));
       for (std::size_t i = 0; i < n; ++i) v.push_back(Codec<T>::decode(r));
       return v;
     }
