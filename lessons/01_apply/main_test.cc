@@ -11,22 +11,11 @@ namespace {
 
 using lessons::testing::IndexOf;
 using lessons::testing::LeadingPid;
-using lessons::testing::LessonRun;
 using lessons::testing::LinesStartingWith;
-using lessons::testing::RunLesson;
 
 constexpr char kBinary[] = "lessons/01_apply/01_apply";
 
-class ApplyLessonTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { run_ = new LessonRun(RunLesson(kBinary)); }
-  static void TearDownTestSuite() {
-    delete run_;
-    run_ = nullptr;
-  }
-  static LessonRun* run_;
-};
-LessonRun* ApplyLessonTest::run_ = nullptr;
+class ApplyLessonTest : public lessons::testing::LessonTest<kBinary> {};
 
 // The lesson exits normally.
 TEST_F(ApplyLessonTest, ExitsWithZero) {

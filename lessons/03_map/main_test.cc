@@ -11,22 +11,11 @@
 namespace {
 
 using lessons::testing::LeadingPid;
-using lessons::testing::LessonRun;
-using lessons::testing::RunLesson;
 
 constexpr char kBinary[] = "lessons/03_map/03_map";
 constexpr char kStep[] = "(PID)进程正在执行: ";
 
-class MapLessonTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { run_ = new LessonRun(RunLesson(kBinary)); }
-  static void TearDownTestSuite() {
-    delete run_;
-    run_ = nullptr;
-  }
-  static LessonRun* run_;
-};
-LessonRun* MapLessonTest::run_ = nullptr;
+class MapLessonTest : public lessons::testing::LessonTest<kBinary> {};
 
 // The lesson exits normally.
 TEST_F(MapLessonTest, ExitsWithZero) {

@@ -10,22 +10,11 @@ namespace {
 
 using lessons::testing::IndexOf;
 using lessons::testing::LeadingPid;
-using lessons::testing::LessonRun;
-using lessons::testing::RunLesson;
 
 constexpr char kBinary[] = "lessons/04_map_async/04_map_async";
 constexpr char kSquares[] = "[0, 1, 4, 9, 16, 25, 36, 49]";
 
-class MapAsyncLessonTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { run_ = new LessonRun(RunLesson(kBinary)); }
-  static void TearDownTestSuite() {
-    delete run_;
-    run_ = nullptr;
-  }
-  static LessonRun* run_;
-};
-LessonRun* MapAsyncLessonTest::run_ = nullptr;
+class MapAsyncLessonTest : public lessons::testing::LessonTest<kBinary> {};
 
 // The lesson exits normally.
 TEST_F(MapAsyncLessonTest, ExitsWithZero) {

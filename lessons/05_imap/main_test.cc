@@ -12,21 +12,11 @@ namespace {
 using lessons::testing::IndexOf;
 using lessons::testing::LessonRun;
 using lessons::testing::LinesStartingWith;
-using lessons::testing::RunLesson;
 
 constexpr char kBinary[] = "lessons/05_imap/05_imap";
 const std::string kGot = "(PID)主进程: got ";
 
-class IMapLessonTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { run_ = new LessonRun(RunLesson(kBinary)); }
-  static void TearDownTestSuite() {
-    delete run_;
-    run_ = nullptr;
-  }
-  static LessonRun* run_;
-};
-LessonRun* IMapLessonTest::run_ = nullptr;
+class IMapLessonTest : public lessons::testing::LessonTest<kBinary> {};
 
 // The "got" lines printed between two headers.
 std::vector<std::string> GotBetween(const LessonRun& run,

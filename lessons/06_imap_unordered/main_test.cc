@@ -11,9 +11,7 @@
 namespace {
 
 using lessons::testing::IndexOf;
-using lessons::testing::LessonRun;
 using lessons::testing::NormalizePid;
-using lessons::testing::RunLesson;
 
 constexpr char kBinary[] = "lessons/06_imap_unordered/06_imap_unordered";
 const std::string kStep1 =
@@ -22,13 +20,8 @@ const std::string kStep2 =
     "(PID)主进程: imap_unordered(tagged_square, [4, 1, 3, 2])";
 const std::string kGot = "(PID)主进程: got ";
 
-class IMapUnorderedLessonTest : public ::testing::Test {
+class IMapUnorderedLessonTest : public lessons::testing::LessonTest<kBinary> {
  protected:
-  static void SetUpTestSuite() { run_ = new LessonRun(RunLesson(kBinary)); }
-  static void TearDownTestSuite() {
-    delete run_;
-    run_ = nullptr;
-  }
   // The text after "got " of the lines in [first, last), and where each is.
   static std::vector<std::pair<std::string, int>> Got(int first, int last) {
     std::vector<std::pair<std::string, int>> got;
@@ -47,9 +40,7 @@ class IMapUnorderedLessonTest : public ::testing::Test {
     }
     return -1;
   }
-  static LessonRun* run_;
 };
-LessonRun* IMapUnorderedLessonTest::run_ = nullptr;
 
 // The lesson exits normally.
 TEST_F(IMapUnorderedLessonTest, ExitsWithZero) {

@@ -9,21 +9,10 @@
 namespace {
 
 using lessons::testing::IndexOf;
-using lessons::testing::LessonRun;
-using lessons::testing::RunLesson;
 
 constexpr char kBinary[] = "lessons/08_close_join/08_close_join";
 
-class CloseJoinLessonTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { run_ = new LessonRun(RunLesson(kBinary)); }
-  static void TearDownTestSuite() {
-    delete run_;
-    run_ = nullptr;
-  }
-  static LessonRun* run_;
-};
-LessonRun* CloseJoinLessonTest::run_ = nullptr;
+class CloseJoinLessonTest : public lessons::testing::LessonTest<kBinary> {};
 
 // The lesson exits normally.
 TEST_F(CloseJoinLessonTest, ExitsWithZero) {

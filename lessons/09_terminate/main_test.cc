@@ -9,22 +9,11 @@
 namespace {
 
 using lessons::testing::IndexOf;
-using lessons::testing::LessonRun;
 using lessons::testing::LinesStartingWith;
-using lessons::testing::RunLesson;
 
 constexpr char kBinary[] = "lessons/09_terminate/09_terminate";
 
-class TerminateLessonTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { run_ = new LessonRun(RunLesson(kBinary)); }
-  static void TearDownTestSuite() {
-    delete run_;
-    run_ = nullptr;
-  }
-  static LessonRun* run_;
-};
-LessonRun* TerminateLessonTest::run_ = nullptr;
+class TerminateLessonTest : public lessons::testing::LessonTest<kBinary> {};
 
 // The lesson exits normally.
 TEST_F(TerminateLessonTest, ExitsWithZero) {

@@ -9,21 +9,10 @@
 namespace {
 
 using lessons::testing::IndexOf;
-using lessons::testing::LessonRun;
-using lessons::testing::RunLesson;
 
 constexpr char kBinary[] = "lessons/10_with/10_with";
 
-class WithLessonTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { run_ = new LessonRun(RunLesson(kBinary)); }
-  static void TearDownTestSuite() {
-    delete run_;
-    run_ = nullptr;
-  }
-  static LessonRun* run_;
-};
-LessonRun* WithLessonTest::run_ = nullptr;
+class WithLessonTest : public lessons::testing::LessonTest<kBinary> {};
 
 // The lesson exits normally.
 TEST_F(WithLessonTest, ExitsWithZero) {

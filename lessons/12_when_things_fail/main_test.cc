@@ -13,18 +13,11 @@ namespace {
 
 using lessons::testing::IndexOf;
 using lessons::testing::LeadingPid;
-using lessons::testing::LessonRun;
-using lessons::testing::RunLesson;
 
 constexpr char kBinary[] = "lessons/12_when_things_fail/12_when_things_fail";
 
-class FailureLessonTest : public ::testing::Test {
+class FailureLessonTest : public lessons::testing::LessonTest<kBinary> {
  protected:
-  static void SetUpTestSuite() { run_ = new LessonRun(RunLesson(kBinary)); }
-  static void TearDownTestSuite() {
-    delete run_;
-    run_ = nullptr;
-  }
   // The numbers of the first line that matches `pattern`, in which each
   // '#' stands for a run of digits; nullopt if no line matches.
   static std::optional<std::vector<long>> Find(std::string_view pattern) {
@@ -51,9 +44,7 @@ class FailureLessonTest : public ::testing::Test {
     if (i != line.size()) return std::nullopt;
     return numbers;
   }
-  static LessonRun* run_;
 };
-LessonRun* FailureLessonTest::run_ = nullptr;
 
 // The lesson exits normally: every failure was caught.
 TEST_F(FailureLessonTest, ExitsWithZero) {

@@ -13,6 +13,7 @@
 #ifndef LESSONS_COMMON_RUN_LESSON_H_
 #define LESSONS_COMMON_RUN_LESSON_H_
 
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -56,6 +57,25 @@ std::vector<std::string> LinesStartingWith(const LessonRun& run,
 
 // The index of the first line equal to `line` (after NormalizePid()), or -1.
 int IndexOf(const LessonRun& run, std::string_view line);
+
+// A fixture that runs the lesson at kBinary (with kArg, if not empty) once
+// for the whole test suite; every test reads the same run_. Use it as
+//   constexpr char kBinary[] = "lessons/03_map/03_map";
+//   class MapLessonTest : public LessonTest<kBinary> {};
+template <const char* kBinary, const char* kArg = nullptr>
+class LessonTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    std::vector<std::string> args;
+    if (kArg != nullptr) args.emplace_back(kArg);
+    run_ = new LessonRun(RunLesson(kBinary, args));
+  }
+  static void TearDownTestSuite() {
+    delete run_;
+    run_ = nullptr;
+  }
+  static inline LessonRun* run_ = nullptr;
+};
 
 }  // namespace lessons::testing
 
