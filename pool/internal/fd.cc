@@ -23,21 +23,21 @@ void ThrowErrno(const char* what) {
   throw std::system_error(errno, std::generic_category(), what);
 }
 
+std::system_error FdLimitError(int err, const char* call) {
+  rlimit lim{};
+  ::getrlimit(RLIMIT_NOFILE, &lim);
+  return std::system_error(
+      err, std::generic_category(),
+      std::string(call) + ": the open-file limit (RLIMIT_NOFILE = " +
+          std::to_string(lim.rlim_cur) +
+          ") is too low for this pool, which needs 2 descriptors per worker "
+          "plus 4; raise it (ulimit -n) or use fewer processes");
+}
+
 Pipe MakePipe() {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) {
-    const int err = errno;
-    if (err == EMFILE || err == ENFILE) {
-      rlimit lim{};
-      ::getrlimit(RLIMIT_NOFILE, &lim);
-      throw std::system_error(
-          err, std::generic_category(),
-          "pipe: the open-file limit (RLIMIT_NOFILE = " +
-              std::to_string(lim.rlim_cur) +
-              ") is too low for this pool, which needs 2 descriptors per "
-              "worker plus 4; raise it (ulimit -n) or use fewer processes");
-    }
-    errno = err;
+    if (errno == EMFILE || errno == ENFILE) throw FdLimitError(errno, "pipe");
     ThrowErrno("pipe");
   }
   return Pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <system_error>
 #include <utility>
 
 namespace pool::internal {
@@ -56,6 +57,10 @@ bool WriteAll(int fd, const void* data, std::size_t n);
 // Reads up to n bytes; retries on EINTR. Returns the count, 0 at end of file.
 // Throws std::system_error on failure.
 std::size_t ReadSome(int fd, void* data, std::size_t n);
+
+// The error for running out of fds (EMFILE/ENFILE) in `call`: it names the
+// limit and what to do about it.
+std::system_error FdLimitError(int err, const char* call);
 
 // Throws std::system_error(errno, what).
 [[noreturn]] void ThrowErrno(const char* what);

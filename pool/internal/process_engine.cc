@@ -84,14 +84,7 @@ constexpr int kMaxIov = 64;
 
 std::system_error SpawnError(int err, int failed_call) {
   const char* call = failed_call == 1 ? "fork" : "pipe";
-  if (err == EMFILE || err == ENFILE) {
-    return std::system_error(
-        err, std::generic_category(),
-        std::string(call) +
-            ": the open-file limit (RLIMIT_NOFILE) is too low for this pool, "
-            "which needs 2 descriptors per worker plus 4; raise it "
-            "(ulimit -n) or use fewer processes");
-  }
+  if (err == EMFILE || err == ENFILE) return FdLimitError(err, call);
   if (err == EAGAIN && failed_call == 1) {
     return std::system_error(
         err, std::generic_category(),
@@ -359,20 +352,17 @@ void ProcessEngine::Run() {
 
   for (;;) {
     State state;
+    std::exception_ptr broken;
     {
       std::lock_guard lock(mu_);
       for (auto& job : incoming_) pending_.push_back(std::move(job));
       incoming_.clear();
       state = state_;
+      broken = broken_;
     }
     if (state == State::kTerminate) {
       Shutdown(/*terminate=*/true);
       return;
-    }
-    std::exception_ptr broken;
-    {
-      std::lock_guard lock(mu_);
-      broken = broken_;
     }
     if (broken) {
       // No worker can be started: what is queued cannot run.
