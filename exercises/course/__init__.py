@@ -1,0 +1,1 @@
+"""The exercises' tool, ./course: learner loop and grader (see cli.py)."""

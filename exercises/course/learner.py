@@ -1,0 +1,549 @@
+"""The learner's commands: status, run, verify, watch, hint, reset.
+
+They run the exercise tests in the checkout itself (the learner's own
+files), through ./bazelw with Bazel's output kept in .course/ and out of
+sight, and show each result in the learner's terms: which check failed and
+what it said, or the compiler's first error.
+"""
+
+import dataclasses
+import datetime
+import json
+import os
+import re
+import select
+import shutil
+import subprocess
+import sys
+import time
+
+from . import bazel
+from . import catalog
+from . import results
+from . import ui
+
+STATE_DIR = ".course"  # gitignored; progress, logs, backups
+
+
+# ------------------------------------------------------------ running tests
+
+
+@dataclasses.dataclass
+class Run:
+    """One exercise's test run, as the learner sees it."""
+    exercise: object
+    built: bool = True
+    compile_error: str = ""
+    cases: list = dataclasses.field(default_factory=list)
+    problem: str = ""  # why some cases have no result (crash, hang, ...)
+
+    @property
+    def passed(self):
+        return sum(1 for c in self.cases if c.passed)
+
+    @property
+    def total(self):
+        return len(self.cases)
+
+    @property
+    def solved(self):
+        return self.built and self.total > 0 and self.passed == self.total
+
+    def first_failure(self):
+        for c in self.cases:
+            if not c.passed:
+                return c
+        return None
+
+
+def _exit_code_from_xml(text):
+    m = re.search(r"exited with error code (\d+)", text)
+    return int(m.group(1)) if m else None
+
+
+def interpret_test_run(exercise, test_run, listed_cases):
+    """A Run from one unsharded test run (bazel.TestRun).
+
+    Verdicts come from the test's XML. When the process ended before
+    writing it (exit, abort, crash, hang), every listed case without a
+    record fails with the reason, and the log only says which case was
+    running at the time."""
+    xml = bazel.read_text(test_run.xml)
+    log = bazel.read_text(test_run.log)
+    recorded = results.parse_junit_xml(xml) if xml else {}
+    expected = list(listed_cases) or list(recorded)
+    problem = ""
+    if any(name not in recorded for name in expected):
+        ending = results.describe_ending(test_run.status,
+                                         _exit_code_from_xml(xml),
+                                         exercise.timeout)
+        running = results.running_case(log)
+        problem = ending + (" (while %s was running)" % running
+                            if running else "")
+
+    def reason(name):
+        if name == results.running_case(log):
+            return "no result: " + problem
+        return ("never ran: the test process had ended before it (%s)" %
+                problem)
+
+    cases = results.match_cases(expected, recorded, reason)
+    if not cases:
+        problem = problem or results.describe_ending(
+            test_run.status, _exit_code_from_xml(xml), exercise.timeout)
+    return Run(exercise, True, "", cases, problem)
+
+
+def list_cases(binary):
+    """The learner's own binary's test list (their code, their machine)."""
+    if not binary or not os.path.exists(binary):
+        return []
+    try:
+        out = subprocess.run([binary, "--gtest_list_tests"],
+                             capture_output=True, text=True, timeout=30,
+                             stdin=subprocess.DEVNULL)
+        return results.parse_test_list(out.stdout)
+    except (subprocess.TimeoutExpired, ValueError, OSError):
+        return []
+
+
+class Runner:
+    """Runs exercise tests with ./bazelw in the checkout at `root`."""
+
+    def __init__(self, root, bazelw=None, out=sys.stderr):
+        self.root = root
+        self.bazelw = bazelw or os.path.join(root, "bazelw")
+        self.state_dir = os.path.join(root, STATE_DIR)
+        self.out = out
+
+    def run(self, exercises, fresh=False):
+        """{exercise dir: Run} for every exercise, in one Bazel call.
+
+        Results are cached by Bazel on the inputs (--cache_test_results=yes,
+        failures too), so unchanged exercises are not rerun; `fresh` reruns
+        them all."""
+        os.makedirs(self.state_dir, exist_ok=True)
+        log = os.path.join(self.state_dir, "bazel.log")
+        bep = os.path.join(self.state_dir, "events.json")
+        if os.path.exists(bep):
+            os.remove(bep)
+        args = bazel.QUIET + [
+            "--keep_going",
+            "--build_event_json_file=" + bep,
+            "--cache_test_results=" + ("no" if fresh else "yes"),
+        ] + [ex.test_label for ex in exercises]
+        code = bazel.run(self.bazelw, self.root, "test", args, log)
+        events = bazel.parse_events(bep)
+        if code not in (0, 1, 3, 4) or (not events.tests and
+                                        not events.built):
+            raise SystemExit(
+                "course: Bazel failed (exit status %d) before running the "
+                "tests; the last lines of %s:\n%s" % (
+                    code, os.path.relpath(log),
+                    "\n".join(bazel.read_text(log).splitlines()[-15:])))
+        runs = {}
+        for ex in exercises:
+            runs[ex.dir] = self._interpret(ex, events, log)
+        return runs
+
+    def _interpret(self, ex, events, log):
+        label = ex.test_label
+        test_runs = events.tests.get(label)
+        if not test_runs:
+            output = bazel.failed_build_output(events, log, {ex.path})
+            error = results.first_compiler_error(
+                output, prefer=[ex.path + "/" + f for f in ex.files])
+            if not error:
+                reason = events.aborted.get(label) or ""
+                error = (reason or "it did not build; see %s" %
+                         os.path.relpath(log))
+            return Run(ex, built=False, compile_error=error)
+        listed = []
+        xml = bazel.read_text(test_runs[0].xml)
+        if not results.parse_junit_xml(xml):
+            listed = list_cases(events.files.get(ex.path + "/test"))
+        return interpret_test_run(ex, test_runs[0], listed)
+
+
+# ------------------------------------------------------------ state
+
+
+class State:
+    """What the tool remembers between runs (.course/state.json)."""
+
+    def __init__(self, root):
+        self.path = os.path.join(root, STATE_DIR, "state.json")
+        try:
+            with open(self.path, encoding="utf-8") as f:
+                self.data = json.load(f)
+            if not isinstance(self.data, dict):
+                self.data = {}
+        except (OSError, ValueError):
+            self.data = {}
+
+    def hints_shown(self, ex_id):
+        return int(self.data.get("hints", {}).get(ex_id, 0))
+
+    def set_hints_shown(self, ex_id, n):
+        self.data.setdefault("hints", {})[ex_id] = n
+        self.save()
+
+    def save(self):
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        tmp = self.path + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(self.data, f, indent=1, sort_keys=True)
+        os.replace(tmp, self.path)
+
+
+# ------------------------------------------------------------ rendering
+
+
+def describe_failure(run, style, max_lines=12):
+    """What to fix first in one exercise, in a few lines."""
+    if not run.built:
+        return "%s does not compile:\n%s" % (
+            run.exercise.path, ui.indent(ui.shorten(run.compile_error,
+                                                    max_lines)))
+    c = run.first_failure()
+    if c is None:
+        if run.problem:
+            return run.problem
+        return "no test ran"
+    text = c.message or c.status
+    return "%s %s\n%s" % (style.bad, style.bold(c.name),
+                          ui.indent(ui.shorten(_tidy(text), max_lines)))
+
+
+def _tidy(message):
+    """A gtest failure message in fewer words: the test file's path
+    shortened, gtest's wording for an exception replaced."""
+    text = re.sub(r"(?m)^unknown file\n", "", message.strip())
+    text = re.sub(r'C\+\+ exception with description "(.*)" thrown in the '
+                  r'test body\.', r'your code threw an exception: \1', text)
+    text = re.sub(r"(?m)^(?:\S*/)?(\w+_test\.cc):(\d+)$", r"(\1 line \2)",
+                  text)
+    return text
+
+
+def next_exercise(exercises, runs):
+    for ex in exercises:
+        r = runs.get(ex.dir)
+        if r is None or not r.solved:
+            return ex
+    return None
+
+
+def render_status(exercises, runs, state, style):
+    lines = []
+    solved = sum(1 for ex in exercises if runs[ex.dir].solved)
+    lines.append(style.bold("Process pools in C++: exercises") + "   " +
+                 ui.progress_bar(solved, len(exercises), 30, style.unicode) +
+                 " solved")
+    nxt = next_exercise(exercises, runs)
+    track = None
+    for ex in exercises:
+        if ex.track != track:
+            track = ex.track
+            lines.append("")
+            lines.append(style.bold(track))
+        r = runs[ex.dir]
+        if r.solved:
+            mark, tests = style.ok, "%d/%d" % (r.passed, r.total)
+        elif not r.built:
+            mark, tests = style.bad, "does not compile"
+        else:
+            mark, tests = style.bad, "%d/%d" % (r.passed, r.total)
+        here = ("  " + style.yellow("%s next" % style.arrow)
+                if ex is nxt else "")
+        lines.append("  %s %-4s %-28s %s%s" % (mark, ex.id, ex.title[:28],
+                                                tests, here))
+    lines.append("")
+    if nxt is None:
+        lines.append(style.green("Every exercise passes. Well done!"))
+        return "\n".join(lines)
+    r = runs[nxt.dir]
+    lines.append(style.bold("Next: %s %s" % (nxt.id, nxt.title)) +
+                 "   (edit %s)" % ", ".join(nxt.path + "/" + f
+                                            for f in nxt.files))
+    lines.append(ui.indent(describe_failure(r, style), "  "))
+    shown = state.hints_shown(nxt.id)
+    lines.append("")
+    lines.append("  ./course watch          rerun it on every save")
+    lines.append("  ./course hint %-9s a hint (%d of %d shown)" %
+                 (nxt.id, shown, len(nxt.hints)))
+    if nxt.lesson:
+        lines.append("  %-23s the lesson" % (nxt.lesson + "/"))
+    return "\n".join(lines)
+
+
+def render_run(run, style):
+    """Every case of one exercise, and the first failure in full."""
+    ex = run.exercise
+    head = "%s %s" % (ex.id, ex.title)
+    if not run.built:
+        return "%s %s: does not compile\n%s" % (
+            style.bad, style.bold(head),
+            ui.indent(ui.shorten(run.compile_error, 20)))
+    lines = ["%s %s: %d of %d checks pass" % (
+        style.ok if run.solved else style.bad, style.bold(head), run.passed,
+        run.total)]
+    for c in run.cases:
+        lines.append("  %s %s" % (style.ok if c.passed else style.bad,
+                                  c.name))
+    if run.problem:
+        lines.append("")
+        lines.append("  " + run.problem)
+    first = run.first_failure()
+    if first is not None and first.message:
+        lines.append("")
+        lines.append(style.bold("First failing check: " + first.name))
+        lines.append(ui.indent(ui.shorten(_tidy(first.message), 25)))
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------ commands
+
+
+def cmd_status(root, exercises, runner, style, out):
+    runs = runner.run(exercises)
+    print(render_status(exercises, runs, State(root), style), file=out)
+    return 0
+
+
+def cmd_run(exercise, runner, style, out, fresh=False):
+    run = runner.run([exercise], fresh=fresh)[exercise.dir]
+    print(render_run(run, style), file=out)
+    if run.solved:
+        print("\n" + style.green("%s passes." % exercise.id), file=out)
+        return 0
+    print("\nHint: ./course hint %s" % exercise.id, file=out)
+    return 1
+
+
+def cmd_verify(exercises, runner, style, out):
+    runs = runner.run(exercises)
+    bad = 0
+    for ex in exercises:
+        r = runs[ex.dir]
+        if r.solved:
+            print("%s %-4s %-28s %d/%d" % (style.ok, ex.id, ex.title[:28],
+                                           r.passed, r.total), file=out)
+        else:
+            bad += 1
+            what = ("does not compile" if not r.built else
+                    "%d/%d" % (r.passed, r.total))
+            print("%s %-4s %-28s %s" % (style.bad, ex.id, ex.title[:28],
+                                        what), file=out)
+    print("\n%d of %d exercises pass." % (len(exercises) - bad,
+                                          len(exercises)), file=out)
+    return 0 if bad == 0 else 1
+
+
+def cmd_hint(exercise, state, style, out):
+    shown = state.hints_shown(exercise.id)
+    total = len(exercise.hints)
+    if shown < total:
+        shown += 1
+        state.set_hints_shown(exercise.id, shown)
+    print(style.bold("Hint %d of %d for %s %s:" % (shown, total, exercise.id,
+                                                   exercise.title)), file=out)
+    print(ui.wrap(exercise.hints[shown - 1], "  "), file=out)
+    if shown < total:
+        print("\n(./course hint %s again for the next one)" % exercise.id,
+              file=out)
+    else:
+        print("\nThat was the last hint. Earlier ones: ./course hint %s "
+              "--all" % exercise.id, file=out)
+    return 0
+
+
+def cmd_hint_all(exercise, state, style, out):
+    shown = state.hints_shown(exercise.id)
+    if shown == 0:
+        print("No hint shown yet for %s: ./course hint %s" %
+              (exercise.id, exercise.id), file=out)
+    for i in range(shown):
+        print(style.bold("Hint %d of %d:" % (i + 1, len(exercise.hints))),
+              file=out)
+        print(ui.wrap(exercise.hints[i], "  "), file=out)
+    return 0
+
+
+def _git(root, *args):
+    return subprocess.run(["git", "-C", root, *args], capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL)
+
+
+def starter_revision(root):
+    """(revision, description) of the commit whose files are the starters:
+    the merge base with the upstream branch when there is one (the course
+    as cloned), else HEAD."""
+    up = _git(root, "rev-parse", "--abbrev-ref", "--symbolic-full-name",
+              "@{upstream}")
+    if up.returncode == 0 and up.stdout.strip():
+        base = _git(root, "merge-base", "HEAD", "@{upstream}")
+        if base.returncode == 0:
+            return base.stdout.strip(), "the course as cloned (%s)" % (
+                up.stdout.strip())
+    head = _git(root, "rev-parse", "HEAD")
+    if head.returncode != 0:
+        return None, None
+    return head.stdout.strip(), "the last commit (HEAD)"
+
+
+def cmd_reset(root, exercise, style, out, yes=False, stdin=None):
+    stdin = stdin or sys.stdin
+    rev, what = starter_revision(root)
+    if rev is None:
+        print("course: %s is not a git checkout, so the starter cannot be "
+              "restored; download the course again and copy %s from it." %
+              (root, exercise.path), file=sys.stderr)
+        return 2
+    starters = {}
+    for f in exercise.files:
+        path = exercise.path + "/" + f
+        shown = _git(root, "show", "%s:%s" % (rev, path))
+        if shown.returncode != 0:
+            print("course: %s is not in %s; nothing to restore it from." %
+                  (path, what), file=sys.stderr)
+            return 2
+        starters[path] = shown.stdout
+    changed = [p for p, text in starters.items()
+               if bazel.read_text(os.path.join(root, p)) != text]
+    if not changed:
+        print("%s is already the starter." % ", ".join(starters), file=out)
+        return 0
+    if not yes:
+        if not (hasattr(stdin, "isatty") and stdin.isatty()):
+            print("course: reset replaces %s; run it in a terminal to be "
+                  "asked, or pass --yes." % ", ".join(changed),
+                  file=sys.stderr)
+            return 2
+        print("Replace %s with the starter from %s? Your version is kept "
+              "in %s/backup/. [y/N] " % (", ".join(changed), what,
+                                        STATE_DIR), end="", file=out,
+              flush=True)
+        answer = stdin.readline().strip().lower()
+        if answer not in ("y", "yes"):
+            print("Nothing changed.", file=out)
+            return 1
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for path in changed:
+        full = os.path.join(root, path)
+        if os.path.exists(full):
+            backup = os.path.join(root, STATE_DIR, "backup", stamp, path)
+            os.makedirs(os.path.dirname(backup), exist_ok=True)
+            shutil.copy2(full, backup)
+            print("saved your %s as %s" % (path, os.path.relpath(
+                backup, root)), file=out)
+        with open(full, "w", encoding="utf-8") as f:
+            f.write(starters[path])
+        print("restored %s" % path, file=out)
+    return 0
+
+
+# ------------------------------------------------------------ watch
+
+
+def snapshot(root, paths):
+    """(mtime_ns, size) of each path; None for a missing file."""
+    out = {}
+    for p in paths:
+        try:
+            st = os.stat(os.path.join(root, p))
+            out[p] = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            out[p] = None
+    return out
+
+
+def watched_files(exercise):
+    return [exercise.path + "/" + f for f in exercise.files]
+
+
+class Keys:
+    """Single key presses from a terminal (h, r, l, q), or nothing when
+    stdin is not a terminal."""
+
+    def __init__(self, stdin):
+        self.stdin = stdin
+        self.old = None
+        if hasattr(stdin, "isatty") and stdin.isatty():
+            import termios
+            import tty
+            self.termios = termios
+            self.old = termios.tcgetattr(stdin.fileno())
+            tty.setcbreak(stdin.fileno())
+
+    def read(self, timeout):
+        if self.old is None:
+            time.sleep(timeout)
+            return None
+        ready, _, _ = select.select([self.stdin], [], [], timeout)
+        if ready:
+            return os.read(self.stdin.fileno(), 1).decode(errors="ignore")
+        return None
+
+    def close(self):
+        if self.old is not None:
+            self.termios.tcsetattr(self.stdin.fileno(),
+                                   self.termios.TCSADRAIN, self.old)
+
+
+def watch(root, exercises, run_one, state, style, out, keys, poll=0.5,
+          max_cycles=None):
+    """Reruns the current exercise on every save and moves on when it
+    passes. run_one(exercise) -> Run. Returns 0 when every exercise
+    passes, or when the learner quits."""
+    solved_ids = set()
+
+    def current():
+        for ex in exercises:
+            if ex.id not in solved_ids:
+                return ex
+        return None
+
+    def check(ex):
+        print(style.dim("%s checking %s %s ..." % (
+            time.strftime("%H:%M:%S"), ex.id, ex.title)), file=out,
+            flush=True)
+        run = run_one(ex)
+        if run.solved:
+            solved_ids.add(ex.id)
+            print("%s %s passes (%d/%d)." % (style.ok, style.bold(
+                "%s %s" % (ex.id, ex.title)), run.passed, run.total),
+                file=out, flush=True)
+            return True
+        print(describe_failure(run, style), file=out)
+        print(style.dim("  %d of %d checks pass. Edit %s and save; "
+                        "h: hint, r: rerun, q: quit" % (
+                            run.passed, run.total,
+                            ", ".join(watched_files(ex)))),
+              file=out, flush=True)
+        return False
+
+    ex = current()
+    cycles = 0
+    while ex is not None:
+        stamp = snapshot(root, watched_files(ex))
+        if check(ex):
+            ex = current()
+            continue
+        while True:
+            cycles += 1
+            if max_cycles is not None and cycles > max_cycles:
+                return 1
+            key = keys.read(poll)
+            if key in ("q", "\x04"):
+                return 0
+            if key == "h":
+                cmd_hint(ex, state, style, out)
+            now = snapshot(root, watched_files(ex))
+            if now != stamp or key == "r":
+                break
+        # A save: rerun (after a short pause, so an editor's write of
+        # several files lands as one change).
+        time.sleep(min(poll, 0.2))
+    print(style.green("Every exercise passes. Well done!"), file=out)
+    return 0

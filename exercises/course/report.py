@@ -1,0 +1,170 @@
+"""Grading reports: the text table, Gradescope's results.json, a class CSV.
+
+results.json follows Gradescope's published autograder format: top-level
+score, output, visibility, stdout_visibility, execution_time, tests[] and
+(when speed is graded) leaderboard; each test has name, score, max_score,
+status ("passed"/"failed"), output and visibility.
+"""
+
+import csv
+import io
+import json
+
+from . import scoring
+
+_VISIBLE = "visible"
+_HIDDEN = "hidden"
+
+
+def _num(x):
+    x = round(float(x), 2)
+    return int(x) if x.is_integer() else x
+
+
+def exercise_line(es):
+    ex = es.exercise
+    c = sum(1 for x in es.cases if x.passed)
+    status = ("not submitted" if es.note.startswith("not submitted") else
+              "NO BUILD" if not es.built else
+              "passed" if es.all_passed else "failed")
+    line = "%-4s %-26s %-13s %3d/%-3d cases  %6s/%-4s points" % (
+        ex.id, ex.title[:26], status, c, len(es.cases),
+        _num(es.correctness_score), _num(es.correctness_max))
+    if ex.performance is not None:
+        p = es.performance
+        if p is None or p.index is None:
+            line += "   speed -"
+        else:
+            line += "   speed %.2f: %s/%s" % (p.shown_index, _num(p.points),
+                                              _num(p.max_points))
+    return line
+
+
+def text_report(graded, verbose=True):
+    lines = ["== %s  (%s)" % (graded.submission.name,
+                              graded.submission.path)]
+    for es in graded.exercises:
+        lines.append(exercise_line(es))
+        if not verbose:
+            continue
+        if not es.built and es.note and not es.note.startswith(
+                "not submitted"):
+            lines += ["      " + l for l in es.note.splitlines()[:8]]
+        elif es.note:
+            lines.append("      note: " + es.note)
+        for c in es.cases + es.hidden:
+            if not c.passed:
+                first = (c.message or c.status).strip().splitlines()
+                if es.built:
+                    lines.append("      %s %s: %s" % (
+                        "x", c.name, first[0][:110] if first else ""))
+    for w in graded.warnings:
+        lines.append("  look at: " + w)
+    lines.append("Score: %s/%s  (%.0f s)" % (_num(graded.score),
+                                             _num(graded.max_score),
+                                             graded.seconds))
+    return "\n".join(lines)
+
+
+def results_json(graded, hidden_visibility=_HIDDEN):
+    """Gradescope's results.json for one graded submission, as a dict."""
+    tests = []
+    for es in graded.exercises:
+        ex = es.exercise
+        for c in es.cases:
+            got, worth = es.case_points(c)
+            tests.append({
+                "name": "%s %s: %s" % (ex.id, ex.title, c.name),
+                "score": _num(got),
+                "max_score": _num(worth),
+                "status": "passed" if c.passed else "failed",
+                "output": "" if c.passed else (c.message or c.status),
+                "visibility": _VISIBLE,
+            })
+        for c in es.hidden:
+            got, worth = es.case_points(c, hidden=True)
+            tests.append({
+                "name": "%s %s (hidden): %s" % (ex.id, ex.title, c.name),
+                "score": _num(got),
+                "max_score": _num(worth),
+                "status": "passed" if c.passed else "failed",
+                "output": "" if c.passed else (c.message or c.status),
+                "visibility": hidden_visibility,
+            })
+        if ex.performance is not None:
+            p = es.performance
+            tests.append({
+                "name": "%s %s: speed" % (ex.id, ex.title),
+                "score": _num(p.points if p else 0),
+                "max_score": _num(ex.performance.points),
+                "status": ("passed" if p and p.points >=
+                           ex.performance.points else "failed"),
+                "output": (scoring.format_performance(p) if p and p.rows
+                           else (p.note if p else "not measured")),
+                "visibility": _VISIBLE,
+            })
+    out = {
+        "score": _num(graded.score),
+        "execution_time": int(round(graded.seconds)),
+        "output": summary_output(graded),
+        "visibility": _VISIBLE,
+        "stdout_visibility": _HIDDEN,
+        "tests": tests,
+    }
+    board = [{"name": "%s speed index" % es.exercise.id,
+              "value": round(es.performance.index, 3)}
+             for es in graded.exercises
+             if es.performance is not None and es.performance.index}
+    if board:
+        out["leaderboard"] = board
+    return out
+
+
+def summary_output(graded):
+    lines = []
+    for es in graded.exercises:
+        lines.append(exercise_line(es))
+        if not es.built and es.note:
+            lines.append("    " + es.note.splitlines()[0] if
+                         es.note.startswith("not submitted") else
+                         "    does not compile:\n" + "\n".join(
+                             "      " + l for l in es.note.splitlines()))
+        elif es.note:
+            lines.append("    note: " + es.note)
+    return "\n".join(lines)
+
+
+def write_json(path, data):
+    import os
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(data, f, indent=2)
+        f.write("\n")
+    os.replace(tmp, path)
+
+
+def class_csv(graded_list):
+    """One row per submission: name, score, max, then each exercise's
+    points (and speed points where graded), then notes."""
+    if not graded_list:
+        return ""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    exs = [es.exercise for es in graded_list[0].exercises]
+    header = ["submission", "score", "max_score"]
+    for ex in exs:
+        header.append(ex.dir)
+        if ex.performance is not None:
+            header.append(ex.dir + " speed")
+    header.append("look at")
+    w.writerow(header)
+    for g in graded_list:
+        row = [g.submission.name, _num(g.score), _num(g.max_score)]
+        for es in g.exercises:
+            row.append(_num(es.correctness_score))
+            if es.exercise.performance is not None:
+                row.append(_num(es.performance.points) if es.performance
+                           else 0)
+        row.append("; ".join(g.warnings))
+        w.writerow(row)
+    return buf.getvalue()
