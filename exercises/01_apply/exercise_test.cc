@@ -6,14 +6,16 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <string>
 #include <vector>
 
+#include "exercises/testing/checks.h"
 #include "pool/pool.h"
 
 namespace exercises {
 namespace {
+
+using ::exercises::testing::RanInAWorker;
 
 // Tasks. They are plain functions: they run in the worker processes.
 
@@ -35,26 +37,21 @@ long long FailIfNegative(long long x) {
 
 class ApplyTest : public ::testing::Test {
  protected:
-  bool IsWorker(long long pid) {
-    const std::vector<pid_t> workers = pool_.worker_pids();
-    return std::find(workers.begin(), workers.end(), pid) != workers.end();
-  }
-
   pool::Pool pool_{4};
 };
 
 // ApplyOne returns fn(x), the same value a plain call gives, for any x.
 TEST_F(ApplyTest, ApplyOneMatchesPlainCall) {
   for (long long x : {0LL, 1LL, 50LL, 100LL, 150LL, 7777LL, -3LL}) {
-    EXPECT_EQ(ApplyOne(pool_, SumBelow, x), SumBelow(x)) << "x = " << x;
+    EXPECT_EQ(ApplyOne(pool_, SumBelow, x), SumBelow(x))
+        << "ApplyOne(pool, fn, " << x << ") should return fn(" << x << ")";
   }
 }
 
 // ApplyOne runs the task in a worker process, not in the caller.
 TEST_F(ApplyTest, ApplyOneRunsInAWorker) {
   const long long pid = ApplyOne(pool_, OwnPidIgnoring, 0);
-  EXPECT_NE(pid, ::getpid());
-  EXPECT_TRUE(IsWorker(pid)) << pid << " is not one of the pool's workers";
+  EXPECT_TRUE(RanInAWorker("ApplyOne", pid, pool_.worker_pids()));
 }
 
 // ApplyTwo passes both arguments, in order.
@@ -63,22 +60,21 @@ TEST_F(ApplyTest, ApplyTwoPassesArgumentsInOrder) {
       {1, 2}, {2, 1}, {0, 999}, {-4, 7}, {123, 456}};
   for (const auto& [a, b] : cases) {
     EXPECT_EQ(ApplyTwo(pool_, Place, a, b), Place(a, b))
-        << "a = " << a << ", b = " << b;
+        << "ApplyTwo(pool, fn, " << a << ", " << b << ") should return fn(" << a
+        << ", " << b << "), the arguments in that order";
   }
 }
 
 // ApplyTwo runs the task in a worker process, not in the caller.
 TEST_F(ApplyTest, ApplyTwoRunsInAWorker) {
   const long long pid = ApplyTwo(pool_, OwnPidIgnoringBoth, 1, 2);
-  EXPECT_NE(pid, ::getpid());
-  EXPECT_TRUE(IsWorker(pid)) << pid << " is not one of the pool's workers";
+  EXPECT_TRUE(RanInAWorker("ApplyTwo", pid, pool_.worker_pids()));
 }
 
 // ApplyNoArgs runs a task that takes no arguments in a worker process.
 TEST_F(ApplyTest, ApplyNoArgsRunsInAWorker) {
   const long long pid = ApplyNoArgs(pool_, OwnPid);
-  EXPECT_NE(pid, ::getpid());
-  EXPECT_TRUE(IsWorker(pid)) << pid << " is not one of the pool's workers";
+  EXPECT_TRUE(RanInAWorker("ApplyNoArgs", pid, pool_.worker_pids()));
 }
 
 // A task's exception comes back to the caller as pool::TaskError; the
@@ -87,9 +83,12 @@ TEST_F(ApplyTest, ApplyOneLetsTaskErrorsThrough) {
   EXPECT_EQ(ApplyOne(pool_, FailIfNegative, 5), 5);
   try {
     (void)ApplyOne(pool_, FailIfNegative, -2);
-    ADD_FAILURE() << "expected pool::TaskError";
+    ADD_FAILURE() << "The task threw, so ApplyOne should have thrown "
+                     "pool::TaskError; it returned normally. Let the error "
+                     "through: no try/catch around pool.apply.";
   } catch (const pool::TaskError& e) {
-    EXPECT_EQ(e.message(), "negative: -2");
+    EXPECT_EQ(e.message(), "negative: -2")
+        << "the TaskError should carry the task's own message";
   }
 }
 

@@ -6,15 +6,17 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <random>
 #include <set>
 #include <vector>
 
+#include "exercises/testing/checks.h"
 #include "pool/pool.h"
 
 namespace exercises {
 namespace {
+
+using ::exercises::testing::RanInWorkers;
 
 // Tasks. They are plain functions: they run in the worker processes.
 
@@ -55,7 +57,8 @@ class MapTest : public ::testing::Test {
 // computes (1225, 4950, 11175).
 TEST_F(MapTest, MapInWorkersRunsTheArticleProgram) {
   const std::vector<long long> items = {50, 100, 150};
-  EXPECT_EQ(MapInWorkers(pool_, SumBelow, items), SerialMap(SumBelow, items));
+  EXPECT_EQ(MapInWorkers(pool_, SumBelow, items), SerialMap(SumBelow, items))
+      << "map(action, (50, 100, 150)) should be 1225, 4950, 11175";
 }
 
 // Results equal a plain loop, in input order, for inputs of every shape and
@@ -63,9 +66,11 @@ TEST_F(MapTest, MapInWorkersRunsTheArticleProgram) {
 TEST_F(MapTest, MapInWorkersMatchesAPlainLoop) {
   for (const auto& items : Inputs()) {
     EXPECT_EQ(MapInWorkers(pool_, SumBelow, items), SerialMap(SumBelow, items))
-        << items.size() << " items";
+        << "with " << items.size()
+        << " items: the results should be fn of each item, in input order";
     EXPECT_EQ(MapInWorkers(pool_, Collatz, items), SerialMap(Collatz, items))
-        << items.size() << " items";
+        << "with " << items.size()
+        << " items: the results should be fn of each item, in input order";
   }
 }
 
@@ -73,13 +78,8 @@ TEST_F(MapTest, MapInWorkersMatchesAPlainLoop) {
 TEST_F(MapTest, MapInWorkersRunsInWorkers) {
   const std::vector<long long> pids =
       MapInWorkers(pool_, OwnPid, std::vector<long long>(40, 0));
-  ASSERT_EQ(pids.size(), 40u);
-  const std::vector<pid_t> workers = pool_.worker_pids();
-  for (long long pid : pids) {
-    EXPECT_NE(pid, ::getpid());
-    EXPECT_NE(std::find(workers.begin(), workers.end(), pid), workers.end())
-        << pid << " is not one of the pool's workers";
-  }
+  ASSERT_EQ(pids.size(), 40u) << "one result per item";
+  EXPECT_TRUE(RanInWorkers("MapInWorkers", pids, pool_.worker_pids()));
 }
 
 // With any chunksize the results still equal a plain loop, in order.
@@ -88,7 +88,8 @@ TEST_F(MapTest, MapInChunksMatchesAPlainLoop) {
     for (const auto& items : Inputs()) {
       EXPECT_EQ(MapInChunks(pool_, Collatz, items, chunksize),
                 SerialMap(Collatz, items))
-          << items.size() << " items, chunksize " << chunksize;
+          << "with " << items.size() << " items and chunksize " << chunksize
+          << ": the results should be fn of each item, in input order";
     }
   }
 }
@@ -98,11 +99,16 @@ TEST_F(MapTest, MapInChunksMatchesAPlainLoop) {
 TEST_F(MapTest, MapInChunksPassesTheChunksize) {
   const std::vector<long long> pids =
       MapInChunks(pool_, OwnPid, std::vector<long long>(64, 0), 64);
-  ASSERT_EQ(pids.size(), 64u);
-  EXPECT_EQ(std::set<long long>(pids.begin(), pids.end()).size(), 1u);
-  EXPECT_NE(pids.front(), ::getpid());
+  ASSERT_EQ(pids.size(), 64u) << "one result per item";
+  EXPECT_TRUE(RanInWorkers("MapInChunks", pids, pool_.worker_pids()));
+  EXPECT_EQ(std::set<long long>(pids.begin(), pids.end()).size(), 1u)
+      << "64 items with chunksize 64 are one chunk, so one worker should "
+         "compute them all; they were spread over several, so the "
+         "chunksize did not reach pool.map";
   EXPECT_THROW((void)MapInChunks(pool_, Collatz, {1, 2, 3}, 0),
-               pool::UsageError);
+               pool::UsageError)
+      << "chunksize 0 should be refused by the pool (pool::UsageError); "
+         "pass it to pool.map unchanged";
 }
 
 }  // namespace

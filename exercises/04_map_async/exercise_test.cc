@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "exercises/testing/checks.h"
 #include "exercises/testing/gate.h"
 #include "pool/pool.h"
 
@@ -21,6 +23,8 @@ namespace {
 
 using ::exercises::testing::ArriveAndWait;
 using ::exercises::testing::Gate;
+using ::exercises::testing::NobodyGaveUp;
+using ::exercises::testing::RanInWorkers;
 using ::exercises::testing::WaitAtGate;
 
 // Tasks. They are plain functions: they run in the worker processes.
@@ -33,8 +37,9 @@ long long FailIfNegative(long long x) {
   if (x < 0) throw std::invalid_argument("negative: " + std::to_string(x));
   return x;
 }
-// 1 once four of these run at the same time.
-long long MeetFour(long long) { return ArriveAndWait(4) ? 1 : 0; }
+// Its own pid once four of these run at the same time; -1 if it gave up
+// waiting for the others.
+long long MeetFour(long long) { return ArriveAndWait(4) ? ::getpid() : -1; }
 
 std::vector<long long> SerialMap(long long (*fn)(long long),
                                  const std::vector<long long>& items) {
@@ -85,14 +90,22 @@ TEST_F(MapAsyncTest, MapAsyncDoesNotWait) {
   const std::vector<long long> items = {1, 2, 3, 4, 5, 6};
   pool::MapResult<long long> result =
       MapAsync(pool_, SquareAfterGate, items, OnResults(calls), OnError(calls));
-  EXPECT_FALSE(result.ready()) << "MapAsync waited for the tasks";
+  ASSERT_TRUE(
+      NobodyGaveUp(gate_.gave_up(),
+                   "MapAsync to return so that the test could let them "
+                   "end",
+                   "MapAsync waited for its own tasks (get() or wait() inside "
+                   "it?). Return the MapResult from map_async at once."));
+  EXPECT_FALSE(result.ready())
+      << "MapAsync returned a finished result; it should return while the "
+         "tasks still run";
   {
     std::lock_guard lock(calls->mu);
-    EXPECT_TRUE(calls->results.empty());
+    EXPECT_TRUE(calls->results.empty())
+        << "on_results was called before the tasks finished";
   }
   gate_.Open();
   EXPECT_EQ(result.get(), SerialMap(Square, items));
-  EXPECT_FALSE(gate_.gave_up());
 }
 
 // on_results runs exactly once, with the whole vector in input order, and
@@ -106,9 +119,14 @@ TEST_F(MapAsyncTest, MapAsyncCallsBackOnceWithAllResults) {
         MapAsync(pool_, Collatz, items, OnResults(calls), OnError(calls));
     EXPECT_EQ(result.get(), SerialMap(Collatz, items));
     std::lock_guard lock(calls->mu);  // get() returns after the callback.
-    ASSERT_EQ(calls->results.size(), 1u) << items.size() << " items";
+    ASSERT_EQ(calls->results.size(), 1u)
+        << "with " << items.size() << " items, on_results was called "
+        << calls->results.size()
+        << " times; pass it to map_async as the callback (it is then called "
+           "once, with every result)";
     EXPECT_EQ(calls->results[0], SerialMap(Collatz, items));
-    EXPECT_TRUE(calls->errors.empty());
+    EXPECT_TRUE(calls->errors.empty())
+        << "on_error was called although no task failed";
   }
 }
 
@@ -121,13 +139,18 @@ TEST_F(MapAsyncTest, MapAsyncReportsTheFirstFailingItem) {
                OnResults(calls), OnError(calls));
   try {
     (void)result.get();
-    ADD_FAILURE() << "expected pool::TaskError";
+    ADD_FAILURE() << "items -3, -5 and -7 throw, so get() should throw "
+                     "pool::TaskError; it returned normally";
   } catch (const pool::TaskError& e) {
-    EXPECT_EQ(e.message(), "negative: -3");
+    EXPECT_EQ(e.message(), "negative: -3")
+        << "the error should be the one of the lowest failing item";
   }
   std::lock_guard lock(calls->mu);
-  EXPECT_TRUE(calls->results.empty());
-  EXPECT_EQ(calls->task_messages, std::vector<std::string>{"negative: -3"});
+  EXPECT_TRUE(calls->results.empty())
+      << "on_results was called although items failed";
+  EXPECT_EQ(calls->task_messages, std::vector<std::string>{"negative: -3"})
+      << "on_error should be called once, with the first failing item's "
+         "error; pass it to map_async as the error callback";
   EXPECT_EQ(calls->errors.size(), 1u);
 }
 
@@ -138,24 +161,33 @@ TEST_F(MapAsyncTest, MapAsyncRunsInWorkers) {
       MapAsync(pool_, OwnPid, std::vector<long long>(12, 0), OnResults(calls),
                OnError(calls));
   const std::vector<long long> pids = result.get();
-  ASSERT_EQ(pids.size(), 12u);
-  for (long long pid : pids) EXPECT_NE(pid, ::getpid());
+  ASSERT_EQ(pids.size(), 12u) << "one result per item";
+  EXPECT_TRUE(RanInWorkers("MapAsync", pids, pool_.worker_pids()));
 }
 
 // MapTwoAtOnce returns what two plain loops compute.
 TEST_F(MapAsyncTest, MapTwoAtOnceMatchesPlainLoops) {
   const std::vector<long long> items = {7, 0, -4, 12, 13, 99, 100, 3};
   const auto [fs, gs] = MapTwoAtOnce(pool_, Square, Collatz, items);
-  EXPECT_EQ(fs, SerialMap(Square, items));
-  EXPECT_EQ(gs, SerialMap(Collatz, items));
+  EXPECT_EQ(fs, SerialMap(Square, items))
+      << "the first vector should be f of each item, in order";
+  EXPECT_EQ(gs, SerialMap(Collatz, items))
+      << "the second vector should be g of each item, in order";
 }
 
-// Both maps run at the same time: four tasks (two items per map, one task
-// each) that finish only when all four run at once.
+// Both maps run at the same time, in the pool's workers: four tasks (two
+// items per map, one task each) that finish only when all four run at
+// once, each reporting the process it ran in.
 TEST_F(MapAsyncTest, MapTwoAtOnceStartsBothBeforeWaiting) {
   const auto [fs, gs] = MapTwoAtOnce(pool_, MeetFour, MeetFour, {1, 2});
-  EXPECT_EQ(fs, (std::vector<long long>{1, 1}));
-  EXPECT_EQ(gs, (std::vector<long long>{1, 1}));
+  ASSERT_EQ(fs.size(), 2u) << "one result per item";
+  ASSERT_EQ(gs.size(), 2u) << "one result per item";
+  std::vector<long long> pids = {fs[0], fs[1], gs[0], gs[1]};
+  ASSERT_EQ(std::count(pids.begin(), pids.end(), -1), 0)
+      << "Four tasks waited " << exercises::testing::kGuard.count()
+      << " s for each other and gave up: the two maps did not run at the "
+         "same time. Start both with map_async, then get() both.";
+  EXPECT_TRUE(RanInWorkers("MapTwoAtOnce", pids, pool_.worker_pids()));
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <set>
 #include <vector>
 
+#include "exercises/testing/checks.h"
 #include "exercises/testing/gate.h"
 #include "pool/pool.h"
 
@@ -17,7 +18,9 @@ namespace exercises {
 namespace {
 
 using ::exercises::testing::Gate;
+using ::exercises::testing::NobodyGaveUp;
 using ::exercises::testing::OpenGateFromTask;
+using ::exercises::testing::RanInWorkers;
 using ::exercises::testing::WaitAtGate;
 
 // Tasks. They are plain functions: they run in the worker processes.
@@ -30,11 +33,12 @@ long long SumBelow(long long max) {
 long long Square(long long x) { return x * x; }
 long long OwnPid(long long) { return ::getpid(); }
 // Item 0 cannot finish before item 2 has run: it waits at the gate, which
-// item 2 opens.
+// item 2 opens. Each result is x * 10 plus, above that, the pid of the
+// process that computed it (pid * 1000 + x * 10).
 long long ZeroWaitsForTwo(long long x) {
   if (x == 2) OpenGateFromTask();
   if (x == 0 && !WaitAtGate()) return -1;
-  return x * 10;
+  return ::getpid() * 1000LL + x * 10;
 }
 // Items 0..9 are squared at once; later items wait at a gate that stays
 // shut, so asking for any of them would wait forever.
@@ -70,16 +74,32 @@ TEST_F(ImapTest, ImapAllMatchesAPlainLoop) {
     for (int chunksize : {1, 3, 64}) {
       EXPECT_EQ(ImapAll(pool_, SumBelow, items, chunksize),
                 SerialMap(SumBelow, items))
-          << items.size() << " items, chunksize " << chunksize;
+          << "with " << items.size() << " items and chunksize " << chunksize
+          << ": the results should be fn of each item, in input order";
     }
   }
 }
 
-// Results come out in input order even when a later item finishes first.
+// Results come out in input order even when a later item finishes first
+// (item 0 waits for item 2, so they must run at the same time, in the
+// pool's workers).
 TEST_F(ImapTest, ImapAllFollowsInputOrderNotCompletionOrder) {
-  EXPECT_EQ(ImapAll(pool_, ZeroWaitsForTwo, {0, 1, 2, 3}, 1),
-            (std::vector<long long>{0, 10, 20, 30}));
-  EXPECT_FALSE(gate_.gave_up());
+  const std::vector<long long> got =
+      ImapAll(pool_, ZeroWaitsForTwo, {0, 1, 2, 3}, 1);
+  ASSERT_TRUE(NobodyGaveUp(
+      gate_.gave_up(), "item 2 to run while item 0 was still running",
+      "The items did not run side by side in the pool: loop over "
+      "pool.imap(fn, items, chunksize) instead of computing them yourself."));
+  ASSERT_EQ(got.size(), 4u) << "one result per item";
+  std::vector<long long> values, pids;
+  for (long long r : got) {
+    values.push_back(r % 1000);
+    pids.push_back(r / 1000);
+  }
+  EXPECT_EQ(values, (std::vector<long long>{0, 10, 20, 30}))
+      << "the results should come out in input order (item 0 first), "
+         "although item 2 finished before item 0";
+  EXPECT_TRUE(RanInWorkers("ImapAll", pids, pool_.worker_pids()));
 }
 
 // The items run in worker processes, and the chunksize reaches the pool:
@@ -87,10 +107,14 @@ TEST_F(ImapTest, ImapAllFollowsInputOrderNotCompletionOrder) {
 TEST_F(ImapTest, ImapAllRunsInWorkersWithTheChunksize) {
   const std::vector<long long> pids =
       ImapAll(pool_, OwnPid, std::vector<long long>(30, 0), 30);
-  ASSERT_EQ(pids.size(), 30u);
-  EXPECT_EQ(std::set<long long>(pids.begin(), pids.end()).size(), 1u);
-  EXPECT_NE(pids.front(), ::getpid());
-  EXPECT_THROW((void)ImapAll(pool_, Square, {1, 2}, 0), pool::UsageError);
+  ASSERT_EQ(pids.size(), 30u) << "one result per item";
+  EXPECT_TRUE(RanInWorkers("ImapAll", pids, pool_.worker_pids()));
+  EXPECT_EQ(std::set<long long>(pids.begin(), pids.end()).size(), 1u)
+      << "30 items with chunksize 30 are one chunk, so one worker should "
+         "compute them all; the chunksize did not reach pool.imap";
+  EXPECT_THROW((void)ImapAll(pool_, Square, {1, 2}, 0), pool::UsageError)
+      << "chunksize 0 should be refused by the pool (pool::UsageError); "
+         "pass it to pool.imap unchanged";
 }
 
 // The first n results of an endless input are fn(0), ..., fn(n - 1).
@@ -100,23 +124,29 @@ TEST_F(ImapTest, ImapFirstNTakesAPrefixOfAnEndlessInput) {
     for (long long x = 0; x < static_cast<long long>(n); ++x) {
       expected.push_back(Square(x));
     }
-    EXPECT_EQ(ImapFirstN(pool_, Square, n), expected) << "n = " << n;
+    EXPECT_EQ(ImapFirstN(pool_, Square, n), expected)
+        << "ImapFirstN(pool, fn, " << n << ") should return fn(0) ... fn(" << n
+        << " - 1), " << n << " results";
   }
 }
 
 // ImapFirstN runs the items in workers.
 TEST_F(ImapTest, ImapFirstNRunsInWorkers) {
   const std::vector<long long> pids = ImapFirstN(pool_, OwnPid, 9);
-  ASSERT_EQ(pids.size(), 9u);
-  for (long long pid : pids) EXPECT_NE(pid, ::getpid());
+  ASSERT_EQ(pids.size(), 9u) << "ImapFirstN(pool, fn, 9) gives 9 results";
+  EXPECT_TRUE(RanInWorkers("ImapFirstN", pids, pool_.worker_pids()));
 }
 
 // ImapFirstN stops after n results: it never waits for result n + 1
 // (which here could only come after a gate that stays shut).
 TEST_F(ImapTest, ImapFirstNDoesNotWaitForMore) {
-  EXPECT_EQ(ImapFirstN(pool_, FirstTenOnly, 10),
-            SerialMap(Square, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
-  EXPECT_FALSE(gate_.gave_up()) << "waited for a result after the n-th";
+  const std::vector<long long> got = ImapFirstN(pool_, FirstTenOnly, 10);
+  ASSERT_TRUE(NobodyGaveUp(
+      gate_.gave_up(), "the test to end (result 11 never comes)",
+      "ImapFirstN asked for result n + 1 after the n-th. Stop after the "
+      "n-th result: a range-for asks for the next one in every ++, a loop "
+      "over it.next() asks only when you call it."));
+  EXPECT_EQ(got, SerialMap(Square, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
 }
 
 }  // namespace

@@ -9,15 +9,20 @@
 #include <algorithm>
 #include <random>
 #include <set>
+#include <thread>
 #include <vector>
 
+#include "exercises/testing/checks.h"
 #include "exercises/testing/gate.h"
 #include "pool/pool.h"
 
 namespace exercises {
 namespace {
 
+using ::exercises::testing::ArriveAndWait;
 using ::exercises::testing::Gate;
+using ::exercises::testing::NobodyGaveUp;
+using ::exercises::testing::RanInWorkers;
 using ::exercises::testing::WaitAtGate;
 
 // Tasks. They are plain functions: they run in the worker processes.
@@ -29,10 +34,15 @@ long long SumBelow(long long max) {
 }
 long long Square(long long x) { return x * x; }
 long long OwnPid(long long) { return ::getpid(); }
-// Item 0 waits at the gate; the others are squared at once.
-long long ZeroWaits(long long x) {
-  if (x == 0 && !WaitAtGate()) return -1;
-  return x * x;
+// For ForEachAsCompleted's ordering test. Items 1, 2 and 3 run only
+// together (each waits until all three have started), so they must be in
+// three workers at once; item 0 waits at the gate, which the test opens
+// once on_each has seen the other three. The result is pid * 16 + x: which
+// item it was, and which process computed it. A serial loop, in any order,
+// cannot get past the barrier.
+long long ZeroLastOthersTogether(long long x) {
+  const bool ok = x == 0 ? WaitAtGate() : ArriveAndWait(3);
+  return ok ? ::getpid() * 16LL + x : -1;
 }
 
 std::multiset<long long> SerialResults(long long (*fn)(long long),
@@ -63,7 +73,8 @@ TEST_F(ImapUnorderedTest, ImapUnorderedAllReturnsEveryResultOnce) {
           ImapUnorderedAll(pool_, SumBelow, items, chunksize);
       EXPECT_EQ(std::multiset<long long>(got.begin(), got.end()),
                 SerialResults(SumBelow, items))
-          << items.size() << " items, chunksize " << chunksize;
+          << "with " << items.size() << " items and chunksize " << chunksize
+          << ": every item's result should come out exactly once";
     }
   }
 }
@@ -73,44 +84,76 @@ TEST_F(ImapUnorderedTest, ImapUnorderedAllReturnsEveryResultOnce) {
 TEST_F(ImapUnorderedTest, ImapUnorderedAllRunsInWorkersWithTheChunksize) {
   const std::vector<long long> pids =
       ImapUnorderedAll(pool_, OwnPid, std::vector<long long>(24, 0), 24);
-  ASSERT_EQ(pids.size(), 24u);
-  EXPECT_EQ(std::set<long long>(pids.begin(), pids.end()).size(), 1u);
-  EXPECT_NE(pids.front(), ::getpid());
+  ASSERT_EQ(pids.size(), 24u) << "one result per item";
+  EXPECT_TRUE(RanInWorkers("ImapUnorderedAll", pids, pool_.worker_pids()));
+  EXPECT_EQ(std::set<long long>(pids.begin(), pids.end()).size(), 1u)
+      << "24 items with chunksize 24 are one chunk, so one worker should "
+         "compute them all; the chunksize did not reach "
+         "pool.imap_unordered";
   EXPECT_THROW((void)ImapUnorderedAll(pool_, Square, {1, 2}, 0),
-               pool::UsageError);
+               pool::UsageError)
+      << "chunksize 0 should be refused by the pool (pool::UsageError); "
+         "pass it to pool.imap_unordered unchanged";
 }
 
-// A slow first item does not hold back the others: item 0 can only finish
-// after on_each has seen the other three results (that is when the test
-// opens the gate), so in completion order it comes last.
+// A slow first item does not hold back the others, and results reach
+// on_each as they complete: item 0 can only finish after on_each has seen
+// items 1, 2 and 3 (that is when the test opens the gate), and those three
+// only finish when they run at the same time, in the pool's workers.
 TEST_F(ImapUnorderedTest, ForEachAsCompletedDoesNotWaitForSlowItems) {
+  const std::vector<pid_t> workers = pool_.worker_pids();
   std::vector<long long> seen;
-  ForEachAsCompleted(pool_, ZeroWaits, {0, 1, 2, 3}, [&](long long r) {
-    seen.push_back(r);
-    if (seen.size() == 3 && std::count(seen.begin(), seen.end(), 0) == 0) {
-      gate_.Open();  // Items 1, 2 and 3 are in; item 0 may finish now.
-    }
-  });
-  EXPECT_FALSE(gate_.gave_up()) << "waited for item 0 before the others";
-  ASSERT_EQ(seen.size(), 4u);
-  EXPECT_EQ(seen.back(), 0) << "item 0 cannot finish before the gate opens";
-  EXPECT_EQ(std::multiset<long long>(seen.begin(), seen.end()),
-            (std::multiset<long long>{0, 1, 4, 9}));
+  ForEachAsCompleted(
+      pool_, ZeroLastOthersTogether, {0, 1, 2, 3}, [&](long long r) {
+        seen.push_back(r);
+        if (seen.size() == 3 &&
+            std::none_of(seen.begin(), seen.end(),
+                         [](long long v) { return v % 16 == 0; })) {
+          gate_.Open();  // 1, 2 and 3 are in; 0 may finish.
+        }
+      });
+  ASSERT_TRUE(NobodyGaveUp(
+      gate_.gave_up(),
+      "the other items to run at the same time, or for on_each to see them "
+      "before item 0",
+      "Call on_each inside the loop over pool.imap_unordered(fn, items), as "
+      "each result arrives: not after collecting them, not in a loop of "
+      "your own, and not with imap (which waits for item 0 first)."));
+  ASSERT_EQ(seen.size(), 4u) << "on_each should be called once per item";
+  std::vector<long long> order, pids;
+  for (long long r : seen) {
+    order.push_back(r % 16);
+    pids.push_back(r / 16);
+  }
+  EXPECT_EQ(order.back(), 0)
+      << "item 0 could only finish after the others, so on_each should see "
+         "it last";
+  EXPECT_EQ(std::multiset<long long>(order.begin(), order.end()),
+            (std::multiset<long long>{0, 1, 2, 3}));
+  EXPECT_TRUE(RanInWorkers("ForEachAsCompleted", pids, workers));
 }
 
-// on_each is called once per item, in the calling thread.
+// on_each is called once per item, in the calling thread, with results
+// computed in the pool's workers.
 TEST_F(ImapUnorderedTest, ForEachAsCompletedCallsOncePerItem) {
-  const pid_t self = ::getpid();
+  const std::thread::id caller = std::this_thread::get_id();
   std::vector<long long> items;
   for (long long x = 0; x < 50; ++x) items.push_back(x * 7 % 11);
   std::multiset<long long> seen;
   int calls_elsewhere = 0;
   ForEachAsCompleted(pool_, Square, items, [&](long long r) {
     seen.insert(r);
-    if (::getpid() != self) ++calls_elsewhere;
+    if (std::this_thread::get_id() != caller) ++calls_elsewhere;
   });
-  EXPECT_EQ(seen, SerialResults(Square, items));
-  EXPECT_EQ(calls_elsewhere, 0);
+  EXPECT_EQ(seen, SerialResults(Square, items))
+      << "on_each should be called once with each item's result";
+  EXPECT_EQ(calls_elsewhere, 0)
+      << "on_each was called on another thread; call it in the thread "
+         "that called ForEachAsCompleted";
+  std::vector<long long> pids;
+  ForEachAsCompleted(pool_, OwnPid, std::vector<long long>(12, 0),
+                     [&](long long pid) { pids.push_back(pid); });
+  EXPECT_TRUE(RanInWorkers("ForEachAsCompleted", pids, pool_.worker_pids()));
 }
 
 }  // namespace

@@ -6,15 +6,17 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <random>
 #include <utility>
 #include <vector>
 
+#include "exercises/testing/checks.h"
 #include "pool/pool.h"
 
 namespace exercises {
 namespace {
+
+using ::exercises::testing::RanInWorkers;
 
 // Tasks. They are plain functions: they run in the worker processes.
 
@@ -60,9 +62,13 @@ TEST_F(StarmapTest, StarmapPairsMatchesAPlainLoop) {
        {Pairs{}, Pairs{{2, 10}}, Pairs{{1, 2}, {2, 1}, {7, 0}, {0, 7}},
         RandomPairs(200, 1)}) {
     EXPECT_EQ(StarmapPairs(pool_, Place, pairs), SerialStarmap(Place, pairs))
-        << pairs.size() << " pairs";
+        << "with " << pairs.size()
+        << " pairs: the results should be fn(a, b) for each (a, b), in order "
+           "(not fn(b, a))";
     EXPECT_EQ(StarmapPairs(pool_, PowMod, pairs), SerialStarmap(PowMod, pairs))
-        << pairs.size() << " pairs";
+        << "with " << pairs.size()
+        << " pairs: the results should be fn(a, b) for each (a, b), in order "
+           "(not fn(b, a))";
   }
 }
 
@@ -70,8 +76,8 @@ TEST_F(StarmapTest, StarmapPairsMatchesAPlainLoop) {
 TEST_F(StarmapTest, StarmapPairsRunsInWorkers) {
   const std::vector<long long> pids =
       StarmapPairs(pool_, OwnPid, Pairs(20, {1, 2}));
-  ASSERT_EQ(pids.size(), 20u);
-  for (long long pid : pids) EXPECT_NE(pid, ::getpid());
+  ASSERT_EQ(pids.size(), 20u) << "one result per pair";
+  EXPECT_TRUE(RanInWorkers("StarmapPairs", pids, pool_.worker_pids()));
 }
 
 // StarmapZip pairs xs[i] with ys[i], in order, arguments not swapped.
@@ -82,8 +88,10 @@ TEST_F(StarmapTest, StarmapZipMatchesAPlainLoop) {
     xs.push_back(a);
     ys.push_back(b);
   }
-  EXPECT_EQ(StarmapZip(pool_, Place, xs, ys), SerialStarmap(Place, pairs));
-  EXPECT_EQ(StarmapZip(pool_, PowMod, xs, ys), SerialStarmap(PowMod, pairs));
+  EXPECT_EQ(StarmapZip(pool_, Place, xs, ys), SerialStarmap(Place, pairs))
+      << "the results should be fn(xs[i], ys[i]) for each i, in order";
+  EXPECT_EQ(StarmapZip(pool_, PowMod, xs, ys), SerialStarmap(PowMod, pairs))
+      << "the results should be fn(xs[i], ys[i]) for each i, in order";
 }
 
 // Like Python's zip, StarmapZip stops at the end of the shorter input.
@@ -92,10 +100,12 @@ TEST_F(StarmapTest, StarmapZipStopsAtTheShorterInput) {
   const std::vector<long long> ys = {10, 20, 30};
   const Pairs zipped = {{1, 10}, {2, 20}, {3, 30}};
   const Pairs zipped_back = {{10, 1}, {20, 2}, {30, 3}};
-  EXPECT_EQ(StarmapZip(pool_, Place, xs, ys), SerialStarmap(Place, zipped));
-  EXPECT_EQ(StarmapZip(pool_, Place, ys, xs),
-            SerialStarmap(Place, zipped_back));
-  EXPECT_TRUE(StarmapZip(pool_, Place, xs, {}).empty());
+  EXPECT_EQ(StarmapZip(pool_, Place, xs, ys), SerialStarmap(Place, zipped))
+      << "5 xs and 3 ys: like Python's zip, stop after 3";
+  EXPECT_EQ(StarmapZip(pool_, Place, ys, xs), SerialStarmap(Place, zipped_back))
+      << "3 xs and 5 ys: like Python's zip, stop after 3";
+  EXPECT_TRUE(StarmapZip(pool_, Place, xs, {}).empty())
+      << "zip with an empty input is empty";
 }
 
 // StarmapZip computes every item in a worker process.
@@ -103,8 +113,8 @@ TEST_F(StarmapTest, StarmapZipRunsInWorkers) {
   const std::vector<long long> pids =
       StarmapZip(pool_, OwnPid, std::vector<long long>(16, 1),
                  std::vector<long long>(16, 2));
-  ASSERT_EQ(pids.size(), 16u);
-  for (long long pid : pids) EXPECT_NE(pid, ::getpid());
+  ASSERT_EQ(pids.size(), 16u) << "one result per pair";
+  EXPECT_TRUE(RanInWorkers("StarmapZip", pids, pool_.worker_pids()));
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <tuple>
 #include <vector>
 
+#include "exercises/testing/checks.h"
 #include "exercises/testing/gate.h"
 #include "pool/pool.h"
 
@@ -19,6 +20,8 @@ namespace exercises {
 namespace {
 
 using ::exercises::testing::Gate;
+using ::exercises::testing::NobodyGaveUp;
+using ::exercises::testing::RanInAWorker;
 using ::exercises::testing::WaitAtGate;
 
 // Tasks. They are plain functions: they run in the worker processes.
@@ -61,13 +64,24 @@ TEST_F(CloseJoinTest, FinishAndShutDownLetsQueuedWorkFinish) {
     gate_.Open();
   });
   FinishAndShutDown(pool_);
+  ASSERT_TRUE(NobodyGaveUp(
+      gate_.gave_up(), "the pool to stop accepting work (close())",
+      "FinishAndShutDown did not close the pool, or waited before closing "
+      "it. Call close(), then join()."));
   for (long long x = 0; x < 7; ++x) {
-    EXPECT_TRUE(results[x].ready()) << "returned before task " << x << " ended";
+    EXPECT_TRUE(results[x].ready())
+        << "FinishAndShutDown returned before task " << x
+        << " ended; join() waits for the queued work";
   }
   for (long long x = 0; x < 7; ++x) {
-    EXPECT_EQ(results[x].get(), x * x);  // Not CancelledError.
+    try {
+      EXPECT_EQ(results[x].get(), x * x);
+    } catch (const pool::CancelledError&) {
+      ADD_FAILURE() << "task " << x
+                    << " was cancelled: close() and join() let queued work "
+                       "finish, terminate() cancels it";
+    }
   }
-  EXPECT_FALSE(gate_.gave_up());
 }
 
 // Afterwards the workers are gone, new work is refused, and join() again
@@ -77,9 +91,12 @@ TEST_F(CloseJoinTest, FinishAndShutDownLeavesThePoolShutDown) {
       pool_.apply_async(Square, std::tuple{12LL});
   FinishAndShutDown(pool_);
   EXPECT_EQ(before.get(), 144);
-  EXPECT_TRUE(pool_.worker_pids().empty());
+  EXPECT_TRUE(pool_.worker_pids().empty())
+      << "the workers are still running after FinishAndShutDown: join() "
+         "waits until they have exited";
   EXPECT_THROW((void)pool_.apply_async(Square, std::tuple{1LL}),
-               pool::UsageError);
+               pool::UsageError)
+      << "the pool still accepts work after FinishAndShutDown: close() it";
   pool_.join();
 }
 
@@ -87,21 +104,24 @@ TEST_F(CloseJoinTest, FinishAndShutDownLeavesThePoolShutDown) {
 // its result arrives.
 TEST_F(CloseJoinTest, TrySubmitSubmitsWhileRunning) {
   std::optional<pool::AsyncResult<long long>> r = TrySubmit(pool_, Square, 6);
-  ASSERT_TRUE(r.has_value());
-  EXPECT_EQ(r->get(), 36);
+  ASSERT_TRUE(r.has_value())
+      << "TrySubmit returned std::nullopt although the pool is running";
+  EXPECT_EQ(r->get(), 36) << "TrySubmit(pool, fn, 6) should run fn(6)";
   std::optional<pool::AsyncResult<long long>> pid = TrySubmit(pool_, OwnPid, 0);
   ASSERT_TRUE(pid.has_value());
-  EXPECT_NE(pid->get(), ::getpid());
+  EXPECT_TRUE(RanInAWorker("TrySubmit", pid->get(), pool_.worker_pids()));
 }
 
 // After close(), and after terminate(), TrySubmit reports the refusal as
 // std::nullopt instead of throwing.
 TEST_F(CloseJoinTest, TrySubmitReportsAStoppedPool) {
   pool_.close();
-  EXPECT_FALSE(TrySubmit(pool_, Square, 1).has_value());
+  EXPECT_FALSE(TrySubmit(pool_, Square, 1).has_value())
+      << "after close(), TrySubmit should return std::nullopt";
   pool::Pool other(1);
   other.terminate();
-  EXPECT_FALSE(TrySubmit(other, Square, 1).has_value());
+  EXPECT_FALSE(TrySubmit(other, Square, 1).has_value())
+      << "after terminate(), TrySubmit should return std::nullopt";
 }
 
 }  // namespace

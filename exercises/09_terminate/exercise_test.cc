@@ -11,6 +11,7 @@
 #include <tuple>
 #include <vector>
 
+#include "exercises/testing/checks.h"
 #include "exercises/testing/gate.h"
 #include "pool/pool.h"
 
@@ -18,6 +19,8 @@ namespace exercises {
 namespace {
 
 using ::exercises::testing::Gate;
+using ::exercises::testing::NobodyGaveUp;
+using ::exercises::testing::RanInAWorker;
 using ::exercises::testing::WaitAtGate;
 
 // Tasks. They are plain functions: they run in the worker processes.
@@ -27,9 +30,10 @@ long long OwnPid(long long) { return ::getpid(); }
 // Waits at a gate that the tests never open: it finishes only if nobody
 // stops it, after the guard (and then the gate records that it gave up).
 long long SquareAfterGate(long long x) { return WaitAtGate() ? x * x : -1; }
-// Item 1 is squared at once; every other item waits at the shut gate.
+// Item 1 answers at once with the pid of the process that ran it, times
+// 10, plus 1; every other item waits at the shut gate.
 long long OnlyOneIsFast(long long x) {
-  return x == 1 ? x * x : SquareAfterGate(x);
+  return x == 1 ? ::getpid() * 10LL + 1 : SquareAfterGate(x);
 }
 
 class TerminateTest : public ::testing::Test {
@@ -46,10 +50,14 @@ TEST_F(TerminateTest, StopNowCancelsRunningAndQueuedWork) {
     results.push_back(pool_.apply_async(SquareAfterGate, std::tuple{x}));
   }
   StopNow(pool_);
+  ASSERT_TRUE(NobodyGaveUp(
+      gate_.gave_up(), "a gate that never opens",
+      "StopNow waited for the running tasks instead of stopping them. "
+      "Call terminate() (not close()), then join()."));
   for (const auto& r : results) {
-    EXPECT_THROW((void)r.get(), pool::CancelledError);
+    EXPECT_THROW((void)r.get(), pool::CancelledError)
+        << "a task that was running or queued should be cancelled";
   }
-  EXPECT_FALSE(gate_.gave_up()) << "a task was left running to the end";
 }
 
 // A map_async in progress is cancelled too, and its error callback hears
@@ -70,9 +78,11 @@ TEST_F(TerminateTest, StopNowCancelsAMapAndCallsItsErrorCallback) {
                           ++count->cancelled;
                       });
   StopNow(pool_);
-  EXPECT_THROW((void)result.get(), pool::CancelledError);
+  EXPECT_THROW((void)result.get(), pool::CancelledError)
+      << "a map still running should be cancelled by StopNow";
   std::lock_guard lock(count->mu);
-  EXPECT_EQ(count->cancelled, 1);
+  EXPECT_EQ(count->cancelled, 1)
+      << "the map's error callback should hear of the cancellation once";
 }
 
 // Results that finished before the stop keep their values.
@@ -90,8 +100,10 @@ TEST_F(TerminateTest, StopNowKeepsFinishedResults) {
 TEST_F(TerminateTest, StopNowLeavesThePoolStopped) {
   StopNow(pool_);
   EXPECT_THROW((void)pool_.apply_async(Square, std::tuple{1LL}),
-               pool::UsageError);
-  EXPECT_TRUE(pool_.worker_pids().empty());
+               pool::UsageError)
+      << "the pool still accepts work after StopNow";
+  EXPECT_TRUE(pool_.worker_pids().empty())
+      << "the pool's workers are still there after StopNow";
   pool_.join();
 }
 
@@ -99,16 +111,25 @@ TEST_F(TerminateTest, StopNowLeavesThePoolStopped) {
 // belongs to the second item, and stops the pool instead of waiting for
 // the others (which could only end at the guard).
 TEST_F(TerminateTest, FirstThenStopReturnsTheFirstToFinish) {
-  EXPECT_EQ(FirstThenStop(pool_, OnlyOneIsFast, {0, 1, 2}), 1);
-  EXPECT_FALSE(gate_.gave_up()) << "waited for the slow items";
+  const std::vector<pid_t> workers = pool_.worker_pids();
+  const long long got = FirstThenStop(pool_, OnlyOneIsFast, {0, 1, 2});
+  ASSERT_TRUE(NobodyGaveUp(
+      gate_.gave_up(), "a gate that never opens",
+      "FirstThenStop waited for the slow items. Take the first result of "
+      "imap_unordered, which is the first to finish (imap would wait for "
+      "item 0), then terminate()."));
+  EXPECT_EQ(got % 10, 1) << "the first result to finish is item 1's";
+  EXPECT_TRUE(RanInAWorker("FirstThenStop", got / 10, workers));
   EXPECT_THROW((void)pool_.apply_async(Square, std::tuple{1LL}),
                pool::UsageError)
-      << "the pool is still running";
+      << "the pool still accepts work: FirstThenStop should terminate() it";
 }
 
 // FirstThenStop's result was computed in a worker process.
 TEST_F(TerminateTest, FirstThenStopRunsInAWorker) {
-  EXPECT_NE(FirstThenStop(pool_, OwnPid, {5, 6, 7}), ::getpid());
+  const std::vector<pid_t> workers = pool_.worker_pids();
+  EXPECT_TRUE(RanInAWorker("FirstThenStop",
+                           FirstThenStop(pool_, OwnPid, {5, 6, 7}), workers));
 }
 
 }  // namespace

@@ -8,9 +8,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <set>
 #include <vector>
 
+#include "exercises/testing/checks.h"
 #include "exercises/testing/gate.h"
 #include "pool/pool.h"
 
@@ -18,6 +20,7 @@ namespace exercises {
 namespace {
 
 using ::exercises::testing::Gate;
+using ::exercises::testing::NobodyGaveUp;
 using ::exercises::testing::WaitAtGate;
 
 // Tasks. They are plain functions: they run in the worker processes.
@@ -41,7 +44,8 @@ TEST(WithTest, MapInScopedPoolMatchesAPlainLoop) {
       expected.push_back(Cube(x));
     }
     EXPECT_EQ(MapInScopedPool(processes, Cube, items), expected)
-        << processes << " processes";
+        << "with " << processes
+        << " processes: the results should be fn of each item, in order";
   }
 }
 
@@ -50,12 +54,18 @@ TEST(WithTest, MapInScopedPoolMatchesAPlainLoop) {
 TEST(WithTest, MapInScopedPoolUsesThatManyWorkers) {
   const std::vector<long long> one =
       MapInScopedPool(1, OwnPid, std::vector<long long>(20, 0));
-  ASSERT_EQ(one.size(), 20u);
-  EXPECT_EQ(std::set<long long>(one.begin(), one.end()).size(), 1u);
-  EXPECT_NE(one.front(), ::getpid());
+  ASSERT_EQ(one.size(), 20u) << "one result per item";
+  EXPECT_NE(one.front(), ::getpid())
+      << "the items ran in this test's own process: make a pool::Pool and "
+         "map with it";
+  EXPECT_EQ(std::set<long long>(one.begin(), one.end()).size(), 1u)
+      << "MapInScopedPool(1, ...) should use a pool of 1 process";
   const std::vector<long long> three =
       MapInScopedPool(3, OwnPid, std::vector<long long>(60, 0));
-  EXPECT_LE(std::set<long long>(three.begin(), three.end()).size(), 3u);
+  EXPECT_LE(std::set<long long>(three.begin(), three.end()).size(), 3u)
+      << "MapInScopedPool(3, ...) should use a pool of 3 processes";
+  EXPECT_EQ(std::count(three.begin(), three.end(), ::getpid()), 0)
+      << "items ran in this test's own process, not in the pool";
 }
 
 // The pool does not outlive the function: when it returns, every process
@@ -63,7 +73,10 @@ TEST(WithTest, MapInScopedPoolUsesThatManyWorkers) {
 TEST(WithTest, MapInScopedPoolLeavesNoProcessBehind) {
   EXPECT_EQ(MapInScopedPool(2, Cube, {1, 2, 3}),
             (std::vector<long long>{1, 8, 27}));
-  EXPECT_TRUE(HasNoChildren()) << "a pool (or one of its processes) is alive";
+  EXPECT_TRUE(HasNoChildren())
+      << "a process of the pool is still alive after MapInScopedPool "
+         "returned: make the pool a local variable (no new, no static), so "
+         "its destructor ends it";
 }
 
 // A task still running when the pool's scope ends is cancelled (the
@@ -72,9 +85,16 @@ TEST(WithTest, MapInScopedPoolLeavesNoProcessBehind) {
 TEST(WithTest, SubmitInScopedPoolCancelsWhatIsUnfinished) {
   Gate gate;  // The task waits at it; it is never opened.
   pool::AsyncResult<long long> r = SubmitInScopedPool(CubeAfterGate, 3);
-  EXPECT_THROW((void)r.get(), pool::CancelledError);
-  EXPECT_FALSE(gate.gave_up()) << "the task was left to run to the end";
-  EXPECT_TRUE(HasNoChildren()) << "a pool (or one of its processes) is alive";
+  ASSERT_TRUE(NobodyGaveUp(
+      gate.gave_up(), "a gate that never opens",
+      "SubmitInScopedPool waited for its task. Return the AsyncResult at "
+      "once; the pool's destructor then cancels the task."));
+  EXPECT_THROW((void)r.get(), pool::CancelledError)
+      << "the unfinished task should be cancelled when the pool's scope "
+         "ends (the destructor calls terminate())";
+  EXPECT_TRUE(HasNoChildren())
+      << "a process of the pool is still alive after SubmitInScopedPool "
+         "returned: make the pool a local variable";
 }
 
 }  // namespace

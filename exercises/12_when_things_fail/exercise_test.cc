@@ -9,17 +9,49 @@
 
 #include <chrono>
 #include <optional>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "exercises/testing/checks.h"
 #include "exercises/testing/gate.h"
 #include "pool/pool.h"
 
 namespace exercises {
+
+// How gtest prints an Outcome's kind and a whole Outcome in a failure
+// message (instead of their bytes).
+void PrintTo(Outcome::Kind kind, std::ostream* os) {
+  switch (kind) {
+    case Outcome::Kind::kValue:
+      *os << "kValue";
+      return;
+    case Outcome::Kind::kTaskError:
+      *os << "kTaskError";
+      return;
+    case Outcome::Kind::kWorkerDied:
+      *os << "kWorkerDied";
+      return;
+    case Outcome::Kind::kTimeout:
+      *os << "kTimeout";
+      return;
+  }
+  *os << "Kind(" << static_cast<int>(kind) << ")";
+}
+
+void PrintTo(const Outcome& o, std::ostream* os) {
+  *os << "{kind ";
+  PrintTo(o.kind, os);
+  *os << ", value " << o.value << ", detail \"" << o.detail << "\"}";
+}
+
 namespace {
 
 using ::exercises::testing::Gate;
+using ::exercises::testing::NobodyGaveUp;
+using ::exercises::testing::RanInAWorker;
+using ::exercises::testing::RanInWorkers;
 using ::exercises::testing::WaitAtGate;
 using Kind = Outcome::Kind;
 using std::chrono::milliseconds;
@@ -53,43 +85,61 @@ class FailTest : public ::testing::Test {
 TEST_F(FailTest, RunAndClassifyReportsValues) {
   for (long long x : {0LL, 3LL, 1000LL}) {
     const Outcome o = RunAndClassify(pool_, Fragile, x, kPlenty);
-    EXPECT_EQ(o.kind, Kind::kValue) << "x = " << x;
-    EXPECT_EQ(o.value, Fragile(x));
+    EXPECT_EQ(o.kind, Kind::kValue)
+        << "fn(" << x << ") returns normally, so the outcome is a value";
+    EXPECT_EQ(o.value, Fragile(x)) << "the value should be fn(" << x << ")";
   }
   const Outcome pid = RunAndClassify(pool_, OwnPid, 0, kPlenty);
   EXPECT_EQ(pid.kind, Kind::kValue);
-  EXPECT_NE(pid.value, ::getpid());
+  EXPECT_TRUE(RanInAWorker("RunAndClassify", pid.value, pool_.worker_pids()));
 }
 
 // A task that throws is a TaskError, with the exception's what() as detail.
 TEST_F(FailTest, RunAndClassifyReportsTaskErrors) {
   for (long long x : {-1LL, -42LL}) {
     const Outcome o = RunAndClassify(pool_, Fragile, x, kPlenty);
-    EXPECT_EQ(o.kind, Kind::kTaskError) << "x = " << x;
-    EXPECT_EQ(o.detail, "bad input " + std::to_string(x));
+    EXPECT_EQ(o.kind, Kind::kTaskError)
+        << "fn(" << x << ") throws, so the outcome is kTaskError (catch "
+        << "pool::TaskError)";
+    EXPECT_EQ(o.detail, "bad input " + std::to_string(x))
+        << "the detail should be the TaskError's message()";
   }
 }
 
 // A killed worker is a WorkerDiedError whose detail names the signal.
 TEST_F(FailTest, RunAndClassifyReportsAKilledWorker) {
   const Outcome o = RunAndClassify(pool_, Fragile, 1001, kPlenty);
-  EXPECT_EQ(o.kind, Kind::kWorkerDied);
-  EXPECT_NE(o.detail.find("SIGKILL"), std::string::npos) << o.detail;
+  EXPECT_EQ(o.kind, Kind::kWorkerDied)
+      << "the worker was killed, so the outcome is kWorkerDied (catch "
+         "pool::WorkerDiedError)";
+  EXPECT_NE(o.detail.find("SIGKILL"), std::string::npos)
+      << "the detail \"" << o.detail
+      << "\" should be the WorkerDiedError's what(), which names the signal";
 }
 
 // A worker that exits is a WorkerDiedError whose detail gives the status.
 TEST_F(FailTest, RunAndClassifyReportsAWorkerThatExited) {
   const Outcome o = RunAndClassify(pool_, Fragile, 1002, kPlenty);
-  EXPECT_EQ(o.kind, Kind::kWorkerDied);
-  EXPECT_NE(o.detail.find("status 3"), std::string::npos) << o.detail;
+  EXPECT_EQ(o.kind, Kind::kWorkerDied)
+      << "the worker exited, so the outcome is kWorkerDied (catch "
+         "pool::WorkerDiedError)";
+  EXPECT_NE(o.detail.find("status 3"), std::string::npos)
+      << "the detail \"" << o.detail
+      << "\" should be the WorkerDiedError's what(), which gives the exit "
+         "status";
 }
 
 // A task that has not finished when the timeout runs out is a timeout (the
 // task cannot finish: it waits at a shut gate).
 TEST_F(FailTest, RunAndClassifyReportsATimeout) {
   const Outcome o = RunAndClassify(pool_, SquareAfterGate, 5, milliseconds(50));
-  EXPECT_EQ(o.kind, Kind::kTimeout);
-  EXPECT_FALSE(gate_.gave_up()) << "waited for the task after all";
+  ASSERT_TRUE(NobodyGaveUp(
+      gate_.gave_up(), "a gate that opens only after RunAndClassify returns",
+      "RunAndClassify waited for the task instead of at most `timeout`: "
+      "use get(timeout), not get()."));
+  EXPECT_EQ(o.kind, Kind::kTimeout)
+      << "the task cannot finish within 50 ms, so the outcome is kTimeout "
+         "(catch pool::TimeoutError)";
   gate_.Open();
 }
 
@@ -97,10 +147,12 @@ TEST_F(FailTest, RunAndClassifyReportsATimeout) {
 // replaced.
 TEST_F(FailTest, ThePoolKeepsWorkingAfterFailures) {
   for (long long x : {-1LL, 1001LL, 1002LL, 1001LL}) {
-    EXPECT_NE(RunAndClassify(pool_, Fragile, x, kPlenty).kind, Kind::kValue);
+    EXPECT_NE(RunAndClassify(pool_, Fragile, x, kPlenty).kind, Kind::kValue)
+        << "fn(" << x << ") fails, so the outcome is not a value";
   }
   const Outcome o = RunAndClassify(pool_, Fragile, 12, kPlenty);
-  EXPECT_EQ(o.kind, Kind::kValue);
+  EXPECT_EQ(o.kind, Kind::kValue)
+      << "after failures the pool should still compute fn(12)";
   EXPECT_EQ(o.value, 144);
 }
 
@@ -111,13 +163,18 @@ TEST_F(FailTest, MapKeepingGoingKeepsTheGoodResults) {
                                         8, 9,  1002, 11,   12, 13, -14};
   const std::vector<std::optional<long long>> got =
       MapKeepingGoing(pool_, Fragile, items);
-  ASSERT_EQ(got.size(), items.size());
+  ASSERT_EQ(got.size(), items.size()) << "one result per item";
   for (std::size_t i = 0; i < items.size(); ++i) {
     const bool fails = items[i] < 0 || items[i] > 1000;
     if (fails) {
-      EXPECT_EQ(got[i], std::nullopt) << "item " << items[i];
+      EXPECT_FALSE(got[i].has_value())
+          << "item " << i << " (" << items[i]
+          << ") fails, so its place should hold std::nullopt, not " << *got[i];
     } else {
-      EXPECT_EQ(got[i], Fragile(items[i])) << "item " << items[i];
+      EXPECT_EQ(got[i], Fragile(items[i]))
+          << "item " << i << " (" << items[i]
+          << ") succeeds; its value should be kept although other items "
+             "failed";
     }
   }
 }
@@ -128,13 +185,16 @@ TEST_F(FailTest, MapKeepingGoingWithoutFailures) {
   for (long long x = 0; x < 40; ++x) items.push_back(x * 3);
   const std::vector<std::optional<long long>> got =
       MapKeepingGoing(pool_, Fragile, items);
-  ASSERT_EQ(got.size(), items.size());
+  ASSERT_EQ(got.size(), items.size()) << "one result per item";
   for (std::size_t i = 0; i < items.size(); ++i) {
-    EXPECT_EQ(got[i], Fragile(items[i]));
+    EXPECT_EQ(got[i], Fragile(items[i]))
+        << "item " << i << " should be fn(" << items[i] << ")";
   }
-  const auto pids = MapKeepingGoing(pool_, OwnPid, {0, 0, 0});
-  for (const auto& pid : pids)
-    EXPECT_NE(pid, std::optional<long long>(getpid()));
+  std::vector<long long> pids;
+  for (const auto& pid : MapKeepingGoing(pool_, OwnPid, {0, 0, 0})) {
+    pids.push_back(pid.value_or(-1));
+  }
+  EXPECT_TRUE(RanInWorkers("MapKeepingGoing", pids, pool_.worker_pids()));
 }
 
 }  // namespace

@@ -16,12 +16,13 @@ def exercise():
     """Defines :interface, :exercise, :test (manual) and :starter_fails_test."""
     name = native.package_name().split("/")[-1]
     solution_pkg = "//solutions/%s:__pkg__" % name
+    users = [solution_pkg, "//exercises/testing/wrong:__pkg__"]
 
     # The functions to write. The solution implements the same header.
     cc_library(
         name = "interface",
         hdrs = ["exercise.h"],
-        visibility = [solution_pkg],
+        visibility = users,
         deps = ["//pool"],
     )
 
@@ -43,7 +44,7 @@ def exercise():
     )
 
     # The same test source, graded against the reference solution.
-    native.exports_files(["exercise_test.cc"], visibility = [solution_pkg])
+    native.exports_files(["exercise_test.cc"], visibility = users)
 
     # Part of //...: the starter still compiles and still fails every test.
     native.sh_test(

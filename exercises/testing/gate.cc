@@ -39,13 +39,16 @@ int CountArrivals(const fs::path& dir) {
   return n;
 }
 
-// Polls `done` every few milliseconds until it holds or kGuard passes.
+// Polls `done` every few milliseconds until it holds or kGuard passes, or
+// until another task has given up at this gate (then the wrong solution is
+// already known, and waiting longer only delays the test's failure).
 template <class Done>
 bool WaitUntil(Done done) {
+  const fs::path gave_up = fs::path(CurrentDir()) / "gave_up";
   const auto deadline = std::chrono::steady_clock::now() + kGuard;
   while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      Touch(fs::path(CurrentDir()) / "gave_up");
+    if (std::chrono::steady_clock::now() > deadline || fs::exists(gave_up)) {
+      Touch(gave_up);
       return false;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
