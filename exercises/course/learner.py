@@ -216,14 +216,7 @@ def describe_failure(run, style, max_lines=12):
 
 
 def _tidy(message):
-    """A gtest failure message in fewer words: the test file's path
-    shortened, gtest's wording for an exception replaced."""
-    text = re.sub(r"(?m)^unknown file\n", "", message.strip())
-    text = re.sub(r'C\+\+ exception with description "(.*)" thrown in the '
-                  r'test body\.', r'your code threw an exception: \1', text)
-    text = re.sub(r"(?m)^(?:\S*/)?(\w+_test\.cc):(\d+)$", r"(\1 line \2)",
-                  text)
-    return text
+    return results.tidy_failure(message)
 
 
 def next_exercise(exercises, runs):

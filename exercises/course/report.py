@@ -114,7 +114,7 @@ def results_json(graded, hidden_visibility=_HIDDEN):
     board = [{"name": "%s speed index" % es.exercise.id,
               "value": round(es.performance.index, 3)}
              for es in graded.exercises
-             if es.performance is not None and es.performance.index}
+             if es.performance is not None and es.performance.index]
     if board:
         out["leaderboard"] = board
     return out

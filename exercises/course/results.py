@@ -30,20 +30,22 @@ def parse_test_list(text):
     """Test cases from `binary --gtest_list_tests`, as "Suite.Case".
 
     The format: a suite line "Suite." (maybe followed by "  # TypeParam =
-    ..."), then its cases indented by two spaces.
+    ..."), then its cases indented by two spaces. Other unindented lines
+    (gtest_main's "Running main() from ...") are skipped.
     """
     cases, suite = [], None
     for line in text.splitlines():
         if not line.strip():
             continue
         if not line.startswith(" "):
-            suite = line.split("#")[0].strip()
-            if not suite.endswith("."):
-                raise ValueError("not a gtest test list: %r" % line)
-            suite = suite[:-1]
+            head = line.split("#")[0].strip()
+            if not re.fullmatch(r"[A-Za-z_][\w/]*\.", head):
+                suite = None
+                continue
+            suite = head[:-1]
         else:
             if suite is None:
-                raise ValueError("test case before any suite: %r" % line)
+                continue
             cases.append("%s.%s" % (suite, line.split("#")[0].strip()))
     return cases
 
@@ -71,7 +73,7 @@ def parse_junit_xml(data):
             texts = []
             for p in problems:
                 body = (p.text or p.get("message") or "").strip()
-                texts.append(body)
+                texts.append(tidy_failure(body))
             out[key] = (FAIL, "\n\n".join(t for t in texts if t))
         elif case.get("status", "run") != "run" or case.get(
                 "result", "completed") != "completed":
@@ -138,6 +140,21 @@ def match_cases(expected, recorded, missing_reason):
                 missing_reason) else missing_reason
             out.append(CaseResult(name, NO_RESULT, reason))
     return out
+
+
+def tidy_failure(message):
+    """A gtest failure message in the learner's terms: the test file's
+    path shortened, and gtest's wrapping of an explained check ("Value of:
+    ... Actual: false (why) Expected: true") reduced to the explanation."""
+    text = message.strip()
+    text = re.sub(r"(?m)^unknown file\n", "", text)
+    text = re.sub(r'C\+\+ exception with description "(.*)" thrown in the '
+                  r'test body\.', r'your code threw an exception: \1', text)
+    text = re.sub(r"Value of: .*?\n  Actual: false \((.*?)\)\nExpected: true",
+                  r"\1", text, flags=re.S)
+    text = re.sub(r"(?m)^(?:\S*/)?(\w+_test\.cc):(\d+)(?:: Failure)?$",
+                  r"(\1 line \2)", text)
+    return text
 
 
 # A compiler diagnostic: "path:line:col: error: text" (gcc and clang).
