@@ -257,13 +257,15 @@ class Grader:
         self.cases = {}  # exercise dir -> [case]
         self.hidden_cases = {}
         self.deps = {}
-        self.tmp = tempfile.mkdtemp(prefix="course-grade-")
+        # Bazel's logs and event files of the latest run in this slot, kept
+        # for the instructor to read ("see the grader's Bazel log").
+        self.tmp = os.path.join(self.cache, "logs", str(self.slot.index))
+        os.makedirs(self.tmp, exist_ok=True)
         self._listed = False
-        self._hide = []
+        self._build_log = ""
 
     def close(self):
         self.slot.release()
-        shutil.rmtree(self.tmp, ignore_errors=True)
 
     # -- Bazel
 
@@ -285,25 +287,26 @@ class Grader:
             flags.append("--jobs=%d" % self.options.jobs)
         return flags
 
-    def _sandbox_flags(self, submissions):
+    def _sandbox_flags(self, submissions, hide_hidden_copy):
+        """Bazel flags that run actions in linux-sandbox with a private /tmp
+        and /dev/shm and with these directories hidden (an empty tmpfs
+        over each): the other slots, the shared disk cache, the hidden
+        tests' directory, every submission's directory, and, for the test
+        step, this slot's copy of the hidden tests. (The compile step needs
+        that copy; see "What the grader trusts" in exercises/README.md.)"""
         if self.options.sandbox == "off":
             return []
-        hide = ["/tmp", "/dev/shm", os.path.join(self.cache, "disk"),
-                os.path.join(self.slot.tree, PACKAGE, "hidden")]
+        hide = ["/tmp", "/dev/shm", os.path.join(self.cache, "disk")]
         hide += self.slot.others()
         if self.hidden:
             hide.append(self.hidden.path)
+            if hide_hidden_copy:
+                hide.append(os.path.join(self.slot.tree, PACKAGE, "hidden"))
         hide += [s.path for s in submissions]
-        # A tmpfs over a directory that holds this slot's tree or output
-        # base would hide the test's own runfiles; check_paths refuses
-        # such submissions, and this keeps them out regardless.
-        hide = [h for h in hide if not _is_within(self.slot.base, h) and
-                not _is_within(self.slot.tree, h)]
-        flags = ["--strategy=TestRunner=linux-sandbox",
-                 "--nosandbox_default_allow_network"]
-        flags += ["--sandbox_tmpfs_path=" + h for h in sorted(set(hide))
-                  if os.path.isdir(h)]
-        return flags
+        return ["--spawn_strategy=linux-sandbox",
+                "--nosandbox_default_allow_network"] + [
+            "--sandbox_tmpfs_path=" + h
+            for h in tmpfs_paths(hide, [self.slot.base, self.slot.tree])]
 
     def _bazel(self, command, args, name):
         log = os.path.join(self.tmp, name + ".log")
@@ -411,14 +414,29 @@ class Grader:
                 targets.append("//%s:%s_hidden_graded" % (PACKAGE, ex.dir))
         events, log = None, None
         if targets:
+            # Step 1: build, with the submission's code compiled in the
+            # sandbox too. Step 2: run the tests (only test actions are
+            # left), with the hidden tests' sources hidden as well.
+            for f in ("build.bep", "test.bep"):
+                if os.path.exists(os.path.join(self.tmp, f)):
+                    os.remove(os.path.join(self.tmp, f))
+            build_bep = os.path.join(self.tmp, "build.bep")
+            code, build_log = self._bazel(
+                "build", self._common_flags(build_bep) + [timeout_flag] +
+                self._sandbox_flags(all_submissions, False) + targets,
+                "build")
+            build_events = bazel.parse_events(build_bep)
+            self._check_infrastructure(code, build_events, build_log)
             bep = os.path.join(self.tmp, "test.bep")
-            if os.path.exists(bep):
-                os.remove(bep)
             flags = (self._common_flags(bep) + [timeout_flag] +
-                     self._sandbox_flags(all_submissions))
+                     self._sandbox_flags(all_submissions, True))
             code, log = self._bazel("test", flags + targets, "test")
             events = bazel.parse_events(bep)
             self._check_infrastructure(code, events, log)
+            # Compiler output lives in the build step's records.
+            events.failed_actions = build_events.failed_actions
+            log = build_log if not events.tests else log
+            self._build_log = build_log
 
         scores = []
         for ex in self.exercises:
@@ -471,8 +489,8 @@ class Grader:
         label = "//%s:%s" % (PACKAGE, ex.dir)
         runs = events.tests.get(label)
         if not runs:
-            output = bazel.failed_build_output(events, log, {ex.path,
-                                                            PACKAGE})
+            output = bazel.failed_build_output(events, self._build_log,
+                                               {ex.path, PACKAGE})
             error = results.first_compiler_error(
                 output, prefer=[ex.path + "/" + f for f in ex.files])
             why = "does not compile"
@@ -568,7 +586,7 @@ class Grader:
                                             "--local_test_jobs=1",
                                             "--nocache_test_results",
                                             "--test_timeout=1800"] +
-                 self._sandbox_flags(all_submissions))
+                 self._sandbox_flags(all_submissions, True))
         code, log = self._bazel("test", flags + ["//%s:%s" % (PACKAGE,
                                                               name)],
                                 "bench")
@@ -581,6 +599,22 @@ class Grader:
             raise GradeError("the benchmark run recorded nothing (%s)" %
                              runs[0].status)
         return data
+
+
+def tmpfs_paths(paths, keep):
+    """The directories to cover with an empty tmpfs: existing ones, none
+    inside another (it is hidden already, and the mount would fail), and
+    none that holds a path in `keep` (the slot's own tree and output base,
+    which the sandbox needs)."""
+    paths = sorted({os.path.abspath(p) for p in paths if os.path.isdir(p)})
+    out = []
+    for p in paths:
+        if any(_is_within(k, p) for k in keep):
+            continue
+        if any(_is_within(p, q) for q in out):
+            continue
+        out.append(p)
+    return out
 
 
 def _exit_code(xml):

@@ -47,8 +47,11 @@ def text_report(graded, verbose=True):
         lines.append(exercise_line(es))
         if not verbose:
             continue
-        if not es.built and es.note and not es.note.startswith(
-                "not submitted"):
+        if es.note.startswith("not submitted"):
+            if "(" in es.note:  # something was there but refused
+                lines.append("      note: " + es.note)
+            continue
+        if not es.built and es.note:
             lines += ["      " + l for l in es.note.splitlines()[:8]]
         elif es.note:
             lines.append("      note: " + es.note)

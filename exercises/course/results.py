@@ -105,6 +105,8 @@ def describe_ending(status, exit_code=None, timeout=None):
         return ("it did not finish within the time limit%s and was stopped "
                 "(a hang: something waited for a result that never came)" %
                 (" of %d s" % timeout if timeout else ""))
+    if exit_code is None and status == "PASSED":
+        exit_code = 0  # Bazel saw status 0, yet no result was recorded.
     if exit_code is None:
         return "the test process ended before it recorded a result"
     if exit_code > 128:
@@ -112,6 +114,9 @@ def describe_ending(status, exit_code=None, timeout=None):
         name = _SIGNALS.get(sig, "signal %d" % sig)
         return "the test process was killed by %s before it recorded a " \
                "result" % name
+    if exit_code == 0:
+        return ("the test process exited with status 0 before it recorded a "
+                "result: something called exit(), _exit() or quick_exit()")
     return ("the test process exited (status %d) before it recorded a "
             "result: something called exit() or crashed" % exit_code)
 
