@@ -37,11 +37,12 @@ def check_repo(root, exercises):
 
 def workflow_exercise_ids(text):
     """The exercise ids a workflow grades: every `--exercise ID` (or
-    `--exercise=ID`) on a ./course grade command line."""
-    return re.findall(r"\./course\s+grade\b[^\n]*?--exercise[ =](\S+)",
-                      text) + [
-        m for line in text.splitlines() if "./course grade" in line
-        for m in re.findall(r"--exercise[ =](\S+)", line)[1:]]
+    `--exercise=ID`) on a line that runs ./course grade."""
+    ids = []
+    for line in text.splitlines():
+        if "./course grade" in line:
+            ids += re.findall(r"--exercise[ =](\S+)", line)
+    return ids
 
 
 def check_workflow(text, exercises):

@@ -82,7 +82,7 @@ def benchmark_times(json_text):
     report an error are left out."""
     data = json.loads(json_text)
     scale = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
-    out = {}
+    seen = {}
     for b in data.get("benchmarks", []):
         if b.get("run_type") == "aggregate" or b.get("error_occurred"):
             continue
@@ -90,8 +90,10 @@ def benchmark_times(json_text):
         if not isinstance(t, (int, float)) or t <= 0:
             continue
         name = b.get("run_name") or b.get("name")
-        out[name] = float(t) * scale.get(b.get("time_unit", "ns"), 1.0)
-    return out
+        seen.setdefault(name, []).append(
+            float(t) * scale.get(b.get("time_unit", "ns"), 1.0))
+    # Repetitions of one benchmark in one run: their median.
+    return {name: statistics.median(ts) for name, ts in seen.items()}
 
 
 def median_times(runs):
