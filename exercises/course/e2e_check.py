@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Checks the results.json files of e2e_test.sh's grading runs.
+
+    e2e_check.py starter FILE         the starter tree: 0 points
+    e2e_check.py solutions FILE       the reference: full marks
+    e2e_check.py class DIR CSV        the hostile class: exact marks
+    e2e_check.py one FILE SUBMISSION  one hostile submission, as in class
+
+Each check names what it expected and what it found, and the script exits
+1 on the first mismatch.
+"""
+
+import csv
+import json
+import os
+import sys
+
+REQUIRED_TOP = {"score", "tests", "output", "visibility", "stdout_visibility",
+                "execution_time"}
+REQUIRED_TEST = {"name", "score", "max_score", "status", "output",
+                 "visibility"}
+
+# Per hostile submission: the exercise graded, the points it must get, the
+# cases that must fail and a phrase each failure's output must contain.
+CLASS = {
+    "exit0": ("01 ", 3, {
+        "ApplyTest.ApplyOneMatchesPlainCall": "exited with status 0",
+        "ApplyTest.ApplyOneRunsInAWorker": "exited with status 0",
+        "ApplyTest.ApplyOneLetsTaskErrorsThrough": "exited with status 0",
+    }),
+    "abort": ("03 ", 6, {  # 3 own cases and the hidden case (weight 3)
+        "MapTest.MapInChunksMatchesAPlainLoop": "SIGABRT",
+        "MapTest.MapInChunksPassesTheChunksize": "SIGABRT",
+    }),
+    "fake_output": ("07 ", 0, {
+        "StarmapTest.StarmapPairsMatchesAPlainLoop": "exited with status 0",
+        "StarmapTest.StarmapZipRunsInWorkers": "exited with status 0",
+    }),
+    "fake_xml": ("11 ", 0, {
+        "ThreadsVsProcessesTest.BothMatchAPlainLoop": "exited with status 0",
+    }),
+    "hang": ("08 ", 2, {
+        "CloseJoinTest.FinishAndShutDownLetsQueuedWorkFinish": "time limit",
+        "CloseJoinTest.FinishAndShutDownLeavesThePoolShutDown": "time limit",
+    }),
+    "no_compile": ("10 ", 0, {
+        "WithTest.MapInScopedPoolMatchesAPlainLoop":
+            "'Pol' is not a member of 'pool'",
+    }),
+    "snoop": ("01 ", 6, {}),
+    "victim": ("01 ", 6, {}),
+}
+
+
+def fail(msg):
+    print("e2e check: FAILED: " + msg)
+    sys.exit(1)
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    missing = REQUIRED_TOP - set(data)
+    if missing:
+        fail("%s lacks %s" % (path, sorted(missing)))
+    for t in data["tests"]:
+        if set(t) != REQUIRED_TEST:
+            fail("%s: test %r has fields %s, not %s" % (
+                path, t.get("name"), sorted(t), sorted(REQUIRED_TEST)))
+        if t["status"] not in ("passed", "failed"):
+            fail("%s: status %r" % (path, t["status"]))
+        if not 0 <= t["score"] <= t["max_score"]:
+            fail("%s: score %s of %s" % (path, t["score"], t["max_score"]))
+        if (t["status"] == "passed") != (t["score"] == t["max_score"]):
+            fail("%s: %r is %s with %s/%s" % (path, t["name"], t["status"],
+                                             t["score"], t["max_score"]))
+        if t["status"] == "failed" and not t["output"]:
+            fail("%s: failed test %r gives no reason" % (path, t["name"]))
+    total = sum(t["score"] for t in data["tests"])
+    if abs(total - data["score"]) > 1e-6:
+        fail("%s: score %s but tests add up to %s" % (path, data["score"],
+                                                      total))
+    return data
+
+
+def max_score(data):
+    return sum(t["max_score"] for t in data["tests"])
+
+
+def check_one(data, name):
+    prefix, points, failing = CLASS[name]
+    tests = [t for t in data["tests"] if t["name"].startswith(prefix)]
+    got = sum(t["score"] for t in tests)
+    if got != points:
+        fail("%s: exercise %s got %s points, expected %s:\n%s" % (
+            name, prefix.strip(), got, points, "\n".join(
+                "  %s %s: %s" % (t["status"], t["name"], t["output"][:100])
+                for t in tests)))
+    if data["score"] != points:
+        fail("%s: total %s, expected %s (other exercises must be 0: not "
+             "submitted)" % (name, data["score"], points))
+    by_case = {t["name"].split(": ", 1)[1]: t for t in tests}
+    for case, phrase in failing.items():
+        t = by_case.get(case)
+        if t is None or t["status"] != "failed" or phrase not in t["output"]:
+            fail("%s: %s should fail with %r; got %r" % (
+                name, case, phrase, t and (t["status"], t["output"])))
+    others = [t for t in data["tests"] if not t["name"].startswith(prefix)]
+    if not all("not submitted" in t["output"] for t in others):
+        fail("%s: exercises it did not submit should say so" % name)
+    print("e2e check: %-12s %s/%s, as expected" % (name, data["score"],
+                                                   max_score(data)))
+
+
+def main(argv):
+    kind = argv[1]
+    if kind == "starter":
+        data = load(argv[2])
+        if data["score"] != 0 or any(t["status"] == "passed"
+                                     for t in data["tests"]):
+            fail("the starter tree scored %s" % data["score"])
+        print("e2e check: starter tree 0/%d" % max_score(data))
+    elif kind == "solutions":
+        data = load(argv[2])
+        if data["score"] != max_score(data) or max_score(data) == 0:
+            bad = [t["name"] for t in data["tests"] if t["status"] != "passed"]
+            fail("the solutions scored %s/%s; failing: %s" % (
+                data["score"], max_score(data), bad))
+        print("e2e check: solutions %s/%s" % (data["score"], max_score(data)))
+    elif kind == "one":
+        check_one(load(argv[2]), argv[3])
+    elif kind == "class":
+        for name in sorted(CLASS):
+            data = load(os.path.join(argv[2], name + ".json"))
+            check_one(data, name)
+            if name == "abort":
+                hidden = [t for t in data["tests"] if "(hidden)" in t["name"]]
+                if (len(hidden) != 1 or hidden[0]["visibility"] != "hidden"
+                        or hidden[0]["max_score"] != 3):
+                    fail("--hidden should add one hidden case worth 3: %r" %
+                         hidden)
+        with open(argv[3], encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+        if len(rows) != len(CLASS) + 1 or rows[0][:3] != [
+                "submission", "score", "max_score"]:
+            fail("the class CSV has %d rows: %r" % (len(rows), rows[:2]))
+        print("e2e check: class CSV has one row per submission")
+    else:
+        fail("unknown check %r" % kind)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

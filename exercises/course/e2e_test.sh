@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# End-to-end checks of ./course that drive Bazel itself, which a Bazel
+# test cannot do; .ci/run runs this after `./bazelw test //...`.
+#
+#   exercises/course/e2e_test.sh
+#
+# 1. `./course check`, and `./course` on this checkout's starters: exercise
+#    01 is next.
+# 2. The grader on the starter tree (0 points) and on the solutions (full
+#    marks), with results.json checked field by field.
+# 3. A class of hostile submissions (exit(0), abort, fake gtest output,
+#    a fake XML report, a hang, a compile error, one that snoops on another
+#    submission and on /tmp), graded with --hidden: exact marks, a reason
+#    per failed case, nothing leaked, the other submission unchanged. Two
+#    graders run at the same time.
+# 4. A grader SIGKILLed mid-run leaves this checkout as it was, and the next
+#    grader works.
+# 5. The learner loop in a clone: `./course watch` reruns on a save and moves
+#    on; hint, run and reset.
+#
+# Grading workspaces go to $COURSE_E2E_CACHE (default
+# ~/.cache/course-grader-e2e); every Bazel server this script starts is shut
+# down at the end.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+course=$root/course
+cache=${COURSE_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/course-grader-e2e}
+work=$(mktemp -d "${TMPDIR:-/tmp}/course-e2e.XXXXXX")
+clone=""
+watch_pid=""
+
+cleanup() {
+  if [[ -n $watch_pid ]]; then kill -- "-$watch_pid" 2>/dev/null || true; fi
+  for base in "$cache"/bases/*; do
+    [[ -d $base ]] && bazel --output_base="$base" shutdown >/dev/null 2>&1 || true
+  done
+  if [[ -n $clone && -d $clone ]]; then
+    (cd "$clone" && ./bazelw shutdown >/dev/null 2>&1) || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+step() { echo "e2e: $*"; }
+die() {
+  echo "e2e: FAILED: $*"
+  exit 1
+}
+check() { python3 exercises/course/e2e_check.py "$@"; }
+grade() { "$course" grade --cache "$cache" "$@"; }
+
+# A fingerprint of the checkout: what git sees (tracked and untracked files,
+# ignored ones too) and the content of every file.
+fingerprint() {
+  GIT_OPTIONAL_LOCKS=0 git status --porcelain=v1 --ignored --untracked-files=all |
+    grep -v -e ' bazel-' -e ' \.course/' || true
+  git ls-files -z | xargs -0 sha1sum
+}
+
+step "1. ./course check and the status screen"
+"$course" check
+status_out=$("$course" 2>&1) || die "./course exited $?: $status_out"
+grep -q "Next: 01 apply" <<<"$status_out" || die "./course did not name 01 as next:
+$status_out"
+grep -q "0/12 solved" <<<"$status_out" || die "./course should show 0/12 solved"
+"$course" hint 99 >/dev/null 2>&1 && die "./course hint 99 should fail"
+[[ $("$course" hint 99 2>&1 || true) == *"no exercise '99'; \`./course\` lists them"* ]] ||
+  die "./course hint 99 should name the fix"
+
+before=$(fingerprint)
+
+step "2. the starter tree scores 0, the solutions full marks"
+set +e
+grade exercises --json "$work/starter.json" --quiet
+code=$?
+set -e
+[[ $code -eq 1 ]] || die "grading the starters exited $code, not 1"
+check starter "$work/starter.json"
+grade solutions --json "$work/solutions.json" --quiet ||
+  die "grading the solutions exited $?"
+check solutions "$work/solutions.json"
+
+step "3. a class of hostile submissions, with hidden tests"
+subs=$work/subs
+mkdir -p "$subs/victim/01_apply" "$subs/snoop/01_apply" "$work/json"
+cp -r exercises/course/testdata/submissions/* "$subs/"
+cp solutions/01_apply/exercise.cc "$subs/victim/01_apply/"
+victim=$subs/victim/01_apply/exercise.cc
+victim_sum=$(sha1sum <"$victim")
+leak=/tmp/course-e2e-leak.$$
+rm -f "$leak" "/dev/shm/course-e2e-leak.$$"
+# Correct code that tries to reach outside its sandbox: it writes to /tmp
+# and /dev/shm, and reads and appends to the victim's file. If it could
+# read that file, ApplyNoArgs answers wrongly and loses a point.
+cat >"$subs/snoop/01_apply/exercise.cc" <<EOF
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "exercises/01_apply/exercise.h"
+
+namespace {
+bool Snooped() {
+  int fd = ::open("$leak", O_WRONLY | O_CREAT, 0644);
+  if (fd >= 0) ::close(fd);
+  fd = ::open("/dev/shm/course-e2e-leak.$$", O_WRONLY | O_CREAT, 0644);
+  if (fd >= 0) ::close(fd);
+  fd = ::open("$victim", O_RDWR | O_APPEND);
+  if (fd < 0) fd = ::open("$victim", O_RDONLY);
+  if (fd < 0) return false;
+  (void)!::write(fd, "// changed by another submission\n", 34);
+  ::close(fd);
+  return true;
+}
+}  // namespace
+
+namespace exercises {
+long long ApplyNoArgs(pool::Pool& pool, long long (*fn)()) {
+  return Snooped() ? -1 : pool.apply(fn);
+}
+long long ApplyOne(pool::Pool& pool, long long (*fn)(long long), long long x) {
+  return pool.apply(fn, x);
+}
+long long ApplyTwo(pool::Pool& pool, long long (*fn)(long long, long long),
+                   long long a, long long b) {
+  return pool.apply(fn, std::tuple{a, b});
+}
+}  // namespace exercises
+EOF
+hidden=exercises/course/testdata/hidden
+start=$SECONDS
+set +e
+grade "$subs"/* --timeout 10 --hidden "$hidden" --json "$work/json" \
+  --csv "$work/class.csv" >"$work/class.txt" 2>&1
+code=$?
+set -e
+echo "e2e: graded $(ls "$subs" | wc -l) submissions in $((SECONDS - start)) s"
+[[ $code -eq 1 ]] || { cat "$work/class.txt"; die "the class grading exited $code, not 1"; }
+check class "$work/json" "$work/class.csv"
+[[ ! -e $leak && ! -e /dev/shm/course-e2e-leak.$$ ]] ||
+  die "a submission wrote outside its sandbox"
+[[ $(sha1sum <"$victim") == "$victim_sum" ]] || die "a submission changed another's file"
+grep -q "look at: 07_starmap/exercise.cc calls exit, prints test-result lines" \
+  "$work/class.txt" || die "the fake-output submission should be flagged"
+
+step "3b. two graders at once"
+set +e
+grade "$subs/exit0" --json "$work/two_a.json" --quiet >"$work/two_a.txt" 2>&1 &
+a=$!
+grade "$subs/hang" --timeout 10 --json "$work/two_b.json" --quiet >"$work/two_b.txt" 2>&1 &
+b=$!
+wait $a
+wait $b
+set -e
+check one "$work/two_a.json" exit0
+check one "$work/two_b.json" hang
+
+step "4. a grader killed with SIGKILL mid-run leaves the checkout as it was"
+[[ $(fingerprint) == "$before" ]] || die "grading changed the checkout"
+grade solutions --quiet >"$work/killed.txt" 2>&1 &
+victim_grader=$!
+for _ in $(seq 600); do
+  grep -q "course grade: 1/1" "$work/killed.txt" 2>/dev/null && break
+  sleep 0.1
+done
+sleep 3
+kill -KILL "$victim_grader"
+wait "$victim_grader" 2>/dev/null || true
+[[ $(fingerprint) == "$before" ]] || die "a killed grader changed the checkout"
+grade "$subs/abort" --hidden "$hidden" --json "$work/after_kill.json" --quiet >/dev/null 2>&1 || true
+check one "$work/after_kill.json" abort
+
+step "5. the learner loop in a clone: watch, hint, run, reset"
+clone=$work/clone
+git clone -q "$root" "$clone"
+echo "build --disk_cache=$cache/disk" >"$clone/user.bazelrc"
+(
+  cd "$clone"
+  setsid ./course watch --poll 0.2 >"$work/watch.txt" 2>&1 </dev/null &
+  echo $! >"$work/watch.pid"
+)
+watch_pid=$(cat "$work/watch.pid")
+wait_for() { # PATTERN SECONDS
+  for _ in $(seq $(($2 * 10))); do
+    grep -q "$1" "$work/watch.txt" && return 0
+    sleep 0.1
+  done
+  cat "$work/watch.txt"
+  die "watch did not print '$1' within $2 s"
+}
+wait_for "checks pass. Edit exercises/01_apply/exercise.cc" 600
+grep -q "your code threw an exception: TODO" "$work/watch.txt" ||
+  die "watch should show the failing check"
+cp solutions/01_apply/exercise.cc "$clone/exercises/01_apply/exercise.cc"
+wait_for "01 apply passes" 300
+wait_for "checking 02 apply_async" 60
+wait_for "Edit exercises/02_apply_async/exercise.cc" 300
+kill -- "-$watch_pid"
+watch_pid=""
+(
+  cd "$clone"
+  ./course run 01 >/dev/null || die "./course run 01 should pass after the fix"
+  [[ $(./course hint 02) == *"Hint 1 of 3"* ]] || die "first hint"
+  [[ $(./course hint 02) == *"Hint 2 of 3"* ]] || die "hints are not remembered"
+  ./course reset 01 --yes >/dev/null
+  cmp -s exercises/01_apply/exercise.cc "$root/exercises/01_apply/exercise.cc" ||
+    die "reset did not restore the starter"
+  set +e
+  ./course run 01 >/dev/null
+  code=$?
+  set -e
+  [[ $code -eq 1 ]] || die "./course run 01 on the starter exited $code, not 1"
+)
+[[ $(fingerprint) == "$before" ]] || die "the checkout changed"
+echo "e2e: all end-to-end checks passed"
