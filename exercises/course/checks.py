@@ -62,3 +62,11 @@ def check_workflow(text, exercises):
                                                              ex_id))
         seen.add(ex_id)
     return problems
+
+
+def workflow_notes(text, exercises):
+    """Exercises the workflow does not grade (a note, not a problem: a
+    course may leave some out)."""
+    graded = set(workflow_exercise_ids(text))
+    return [e.id for e in exercises if e.id not in graded and
+            e.dir not in graded]

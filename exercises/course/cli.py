@@ -150,15 +150,17 @@ def build_parser():
                    help="grade only this exercise (repeatable)")
     s.add_argument("--base", default="HEAD", metavar="REV",
                    help="take the tests and starters from this commit "
-                   "(default HEAD)")
+                   "(default HEAD); `first-commit` is the repository's "
+                   "first commit, as in a GitHub Classroom repository made "
+                   "from the course's template")
     s.add_argument("--sandbox", choices=("required", "auto", "off"),
                    default="required",
                    help="Bazel's linux-sandbox with a private /tmp: "
                    "required (default), auto (off when the machine cannot "
                    "run it), off")
     s.add_argument("--cache", metavar="DIR",
-                   help="grading workspaces (default "
-                   "~/.cache/course-grader)")
+                   help="grading workspaces (default $COURSE_GRADER_CACHE, "
+                   "else ~/.cache/course-grader)")
     s.add_argument("--no-performance", action="store_true",
                    help="skip [performance] benchmarks")
     s.add_argument("--quiet", action="store_true",
@@ -321,10 +323,20 @@ def cmd_grade(args, root, out):
         raise UsageError("--json %s: with several submissions give a "
                          "directory (one NAME.json per submission)" %
                          args.json)
+    base = args.base
+    if base == "first-commit":
+        import subprocess
+        roots = subprocess.run(["git", "-C", root, "rev-list",
+                                "--max-parents=0", "HEAD"],
+                               capture_output=True, text=True)
+        if roots.returncode != 0 or not roots.stdout.split():
+            raise UsageError("--base first-commit: %s has no git history "
+                             "(check it out with its full history)" % root)
+        base = roots.stdout.split()[-1]
     options = grader.Options(
         timeout=args.timeout, hidden=args.hidden, sandbox=args.sandbox,
-        cache=args.cache, performance=not args.no_performance,
-        base=args.base)
+        cache=args.cache or os.environ.get("COURSE_GRADER_CACHE"),
+        performance=not args.no_performance, base=base)
     cache = options.cache or grader.workspace.default_cache()
     grader.check_paths(cache, [s.path for s in subs] +
                        ([args.hidden] if args.hidden else []))
@@ -372,9 +384,17 @@ def cmd_grade(args, root, out):
 
 def cmd_check(args, root, out):
     from . import checks
-    problems = checks.check_repo(root, load(root))
+    exercises = load(root)
+    problems = checks.check_repo(root, exercises)
     for p in problems:
         print("course check: " + p, file=out)
+    wf = os.path.join(root, checks.WORKFLOW)
+    if os.path.exists(wf):
+        with open(wf, encoding="utf-8") as f:
+            left_out = checks.workflow_notes(f.read(), exercises)
+        if left_out:
+            print("course check: note: %s does not grade %s" % (
+                checks.WORKFLOW, ", ".join(left_out)), file=out)
     if not problems:
         print("course check: every course.toml and the classroom workflow "
               "are consistent", file=out)

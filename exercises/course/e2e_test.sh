@@ -211,5 +211,29 @@ watch_pid=""
   set -e
   [[ $code -eq 1 ]] || die "./course run 01 on the starter exited $code, not 1"
 )
+step "6. Gradescope's run_autograder on a fake /autograder tree"
+ag=$work/autograder
+mkdir -p "$ag/source/course" "$ag/source/hidden" "$ag/submission/exercises"
+git archive --format=tar HEAD | tar -x -C "$ag/source/course"
+cp exercises/gradescope/run_autograder "$ag/source/"
+cp -r "$hidden/03_map" "$ag/source/hidden/"
+# A student who uploads the whole repository, with 03 solved.
+cp -r exercises/03_map "$ag/submission/exercises/"
+cp solutions/03_map/exercise.cc "$ag/submission/exercises/03_map/exercise.cc"
+AUTOGRADER_ROOT=$ag COURSE_GRADER_CACHE=$cache COURSE_EXERCISES="03 04" \
+  "$ag/source/run_autograder" >"$work/autograder.txt" 2>&1 ||
+  die "run_autograder exited $?"
+python3 - "$ag/results/results.json" <<'PY' || die "results.json from run_autograder"
+import json, sys
+d = json.load(open(sys.argv[1]))
+names = {t["name"]: t for t in d["tests"]}
+assert d["score"] == 8, d["score"]  # 03's 5 cases and the hidden one (3)
+assert names["03 map (hidden): HiddenMapTest.MapInWorkersNegatesALongInput"][
+    "visibility"] == "hidden"
+assert all(t["output"] == "not submitted" or "not submitted" in t["output"]
+           for n, t in names.items() if n.startswith("04 "))
+print("e2e: run_autograder wrote results.json: %s points" % d["score"])
+PY
+
 [[ $(fingerprint) == "$before" ]] || die "the checkout changed"
 echo "e2e: all end-to-end checks passed"

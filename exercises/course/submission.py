@@ -1,7 +1,8 @@
 """Reading a submission: which exercise files a student handed in.
 
 A submission is a directory laid out like exercises/ (03_map/exercise.cc
-and so on), or a whole copy of the repository (its exercises/ is used).
+and so on), or a whole copy of the repository (its exercises/ is used),
+or, when one exercise is graded, that exercise's files at the top.
 Only the files an exercise's course.toml lists under `files` are taken;
 everything else in the submission is ignored. Symbolic links and files
 over MAX_BYTES are refused, with a note, so a submission cannot point the
@@ -46,9 +47,14 @@ def load(path, exercises, name=None):
         raise FileNotFoundError("no submission directory %s" % path)
     root = exercises_root(path)
     files, notes = {}, {}
+    # Grading one exercise, a submission may also hold its files at the
+    # top (a Gradescope upload of exercise.cc alone).
+    flat = (len(exercises) == 1 and
+            not os.path.isdir(os.path.join(root, exercises[0].dir)))
     for ex in exercises:
         for f in ex.files:
-            p = os.path.join(root, ex.dir, f)
+            p = (os.path.join(root, f) if flat else
+                 os.path.join(root, ex.dir, f))
             try:
                 st = os.lstat(p)
             except FileNotFoundError:

@@ -36,6 +36,13 @@ class LoadTest(unittest.TestCase):
             self.assertEqual(bo.files, {"04_map_async":
                                         {"exercise.cc": b"bo"}})
 
+    def test_files_at_the_top_when_grading_one_exercise(self):
+        with tempfile.TemporaryDirectory() as d:
+            write(os.path.join(d, "exercise.cc"), "flat")
+            self.assertEqual(submission.load(d, EX[:1]).files,
+                             {"03_map": {"exercise.cc": b"flat"}})
+            self.assertEqual(submission.load(d, EX).files, {})
+
     def test_refuses_links_and_huge_files(self):
         with tempfile.TemporaryDirectory() as d:
             os.makedirs(os.path.join(d, "03_map"))
