@@ -360,9 +360,10 @@ def cmd_grade(args, root, out):
                     raise
             graded.append(result)
             if args.quiet:
-                print("%-30s %s/%s" % (sub.name, report._num(result.score),
-                                       report._num(result.max_score)),
-                      file=out, flush=True)
+                print("%-30s %s/%s  (%.0f s)" % (
+                    sub.name, report._num(result.score),
+                    report._num(result.max_score), result.seconds),
+                    file=out, flush=True)
             else:
                 print(report.text_report(result), file=out, flush=True)
     finally:

@@ -235,5 +235,40 @@ assert all(t["output"] == "not submitted" or "not submitted" in t["output"]
 print("e2e: run_autograder wrote results.json: %s points" % d["score"])
 PY
 
+step "7. speed: ./course bench and the grader's [performance] points"
+fixture=$root/exercises/course/testdata/speed_fixture
+cp -r "$fixture/exercises/zz_speed" "$clone/exercises/"
+cp -r "$fixture/solutions/zz_speed" "$clone/solutions/"
+(
+  cd "$clone"
+  git add -A
+  git -c user.name=e2e -c user.email=e2e@example.com commit -qm "a speed fixture"
+  ./course bench zz >"$work/bench.txt" 2>&1 || { cat "$work/bench.txt"; die "./course bench zz"; }
+  grep -q "BM_SumTo/65536" "$work/bench.txt" || die "bench printed no table"
+  grep -q "^index: " "$work/bench.txt" || die "bench printed no index"
+  mkdir -p "$work/speed"
+  set +e
+  ./course grade "$fixture"/submissions/* --exercise zz --cache "$cache" \
+    --json "$work/speed" >"$work/speed.txt" 2>&1
+  set -e
+)
+cat "$work/speed.txt"
+python3 - "$work/speed" <<'PY' || die "speed points"
+import json, os, sys
+def speed(name):
+    d = json.load(open(os.path.join(sys.argv[1], name + ".json")))
+    t = [t for t in d["tests"] if t["name"] == "zz speed fixture: speed"][0]
+    assert t["max_score"] == 5, t
+    return d, t
+d, t = speed("fast")   # the reference's own code: as fast as the reference
+assert t["score"] > 0 and "index:" in t["output"], t
+assert d["leaderboard"][0]["name"] == "zz speed index", d.get("leaderboard")
+d, t = speed("slow")   # right, and far slower: no speed points
+assert t["score"] == 0 and d["score"] == 2, (d["score"], t)
+d, t = speed("wrong")  # fast and wrong: speed is not scored
+assert t["score"] == 0 and "every test case passes" in t["output"], t
+print("e2e: speed points: fast > 0, slow 0, wrong 0 (not scored)")
+PY
+
 [[ $(fingerprint) == "$before" ]] || die "the checkout changed"
 echo "e2e: all end-to-end checks passed"
