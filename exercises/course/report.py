@@ -7,6 +7,7 @@ status ("passed"/"failed"), output and visibility.
 """
 
 import csv
+import re
 import io
 import json
 
@@ -57,7 +58,9 @@ def text_report(graded, verbose=True):
             lines.append("      note: " + es.note)
         for c in es.cases + es.hidden:
             if not c.passed:
-                first = (c.message or c.status).strip().splitlines()
+                first = [l for l in (c.message or c.status).strip(
+                ).splitlines() if not re.fullmatch(
+                    r"\(\w+_test\.cc line \d+\)", l.strip())]
                 if es.built:
                     lines.append("      %s %s: %s" % (
                         "x", c.name, first[0][:110] if first else ""))
