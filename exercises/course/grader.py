@@ -422,16 +422,21 @@ class Grader:
                 if os.path.exists(os.path.join(self.tmp, f)):
                     os.remove(os.path.join(self.tmp, f))
             build_bep = os.path.join(self.tmp, "build.bep")
+            t0 = time.monotonic()
             code, build_log = self._bazel(
                 "build", self._common_flags(build_bep) + [timeout_flag] +
-                self._sandbox_flags(all_submissions, False) + targets,
-                "build")
+                self._sandbox_flags(all_submissions, False) +
+                _profile("build") + targets, "build")
             build_events = bazel.parse_events(build_bep)
             self._check_infrastructure(code, build_events, build_log)
             bep = os.path.join(self.tmp, "test.bep")
             flags = (self._common_flags(bep) + [timeout_flag] +
                      self._sandbox_flags(all_submissions, True))
-            code, log = self._bazel("test", flags + targets, "test")
+            t1 = time.monotonic()
+            code, log = self._bazel("test", flags + _profile("test") +
+                                    targets, "test")
+            self.log("%s: built in %.0f s, tested in %.0f s" % (
+                sub.name, t1 - t0, time.monotonic() - t1))
             events = bazel.parse_events(bep)
             self._check_infrastructure(code, events, log)
             # Compiler output lives in the build step's records.
@@ -620,6 +625,13 @@ def tmpfs_paths(paths, keep):
             continue
         out.append(p)
     return out
+
+
+def _profile(step):
+    """--profile for a step when $COURSE_PROFILE_DIR names a directory
+    (to see where grading time goes: `bazel analyze-profile FILE`)."""
+    d = os.environ.get("COURSE_PROFILE_DIR")
+    return ["--profile=" + os.path.join(d, step + ".profile")] if d else []
 
 
 def _exit_code(xml):

@@ -4,9 +4,10 @@
 #   exercises/course/measure_class.sh [N] [CACHE_DIR]
 #
 # Makes N submissions (default 10) of all the API exercises: reference
-# solutions with a line of their own added to every file (so no two
-# students share a compiled file, as in a real class), a few exercises
-# left at the starter. Grades them with a fresh CACHE_DIR (cold: the first
+# solutions with a function of their own added to every file (so no two
+# students share a compiled file or a test binary, as in a real class: a
+# comment alone would compile to the same object, and Bazel would reuse
+# the test results), a few exercises left at the starter. Grades them with a fresh CACHE_DIR (cold: the first
 # submission compiles the library and the tests), then grades a second
 # class of N different submissions with the same cache (warm), and prints
 # the time per submission with the load average.
@@ -27,7 +28,7 @@ make_class() { # DIR TAG
         cp "exercises/$d/exercise.cc" "$s/$d/"  # not done yet: the starter
       else
         cp "solutions/$d/exercise.cc" "$s/$d/"
-        echo "// $2 student $i" >>"$s/$d/exercise.cc"
+        echo "int course_measure_${2}_${i}() { return $i; }" >>"$s/$d/exercise.cc"
       fi
     done
   done
