@@ -239,6 +239,9 @@ step "7. speed: ./course bench and the grader's [performance] points"
 fixture=$root/exercises/course/testdata/speed_fixture
 cp -r "$fixture/exercises/zz_speed" "$clone/exercises/"
 cp -r "$fixture/solutions/zz_speed" "$clone/solutions/"
+# Named BUILD.fixture in the repository, so that //... does not build them.
+mv "$clone/exercises/zz_speed/BUILD.fixture" "$clone/exercises/zz_speed/BUILD"
+mv "$clone/solutions/zz_speed/BUILD.fixture" "$clone/solutions/zz_speed/BUILD"
 (
   cd "$clone"
   git add -A

@@ -457,9 +457,7 @@ class Grader:
 
     def _check_infrastructure(self, code, events, log):
         text = bazel.read_text(log)
-        if "linux-sandbox" in text and ("not available" in text or
-                                        "No usable spawn strategy" in text
-                                        or "is not supported" in text):
+        if sandbox_unavailable(text):
             raise GradeError(
                 "Bazel's linux-sandbox cannot run on this machine, so the "
                 "tests could not get a private /tmp. Grade with "
@@ -625,6 +623,22 @@ def tmpfs_paths(paths, keep):
             continue
         out.append(p)
     return out
+
+
+def sandbox_unavailable(bazel_output):
+    """Whether Bazel said it cannot use linux-sandbox. Only Bazel's own
+    "ERROR:" lines are read: a compiler's message quoting a submission's
+    source never starts that way, so a submission cannot fake this and
+    turn the sandbox off."""
+    for line in bazel_output.splitlines():
+        if not line.startswith("ERROR: ") or "linux-sandbox" not in line:
+            continue
+        if any(p in line for p in (
+                "no strategy with that identifier was registered",
+                "not available", "is not supported",
+                "No usable spawn strategy")):
+            return True
+    return False
 
 
 def _profile(step):

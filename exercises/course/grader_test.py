@@ -127,6 +127,19 @@ class PlanTest(unittest.TestCase):
         self.assertEqual(grader.tmpfs_paths([parent], keep=[here]), [])
 
 
+class SandboxTest(unittest.TestCase):
+
+    def test_only_bazels_own_error_lines_turn_the_sandbox_off(self):
+        self.assertTrue(grader.sandbox_unavailable(
+            "INFO: x\nERROR: 'linux-sandbox' was requested for default "
+            "strategy but no strategy with that identifier was registered. "
+            "Valid values are: [standalone, local]\n"))
+        # A compiler error that quotes a submission's source line.
+        self.assertFalse(grader.sandbox_unavailable(
+            "exercises/01_apply/exercise.cc:3:1: error: 'linux' does not "
+            "name a type\n    3 | ERROR: linux-sandbox not available\n"))
+
+
 class CheckPathsTest(unittest.TestCase):
 
     def test_refuses_a_submission_that_holds_the_cache(self):
