@@ -210,9 +210,21 @@ def describe_failure(run, style, max_lines=12):
         if run.problem:
             return run.problem
         return "no test ran"
-    text = c.message or c.status
+    text = first_block(_tidy(c.message or c.status))
     return "%s %s\n%s" % (style.bad, style.bold(c.name),
-                          ui.indent(ui.shorten(_tidy(text), max_lines)))
+                          ui.indent(ui.shorten(text, max_lines)))
+
+
+def first_block(message):
+    """The first of a case's failures (gtest reports each failed check of
+    a case in a block of its own, separated by a blank line): what to fix
+    first, on one screen."""
+    blocks = [b for b in message.strip().split("\n\n") if b.strip()]
+    if len(blocks) <= 1:
+        return message.strip()
+    return blocks[0] + "\n(and %d more failed check%s in this case: " \
+        "./course run shows them)" % (len(blocks) - 1,
+                                      "" if len(blocks) == 2 else "s")
 
 
 def _tidy(message):

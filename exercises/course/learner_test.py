@@ -54,6 +54,16 @@ class InterpretTest(unittest.TestCase):
         self.assertEqual(run.problem, "")
 
 
+class FirstBlockTest(unittest.TestCase):
+
+    def test_shows_the_first_failed_check_of_a_case(self):
+        msg = "(t.cc line 1)\nfirst\n\n(t.cc line 2)\nsecond\n\nthird"
+        self.assertEqual(learner.first_block(msg),
+                         "(t.cc line 1)\nfirst\n(and 2 more failed checks "
+                         "in this case: ./course run shows them)")
+        self.assertEqual(learner.first_block("only\n"), "only")
+
+
 class StatusTest(unittest.TestCase):
 
     def test_one_screen_with_progress_and_the_next_exercise(self):
