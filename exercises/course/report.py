@@ -77,26 +77,18 @@ def results_json(graded, hidden_visibility=_HIDDEN):
     tests = []
     for es in graded.exercises:
         ex = es.exercise
-        for c in es.cases:
-            got, worth = es.case_points(c)
-            tests.append({
-                "name": "%s %s: %s" % (ex.id, ex.title, c.name),
-                "score": _num(got),
-                "max_score": _num(worth),
-                "status": "passed" if c.passed else "failed",
-                "output": "" if c.passed else (c.message or c.status),
-                "visibility": _VISIBLE,
-            })
-        for c in es.hidden:
-            got, worth = es.case_points(c, hidden=True)
-            tests.append({
-                "name": "%s %s (hidden): %s" % (ex.id, ex.title, c.name),
-                "score": _num(got),
-                "max_score": _num(worth),
-                "status": "passed" if c.passed else "failed",
-                "output": "" if c.passed else (c.message or c.status),
-                "visibility": hidden_visibility,
-            })
+        for hidden, cases in ((False, es.cases), (True, es.hidden)):
+            for c in cases:
+                got, worth = es.case_points(c, hidden=hidden)
+                tests.append({
+                    "name": "%s %s%s: %s" % (ex.id, ex.title, " (hidden)"
+                                             if hidden else "", c.name),
+                    "score": _num(got),
+                    "max_score": _num(worth),
+                    "status": "passed" if c.passed else "failed",
+                    "output": "" if c.passed else (c.message or c.status),
+                    "visibility": hidden_visibility if hidden else _VISIBLE,
+                })
         if ex.performance is not None:
             p = es.performance
             tests.append({
