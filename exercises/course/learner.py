@@ -127,6 +127,15 @@ class Runner:
         bep = os.path.join(self.state_dir, "events.json")
         if os.path.exists(bep):
             os.remove(bep)
+        else:
+            # The first run in this checkout builds the library and every
+            # test (and ./bazelw may install Bazel first): say so, since
+            # nothing else is shown meanwhile.
+            print("course: building and running the tests of %d "
+                  "exercise%s; the first time this takes a few minutes "
+                  "(Bazel's output: %s)" % (
+                      len(exercises), "" if len(exercises) == 1 else "s",
+                      os.path.relpath(log)), file=self.out, flush=True)
         args = bazel.QUIET + [
             "--keep_going",
             "--build_event_json_file=" + bep,
