@@ -157,16 +157,29 @@ check one "$work/two_b.json" hang
 
 step "4. a grader killed with SIGKILL mid-run leaves the checkout as it was"
 [[ $(fingerprint) == "$before" ]] || die "grading changed the checkout"
-grade solutions --quiet >"$work/killed.txt" 2>&1 &
-victim_grader=$!
+# Code no earlier run compiled, so the grader is busy when it is killed.
+fresh=$work/fresh
+for d in exercises/[0-9][0-9]_*/; do
+  d=$(basename "$d")
+  mkdir -p "$fresh/$d"
+  cp "solutions/$d/exercise.cc" "$fresh/$d/"
+  echo "int course_e2e_$$_$RANDOM() { return 0; }" >>"$fresh/$d/exercise.cc"
+done
+grade "$fresh" --quiet >"$work/killed.txt" 2>&1 &
+killed=$!
 for _ in $(seq 600); do
-  grep -q "course grade: 1/1" "$work/killed.txt" 2>/dev/null && break
+  grep -q "listing the test cases" "$work/killed.txt" 2>/dev/null && break
   sleep 0.1
 done
 sleep 3
-kill -KILL "$victim_grader"
-wait "$victim_grader" 2>/dev/null || true
+kill -KILL "$killed" || die "the grader had already finished: nothing was killed"
+set +e
+wait "$killed" 2>/dev/null
+code=$?
+set -e
+[[ $code -eq 137 ]] || die "the grader exited $code, not killed (137)"
 [[ $(fingerprint) == "$before" ]] || die "a killed grader changed the checkout"
+# The next grader reuses the workspace (its lock died with the grader).
 grade "$subs/abort" --hidden "$hidden" --json "$work/after_kill.json" --quiet >/dev/null 2>&1 || true
 check one "$work/after_kill.json" abort
 
