@@ -1,0 +1,170 @@
+"""The targets of the build-your-own-pool track (exercises b01..b09).
+
+exercises/bNN_name/BUILD calls track_exercise(); solutions/bNN_name/BUILD
+calls track_solution(). Each step's learner writes its `srcs` (the files
+listed in its course.toml); its headers are given. Steps build on one
+another's headers, and each step's tests and benchmark link the learner's
+files with the REFERENCE code of every other step it needs, so a step is
+graded on its own files alone: a mistake in b03 never costs marks in b05.
+"""
+
+load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_library", "cc_test")
+
+# The steps that make up the pool from b04 on, and what the earlier steps
+# need. Values: the steps whose code a step's code calls (and so whose
+# reference code its tests link).
+_POOL = [
+    "b01_fork_wait",
+    "b02_result_pipe",
+    "b03_framing",
+    "b04_worker_loop",
+    "b05_many_workers",
+    "b06_apply_async",
+    "b07_map_chunks",
+    "b08_shutdown",
+    "b09_survive_crash",
+]
+
+_USES = {
+    "b01_fork_wait": [],
+    "b02_result_pipe": ["b01_fork_wait"],
+    "b03_framing": [],
+    "b04_worker_loop": ["b01_fork_wait", "b02_result_pipe", "b03_framing"],
+}
+
+_TRACK_VISIBILITY = [
+    "//exercises:__subpackages__",
+    "//solutions:__subpackages__",
+]
+
+_TEST_DEPS = [
+    "//exercises/testing:track",
+    "@googletest//:gtest_main",
+]
+
+_BENCH_DEPS = [
+    "//pool",
+    "@google_benchmark//:benchmark_main",
+]
+
+def _step():
+    return native.package_name().split("/")[-1]
+
+def _others(step):
+    """The other steps whose code `step`'s code needs."""
+    return [s for s in _USES.get(step, _POOL) if s != step]
+
+def _interfaces(step):
+    return ["//exercises/%s:interface" % s for s in [step] + _others(step)]
+
+def _references(step):
+    return ["//solutions/%s:solution" % s for s in _others(step)]
+
+def _test_source(srcs):
+    """A step's test source is named after its (first) learner file."""
+    return srcs[0].replace(".cc", "_test.cc")
+
+def track_exercise(srcs, hdrs = [], interface_deps = [], bench = False):
+    """The targets of one step's exercise package.
+
+    Defines :interface (the given headers), :exercise (the learner's srcs),
+    :test (manual), :starter_fails_test and, with `bench`, :bench. The test
+    source is the first src's name with _test (child.cc: child_test.cc);
+    the benchmark source is bench.cc.
+
+    Args:
+      srcs: the learner's files, as listed in course.toml.
+      hdrs: the given headers of this step.
+      interface_deps: the :interface targets the headers include.
+      bench: whether the step has a benchmark (bench.cc).
+    """
+    step = _step()
+    test = _test_source(srcs)
+
+    # The contract: the given headers. Every step's headers are visible to
+    # the whole track (later steps include earlier ones).
+    cc_library(
+        name = "interface",
+        hdrs = hdrs,
+        visibility = _TRACK_VISIBILITY,
+        deps = interface_deps,
+    )
+
+    # The learner's code. alwayslink: the steps call one another both ways
+    # (b05's engine calls b09's HandleDeath, b09 restarts b04's workers), so
+    # every object file must be in the link whatever the archive order.
+    cc_library(
+        name = "exercise",
+        srcs = srcs,
+        alwayslink = True,
+        visibility = _TRACK_VISIBILITY,
+        deps = _interfaces(step),
+    )
+
+    # The tests, run against the learner's code and the other steps'
+    # reference code: ./bazelw test //exercises/bNN_name:test
+    # "manual" keeps it out of //... (it fails until the step is done).
+    cc_test(
+        name = "test",
+        srcs = [test],
+        tags = ["manual"],
+        deps = [":exercise"] + _references(step) + _TEST_DEPS,
+    )
+
+    exported = [test] + (["bench.cc"] if bench else [])
+    native.exports_files(exported, visibility = _TRACK_VISIBILITY)
+
+    # Part of //...: the starter still compiles and still fails every test.
+    native.sh_test(
+        name = "starter_fails_test",
+        size = "small",
+        srcs = ["//exercises/testing:expect_failure.sh"],
+        args = ["$(rootpath :test)"],
+        data = [":test"],
+    )
+
+    if bench:
+        # The speed of the learner's code, beside the reference's
+        # (//solutions/bNN_name:bench, same source) and pool::Pool's.
+        # Only meaningful optimised: ./bazelw run -c opt :bench
+        cc_binary(
+            name = "bench",
+            testonly = True,
+            srcs = ["bench.cc"],
+            tags = ["benchmark"],
+            deps = [":exercise"] + _references(step) + _BENCH_DEPS,
+        )
+
+def track_solution(srcs, bench = False):
+    """The reference solution of one step: :solution, :test and :bench.
+
+    Args:
+      srcs: the reference files, named as the learner's are.
+      bench: whether the step has a benchmark.
+    """
+    step = _step()
+    exercise_pkg = "//exercises/" + step
+
+    cc_library(
+        name = "solution",
+        srcs = srcs,
+        alwayslink = True,
+        visibility = _TRACK_VISIBILITY,
+        deps = _interfaces(step),
+    )
+
+    # The step's own test source, on the reference code of every step.
+    cc_test(
+        name = "test",
+        srcs = [exercise_pkg + ":" + _test_source(srcs)],
+        deps = [":solution"] + _references(step) + _TEST_DEPS,
+    )
+
+    if bench:
+        cc_binary(
+            name = "bench",
+            testonly = True,
+            srcs = [exercise_pkg + ":bench.cc"],
+            tags = ["benchmark"],
+            deps = [":solution"] + _references(step) + _BENCH_DEPS,
+        )
