@@ -186,6 +186,9 @@ Interrupter::Interrupter(pthread_t target) : target_(target) {
       std::this_thread::sleep_for(std::chrono::microseconds(100));
     }
   });
+  // Return only once the signals are flowing, so that the call the test
+  // makes next is interrupted even on a machine slow to start the thread.
+  while (sent_.load() == 0) std::this_thread::yield();
 }
 
 Interrupter::~Interrupter() {

@@ -87,7 +87,8 @@ class SharedCounters {
 // Returns whether it got there.
 bool WaitForCounter(int i, long n);
 
-// While alive, interrupts thread `target` with SIGUSR2 every 100 us or so.
+// While alive, interrupts thread `target` with SIGUSR2 every 100 us or so
+// (the first signal is sent before the constructor returns).
 // The handler does nothing and is installed without SA_RESTART, so a
 // blocking read(), write(), poll() or waitpid() in that thread returns
 // early: with EINTR, or having moved fewer bytes than asked.
