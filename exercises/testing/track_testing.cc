@@ -66,13 +66,16 @@ bool FinishesWithin(std::chrono::seconds limit, std::function<void()> fn) {
     std::exception_ptr error;
   };
   auto shared = std::make_shared<Shared>();
-  std::thread([shared, fn = std::move(fn)] {
+  std::thread([shared, fn = std::move(fn)]() mutable {
     std::exception_ptr error;
     try {
       fn();
     } catch (...) {
       error = std::current_exception();
     }
+    // Destroy what `fn` owns before saying it is done: the caller may check
+    // right away that it is gone (a Worker's process reaped, say).
+    fn = nullptr;
     std::lock_guard lock(shared->mu);
     shared->done = true;
     shared->error = error;
