@@ -5,15 +5,26 @@ solution(). Both packages must hold exercise.cc; the exercise package also
 holds exercise.h and exercise_test.cc.
 """
 
-load("@rules_cc//cc:defs.bzl", "cc_library", "cc_test")
+load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_library", "cc_test")
 
 _TEST_DEPS = [
     "//exercises/testing",
     "@googletest//:gtest_main",
 ]
 
-def exercise():
-    """Defines :interface, :exercise, :test (manual) and :starter_fails_test."""
+# The naive solutions kept to show what the performance index measures
+# (exercises/testing/naive) build on an exercise's header and tests too.
+_NAIVE_PKG = "//exercises/testing/naive:__pkg__"
+
+_BENCH_DEPS = ["@google_benchmark//:benchmark_main"]
+
+def exercise(bench = False):
+    """Defines :interface, :exercise, :test (manual) and :starter_fails_test.
+
+    Args:
+      bench: whether the exercise has bench.cc, a Google Benchmark of the
+        learner's functions; defines :bench (see exercises/README.md).
+    """
     name = native.package_name().split("/")[-1]
     solution_pkg = "//solutions/%s:__pkg__" % name
 
@@ -21,7 +32,7 @@ def exercise():
     cc_library(
         name = "interface",
         hdrs = ["exercise.h"],
-        visibility = [solution_pkg],
+        visibility = [solution_pkg, _NAIVE_PKG],
         deps = ["//pool"],
     )
 
@@ -43,7 +54,10 @@ def exercise():
     )
 
     # The same test source, graded against the reference solution.
-    native.exports_files(["exercise_test.cc"], visibility = [solution_pkg])
+    native.exports_files(
+        ["exercise_test.cc"] + (["bench.cc"] if bench else []),
+        visibility = [solution_pkg, _NAIVE_PKG],
+    )
 
     # Part of //...: the starter still compiles and still fails every test.
     native.sh_test(
@@ -54,8 +68,23 @@ def exercise():
         data = [":test"],
     )
 
-def solution():
-    """Defines :solution and :test, the exercise's own test on the solution."""
+    if bench:
+        # The learner's functions timed; //solutions/NN_name:bench is the
+        # same source on the reference. ./bazelw run -c opt :bench
+        cc_binary(
+            name = "bench",
+            testonly = True,
+            srcs = ["bench.cc"],
+            tags = ["benchmark"],
+            deps = [":exercise"] + _BENCH_DEPS,
+        )
+
+def solution(bench = False):
+    """Defines :solution and :test, the exercise's own test on the solution.
+
+    Args:
+      bench: with exercise(bench = True): defines :bench on the solution.
+    """
     exercise_pkg = "//exercises/" + native.package_name().split("/")[-1]
 
     cc_library(
@@ -69,3 +98,12 @@ def solution():
         srcs = [exercise_pkg + ":exercise_test.cc"],
         deps = [":solution"] + _TEST_DEPS,
     )
+
+    if bench:
+        cc_binary(
+            name = "bench",
+            testonly = True,
+            srcs = [exercise_pkg + ":bench.cc"],
+            tags = ["benchmark"],
+            deps = [":solution"] + _BENCH_DEPS,
+        )

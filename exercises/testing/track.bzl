@@ -111,7 +111,7 @@ def track_exercise(srcs, hdrs = [], interface_deps = [], bench = False):
         deps = [":exercise"] + _references(step) + _TEST_DEPS,
     )
 
-    exported = [test] + (["bench.cc"] if bench else [])
+    exported = [test, "course.toml"] + (["bench.cc"] if bench else [])
     native.exports_files(exported, visibility = _TRACK_VISIBILITY)
 
     # Part of //...: the starter still compiles and still fails every test.
@@ -168,3 +168,36 @@ def track_solution(srcs, bench = False):
             tags = ["benchmark"],
             deps = [":solution"] + _references(step) + _BENCH_DEPS,
         )
+
+def track_variant(name, step, srcs):
+    """Another solution of one step, built like the learner's code.
+
+    Defines <name>_test (the step's tests on `srcs` and the other steps'
+    reference code) and <name>_bench (the step's benchmark, likewise), as
+    the course tool builds a submission. exercises/testing/naive uses it.
+
+    Args:
+      name: prefix of the two targets.
+      step: the step's directory name, e.g. "b05_many_workers".
+      srcs: the variant's files, in place of the learner's.
+    """
+    exercise_pkg = "//exercises/" + step
+    cc_library(
+        name = name,
+        testonly = True,
+        srcs = srcs,
+        alwayslink = True,
+        deps = _interfaces(step),
+    )
+    cc_test(
+        name = name + "_test",
+        srcs = [exercise_pkg + ":" + _test_source([s.split("/")[-1] for s in srcs])],
+        deps = [":" + name] + _references(step) + _TEST_DEPS,
+    )
+    cc_binary(
+        name = name + "_bench",
+        testonly = True,
+        srcs = [exercise_pkg + ":bench.cc"],
+        tags = ["benchmark"],
+        deps = [":" + name] + _references(step) + _BENCH_DEPS,
+    )
