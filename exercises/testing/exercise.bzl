@@ -105,5 +105,6 @@ def solution(bench = False):
             testonly = True,
             srcs = [exercise_pkg + ":bench.cc"],
             tags = ["benchmark"],
+            visibility = [_NAIVE_PKG],
             deps = [":solution"] + _BENCH_DEPS,
         )

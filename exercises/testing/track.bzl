@@ -64,7 +64,7 @@ def _test_source(srcs):
     """A step's test source is named after its (first) learner file."""
     return srcs[0].replace(".cc", "_test.cc")
 
-def track_exercise(srcs, hdrs = [], interface_deps = [], bench = False):
+def track_exercise(name, srcs, hdrs = [], interface_deps = [], bench = False):
     """The targets of one step's exercise package.
 
     Defines :interface (the given headers), :exercise (the learner's srcs),
@@ -73,6 +73,7 @@ def track_exercise(srcs, hdrs = [], interface_deps = [], bench = False):
     the benchmark source is bench.cc.
 
     Args:
+      name: the learner's library, "exercise".
       srcs: the learner's files, as listed in course.toml.
       hdrs: the given headers of this step.
       interface_deps: the :interface targets the headers include.
@@ -94,7 +95,7 @@ def track_exercise(srcs, hdrs = [], interface_deps = [], bench = False):
     # (b05's engine calls b09's HandleDeath, b09 restarts b04's workers), so
     # every object file must be in the link whatever the archive order.
     cc_library(
-        name = "exercise",
+        name = name,
         srcs = srcs,
         alwayslink = True,
         visibility = _TRACK_VISIBILITY,
@@ -108,7 +109,7 @@ def track_exercise(srcs, hdrs = [], interface_deps = [], bench = False):
         name = "test",
         srcs = [test],
         tags = ["manual"],
-        deps = [":exercise"] + _references(step) + _TEST_DEPS,
+        deps = [":" + name] + _references(step) + _TEST_DEPS,
     )
 
     exported = [test, "course.toml"] + (["bench.cc"] if bench else [])
@@ -132,13 +133,14 @@ def track_exercise(srcs, hdrs = [], interface_deps = [], bench = False):
             testonly = True,
             srcs = ["bench.cc"],
             tags = ["benchmark"],
-            deps = [":exercise"] + _references(step) + _BENCH_DEPS,
+            deps = [":" + name] + _references(step) + _BENCH_DEPS,
         )
 
-def track_solution(srcs, bench = False):
+def track_solution(name, srcs, bench = False):
     """The reference solution of one step: :solution, :test and :bench.
 
     Args:
+      name: the reference library, "solution" (other steps link it).
       srcs: the reference files, named as the learner's are.
       bench: whether the step has a benchmark.
     """
@@ -146,7 +148,7 @@ def track_solution(srcs, bench = False):
     exercise_pkg = "//exercises/" + step
 
     cc_library(
-        name = "solution",
+        name = name,
         srcs = srcs,
         alwayslink = True,
         visibility = _TRACK_VISIBILITY,
@@ -157,7 +159,7 @@ def track_solution(srcs, bench = False):
     cc_test(
         name = "test",
         srcs = [exercise_pkg + ":" + _test_source(srcs)],
-        deps = [":solution"] + _references(step) + _TEST_DEPS,
+        deps = [":" + name] + _references(step) + _TEST_DEPS,
     )
 
     if bench:
@@ -166,7 +168,8 @@ def track_solution(srcs, bench = False):
             testonly = True,
             srcs = [exercise_pkg + ":bench.cc"],
             tags = ["benchmark"],
-            deps = [":solution"] + _references(step) + _BENCH_DEPS,
+            visibility = _TRACK_VISIBILITY,
+            deps = [":" + name] + _references(step) + _BENCH_DEPS,
         )
 
 def track_variant(name, step, srcs):

@@ -5,9 +5,9 @@
 // apply is a round trip that waits for the one before, and the chunks run
 // one at a time instead of on every worker at once. See ../README.md.
 
-#include <algorithm>
-
 #include "exercises/03_map/exercise.h"
+
+#include <algorithm>
 
 namespace exercises {
 

@@ -4,6 +4,8 @@
 // points: a fork, two pipes and a reap per job cost many round trips
 // through a worker that is already running. See ../README.md.
 
+#include "exercises/b05_many_workers/engine.h"
+
 #include <errno.h>
 #include <poll.h>
 
@@ -13,7 +15,6 @@
 #include <utility>
 
 #include "exercises/b03_framing/framing.h"
-#include "exercises/b05_many_workers/engine.h"
 #include "exercises/b09_survive_crash/crash.h"
 
 namespace bpool {
