@@ -78,14 +78,20 @@ bool FinishesWithin(std::chrono::seconds limit, std::function<void()> fn) {
     fn = nullptr;
     std::lock_guard lock(shared->mu);
     shared->done = true;
-    shared->error = error;
+    // Moved, not copied: this thread keeps no reference to the exception,
+    // so it is freed where the last reader drops it.
+    shared->error = std::move(error);
     shared->cv.notify_all();
   }).detach();
   std::unique_lock lock(shared->mu);
   if (!shared->cv.wait_for(lock, limit, [&] { return shared->done; })) {
     return false;
   }
-  if (shared->error) std::rethrow_exception(shared->error);
+  // Taken out of the shared state, so that the exception is freed on this
+  // thread, whichever thread drops the shared state last.
+  std::exception_ptr error = std::move(shared->error);
+  lock.unlock();
+  if (error) std::rethrow_exception(error);
   return true;
 }
 
