@@ -74,18 +74,21 @@ void RawWrite(int fd, const std::string& bytes) {
             static_cast<ssize_t>(bytes.size()));
 }
 
-// A thread that writes into `pipe`. Its destructor closes the read end
-// first (a writer blocked on a pipe nobody reads then fails with EPIPE) and
-// joins it, so a test that stops early never leaves it behind.
+// A thread that writes into `pipe` and then closes the write end (also if
+// the writing threw), so the reader sees end of file instead of waiting
+// for bytes that will never come. Its destructor closes the read end first
+// (a writer blocked on a pipe nobody reads then fails with EPIPE) and joins
+// it, so a test that stops early never leaves it behind.
 class Writer {
  public:
   Writer(std::shared_ptr<TestPipe> pipe, std::function<void()> fn)
-      : pipe_(std::move(pipe)), thread_([fn = std::move(fn)] {
+      : pipe_(pipe), thread_([pipe, fn = std::move(fn)] {
           try {
             fn();
           } catch (...) {
             // The reader's checks report what went wrong.
           }
+          pipe->CloseWrite();
         }) {}
   ~Writer() { Join(); }
   void Join() {
@@ -244,6 +247,7 @@ TEST_F(FramingTest, InterruptedReadsAndWritesAreRetried) {
   });
   auto frames = std::make_shared<std::vector<std::string>>();
   bool finished = false;
+  bool threw = false;
   try {
     finished = FinishesWithin(kCallGuard, [pipe, frames] {
       Interrupter interrupter(::pthread_self());
@@ -254,10 +258,14 @@ TEST_F(FramingTest, InterruptedReadsAndWritesAreRetried) {
       }
     });
   } catch (const std::exception& e) {
-    ADD_FAILURE() << "ReadFrame() threw while interrupted: " << e.what();
+    ADD_FAILURE() << "ReadFrame() threw while interrupted: " << e.what()
+                  << ". Did WriteAll or ReadAll give up on EINTR, or lose "
+                     "track of a short write or read?";
+    threw = true;
   }
   if (finished) writer.ReaderDone();
   writer.Join();
+  if (threw) return;
   ASSERT_TRUE(finished) << "ReadFrame() did not finish within "
                         << kCallGuard.count() << " s while interrupted";
   ASSERT_EQ(frames->size(), 2u)
