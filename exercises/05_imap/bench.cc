@@ -24,8 +24,7 @@
 namespace {
 
 constexpr int kWorkers = 2;
-constexpr int kItems = 5000;
-constexpr int kChunksize = 100;
+constexpr int kItems = 10000;
 
 long long Identity(long long x) { return x; }
 
@@ -38,22 +37,28 @@ std::vector<long long> Items() {
 void BM_ImapAll(benchmark::State& state) {
   pool::Pool pool(kWorkers);
   const std::vector<long long> items = Items();
+  const int chunksize = static_cast<int>(state.range(0));
   benchmark::DoNotOptimize(
-      exercises::ImapAll(pool, Identity, items, kChunksize));
+      exercises::ImapAll(pool, Identity, items, chunksize));
   for (auto _ : state) {
     benchmark::DoNotOptimize(
-        exercises::ImapAll(pool, Identity, items, kChunksize));
+        exercises::ImapAll(pool, Identity, items, chunksize));
   }
   state.SetItemsProcessed(state.iterations() * kItems);
 }
-BENCHMARK(BM_ImapAll)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ImapAll)
+    ->ArgName("chunksize")
+    ->Arg(100)
+    ->Arg(1000)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 void BM_Pool_Imap(benchmark::State& state) {
   pool::Pool pool(kWorkers);
   const std::vector<long long> items = Items();
   for (auto _ : state) {
     long long sum = 0;
-    for (long long r : pool.imap(Identity, items, kChunksize)) sum += r;
+    for (long long r : pool.imap(Identity, items, 100)) sum += r;
     benchmark::DoNotOptimize(sum);
   }
   state.SetItemsProcessed(state.iterations() * kItems);
