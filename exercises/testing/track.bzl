@@ -60,6 +60,9 @@ def _interfaces(step):
 def _references(step):
     return ["//solutions/%s:solution" % s for s in _others(step)]
 
+def _learners(step):
+    return ["//exercises/%s:exercise" % s for s in _others(step)]
+
 def _test_source(srcs):
     """A step's test source is named after its (first) learner file."""
     return srcs[0].replace(".cc", "_test.cc")
@@ -68,7 +71,8 @@ def track_exercise(name, srcs, hdrs = [], interface_deps = [], bench = False):
     """The targets of one step's exercise package.
 
     Defines :interface (the given headers), :exercise (the learner's srcs),
-    :test (manual), :starter_fails_test and, with `bench`, :bench. The test
+    :test (manual), :test_mine (manual), :starter_fails_test and, with
+    `bench`, :bench. The test
     source is the first src's name with _test (child.cc: child_test.cc);
     the benchmark source is bench.cc.
 
@@ -110,6 +114,16 @@ def track_exercise(name, srcs, hdrs = [], interface_deps = [], bench = False):
         srcs = [test],
         tags = ["manual"],
         deps = [":" + name] + _references(step) + _TEST_DEPS,
+    )
+
+    # The same tests with YOUR code of every other step too (manual): once
+    # all your steps pass, this is your own pool under every step's tests.
+    #   ./bazelw test //exercises/bNN_name:test_mine
+    cc_test(
+        name = "test_mine",
+        srcs = [test],
+        tags = ["manual"],
+        deps = [":" + name] + _learners(step) + _TEST_DEPS,
     )
 
     exported = [test, "course.toml"] + (["bench.cc"] if bench else [])
