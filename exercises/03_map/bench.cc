@@ -14,28 +14,24 @@
 
 #include <benchmark/benchmark.h>
 
-#include <numeric>
 #include <vector>
 
 #include "exercises/03_map/exercise.h"
+#include "exercises/testing/bench_util.h"
 #include "pool/pool.h"
 
 namespace {
+
+using ::exercises::testing::Iota;
 
 constexpr int kWorkers = 2;
 constexpr int kItems = 5000;
 
 long long Identity(long long x) { return x; }
 
-std::vector<long long> Items() {
-  std::vector<long long> items(kItems);
-  std::iota(items.begin(), items.end(), 0);
-  return items;
-}
-
 void BM_MapInWorkers(benchmark::State& state) {
   pool::Pool pool(kWorkers);
-  const std::vector<long long> items = Items();
+  const std::vector<long long> items = Iota<long long>(kItems);
   benchmark::DoNotOptimize(exercises::MapInWorkers(pool, Identity, items));
   for (auto _ : state) {
     benchmark::DoNotOptimize(exercises::MapInWorkers(pool, Identity, items));
@@ -46,7 +42,7 @@ BENCHMARK(BM_MapInWorkers)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 void BM_MapInChunks(benchmark::State& state) {
   pool::Pool pool(kWorkers);
-  const std::vector<long long> items = Items();
+  const std::vector<long long> items = Iota<long long>(kItems);
   const int chunksize = static_cast<int>(state.range(0));
   benchmark::DoNotOptimize(
       exercises::MapInChunks(pool, Identity, items, chunksize));
@@ -64,7 +60,7 @@ BENCHMARK(BM_MapInChunks)
 
 void BM_Pool_Map(benchmark::State& state) {
   pool::Pool pool(kWorkers);
-  const std::vector<long long> items = Items();
+  const std::vector<long long> items = Iota<long long>(kItems);
   benchmark::DoNotOptimize(pool.map(Identity, items));
   for (auto _ : state) benchmark::DoNotOptimize(pool.map(Identity, items));
   state.SetItemsProcessed(state.iterations() * kItems);

@@ -15,28 +15,24 @@
 
 #include <benchmark/benchmark.h>
 
-#include <numeric>
 #include <vector>
 
 #include "exercises/05_imap/exercise.h"
+#include "exercises/testing/bench_util.h"
 #include "pool/pool.h"
 
 namespace {
+
+using ::exercises::testing::Iota;
 
 constexpr int kWorkers = 2;
 constexpr int kItems = 10000;
 
 long long Identity(long long x) { return x; }
 
-std::vector<long long> Items() {
-  std::vector<long long> items(kItems);
-  std::iota(items.begin(), items.end(), 0);
-  return items;
-}
-
 void BM_ImapAll(benchmark::State& state) {
   pool::Pool pool(kWorkers);
-  const std::vector<long long> items = Items();
+  const std::vector<long long> items = Iota<long long>(kItems);
   const int chunksize = static_cast<int>(state.range(0));
   benchmark::DoNotOptimize(
       exercises::ImapAll(pool, Identity, items, chunksize));
@@ -55,7 +51,7 @@ BENCHMARK(BM_ImapAll)
 
 void BM_Pool_Imap(benchmark::State& state) {
   pool::Pool pool(kWorkers);
-  const std::vector<long long> items = Items();
+  const std::vector<long long> items = Iota<long long>(kItems);
   for (auto _ : state) {
     long long sum = 0;
     for (long long r : pool.imap(Identity, items, 100)) sum += r;

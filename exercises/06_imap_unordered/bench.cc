@@ -16,27 +16,23 @@
 
 #include <benchmark/benchmark.h>
 
-#include <numeric>
 #include <vector>
 
 #include "exercises/06_imap_unordered/exercise.h"
+#include "exercises/testing/bench_util.h"
 #include "pool/pool.h"
 
 namespace {
 
+using ::exercises::testing::Iota;
+
 constexpr int kWorkers = 2;
 
 long long Identity(long long x) { return x; }
-std::vector<long long> Items(long long n) {
-  std::vector<long long> items(static_cast<std::size_t>(n));
-  std::iota(items.begin(), items.end(), 0);
-  return items;
-}
-
 // Many tiny items, chunks of 100.
 void BM_ImapUnorderedAll(benchmark::State& state) {
   pool::Pool pool(kWorkers);
-  const std::vector<long long> items = Items(5000);
+  const std::vector<long long> items = Iota<long long>(5000);
   for (auto _ : state) {
     benchmark::DoNotOptimize(
         exercises::ImapUnorderedAll(pool, Identity, items, 100));
@@ -48,7 +44,7 @@ BENCHMARK(BM_ImapUnorderedAll)->UseRealTime()->Unit(benchmark::kMillisecond);
 // ForEachAsCompleted over many tiny items (its default chunksize is 1).
 void BM_ForEachAsCompleted(benchmark::State& state) {
   pool::Pool pool(kWorkers);
-  const std::vector<long long> items = Items(2000);
+  const std::vector<long long> items = Iota<long long>(2000);
   for (auto _ : state) {
     long long sum = 0;
     exercises::ForEachAsCompleted(pool, Identity, items,
@@ -61,7 +57,7 @@ BENCHMARK(BM_ForEachAsCompleted)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 void BM_Pool_ImapUnordered(benchmark::State& state) {
   pool::Pool pool(kWorkers);
-  const std::vector<long long> items = Items(5000);
+  const std::vector<long long> items = Iota<long long>(5000);
   for (auto _ : state) {
     long long sum = 0;
     for (long long r : pool.imap_unordered(Identity, items, 100)) sum += r;

@@ -14,26 +14,22 @@
 
 #include <benchmark/benchmark.h>
 
-#include <numeric>
 #include <vector>
 
 #include "exercises/11_threads_vs_processes/exercise.h"
+#include "exercises/testing/bench_util.h"
 
 namespace {
+
+using ::exercises::testing::Iota;
 
 constexpr int kWorkers = 2;
 constexpr int kItems = 5000;
 
 long long Square(long long x) { return x * x; }
 
-std::vector<long long> Items() {
-  std::vector<long long> items(kItems);
-  std::iota(items.begin(), items.end(), 0);
-  return items;
-}
-
 void BM_MapWithThreads(benchmark::State& state) {
-  const std::vector<long long> items = Items();
+  const std::vector<long long> items = Iota<long long>(kItems);
   for (auto _ : state) {
     benchmark::DoNotOptimize(
         exercises::MapWithThreads(kWorkers, Square, items));
@@ -43,7 +39,7 @@ void BM_MapWithThreads(benchmark::State& state) {
 BENCHMARK(BM_MapWithThreads)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 void BM_MapWithProcesses(benchmark::State& state) {
-  const std::vector<long long> items = Items();
+  const std::vector<long long> items = Iota<long long>(kItems);
   for (auto _ : state) {
     benchmark::DoNotOptimize(
         exercises::MapWithProcesses(kWorkers, Square, items));

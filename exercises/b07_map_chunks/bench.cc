@@ -11,34 +11,24 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
-#include <numeric>
 #include <vector>
 
 #include "exercises/b07_map_chunks/map.h"
+#include "exercises/testing/bench_util.h"
 #include "pool/pool.h"
 
 namespace {
 
+using ::exercises::testing::Iota;
+using ::exercises::testing::Spin;
+
 constexpr int kWorkers = 2;
 
 std::int64_t Identity(std::int64_t x) { return x; }
-// About 20 us of arithmetic that cannot be optimised away.
-std::int64_t Spin(std::int64_t x) {
-  std::uint64_t v = static_cast<std::uint64_t>(x) + 1;
-  for (int i = 0; i < 20000; ++i) v = v * 6364136223846793005ULL + 1;
-  return static_cast<std::int64_t>(v >> 1);
-}
-
-std::vector<std::int64_t> Items(std::int64_t n) {
-  std::vector<std::int64_t> items(static_cast<std::size_t>(n));
-  std::iota(items.begin(), items.end(), 0);
-  return items;
-}
-
 // Many tiny items, default chunk size: the cost is per chunk, not per item.
 void BM_Map_Tiny(benchmark::State& state) {
   bpool::Pool pool(kWorkers);
-  const std::vector<std::int64_t> items = Items(state.range(0));
+  const std::vector<std::int64_t> items = Iota<std::int64_t>(state.range(0));
   benchmark::DoNotOptimize(bpool::map(pool, Identity, items));
   for (auto _ : state) {
     benchmark::DoNotOptimize(bpool::map(pool, Identity, items));
@@ -54,7 +44,7 @@ BENCHMARK(BM_Map_Tiny)
 // Items of about 20 us, default chunk size.
 void BM_Map_Spin(benchmark::State& state) {
   bpool::Pool pool(kWorkers);
-  const std::vector<std::int64_t> items = Items(state.range(0));
+  const std::vector<std::int64_t> items = Iota<std::int64_t>(state.range(0));
   benchmark::DoNotOptimize(bpool::map(pool, Spin, items));
   for (auto _ : state) {
     benchmark::DoNotOptimize(bpool::map(pool, Spin, items));
@@ -70,7 +60,7 @@ BENCHMARK(BM_Map_Spin)
 // pool::Pool's map on the same workloads, for comparison.
 void BM_Pool_Map_Tiny(benchmark::State& state) {
   pool::Pool pool(kWorkers);
-  const std::vector<std::int64_t> items = Items(state.range(0));
+  const std::vector<std::int64_t> items = Iota<std::int64_t>(state.range(0));
   benchmark::DoNotOptimize(pool.map(Identity, items));
   for (auto _ : state) benchmark::DoNotOptimize(pool.map(Identity, items));
   state.SetItemsProcessed(state.iterations() * state.range(0));
@@ -83,7 +73,7 @@ BENCHMARK(BM_Pool_Map_Tiny)
 
 void BM_Pool_Map_Spin(benchmark::State& state) {
   pool::Pool pool(kWorkers);
-  const std::vector<std::int64_t> items = Items(state.range(0));
+  const std::vector<std::int64_t> items = Iota<std::int64_t>(state.range(0));
   benchmark::DoNotOptimize(pool.map(Spin, items));
   for (auto _ : state) benchmark::DoNotOptimize(pool.map(Spin, items));
   state.SetItemsProcessed(state.iterations() * state.range(0));

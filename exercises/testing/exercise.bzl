@@ -16,7 +16,10 @@ _TEST_DEPS = [
 # (exercises/testing/naive) build on an exercise's header and tests too.
 _NAIVE_PKG = "//exercises/testing/naive:__pkg__"
 
-_BENCH_DEPS = ["@google_benchmark//:benchmark_main"]
+_BENCH_DEPS = [
+    "//exercises/testing:bench_util",
+    "@google_benchmark//:benchmark_main",
+]
 
 def exercise(bench = False):
     """Defines :interface, :exercise, :test (manual) and :starter_fails_test.

@@ -43,6 +43,7 @@ _TEST_DEPS = [
 ]
 
 _BENCH_DEPS = [
+    "//exercises/testing:bench_util",
     "//pool",
     "@google_benchmark//:benchmark_main",
 ]
@@ -67,14 +68,48 @@ def _test_source(srcs):
     """A step's test source is named after its (first) learner file."""
     return srcs[0].replace(".cc", "_test.cc")
 
+def _library(name, step, srcs, testonly = False):
+    """One implementation of a step, linked whole.
+
+    alwayslink: the steps call one another both ways (b05's engine calls
+    b09's HandleDeath, b09 restarts b04's workers), so every object file
+    must be in the link whatever the archive order.
+    """
+    cc_library(
+        name = name,
+        testonly = testonly,
+        srcs = srcs,
+        alwayslink = True,
+        visibility = _TRACK_VISIBILITY,
+        deps = _interfaces(step),
+    )
+
+def _test_and_bench(lib, others, test_src, bench_src, test_name = "test", bench_name = "bench", tags = []):
+    """The step's tests, and its benchmark if any, on `lib` and `others`."""
+    cc_test(
+        name = test_name,
+        srcs = [test_src],
+        tags = tags,
+        deps = [":" + lib] + others + _TEST_DEPS,
+    )
+    if bench_src:
+        # Only meaningful optimised: ./bazelw run -c opt :bench
+        cc_binary(
+            name = bench_name,
+            testonly = True,
+            srcs = [bench_src],
+            tags = ["benchmark"],
+            visibility = _TRACK_VISIBILITY,
+            deps = [":" + lib] + others + _BENCH_DEPS,
+        )
+
 def track_exercise(name, srcs, hdrs = [], interface_deps = [], bench = False):
     """The targets of one step's exercise package.
 
     Defines :interface (the given headers), :exercise (the learner's srcs),
     :test (manual), :test_mine (manual), :starter_fails_test and, with
-    `bench`, :bench. The test
-    source is the first src's name with _test (child.cc: child_test.cc);
-    the benchmark source is bench.cc.
+    `bench`, :bench. The test source is the first src's name with _test
+    (child.cc: child_test.cc); the benchmark source is bench.cc.
 
     Args:
       name: the learner's library, "exercise".
@@ -95,35 +130,31 @@ def track_exercise(name, srcs, hdrs = [], interface_deps = [], bench = False):
         deps = interface_deps,
     )
 
-    # The learner's code. alwayslink: the steps call one another both ways
-    # (b05's engine calls b09's HandleDeath, b09 restarts b04's workers), so
-    # every object file must be in the link whatever the archive order.
-    cc_library(
-        name = name,
-        srcs = srcs,
-        alwayslink = True,
-        visibility = _TRACK_VISIBILITY,
-        deps = _interfaces(step),
-    )
+    _library(name, step, srcs)
 
-    # The tests, run against the learner's code and the other steps'
-    # reference code: ./bazelw test //exercises/bNN_name:test
-    # "manual" keeps it out of //... (it fails until the step is done).
-    cc_test(
-        name = "test",
-        srcs = [test],
+    # :test, the tests on the learner's code and the other steps' reference
+    # code: ./bazelw test //exercises/bNN_name:test. "manual" keeps it out
+    # of //... (it fails until the step is done). :bench, the speed of the
+    # learner's code, beside the reference's (//solutions/bNN_name:bench,
+    # same source) and pool::Pool's.
+    _test_and_bench(
+        name,
+        _references(step),
+        test,
+        "bench.cc" if bench else None,
         tags = ["manual"],
-        deps = [":" + name] + _references(step) + _TEST_DEPS,
     )
 
     # The same tests with YOUR code of every other step too (manual): once
     # all your steps pass, this is your own pool under every step's tests.
     #   ./bazelw test //exercises/bNN_name:test_mine
-    cc_test(
-        name = "test_mine",
-        srcs = [test],
+    _test_and_bench(
+        name,
+        _learners(step),
+        test,
+        None,
+        test_name = "test_mine",
         tags = ["manual"],
-        deps = [":" + name] + _learners(step) + _TEST_DEPS,
     )
 
     exported = [test, "course.toml"] + (["bench.cc"] if bench else [])
@@ -138,18 +169,6 @@ def track_exercise(name, srcs, hdrs = [], interface_deps = [], bench = False):
         data = [":test"],
     )
 
-    if bench:
-        # The speed of the learner's code, beside the reference's
-        # (//solutions/bNN_name:bench, same source) and pool::Pool's.
-        # Only meaningful optimised: ./bazelw run -c opt :bench
-        cc_binary(
-            name = "bench",
-            testonly = True,
-            srcs = ["bench.cc"],
-            tags = ["benchmark"],
-            deps = [":" + name] + _references(step) + _BENCH_DEPS,
-        )
-
 def track_solution(name, srcs, bench = False):
     """The reference solution of one step: :solution, :test and :bench.
 
@@ -160,31 +179,16 @@ def track_solution(name, srcs, bench = False):
     """
     step = _step()
     exercise_pkg = "//exercises/" + step
+    _library(name, step, srcs)
 
-    cc_library(
-        name = name,
-        srcs = srcs,
-        alwayslink = True,
-        visibility = _TRACK_VISIBILITY,
-        deps = _interfaces(step),
+    # The step's own test source and benchmark, on the reference code of
+    # every step.
+    _test_and_bench(
+        name,
+        _references(step),
+        exercise_pkg + ":" + _test_source(srcs),
+        exercise_pkg + ":bench.cc" if bench else None,
     )
-
-    # The step's own test source, on the reference code of every step.
-    cc_test(
-        name = "test",
-        srcs = [exercise_pkg + ":" + _test_source(srcs)],
-        deps = [":" + name] + _references(step) + _TEST_DEPS,
-    )
-
-    if bench:
-        cc_binary(
-            name = "bench",
-            testonly = True,
-            srcs = [exercise_pkg + ":bench.cc"],
-            tags = ["benchmark"],
-            visibility = _TRACK_VISIBILITY,
-            deps = [":" + name] + _references(step) + _BENCH_DEPS,
-        )
 
 def track_variant(name, step, srcs):
     """Another solution of one step, built like the learner's code.
@@ -199,22 +203,12 @@ def track_variant(name, step, srcs):
       srcs: the variant's files, in place of the learner's.
     """
     exercise_pkg = "//exercises/" + step
-    cc_library(
-        name = name,
-        testonly = True,
-        srcs = srcs,
-        alwayslink = True,
-        deps = _interfaces(step),
-    )
-    cc_test(
-        name = name + "_test",
-        srcs = [exercise_pkg + ":" + _test_source([s.split("/")[-1] for s in srcs])],
-        deps = [":" + name] + _references(step) + _TEST_DEPS,
-    )
-    cc_binary(
-        name = name + "_bench",
-        testonly = True,
-        srcs = [exercise_pkg + ":bench.cc"],
-        tags = ["benchmark"],
-        deps = [":" + name] + _references(step) + _BENCH_DEPS,
+    _library(name, step, srcs, testonly = True)
+    _test_and_bench(
+        name,
+        _references(step),
+        exercise_pkg + ":" + _test_source([s.split("/")[-1] for s in srcs]),
+        exercise_pkg + ":bench.cc",
+        test_name = name + "_test",
+        bench_name = name + "_bench",
     )
