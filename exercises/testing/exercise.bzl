@@ -2,20 +2,28 @@
 
 exercises/NN_name/BUILD calls exercise(); solutions/NN_name/BUILD calls
 solution(). Both packages must hold exercise.cc; the exercise package also
-holds exercise.h and exercise_test.cc.
+holds exercise.h and exercise_test.cc. An exercise and its solution are
+linked by name: the directory name NN_name under exercises/ and solutions/.
 """
 
 load("@rules_cc//cc:defs.bzl", "cc_library", "cc_test")
+load("@rules_shell//shell:sh_test.bzl", "sh_test")
 
 _TEST_DEPS = [
     "//exercises/testing",
     "@googletest//:gtest_main",
 ]
 
-def exercise():
-    """Defines :interface, :exercise, :test (manual) and :starter_fails_test."""
-    name = native.package_name().split("/")[-1]
-    solution_pkg = "//solutions/%s:__pkg__" % name
+def _this_directory():
+    return native.package_name().split("/")[-1]
+
+def exercise(name = None):
+    """Defines :interface, :exercise, :test (manual) and :starter_fails_test.
+
+    Args:
+      name: the exercise's name, NN_name; by default this package's directory.
+    """
+    solution_pkg = "//solutions/%s:__pkg__" % (name or _this_directory())
 
     # The functions to write. The solution implements the same header.
     cc_library(
@@ -37,6 +45,7 @@ def exercise():
     # "manual" keeps it out of //... (it fails until the exercise is solved).
     cc_test(
         name = "test",
+        size = "small",
         srcs = ["exercise_test.cc"],
         tags = ["manual"],
         deps = [":exercise"] + _TEST_DEPS,
@@ -46,7 +55,7 @@ def exercise():
     native.exports_files(["exercise_test.cc"], visibility = [solution_pkg])
 
     # Part of //...: the starter still compiles and still fails every test.
-    native.sh_test(
+    sh_test(
         name = "starter_fails_test",
         size = "small",
         srcs = ["//exercises/testing:expect_failure.sh"],
@@ -54,9 +63,13 @@ def exercise():
         data = [":test"],
     )
 
-def solution():
-    """Defines :solution and :test, the exercise's own test on the solution."""
-    exercise_pkg = "//exercises/" + native.package_name().split("/")[-1]
+def solution(name = None):
+    """Defines :solution and :test, the exercise's own test on the solution.
+
+    Args:
+      name: the exercise's name, NN_name; by default this package's directory.
+    """
+    exercise_pkg = "//exercises/" + (name or _this_directory())
 
     cc_library(
         name = "solution",
@@ -66,6 +79,7 @@ def solution():
 
     cc_test(
         name = "test",
+        size = "small",
         srcs = [exercise_pkg + ":exercise_test.cc"],
         deps = [":solution"] + _TEST_DEPS,
     )
