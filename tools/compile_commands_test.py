@@ -6,6 +6,8 @@ import os
 import sys
 import unittest
 
+# Import the module beside this file, without leaving __pycache__ there.
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import compile_commands  # noqa: E402
 
