@@ -2,10 +2,12 @@
 
 exercises/NN_name/BUILD calls exercise(); solutions/NN_name/BUILD calls
 solution(). Both packages must hold exercise.cc; the exercise package also
-holds exercise.h and exercise_test.cc.
+holds exercise.h and exercise_test.cc. An exercise and its solution are
+linked by name: the directory name NN_name under exercises/ and solutions/.
 """
 
 load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_library", "cc_test")
+load("@rules_shell//shell:sh_test.bzl", "sh_test")
 
 _TEST_DEPS = [
     "//exercises/testing",
@@ -21,15 +23,18 @@ _BENCH_DEPS = [
     "@google_benchmark//:benchmark_main",
 ]
 
-def exercise(bench = False):
+def _this_directory():
+    return native.package_name().split("/")[-1]
+
+def exercise(name = None, bench = False):
     """Defines :interface, :exercise, :test (manual) and :starter_fails_test.
 
     Args:
+      name: the exercise's name, NN_name; by default this package's directory.
       bench: whether the exercise has bench.cc, a Google Benchmark of the
         learner's functions; defines :bench (see exercises/README.md).
     """
-    name = native.package_name().split("/")[-1]
-    solution_pkg = "//solutions/%s:__pkg__" % name
+    solution_pkg = "//solutions/%s:__pkg__" % (name or _this_directory())
 
     # The functions to write. The solution implements the same header.
     cc_library(
@@ -51,6 +56,7 @@ def exercise(bench = False):
     # "manual" keeps it out of //... (it fails until the exercise is solved).
     cc_test(
         name = "test",
+        size = "small",
         srcs = ["exercise_test.cc"],
         tags = ["manual"],
         deps = [":exercise"] + _TEST_DEPS,
@@ -63,7 +69,7 @@ def exercise(bench = False):
     )
 
     # Part of //...: the starter still compiles and still fails every test.
-    native.sh_test(
+    sh_test(
         name = "starter_fails_test",
         size = "small",
         srcs = ["//exercises/testing:expect_failure.sh"],
@@ -82,13 +88,14 @@ def exercise(bench = False):
             deps = [":exercise"] + _BENCH_DEPS,
         )
 
-def solution(bench = False):
+def solution(name = None, bench = False):
     """Defines :solution and :test, the exercise's own test on the solution.
 
     Args:
+      name: the exercise's name, NN_name; by default this package's directory.
       bench: with exercise(bench = True): defines :bench on the solution.
     """
-    exercise_pkg = "//exercises/" + native.package_name().split("/")[-1]
+    exercise_pkg = "//exercises/" + (name or _this_directory())
 
     cc_library(
         name = "solution",
@@ -98,6 +105,7 @@ def solution(bench = False):
 
     cc_test(
         name = "test",
+        size = "small",
         srcs = [exercise_pkg + ":exercise_test.cc"],
         deps = [":solution"] + _TEST_DEPS,
     )

@@ -9,6 +9,7 @@ graded on its own files alone: a mistake in b03 never costs marks in b05.
 """
 
 load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_library", "cc_test")
+load("@rules_shell//shell:sh_test.bzl", "sh_test")
 
 # The steps that make up the pool from b04 on, and what the earlier steps
 # need. Values: the steps whose code a step's code calls (and so whose
@@ -84,10 +85,15 @@ def _library(name, step, srcs, testonly = False):
         deps = _interfaces(step),
     )
 
-def _test_and_bench(lib, others, test_src, bench_src, test_name = "test", bench_name = "bench", tags = []):
-    """The step's tests, and its benchmark if any, on `lib` and `others`."""
+def _test_and_bench(lib, others, test_src, bench_src, test_name = "test", bench_name = "bench", tags = [], size = "small"):
+    """The step's tests, and its benchmark if any, on `lib` and `others`.
+
+    A right answer passes in seconds ("small"); a wrong one may wait out
+    several 15 s hang guards, so the learner's tests are "medium".
+    """
     cc_test(
         name = test_name,
+        size = size,
         srcs = [test_src],
         tags = tags,
         deps = [":" + lib] + others + _TEST_DEPS,
@@ -143,6 +149,7 @@ def track_exercise(name, srcs, hdrs = [], interface_deps = [], bench = False):
         test,
         "bench.cc" if bench else None,
         tags = ["manual"],
+        size = "medium",
     )
 
     # The same tests with YOUR code of every other step too (manual): once
@@ -155,13 +162,14 @@ def track_exercise(name, srcs, hdrs = [], interface_deps = [], bench = False):
         None,
         test_name = "test_mine",
         tags = ["manual"],
+        size = "medium",
     )
 
     exported = [test, "course.toml"] + (["bench.cc"] if bench else [])
     native.exports_files(exported, visibility = _TRACK_VISIBILITY)
 
     # Part of //...: the starter still compiles and still fails every test.
-    native.sh_test(
+    sh_test(
         name = "starter_fails_test",
         size = "small",
         srcs = ["//exercises/testing:expect_failure.sh"],
