@@ -2,21 +2,43 @@
 
 exercises/NN_name/BUILD calls exercise(); solutions/NN_name/BUILD calls
 solution(). Both packages must hold exercise.cc; the exercise package also
-holds exercise.h and exercise_test.cc.
+holds exercise.h and exercise_test.cc. An exercise and its solution are
+linked by name: the directory name NN_name under exercises/ and solutions/.
 """
 
-load("@rules_cc//cc:defs.bzl", "cc_library", "cc_test")
+load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_library", "cc_test")
+load("@rules_shell//shell:sh_test.bzl", "sh_test")
 
 _TEST_DEPS = [
     "//exercises/testing",
     "@googletest//:gtest_main",
 ]
 
-def exercise():
-    """Defines :interface, :exercise, :test (manual) and :starter_fails_test."""
-    name = native.package_name().split("/")[-1]
-    solution_pkg = "//solutions/%s:__pkg__" % name
-    users = [solution_pkg, "//exercises/testing/wrong:__pkg__"]
+# The naive solutions kept to show what the performance index measures
+# (exercises/testing/naive) build on an exercise's header and tests too.
+_NAIVE_PKG = "//exercises/testing/naive:__pkg__"
+
+# So do the wrong solutions the tests must catch (exercises/testing/wrong).
+_WRONG_PKG = "//exercises/testing/wrong:__pkg__"
+
+_BENCH_DEPS = [
+    "//exercises/testing:bench_util",
+    "@google_benchmark//:benchmark_main",
+]
+
+def _this_directory():
+    return native.package_name().split("/")[-1]
+
+def exercise(name = None, bench = False):
+    """Defines :interface, :exercise, :test (manual) and :starter_fails_test.
+
+    Args:
+      name: the exercise's name, NN_name; by default this package's directory.
+      bench: whether the exercise has bench.cc, a Google Benchmark of the
+        learner's functions; defines :bench (see exercises/README.md).
+    """
+    solution_pkg = "//solutions/%s:__pkg__" % (name or _this_directory())
+    users = [solution_pkg, _NAIVE_PKG, _WRONG_PKG]
 
     # The functions to write. The solution implements the same header.
     cc_library(
@@ -38,16 +60,20 @@ def exercise():
     # "manual" keeps it out of //... (it fails until the exercise is solved).
     cc_test(
         name = "test",
+        size = "small",
         srcs = ["exercise_test.cc"],
         tags = ["manual"],
         deps = [":exercise"] + _TEST_DEPS,
     )
 
     # The same test source, graded against the reference solution.
-    native.exports_files(["exercise_test.cc"], visibility = users)
+    native.exports_files(
+        ["exercise_test.cc"] + (["bench.cc"] if bench else []),
+        visibility = users,
+    )
 
     # Part of //...: the starter still compiles and still fails every test.
-    native.sh_test(
+    sh_test(
         name = "starter_fails_test",
         size = "small",
         srcs = ["//exercises/testing:expect_failure.sh"],
@@ -55,9 +81,25 @@ def exercise():
         data = [":test"],
     )
 
-def solution():
-    """Defines :solution and :test, the exercise's own test on the solution."""
-    exercise_pkg = "//exercises/" + native.package_name().split("/")[-1]
+    if bench:
+        # The learner's functions timed; //solutions/NN_name:bench is the
+        # same source on the reference. ./bazelw run -c opt :bench
+        cc_binary(
+            name = "bench",
+            testonly = True,
+            srcs = ["bench.cc"],
+            tags = ["benchmark"],
+            deps = [":exercise"] + _BENCH_DEPS,
+        )
+
+def solution(name = None, bench = False):
+    """Defines :solution and :test, the exercise's own test on the solution.
+
+    Args:
+      name: the exercise's name, NN_name; by default this package's directory.
+      bench: with exercise(bench = True): defines :bench on the solution.
+    """
+    exercise_pkg = "//exercises/" + (name or _this_directory())
 
     cc_library(
         name = "solution",
@@ -67,6 +109,17 @@ def solution():
 
     cc_test(
         name = "test",
+        size = "small",
         srcs = [exercise_pkg + ":exercise_test.cc"],
         deps = [":solution"] + _TEST_DEPS,
     )
+
+    if bench:
+        cc_binary(
+            name = "bench",
+            testonly = True,
+            srcs = [exercise_pkg + ":bench.cc"],
+            tags = ["benchmark"],
+            visibility = [_NAIVE_PKG],
+            deps = [":solution"] + _BENCH_DEPS,
+        )

@@ -1,6 +1,7 @@
 """Known-wrong solutions, and the check that the exercise tests catch them."""
 
 load("@rules_cc//cc:defs.bzl", "cc_library", "cc_test")
+load("@rules_shell//shell:sh_test.bzl", "sh_test")
 
 def wrong_solution(name, exercise, src, failing):
     """Builds exercise's tests against src and checks `failing` all fail.
@@ -27,7 +28,7 @@ def wrong_solution(name, exercise, src, failing):
             "@googletest//:gtest_main",
         ],
     )
-    native.sh_test(
+    sh_test(
         name = name,
         size = "small",
         srcs = ["expect_cases_fail.sh"],
