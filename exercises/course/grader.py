@@ -447,6 +447,7 @@ class Grader:
         scores = []
         for ex in self.exercises:
             scores.append(self._score(ex, sub, events, log))
+            scores[-1].speed_graded = self.options.performance
         if self.options.performance:
             for s in scores:
                 if s.exercise.performance is not None and sub.has(

@@ -31,7 +31,7 @@ def exercise_line(es):
     line = "%-4s %-26s %-13s %3d/%-3d cases  %6s/%-4s points" % (
         ex.id, ex.title[:26], status, c, len(es.cases),
         _num(es.correctness_score), _num(es.correctness_max))
-    if ex.performance is not None:
+    if es.graded_on_speed:
         p = es.performance
         if p is None or p.index is None:
             line += "   speed -"
@@ -89,7 +89,7 @@ def results_json(graded, hidden_visibility=_HIDDEN):
                     "output": "" if c.passed else (c.message or c.status),
                     "visibility": hidden_visibility if hidden else _VISIBLE,
                 })
-        if ex.performance is not None:
+        if es.graded_on_speed:
             p = es.performance
             tests.append({
                 "name": "%s %s: speed" % (ex.id, ex.title),
@@ -148,19 +148,19 @@ def class_csv(graded_list):
         return ""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    exs = [es.exercise for es in graded_list[0].exercises]
+    first = graded_list[0].exercises
     header = ["submission", "score", "max_score"]
-    for ex in exs:
-        header.append(ex.dir)
-        if ex.performance is not None:
-            header.append(ex.dir + " speed")
+    for es in first:
+        header.append(es.exercise.dir)
+        if es.graded_on_speed:
+            header.append(es.exercise.dir + " speed")
     header.append("look at")
     w.writerow(header)
     for g in graded_list:
         row = [g.submission.name, _num(g.score), _num(g.max_score)]
         for es in g.exercises:
             row.append(_num(es.correctness_score))
-            if es.exercise.performance is not None:
+            if es.graded_on_speed:
                 row.append(_num(es.performance.points) if es.performance
                            else 0)
         row.append("; ".join(g.warnings))

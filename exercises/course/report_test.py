@@ -79,6 +79,16 @@ class ResultsJsonTest(unittest.TestCase):
         self.assertEqual(tests["04 map: MapTest.A"]["output"],
                          "not submitted")
 
+    def test_no_speed_entry_when_speed_is_left_out(self):
+        g = graded()
+        for es in g.exercises:
+            es.speed_graded = False
+            es.performance = None
+        data = report.results_json(g)
+        self.assertFalse([t for t in data["tests"] if "speed" in t["name"]])
+        self.assertEqual(g.max_score, 8)  # cases only: 2+1+1, 2, 2
+        self.assertNotIn("leaderboard", data)
+
     def test_leaderboard_holds_the_speed_index(self):
         data = report.results_json(graded())
         self.assertEqual(data["leaderboard"][0]["name"], "b05 speed index")

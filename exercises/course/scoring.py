@@ -22,6 +22,7 @@ class ExerciseScore:
     built: bool = True
     performance: object = None  # PerformanceResult or None
     hidden_weights: dict = dataclasses.field(default_factory=dict)
+    speed_graded: bool = True  # False: [performance] left out of this run
 
     def case_points(self, case, hidden=False):
         w = (self.hidden_weights.get(case.name, 1) if hidden else
@@ -47,9 +48,13 @@ class ExerciseScore:
                 sum(self.case_points(c, True)[1] for c in self.hidden))
 
     @property
+    def graded_on_speed(self):
+        return self.speed_graded and self.exercise.performance is not None
+
+    @property
     def max_score(self):
         m = self.correctness_max
-        if self.exercise.performance is not None:
+        if self.graded_on_speed:
             m += self.exercise.performance.points
         return m
 
