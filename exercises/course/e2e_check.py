@@ -5,6 +5,9 @@
     e2e_check.py solutions FILE       the reference: full marks
     e2e_check.py class DIR CSV        the hostile class: exact marks
     e2e_check.py one FILE SUBMISSION  one hostile submission, as in class
+    e2e_check.py workflow YML FILE    the classroom workflow's max-score per
+                                      exercise equals its points in FILE
+                                      (the solutions' results.json)
 
 Each check names what it expected and what it found, and the script exits
 1 on the first mismatch.
@@ -145,6 +148,24 @@ def main(argv):
                 "submission", "score", "max_score"]:
             fail("the class CSV has %d rows: %r" % (len(rows), rows[:2]))
         print("e2e check: class CSV has one row per submission")
+    elif kind == "workflow":
+        import re
+        with open(argv[2], encoding="utf-8") as f:
+            steps = re.findall(r"--exercise (\S+)\n\s+timeout: \d+\n\s+"
+                               r"max-score: (\d+)", f.read())
+        data = load(argv[3])
+        points = {}
+        for t in data["tests"]:
+            ex_id = t["name"].split(" ", 1)[0]
+            points[ex_id] = points.get(ex_id, 0) + t["max_score"]
+        if not steps:
+            fail("no ./course grade --exercise steps in %s" % argv[2])
+        for ex_id, score in steps:
+            if points.get(ex_id) != int(score):
+                fail("%s gives exercise %s max-score %s; its test cases are "
+                     "worth %s" % (argv[2], ex_id, score, points.get(ex_id)))
+        print("e2e check: the workflow's %d steps give each exercise its "
+              "points" % len(steps))
     else:
         fail("unknown check %r" % kind)
 

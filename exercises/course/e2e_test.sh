@@ -82,6 +82,7 @@ check starter "$work/starter.json"
 grade solutions --json "$work/solutions.json" --quiet --no-performance ||
   die "grading the solutions exited $?"
 check solutions "$work/solutions.json"
+check workflow .github/workflows/classroom.yml "$work/solutions.json"
 
 step "3. a class of hostile submissions, with hidden tests"
 subs=$work/subs
