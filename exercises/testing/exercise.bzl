@@ -3,6 +3,11 @@
 exercises/NN_name/BUILD calls exercise(); solutions/NN_name/BUILD calls
 solution(). Both packages must hold exercise.cc; the exercise package also
 holds exercise.h and exercise_test.cc.
+
+With mpi = True (lesson 13's exercise) the code under test is an MPI program:
+the header may include <mpi.h>, and the test binary is built with
+//exercises/testing:mpi_job, which runs each test case as its own
+`mpirun -np 4` job (see mpi_job.h).
 """
 
 load("@rules_cc//cc:defs.bzl", "cc_library", "cc_test")
@@ -12,8 +17,29 @@ _TEST_DEPS = [
     "@googletest//:gtest_main",
 ]
 
-def exercise():
-    """Defines :interface, :exercise, :test (manual) and :starter_fails_test."""
+_MPI_TEST_DEPS = [
+    "//exercises/testing",
+    "//exercises/testing:mpi_job",
+    "@googletest//:gtest",
+]
+
+def _interface_deps(mpi):
+    return ["@openmpi//:mpi"] if mpi else ["//pool"]
+
+def _test_deps(mpi):
+    return _MPI_TEST_DEPS if mpi else _TEST_DEPS
+
+# A job that hangs is only killed after mpi_job.h's guard (90 s), once per
+# test case; give the whole binary room for that.
+def _test_timeout(mpi):
+    return "long" if mpi else None
+
+def exercise(mpi = False):
+    """Defines :interface, :exercise, :test (manual) and :starter_fails_test.
+
+    Args:
+      mpi: the exercise is an MPI program (see the top of this file).
+    """
     name = native.package_name().split("/")[-1]
     solution_pkg = "//solutions/%s:__pkg__" % name
 
@@ -22,7 +48,7 @@ def exercise():
         name = "interface",
         hdrs = ["exercise.h"],
         visibility = [solution_pkg],
-        deps = ["//pool"],
+        deps = _interface_deps(mpi),
     )
 
     # The learner's code: exercise.cc.
@@ -39,7 +65,8 @@ def exercise():
         name = "test",
         srcs = ["exercise_test.cc"],
         tags = ["manual"],
-        deps = [":exercise"] + _TEST_DEPS,
+        timeout = _test_timeout(mpi),
+        deps = [":exercise"] + _test_deps(mpi),
     )
 
     # The same test source, graded against the reference solution.
@@ -48,14 +75,18 @@ def exercise():
     # Part of //...: the starter still compiles and still fails every test.
     native.sh_test(
         name = "starter_fails_test",
-        size = "small",
+        size = "medium" if mpi else "small",
         srcs = ["//exercises/testing:expect_failure.sh"],
         args = ["$(rootpath :test)"],
         data = [":test"],
     )
 
-def solution():
-    """Defines :solution and :test, the exercise's own test on the solution."""
+def solution(mpi = False):
+    """Defines :solution and :test, the exercise's own test on the solution.
+
+    Args:
+      mpi: as for exercise(); must match the exercise's.
+    """
     exercise_pkg = "//exercises/" + native.package_name().split("/")[-1]
 
     cc_library(
@@ -67,5 +98,6 @@ def solution():
     cc_test(
         name = "test",
         srcs = [exercise_pkg + ":exercise_test.cc"],
-        deps = [":solution"] + _TEST_DEPS,
+        timeout = _test_timeout(mpi),
+        deps = [":solution"] + _test_deps(mpi),
     )

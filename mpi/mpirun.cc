@@ -1,0 +1,64 @@
+#include "mpi/mpirun.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "openmpi/mpirun_path.h"
+
+namespace mpi {
+
+std::vector<std::string> MpirunCommand(
+    int np, const std::vector<std::string>& program_and_args,
+    const std::vector<std::string>& extra_flags) {
+  std::vector<std::string> argv = {kMpirunPath, "-np", std::to_string(np),
+                                   "--oversubscribe"};
+  if (::geteuid() == 0) argv.push_back("--allow-run-as-root");
+  for (const char* flag : {"--bind-to", "none", "--mca", "btl", "self,vader"}) {
+    argv.push_back(flag);
+  }
+  if (const char* tmp = std::getenv("TEST_TMPDIR"); tmp != nullptr) {
+    argv.insert(argv.end(), {"--mca", "orte_tmpdir_base", tmp});
+  }
+  argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
+  argv.insert(argv.end(), program_and_args.begin(), program_and_args.end());
+  return argv;
+}
+
+std::string ShellLine(const std::vector<std::string>& argv) {
+  std::string line;
+  for (const std::string& arg : argv) {
+    if (!line.empty()) line += ' ';
+    const bool plain =
+        !arg.empty() && arg.find_first_not_of(
+                            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRST"
+                            "UVWXYZ0123456789_-+=/.,:@%") == std::string::npos;
+    if (plain) {
+      line += arg;
+      continue;
+    }
+    line += '\'';
+    for (char c : arg) {
+      if (c == '\'') {
+        line += "'\\''";
+      } else {
+        line += c;
+      }
+    }
+    line += '\'';
+  }
+  return line;
+}
+
+std::string NextToThisBinary(std::string_view name) {
+  // /proc/self/exe is the binary itself with every symlink resolved: the
+  // file in bazel-out, next to which Bazel built the rest of the package.
+  const std::filesystem::path self =
+      std::filesystem::read_symlink("/proc/self/exe");
+  return (self.parent_path() / name).string();
+}
+
+}  // namespace mpi

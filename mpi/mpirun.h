@@ -1,0 +1,60 @@
+// mpi/mpirun.h: the command line that starts an Open MPI job on this machine.
+//
+// Lesson 13's launcher, the MPI exercise's tests and the MPI benchmark all
+// start `mpirun -np N program args...`. The flags that make that work on a
+// single machine, as root or not, with more ranks than cores, inside Bazel's
+// test sandbox or outside it, are chosen here and nowhere else:
+//
+//   -np N                  N ranks (processes), as Pool(N) has N workers.
+//   --oversubscribe        allow more ranks than cores. Without it Open MPI
+//                          refuses to start 4 ranks on a 2-core machine
+//                          ("not enough slots available").
+//   --allow-run-as-root    only when the effective uid is 0: Open MPI refuses
+//                          to run as root unless told twice (this flag, or
+//                          OMPI_ALLOW_RUN_AS_ROOT=1 together with
+//                          OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1).
+//   --bind-to none         do not pin each rank to a core: with more ranks
+//                          than cores, pinned ranks would share cores badly.
+//   --mca btl self,vader   ranks talk to themselves (self) and to each other
+//                          through shared memory (vader) only: every rank is
+//                          on this machine, so no network transport is
+//                          opened. Several machines need tcp as well (see
+//                          lessons/13_mpi_map/README.md).
+//   --mca orte_tmpdir_base DIR
+//                          only under `bazel test` ($TEST_TMPDIR set): Open
+//                          MPI's session directory goes into the test's own
+//                          temporary directory instead of /tmp, so it is
+//                          removed with the test and never shared with a
+//                          concurrent test.
+//
+// The mpirun binary is the one that matches the MPI library the programs
+// link (@openmpi, third_party/system_repos.bzl).
+
+#ifndef MPI_MPIRUN_H_
+#define MPI_MPIRUN_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mpi {
+
+// The argv that runs `program_and_args` on `np` ranks of this machine:
+// {mpirun, -np, N, <flags above>, <extra_flags>, program, args...}.
+std::vector<std::string> MpirunCommand(
+    int np, const std::vector<std::string>& program_and_args,
+    const std::vector<std::string>& extra_flags = {});
+
+// argv as one line a shell would read back the same, for printing:
+// arguments with spaces or quotes are single-quoted.
+std::string ShellLine(const std::vector<std::string>& argv);
+
+// The absolute path of the file `name` in the directory of the running
+// binary. Bazel puts a binary's data dependencies of the same package there
+// (bazel-bin/lessons/13_mpi_map/ holds both the launcher and the MPI
+// program), whether it runs under `bazel run`, `bazel test` or by hand.
+std::string NextToThisBinary(std::string_view name);
+
+}  // namespace mpi
+
+#endif  // MPI_MPIRUN_H_
