@@ -150,6 +150,8 @@ MPI_SCENARIO(MatchesASerialLoop) {
         MasterWorkerMap(Square, Mine(kSerialInputs[k]), calls.Recorder());
     Report("results." + std::to_string(k), Join(results));
     Report("calls." + std::to_string(k), std::to_string(calls.seen.size()));
+    Report("computed." + std::to_string(k), Join(Computed()));
+    Computed().clear();
   }
 }
 
@@ -160,6 +162,8 @@ MPI_SCENARIO(StopsEveryWorkerEveryTime) {
     const std::vector<long long> results =
         MasterWorkerMap(Square, Mine(inputs[k]), calls.Recorder());
     Report("returned." + std::to_string(k), Join(results));
+    Report("computed." + std::to_string(k), Join(Computed()));
+    Computed().clear();
   }
 }
 
@@ -192,6 +196,22 @@ std::vector<long long> SerialSquares(const std::vector<long long>& items) {
   std::vector<long long> out;
   for (long long x : items) out.push_back(x * x);
   return out;
+}
+
+// Call k's items were computed by the workers, each exactly once, and none
+// by rank 0.
+void ExpectWorkersComputed(const ScenarioRun& run, std::size_t k,
+                           const std::vector<long long>& items) {
+  const std::string key = "computed." + std::to_string(k);
+  EXPECT_EQ(run.Get(0, key), "")
+      << "call " << k << ": rank 0 is the master, it must not compute";
+  std::multiset<long long> all;
+  for (int rank = 1; rank < kRanks; ++rank) {
+    const std::vector<long long> done = Split(run.Get(rank, key));
+    all.insert(done.begin(), done.end());
+  }
+  EXPECT_EQ(all, std::multiset<long long>(items.begin(), items.end()))
+      << "call " << k << ": the workers must compute every item once";
 }
 
 // The parsed "calls" report: on_result's (index, result, worker) triples.
@@ -266,6 +286,7 @@ TEST(MpiMapTest, MatchesASerialLoop) {
     EXPECT_EQ(run.Get(0, "calls." + std::to_string(k)),
               std::to_string(items.size()))
         << "on_result calls in call " << k;
+    ExpectWorkersComputed(run, k, items);
   }
 }
 
@@ -276,6 +297,8 @@ TEST(MpiMapTest, StopsEveryWorkerEveryTime) {
   const ScenarioRun run = RunScenario("StopsEveryWorkerEveryTime");
   ASSERT_TRUE(run.ok()) << run.Describe();
   const std::vector<std::string> expected = {"", "25", "1 4 9 16"};
+  ExpectWorkersComputed(run, 1, {5});
+  ExpectWorkersComputed(run, 2, {1, 2, 3, 4});
   for (int rank = 0; rank < kRanks; ++rank) {
     for (std::size_t k = 0; k < expected.size(); ++k) {
       const std::string key = "returned." + std::to_string(k);
