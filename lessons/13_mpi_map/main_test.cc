@@ -10,10 +10,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,14 +27,48 @@ namespace fs = std::filesystem;
 constexpr char kLauncher[] = "lessons/13_mpi_map/13_mpi_map";
 constexpr int kRanks = 4;
 
-// "(rank 2@host)进程正在执行: 17"
-const std::regex kStep(R"(^\(rank (\d+)@[^)]+\)进程正在执行: (\d+)$)");
-// "(rank 2@host) done: computed 1 of 3 items"
-const std::regex kDone(
-    R"(^\(rank (\d+)@[^)]+\) done: computed (\d+) of (\d+) items$)");
-// "(rank 0@host) got 4950 for 100 from rank 2"
-const std::regex kGot(
-    R"(^\(rank 0@[^)]+\) got (\d+) for (\d+) from rank (\d+)$)");
+// The three kinds of line, parsed with sscanf; each parser accepts the
+// whole line or nothing (%n must land on its end).
+
+// "(rank 2@host)进程正在执行: 17" -> {rank, step}
+struct Step {
+  int rank, i;
+};
+std::optional<Step> ParseStep(const std::string& line) {
+  Step s{};
+  int end = -1;
+  std::sscanf(line.c_str(), "(rank %d@%*[^)])进程正在执行: %d%n", &s.rank, &s.i,
+              &end);
+  if (end != static_cast<int>(line.size())) return std::nullopt;
+  return s;
+}
+
+// "(rank 2@host) done: computed 1 of 3 items" -> {rank, computed, of}
+struct Done {
+  int rank, computed, of;
+};
+std::optional<Done> ParseDone(const std::string& line) {
+  Done d{};
+  int end = -1;
+  std::sscanf(line.c_str(), "(rank %d@%*[^)]) done: computed %d of %d items%n",
+              &d.rank, &d.computed, &d.of, &end);
+  if (end != static_cast<int>(line.size())) return std::nullopt;
+  return d;
+}
+
+// "(rank 0@host) got 4950 for 100 from rank 2" -> {sum, input, worker}
+struct Got {
+  long sum;
+  int input, worker;
+};
+std::optional<Got> ParseGot(const std::string& line) {
+  Got g{};
+  int end = -1;
+  std::sscanf(line.c_str(), "(rank 0@%*[^)]) got %ld for %d from rank %d%n",
+              &g.sum, &g.input, &g.worker, &end);
+  if (end != static_cast<int>(line.size())) return std::nullopt;
+  return g;
+}
 
 std::vector<std::string> ReadLines(const fs::path& path) {
   std::vector<std::string> lines;
@@ -127,11 +162,11 @@ TEST_F(MpiMapLessonTest, ThreeHundredStepLines) {
     for (const auto& [rank, lines] : v->rank_lines) {
       int expected = 0;
       for (const std::string& line : lines) {
-        std::smatch m;
-        if (!std::regex_match(line, m, kStep)) continue;
+        const std::optional<Step> step = ParseStep(line);
+        if (!step) continue;
         ++total;
-        EXPECT_EQ(std::stoi(m[1]), rank) << line;
-        const int i = std::stoi(m[2]);
+        EXPECT_EQ(step->rank, rank) << line;
+        const int i = step->i;
         if (i == 0) expected = 0;
         EXPECT_EQ(i, expected) << "rank " << rank << ": " << line;
         expected = i + 1;
@@ -157,13 +192,14 @@ TEST_F(MpiMapLessonTest, AllFourRanksTookPart) {
           << v->Describe();
       int done_lines = 0, computed = -1, starts = 0;
       for (const std::string& line : v->rank_lines.at(rank)) {
-        std::smatch m;
-        if (std::regex_match(line, m, kStep) && m[2] == "0") ++starts;
-        if (!std::regex_match(line, m, kDone)) continue;
+        const std::optional<Step> step = ParseStep(line);
+        if (step && step->i == 0) ++starts;
+        const std::optional<Done> done = ParseDone(line);
+        if (!done) continue;
         ++done_lines;
-        EXPECT_EQ(std::stoi(m[1]), rank) << line;
-        EXPECT_EQ(m[3], "3") << line;
-        computed = std::stoi(m[2]);
+        EXPECT_EQ(done->rank, rank) << line;
+        EXPECT_EQ(done->of, 3) << line;
+        computed = done->computed;
       }
       EXPECT_EQ(done_lines, 1) << "rank " << rank << "\n" << v->Describe();
       EXPECT_EQ(computed, starts) << "rank " << rank;
@@ -181,7 +217,7 @@ TEST_F(MpiMapLessonTest, StaticSplitsOneItemPerRank) {
   for (int rank = 0; rank < kRanks; ++rank) {
     int steps = 0;
     for (const std::string& line : static_->rank_lines[rank]) {
-      if (std::regex_match(line, kStep)) ++steps;
+      if (ParseStep(line)) ++steps;
     }
     EXPECT_EQ(steps,
               expected_steps.contains(rank) ? expected_steps.at(rank) : 0)
@@ -193,18 +229,16 @@ TEST_F(MpiMapLessonTest, StaticSplitsOneItemPerRank) {
 // arrives, from the worker whose own output shows it computed that item;
 // together the three reports cover the three items.
 TEST_F(MpiMapLessonTest, DynamicMasterCollectsFromTheWorkers) {
-  const std::map<int, std::string> sum_of = {
-      {50, "1225"}, {100, "4950"}, {150, "11175"}};
+  const std::map<int, long> sum_of = {{50, 1225}, {100, 4950}, {150, 11175}};
   std::map<int, int> inputs_seen;
   for (const std::string& line : dynamic_->rank_lines[0]) {
-    EXPECT_FALSE(std::regex_match(line, kStep))
-        << "the master computed: " << line;
-    std::smatch m;
-    if (!std::regex_match(line, m, kGot)) continue;
-    const int input = std::stoi(m[2]);
-    const int worker = std::stoi(m[3]);
+    EXPECT_FALSE(ParseStep(line)) << "the master computed: " << line;
+    const std::optional<Got> got = ParseGot(line);
+    if (!got) continue;
+    const int input = got->input;
+    const int worker = got->worker;
     ASSERT_TRUE(sum_of.contains(input)) << line;
-    EXPECT_EQ(m[1], sum_of.at(input)) << line;
+    EXPECT_EQ(got->sum, sum_of.at(input)) << line;
     ++inputs_seen[input];
     ASSERT_GE(worker, 1) << line;
     ASSERT_LT(worker, kRanks) << line;
