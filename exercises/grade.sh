@@ -4,7 +4,7 @@
 #
 #   exercises/grade.sh                 # grade the exercise.cc files in place
 #   exercises/grade.sh SUBMISSION_DIR  # grade a submission (see below)
-#   exercises/grade.sh solutions       # the reference solutions: 12/12
+#   exercises/grade.sh solutions       # the reference solutions: 13/13
 #
 # A submission is a directory laid out like exercises/: SUBMISSION_DIR/
 # 03_map/exercise.cc and so on. Each exercise.cc found there is copied over
