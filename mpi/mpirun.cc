@@ -21,7 +21,8 @@ std::vector<std::string> MpirunCommand(
     argv.push_back(flag);
   }
   if (const char* tmp = std::getenv("TEST_TMPDIR"); tmp != nullptr) {
-    argv.insert(argv.end(), {"--mca", "orte_tmpdir_base", tmp});
+    argv.insert(argv.end(), {"--mca", "orte_tmpdir_base", tmp, "--mca",
+                             "btl_vader_backing_directory", tmp});
   }
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
   argv.insert(argv.end(), program_and_args.begin(), program_and_args.end());

@@ -20,12 +20,20 @@
 //                          on this machine, so no network transport is
 //                          opened. Several machines need tcp as well (see
 //                          lessons/13_mpi_map/README.md).
-//   --mca orte_tmpdir_base DIR
+//   --mca orte_tmpdir_base DIR --mca btl_vader_backing_directory DIR
 //                          only under `bazel test` ($TEST_TMPDIR set): Open
-//                          MPI's session directory goes into the test's own
-//                          temporary directory instead of /tmp, so it is
-//                          removed with the test and never shared with a
-//                          concurrent test.
+//                          MPI's session directory (normally in /tmp) and
+//                          its shared-memory files (normally in /dev/shm) go
+//                          into the test's own temporary directory. Those
+//                          files are named after the job id, which Open MPI
+//                          derives from mpirun's pid. Bazel's sandbox may
+//                          give each test a pid namespace of its own (it
+//                          does with --sandbox_default_allow_network=false),
+//                          so every test's mpirun can have the same small
+//                          pid: two tests at once then collide in
+//                          /dev/shm, and a killed job's files break the
+//                          next one. In the test's
+//                          directory they are private, and removed with it.
 //
 // The mpirun binary is the one that matches the MPI library the programs
 // link (@openmpi, third_party/system_repos.bzl).

@@ -45,16 +45,20 @@ TEST(MpirunTest, AllowRunAsRootOnlyForRoot) {
             ::geteuid() == 0);
 }
 
-// Under bazel test, Open MPI's session directory goes to the test's own
-// temporary directory.
-TEST(MpirunTest, SessionDirectoryInTestTmpdir) {
+// Under bazel test, Open MPI's session directory and shared-memory files go
+// to the test's own temporary directory.
+TEST(MpirunTest, SessionAndSharedMemoryInTestTmpdir) {
   const char* tmp = std::getenv("TEST_TMPDIR");
   ASSERT_NE(tmp, nullptr) << "run this under bazel test";
   const std::vector<std::string> argv = MpirunCommand(2, {"p"});
-  const auto it = std::find(argv.begin(), argv.end(), "orte_tmpdir_base");
-  ASSERT_NE(it, argv.end());
-  ASSERT_NE(it + 1, argv.end());
-  EXPECT_EQ(*(it + 1), tmp);
+  for (const char* param :
+       {"orte_tmpdir_base", "btl_vader_backing_directory"}) {
+    const auto it = std::find(argv.begin(), argv.end(), param);
+    ASSERT_NE(it, argv.end()) << param;
+    ASSERT_NE(it + 1, argv.end()) << param;
+    EXPECT_EQ(*(it + 1), tmp) << param;
+    EXPECT_EQ(*(it - 1), "--mca") << param;
+  }
 }
 
 // A printed command line reads back as the same words.
