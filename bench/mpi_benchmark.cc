@@ -39,7 +39,6 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -47,6 +46,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -210,61 +210,73 @@ int RunStartUp(int argc, char** argv) {
 // --- The benchmark side: starting and talking to a job
 // ------------------------
 
-// Starts `argv` (an mpirun command line) as a child; returns its pid.
-pid_t Spawn(const std::vector<std::string>& argv) {
-  std::vector<char*> args;
-  for (const std::string& a : argv)
-    args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  const pid_t pid = ::fork();
-  if (pid < 0) Die("fork");
-  if (pid == 0) {
-    ::execv(args[0], args.data());
-    ::_exit(127);
+// A file descriptor, closed when this goes out of scope.
+class OwnedFd {
+ public:
+  explicit OwnedFd(int fd = -1) : fd_(fd) {}
+  OwnedFd(const OwnedFd&) = delete;
+  OwnedFd& operator=(const OwnedFd&) = delete;
+  ~OwnedFd() { Reset(); }
+  int get() const { return fd_; }
+  void Reset(int fd = -1) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
   }
-  return pid;
-}
 
-int Reap(pid_t pid) {
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) Die("waitpid");
+ private:
+  int fd_;
+};
+
+// A fresh directory under the system's temporary directory, removed with
+// everything in it when this goes out of scope.
+class TempDir {
+ public:
+  TempDir() {
+    path_ = (std::filesystem::temp_directory_path() / "mpibench.XXXXXX");
+    if (::mkdtemp(path_.data()) == nullptr) Die("mkdtemp");
   }
-  return status;
-}
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  const std::string& path() const { return path_; }
 
-// One running MPI job serving maps; owns the socket, the connection and the
-// mpirun process. The destructor ends the job and reaps mpirun.
+ private:
+  std::string path_;
+};
+
+// One running MPI job serving maps: rank 0 connects to a Unix socket in a
+// temporary directory and takes one command per line. Every resource has
+// an owner (the members), so a constructor that throws leaves nothing
+// behind; the destructor asks the job to end and waits for mpirun.
 class MpiJob {
  public:
   MpiJob() {
-    dir_ = (std::filesystem::temp_directory_path() / "mpibench.XXXXXX");
-    if (::mkdtemp(dir_.data()) == nullptr) Die("mkdtemp");
-    const std::string path = dir_ + "/s";
-    listener_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const std::string path = dir_.path() + "/s";
+    listener_.Reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-    if (listener_ < 0 ||
-        ::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) !=
-            0 ||
-        ::listen(listener_, 1) != 0) {
+    if (listener_.get() < 0 ||
+        ::bind(listener_.get(), reinterpret_cast<sockaddr*>(&addr),
+               sizeof addr) != 0 ||
+        ::listen(listener_.get(), 1) != 0) {
       Die("listen on " + path);
     }
     const std::string self =
         std::filesystem::read_symlink("/proc/self/exe").string();
-    mpirun_ =
-        Spawn(mpi::MpirunCommand(kProcesses, {self, "--mpi_server=" + path}));
+    mpirun_ = std::make_unique<mpi::Process>(
+        mpi::MpirunCommand(kProcesses, {self, "--mpi_server=" + path}));
     // Wait for rank 0 to connect, or for mpirun to give up.
-    for (int waited_ms = 0; conn_ < 0; waited_ms += 100) {
-      pollfd p{listener_, POLLIN, 0};
+    for (int waited_ms = 0; conn_.get() < 0; waited_ms += 100) {
+      pollfd p{listener_.get(), POLLIN, 0};
       if (::poll(&p, 1, 100) == 1) {
-        conn_ = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+        conn_.Reset(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
         continue;
       }
-      int status = 0;
-      if (::waitpid(mpirun_, &status, WNOHANG) == mpirun_) {
-        mpirun_ = -1;
+      if (mpirun_->Done()) {
         throw std::runtime_error("mpirun exited before rank 0 connected");
       }
       if (waited_ms > 120000) {
@@ -276,14 +288,11 @@ class MpiJob {
   MpiJob& operator=(const MpiJob&) = delete;
 
   ~MpiJob() {
-    if (conn_ >= 0) {
-      (void)!::write(conn_, "quit\n", 5);
-      ::close(conn_);
-    }
-    if (mpirun_ > 0) Reap(mpirun_);
-    if (listener_ >= 0) ::close(listener_);
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
+    // "quit", or just the end of the connection, ends rank 0's loop; it
+    // stops the workers and every rank finalizes.
+    (void)!::write(conn_.get(), "quit\n", 5);
+    conn_.Reset();
+    mpirun_->Wait();
   }
 
   // Runs one map on the job; returns the sum of the results.
@@ -291,20 +300,22 @@ class MpiJob {
     const std::string command = "map " + std::to_string(kind) + " " +
                                 std::to_string(n) + " " +
                                 std::to_string(chunk) + "\n";
-    if (::write(conn_, command.data(), command.size()) !=
+    if (::write(conn_.get(), command.data(), command.size()) !=
         static_cast<ssize_t>(command.size())) {
       Die("write to rank 0");
     }
-    const std::string reply = ReadLine(conn_);
+    const std::string reply = ReadLine(conn_.get());
     if (reply == "quit") throw std::runtime_error("rank 0 went away");
     return std::stoll(reply);
   }
 
  private:
-  std::string dir_;
-  int listener_ = -1;
-  int conn_ = -1;
-  pid_t mpirun_ = -1;
+  // Destroyed in reverse order: the connection, mpirun (killed if it still
+  // runs), the listening socket, the directory.
+  TempDir dir_;
+  OwnedFd listener_;
+  std::unique_ptr<mpi::Process> mpirun_;
+  OwnedFd conn_;
 };
 
 // --- Benchmarks
@@ -324,8 +335,7 @@ void BM_Mpi_StartUp(benchmark::State& state) {
   const std::vector<std::string> command =
       mpi::MpirunCommand(kProcesses, {self, "--mpi_startup"});
   for (auto _ : state) {
-    const int status = Reap(Spawn(command));
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    if (mpi::Process(command).Wait() != 0) {
       state.SkipWithError("mpirun failed");
       break;
     }

@@ -1,10 +1,15 @@
 #include "mpi/mpirun.h"
 
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "openmpi/mpirun_path.h"
@@ -27,6 +32,52 @@ std::vector<std::string> MpirunCommand(
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
   argv.insert(argv.end(), program_and_args.begin(), program_and_args.end());
   return argv;
+}
+
+Process::Process(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  for (const std::string& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::system_error(errno, std::generic_category(), "fork");
+  if (pid_ == 0) {
+    // The child: only async-signal-safe calls until exec.
+    ::execv(args[0], args.data());
+    const char* parts[] = {args[0],
+                           ": cannot run it: ", ::strerrordesc_np(errno), "\n"};
+    for (const char* part : parts) {
+      (void)!::write(STDERR_FILENO, part, ::strlen(part));
+    }
+    ::_exit(127);
+  }
+}
+
+Process::~Process() {
+  if (Done()) return;
+  ::kill(pid_, SIGTERM);
+  Wait();
+}
+
+int Process::Wait() {
+  int status = 0;
+  while (status_ < 0) {
+    if (::waitpid(pid_, &status, 0) == pid_) {
+      status_ =
+          WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    } else if (errno != EINTR) {
+      status_ = 127;  // Not our child any more (ECHILD): nothing to reap.
+    }
+  }
+  return status_;
+}
+
+bool Process::Done() {
+  if (status_ >= 0) return true;
+  int status = 0;
+  if (::waitpid(pid_, &status, WNOHANG) != pid_) return false;
+  status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return true;
 }
 
 std::string ShellLine(const std::vector<std::string>& argv) {

@@ -1,4 +1,5 @@
-// mpi/mpirun.h: the command line that starts an Open MPI job on this machine.
+// mpi/mpirun.h: the command line that starts an Open MPI job on this
+// machine, and mpi::Process, which runs it.
 //
 // Lesson 13's launcher, the MPI exercise's tests and the MPI benchmark all
 // start `mpirun -np N program args...`. The flags that make that work on a
@@ -41,6 +42,8 @@
 #ifndef MPI_MPIRUN_H_
 #define MPI_MPIRUN_H_
 
+#include <sys/types.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +55,33 @@ namespace mpi {
 std::vector<std::string> MpirunCommand(
     int np, const std::vector<std::string>& program_and_args,
     const std::vector<std::string>& extra_flags = {});
+
+// A program started with fork + execv (here: mpirun), owned by this object.
+// Wait() reaps it; if it still runs when the object is destroyed, the
+// destructor sends it SIGTERM (mpirun passes that on to every rank and
+// exits) and reaps it, so it never outlives its owner as a zombie.
+// Not thread-safe.
+class Process {
+ public:
+  // Starts argv[0] with arguments argv. Throws std::system_error if fork
+  // fails; if exec fails, the child says why on stderr and exits with 127.
+  explicit Process(const std::vector<std::string>& argv);
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
+  ~Process();
+
+  // Waits for the process to end and returns its exit status, or 128 + the
+  // number of the signal that ended it. Later calls return the same.
+  int Wait();
+  // Whether the process has ended (reaping it if so), without waiting.
+  bool Done();
+  // Its process id.
+  pid_t pid() const { return pid_; }
+
+ private:
+  pid_t pid_ = -1;
+  int status_ = -1;  // Set once reaped.
+};
 
 // argv as one line a shell would read back the same, for printing:
 // arguments with spaces or quotes are single-quoted.

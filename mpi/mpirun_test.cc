@@ -2,7 +2,9 @@
 
 #include "mpi/mpirun.h"
 
+#include <errno.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -59,6 +61,33 @@ TEST(MpirunTest, SessionAndSharedMemoryInTestTmpdir) {
     EXPECT_EQ(*(it + 1), tmp) << param;
     EXPECT_EQ(*(it - 1), "--mca") << param;
   }
+}
+
+// A Process reports how its program ended: an exit code, 128 + a signal,
+// or 127 when the program cannot be run at all.
+TEST(ProcessTest, WaitReportsHowItEnded) {
+  EXPECT_EQ(Process({"/bin/true"}).Wait(), 0);
+  EXPECT_EQ(Process({"/bin/sh", "-c", "exit 3"}).Wait(), 3);
+  EXPECT_EQ(Process({"/bin/sh", "-c", "kill -9 $$"}).Wait(), 128 + 9);
+  EXPECT_EQ(Process({"/nonexistent/mpirun"}).Wait(), 127);
+  Process p({"/bin/true"});
+  EXPECT_EQ(p.Wait(), 0);
+  EXPECT_EQ(p.Wait(), 0) << "a second Wait returns the same status";
+  EXPECT_TRUE(p.Done());
+}
+
+// A Process still running when its owner goes away is stopped and reaped:
+// no zombie and no orphan is left.
+TEST(ProcessTest, DestructorStopsAndReaps) {
+  pid_t pid = -1;
+  {
+    Process sleeper({"/bin/sleep", "600"});
+    pid = sleeper.pid();
+    EXPECT_FALSE(sleeper.Done());
+  }
+  errno = 0;
+  EXPECT_EQ(::kill(pid, 0), -1);
+  EXPECT_EQ(errno, ESRCH) << "process " << pid << " is still there";
 }
 
 // A printed command line reads back as the same words.

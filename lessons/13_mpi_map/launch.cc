@@ -13,10 +13,6 @@
 //
 // It exits with the first non-zero exit status of an mpirun run.
 
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -32,33 +28,6 @@ int Usage(const char* self) {
                "usage: %s [static|dynamic] [--np=N] [-- MPIRUN_FLAGS...]\n",
                self);
   return 2;
-}
-
-// Runs argv and waits for it; returns its exit status (128 + signal if a
-// signal ended it).
-int Run(const std::vector<std::string>& argv) {
-  std::vector<char*> args;
-  for (const std::string& a : argv)
-    args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    std::perror("fork");
-    return 1;
-  }
-  if (pid == 0) {
-    ::execv(args[0], args.data());
-    std::perror(args[0]);
-    ::_exit(127);
-  }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) {
-      std::perror("waitpid");
-      return 1;
-    }
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 }  // namespace
@@ -87,7 +56,9 @@ int main(int argc, char** argv) {
     const std::vector<std::string> command =
         mpi::MpirunCommand(static_cast<int>(np), {program, mode}, extra_flags);
     lessons::PrintLine("$ ", mpi::ShellLine(command));
-    if (const int status = Run(command); status != 0) return status;
+    if (const int status = mpi::Process(command).Wait(); status != 0) {
+      return status;
+    }
   }
   return 0;
 }
