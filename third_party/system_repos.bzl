@@ -53,6 +53,27 @@ system_cc_library = repository_rule(
     local = True,
 )
 
+_SH_RULE = """\
+# {rule}, loaded as from @rules_shell//shell:{rule}.bzl: Bazel 4's native rule.
+def {rule}(**kwargs):
+    native.{rule}(**kwargs)
+"""
+
+def _native_rules_shell_impl(ctx):
+    # Debian packages no rules_shell, and Bazel 4.2.3's sh_* rules are native.
+    # This repository gives them rules_shell's load paths, so that BUILD files
+    # load sh_binary, sh_library and sh_test explicitly on both build paths
+    # (Bazel 9 has no native sh_* rules; MODULE.bazel brings the real
+    # rules_shell from the registry).
+    ctx.file("BUILD.bazel", "")
+    ctx.file("shell/BUILD.bazel", "")
+    for rule in ["sh_binary", "sh_library", "sh_test"]:
+        ctx.file("shell/%s.bzl" % rule, _SH_RULE.format(rule = rule))
+
+native_rules_shell = repository_rule(
+    implementation = _native_rules_shell_impl,
+)
+
 def _first_on_path(ctx, names):
     for name in names:
         found = ctx.which(name)

@@ -2,7 +2,8 @@
 
 exercises/NN_name/BUILD calls exercise(); solutions/NN_name/BUILD calls
 solution(). Both packages must hold exercise.cc; the exercise package also
-holds exercise.h and exercise_test.cc.
+holds exercise.h and exercise_test.cc. An exercise and its solution are
+linked by name: the directory name NN_name under exercises/ and solutions/.
 
 With mpi = True (lesson 13's exercise) the code under test is an MPI program:
 the header may include <mpi.h>, and the test binary is built with
@@ -11,6 +12,7 @@ the header may include <mpi.h>, and the test binary is built with
 """
 
 load("@rules_cc//cc:defs.bzl", "cc_library", "cc_test")
+load("@rules_shell//shell:sh_test.bzl", "sh_test")
 
 _TEST_DEPS = [
     "//exercises/testing",
@@ -29,19 +31,26 @@ def _interface_deps(mpi):
 def _test_deps(mpi):
     return _MPI_TEST_DEPS if mpi else _TEST_DEPS
 
-# A job that hangs is only killed after mpi_job.h's guard (90 s), once per
-# test case; give the whole binary room for that.
+# An MPI test case runs 4 ranks under mpirun, and a job that hangs is only
+# killed after mpi_job.h's guard (90 s), once per test case: give the whole
+# binary room for that.
+def _test_size(mpi):
+    return "medium" if mpi else "small"
+
 def _test_timeout(mpi):
     return "long" if mpi else None
 
-def exercise(mpi = False):
+def _this_directory():
+    return native.package_name().split("/")[-1]
+
+def exercise(name = None, mpi = False):
     """Defines :interface, :exercise, :test (manual) and :starter_fails_test.
 
     Args:
+      name: the exercise's name, NN_name; by default this package's directory.
       mpi: the exercise is an MPI program (see the top of this file).
     """
-    name = native.package_name().split("/")[-1]
-    solution_pkg = "//solutions/%s:__pkg__" % name
+    solution_pkg = "//solutions/%s:__pkg__" % (name or _this_directory())
 
     # The functions to write. The solution implements the same header.
     cc_library(
@@ -63,9 +72,10 @@ def exercise(mpi = False):
     # "manual" keeps it out of //... (it fails until the exercise is solved).
     cc_test(
         name = "test",
+        size = _test_size(mpi),
+        timeout = _test_timeout(mpi),
         srcs = ["exercise_test.cc"],
         tags = ["manual"],
-        timeout = _test_timeout(mpi),
         deps = [":exercise"] + _test_deps(mpi),
     )
 
@@ -73,21 +83,22 @@ def exercise(mpi = False):
     native.exports_files(["exercise_test.cc"], visibility = [solution_pkg])
 
     # Part of //...: the starter still compiles and still fails every test.
-    native.sh_test(
+    sh_test(
         name = "starter_fails_test",
-        size = "medium" if mpi else "small",
+        size = _test_size(mpi),
         srcs = ["//exercises/testing:expect_failure.sh"],
         args = ["$(rootpath :test)"],
         data = [":test"],
     )
 
-def solution(mpi = False):
+def solution(name = None, mpi = False):
     """Defines :solution and :test, the exercise's own test on the solution.
 
     Args:
+      name: the exercise's name, NN_name; by default this package's directory.
       mpi: as for exercise(); must match the exercise's.
     """
-    exercise_pkg = "//exercises/" + native.package_name().split("/")[-1]
+    exercise_pkg = "//exercises/" + (name or _this_directory())
 
     cc_library(
         name = "solution",
@@ -97,7 +108,8 @@ def solution(mpi = False):
 
     cc_test(
         name = "test",
-        srcs = [exercise_pkg + ":exercise_test.cc"],
+        size = _test_size(mpi),
         timeout = _test_timeout(mpi),
+        srcs = [exercise_pkg + ":exercise_test.cc"],
         deps = [":solution"] + _test_deps(mpi),
     )

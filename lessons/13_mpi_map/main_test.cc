@@ -98,7 +98,7 @@ VersionRun RunVersion(const std::string& mode) {
   // Generous: 4 ranks on 2 busy cores start in about a second.
   v.run = lessons::testing::RunLesson(
       kLauncher, {mode, "--", "--output-filename", dir.string()},
-      std::chrono::seconds(240));
+      std::chrono::seconds(120));
   std::error_code ec;
   for (const auto& entry : fs::recursive_directory_iterator(dir, ec)) {
     const std::string parent = entry.path().parent_path().filename();
