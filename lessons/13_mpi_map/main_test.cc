@@ -93,13 +93,16 @@ struct VersionRun {
 };
 
 VersionRun RunVersion(const std::string& mode) {
-  const fs::path dir = fs::path(std::getenv("TEST_TMPDIR")) / ("out_" + mode);
+  const char* tmp = std::getenv("TEST_TMPDIR");  // Set by bazel test.
+  const fs::path dir =
+      fs::path(tmp != nullptr ? tmp : "/tmp") / ("out_" + mode);
+  std::error_code ec;
+  fs::remove_all(dir, ec);  // Only this run's files count.
   VersionRun v;
   // Generous: 4 ranks on 2 busy cores start in about a second.
   v.run = lessons::testing::RunLesson(
       kLauncher, {mode, "--", "--output-filename", dir.string()},
       std::chrono::seconds(120));
-  std::error_code ec;
   for (const auto& entry : fs::recursive_directory_iterator(dir, ec)) {
     const std::string parent = entry.path().parent_path().filename();
     if (entry.path().filename() != "stdout" || !parent.starts_with("rank.")) {
