@@ -11,12 +11,21 @@ the header may include <mpi.h>, and the test binary is built with
 `mpirun -np 4` job (see mpi_job.h).
 """
 
-load("@rules_cc//cc:defs.bzl", "cc_library", "cc_test")
+load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_library", "cc_test")
 load("@rules_shell//shell:sh_test.bzl", "sh_test")
 
 _TEST_DEPS = [
     "//exercises/testing",
     "@googletest//:gtest_main",
+]
+
+# The naive solutions kept to show what the performance index measures
+# (exercises/testing/naive) build on an exercise's header and tests too.
+_NAIVE_PKG = "//exercises/testing/naive:__pkg__"
+
+_BENCH_DEPS = [
+    "//exercises/testing:bench_util",
+    "@google_benchmark//:benchmark_main",
 ]
 
 _MPI_TEST_DEPS = [
@@ -43,11 +52,13 @@ def _test_timeout(mpi):
 def _this_directory():
     return native.package_name().split("/")[-1]
 
-def exercise(name = None, mpi = False):
+def exercise(name = None, bench = False, mpi = False):
     """Defines :interface, :exercise, :test (manual) and :starter_fails_test.
 
     Args:
       name: the exercise's name, NN_name; by default this package's directory.
+      bench: whether the exercise has bench.cc, a Google Benchmark of the
+        learner's functions; defines :bench (see exercises/README.md).
       mpi: the exercise is an MPI program (see the top of this file).
     """
     solution_pkg = "//solutions/%s:__pkg__" % (name or _this_directory())
@@ -56,7 +67,7 @@ def exercise(name = None, mpi = False):
     cc_library(
         name = "interface",
         hdrs = ["exercise.h"],
-        visibility = [solution_pkg],
+        visibility = [solution_pkg, _NAIVE_PKG],
         deps = _interface_deps(mpi),
     )
 
@@ -80,7 +91,10 @@ def exercise(name = None, mpi = False):
     )
 
     # The same test source, graded against the reference solution.
-    native.exports_files(["exercise_test.cc"], visibility = [solution_pkg])
+    native.exports_files(
+        ["exercise_test.cc"] + (["bench.cc"] if bench else []),
+        visibility = [solution_pkg, _NAIVE_PKG],
+    )
 
     # Part of //...: the starter still compiles and still fails every test.
     sh_test(
@@ -91,11 +105,23 @@ def exercise(name = None, mpi = False):
         data = [":test"],
     )
 
-def solution(name = None, mpi = False):
+    if bench:
+        # The learner's functions timed; //solutions/NN_name:bench is the
+        # same source on the reference. ./bazelw run -c opt :bench
+        cc_binary(
+            name = "bench",
+            testonly = True,
+            srcs = ["bench.cc"],
+            tags = ["benchmark"],
+            deps = [":exercise"] + _BENCH_DEPS,
+        )
+
+def solution(name = None, bench = False, mpi = False):
     """Defines :solution and :test, the exercise's own test on the solution.
 
     Args:
       name: the exercise's name, NN_name; by default this package's directory.
+      bench: with exercise(bench = True): defines :bench on the solution.
       mpi: as for exercise(); must match the exercise's.
     """
     exercise_pkg = "//exercises/" + (name or _this_directory())
@@ -113,3 +139,13 @@ def solution(name = None, mpi = False):
         srcs = [exercise_pkg + ":exercise_test.cc"],
         deps = [":solution"] + _test_deps(mpi),
     )
+
+    if bench:
+        cc_binary(
+            name = "bench",
+            testonly = True,
+            srcs = [exercise_pkg + ":bench.cc"],
+            tags = ["benchmark"],
+            visibility = [_NAIVE_PKG],
+            deps = [":solution"] + _BENCH_DEPS,
+        )
