@@ -4,6 +4,11 @@ exercises/NN_name/BUILD calls exercise(); solutions/NN_name/BUILD calls
 solution(). Both packages must hold exercise.cc; the exercise package also
 holds exercise.h and exercise_test.cc. An exercise and its solution are
 linked by name: the directory name NN_name under exercises/ and solutions/.
+
+With mpi = True (lesson 13's exercise) the code under test is an MPI program:
+the header may include <mpi.h>, and the test binary is built with
+//exercises/testing:mpi_job, which runs each test case as its own
+`mpirun -np 4` job (see mpi_job.h).
 """
 
 load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_library", "cc_test")
@@ -26,16 +31,38 @@ _BENCH_DEPS = [
     "@google_benchmark//:benchmark_main",
 ]
 
+_MPI_TEST_DEPS = [
+    "//exercises/testing",
+    "//exercises/testing:mpi_job",
+    "@googletest//:gtest",
+]
+
+def _interface_deps(mpi):
+    return ["@openmpi//:mpi"] if mpi else ["//pool"]
+
+def _test_deps(mpi):
+    return _MPI_TEST_DEPS if mpi else _TEST_DEPS
+
+# An MPI test case runs 4 ranks under mpirun, and a job that hangs is only
+# killed after mpi_job.h's guard (90 s), once per test case: give the whole
+# binary room for that.
+def _test_size(mpi):
+    return "medium" if mpi else "small"
+
+def _test_timeout(mpi):
+    return "long" if mpi else None
+
 def _this_directory():
     return native.package_name().split("/")[-1]
 
-def exercise(name = None, bench = False):
+def exercise(name = None, bench = False, mpi = False):
     """Defines :interface, :exercise, :test (manual) and :starter_fails_test.
 
     Args:
       name: the exercise's name, NN_name; by default this package's directory.
       bench: whether the exercise has bench.cc, a Google Benchmark of the
         learner's functions; defines :bench (see exercises/README.md).
+      mpi: the exercise is an MPI program (see the top of this file).
     """
     solution_pkg = "//solutions/%s:__pkg__" % (name or _this_directory())
     users = [solution_pkg, _NAIVE_PKG, _WRONG_PKG]
@@ -45,7 +72,7 @@ def exercise(name = None, bench = False):
         name = "interface",
         hdrs = ["exercise.h"],
         visibility = users,
-        deps = ["//pool"],
+        deps = _interface_deps(mpi),
     )
 
     # The learner's code: exercise.cc.
@@ -60,10 +87,11 @@ def exercise(name = None, bench = False):
     # "manual" keeps it out of //... (it fails until the exercise is solved).
     cc_test(
         name = "test",
-        size = "small",
+        size = _test_size(mpi),
+        timeout = _test_timeout(mpi),
         srcs = ["exercise_test.cc"],
         tags = ["manual"],
-        deps = [":exercise"] + _TEST_DEPS,
+        deps = [":exercise"] + _test_deps(mpi),
     )
 
     # The same test source, graded against the reference solution.
@@ -75,7 +103,7 @@ def exercise(name = None, bench = False):
     # Part of //...: the starter still compiles and still fails every test.
     sh_test(
         name = "starter_fails_test",
-        size = "small",
+        size = _test_size(mpi),
         srcs = ["//exercises/testing:expect_failure.sh"],
         args = ["$(rootpath :test)"],
         data = [":test"],
@@ -92,12 +120,13 @@ def exercise(name = None, bench = False):
             deps = [":exercise"] + _BENCH_DEPS,
         )
 
-def solution(name = None, bench = False):
+def solution(name = None, bench = False, mpi = False):
     """Defines :solution and :test, the exercise's own test on the solution.
 
     Args:
       name: the exercise's name, NN_name; by default this package's directory.
       bench: with exercise(bench = True): defines :bench on the solution.
+      mpi: as for exercise(); must match the exercise's.
     """
     exercise_pkg = "//exercises/" + (name or _this_directory())
 
@@ -109,9 +138,10 @@ def solution(name = None, bench = False):
 
     cc_test(
         name = "test",
-        size = "small",
+        size = _test_size(mpi),
+        timeout = _test_timeout(mpi),
         srcs = [exercise_pkg + ":exercise_test.cc"],
-        deps = [":solution"] + _TEST_DEPS,
+        deps = [":solution"] + _test_deps(mpi),
     )
 
     if bench:

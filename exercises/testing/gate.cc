@@ -69,6 +69,10 @@ Gate::Gate() {
   CurrentDir() = dir_;
 }
 
+void UseGateDir(const std::string& dir) { CurrentDir() = dir; }
+
+const std::string& GateDir() { return CurrentDir(); }
+
 void Gate::Open() { Touch(fs::path(dir_) / "open"); }
 
 void OpenGateFromTask() { Touch(fs::path(CurrentDir()) / "open"); }

@@ -55,6 +55,13 @@ class Gate {
   std::string dir_;
 };
 
+// In a process that did not construct the Gate and was not forked from one
+// that did (a rank of an MPI job): use the gate kept in directory `dir`.
+void UseGateDir(const std::string& dir);
+
+// The current gate's directory.
+const std::string& GateDir();
+
 // In a task: waits until the current gate is open. Returns false if it gave
 // up after kGuard.
 bool WaitAtGate();

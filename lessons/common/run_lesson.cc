@@ -22,8 +22,9 @@ namespace {
 }
 
 // Bazel runs a test in its runfiles tree; TEST_SRCDIR/TEST_WORKSPACE is the
-// workspace root there.
+// workspace root there. An absolute path (a system binary) is left alone.
 std::string Resolve(const std::string& path) {
+  if (path.starts_with("/")) return path;
   const char* srcdir = std::getenv("TEST_SRCDIR");
   const char* workspace = std::getenv("TEST_WORKSPACE");
   if (srcdir == nullptr || workspace == nullptr) return path;

@@ -39,8 +39,9 @@ struct LessonRun {
 };
 
 // Runs the lesson binary at `path`, a path relative to the workspace root
-// such as "lessons/03_map/03_map", with `args`, and waits for it to exit. If
-// it runs longer than `hang_guard`, its process group is killed.
+// such as "lessons/03_map/03_map" (or an absolute path), with `args`, and waits
+// for it to exit. If it runs longer than `hang_guard`, its process group is
+// killed.
 LessonRun RunLesson(const std::string& path,
                     const std::vector<std::string>& args = {},
                     std::chrono::seconds hang_guard = std::chrono::seconds(60));
