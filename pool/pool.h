@@ -26,9 +26,14 @@
 // callback, get(), wait() and next() on a result of the same pool that is
 // not ready yet, apply(), map(), starmap() and join() of the same pool
 // throw UsageError instead of deadlocking (a result that is already ready
-// is returned normally; a zero timeout only looks). If a callback throws,
-// the pool keeps working and that result fails with CallbackError. A
-// ThreadPool's callbacks run on its threads, and the same rules apply.
+// is returned normally; a zero timeout only looks). Destroying the pool in
+// one of its callbacks aborts the program with a message saying why: the
+// destructor would have to wait for the callback itself. If a callback
+// throws, the pool keeps working and that result fails with CallbackError.
+// A ThreadPool's callbacks run on its threads, and the same rules apply. (A
+// ThreadPool *task* that waits for its own pool is not refused: as in
+// Python, that works while another thread is free to run what it waits
+// for.)
 //
 // Lifetime. THE DESTRUCTOR CALLS terminate(), exactly like leaving Python's
 // `with Pool() as pool:` block (CPython gh-74140): work still queued or

@@ -477,6 +477,20 @@ TYPED_TEST(BothPoolsTest, ImapCopiesShareOneStream) {
   }
 }
 
+// A pool destroyed in one of its own callbacks cannot wait for that
+// callback: the program aborts with a message that says so, rather than
+// deadlocking or crashing without a word.
+TYPED_TEST(BothPoolsTest, DestroyedInItsOwnCallbackAbortsWithAMessage) {
+  EXPECT_DEATH(
+      {
+        auto* p = new TypeParam(1);
+        auto r = p->apply_async(Square, std::tuple{1},
+                                [p](const int&) { delete p; });
+        r.wait();
+      },
+      "was destroyed in one of its own callbacks");
+}
+
 // close() lets queued work finish; join() then returns.
 TYPED_TEST(BothPoolsTest, CloseThenJoinFinishesQueuedWork) {
   TypeParam p(2);
