@@ -347,16 +347,22 @@ class IMapState final : public Sink<T> {
     // In a forked child neither the feed nor the locks may be touched: the
     // fork may have caught another thread holding them.
     if (origin_.pid != CurrentPid()) ThrowForeignProcess(origin_, method);
-    TopUp(self);
     const auto deadline = timeout
                               ? std::chrono::steady_clock::now() + *timeout
                               : std::chrono::steady_clock::time_point::max();
     std::unique_lock lock(mu_);
+    if (NeedsInput()) {
+      lock.unlock();
+      TopUp(self);
+      lock.lock();
+    }
     for (;;) {
       if (std::optional<Outcome> o = Take()) {
         ++consumed_;
+        // Most of the time the window is still full: no second lock.
+        const bool refill = NeedsInput();
         lock.unlock();
-        TopUp(self);  // Never throws, so the item taken cannot be lost.
+        if (refill) TopUp(self);  // Never throws: the item cannot be lost.
         if (o->error) std::rethrow_exception(o->error);
         return std::move(o->value);
       }
@@ -409,6 +415,11 @@ class IMapState final : public Sink<T> {
     }
     return o;
   }
+  // Whether fewer than `window` items are outstanding and input remains.
+  // Call with mu_ held.
+  bool NeedsInput() const {
+    return !exhausted_ && submitted_ - consumed_ < window_;
+  }
   // Submits chunks until `window` items are outstanding or the input ends.
   // Never throws: whatever stops the input is kept in end_error_.
   void TopUp(const std::shared_ptr<IMapState>& self) noexcept {
@@ -416,7 +427,7 @@ class IMapState final : public Sink<T> {
     for (;;) {
       {
         std::lock_guard lock(mu_);
-        if (exhausted_ || submitted_ - consumed_ >= window_) return;
+        if (!NeedsInput()) return;
       }
       Step step;
       try {
