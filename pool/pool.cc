@@ -2,7 +2,13 @@
 
 #include <unistd.h>
 
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <new>
 #include <string>
+#include <utility>
 
 namespace pool {
 
@@ -35,6 +41,72 @@ int CheckProcesses(int processes) {
     throw UsageError("Number of processes must be at least 1");
   }
   return processes;
+}
+
+void CheckMaxTasksPerChild(int maxtasksperchild) {
+  if (maxtasksperchild < 0) {
+    throw UsageError(
+        "maxtasksperchild must be a positive number of tasks (or 0 for no "
+        "limit), not " +
+        std::to_string(maxtasksperchild));
+  }
+}
+
+void ThrowForeignPool(const char* kind, const char* method, pid_t creator) {
+  const std::string name(kind);
+  throw UsageError(
+      name + "::" + method + " in process " + std::to_string(CurrentPid()) +
+      ": this " + name + " was created by process " + std::to_string(creator) +
+      ", and this process is a fork() of it. A pool belongs to the process "
+      "that created it (its workers and handler thread are there); a copy "
+      "made by fork() is inert. Create a new " +
+      name + " in this process.");
+}
+
+void ThrowBlockingInCallback(const char* kind, const char* method) {
+  throw UsageError(std::string(kind) + "::" + method +
+                   " in a callback of the same pool: callbacks run on the "
+                   "thread that delivers that pool's results, so the call "
+                   "would wait for itself forever. Submit with the _async "
+                   "variant and a callback instead, or call it outside the "
+                   "callback.");
+}
+
+void AbortDestroyedInCallback(const char* kind) noexcept {
+  std::fprintf(stderr,
+               "pool: a %s was destroyed in one of its own callbacks; that "
+               "cannot work (the callback runs on a thread the destructor "
+               "must wait for)\n",
+               kind);
+  std::abort();
+}
+
+void Abandon(std::shared_ptr<void> engine) noexcept {
+  // A singly linked list that is only ever pushed to (possibly by several
+  // threads of the child at once) and never freed. The root is a global, so
+  // the engines stay reachable and leak checkers see no leak.
+  struct Node {
+    std::shared_ptr<void> engine;
+    Node* next;
+  };
+  static std::atomic<Node*> abandoned{nullptr};
+  Node* node = new (std::nothrow) Node{std::move(engine), nullptr};
+  if (node == nullptr) {
+    // No memory for a node: the engine must still never be destroyed.
+    alignas(std::shared_ptr<void>) static unsigned char
+        spare[8][sizeof(std::shared_ptr<void>)];
+    static std::atomic<int> used{0};
+    const int slot = used.fetch_add(1);
+    if (slot >= 8) {
+      std::fprintf(stderr, "pool: out of memory abandoning a pool\n");
+      std::abort();
+    }
+    new (spare[slot]) std::shared_ptr<void>(std::move(engine));
+    return;
+  }
+  node->next = abandoned.load(std::memory_order_relaxed);
+  while (!abandoned.compare_exchange_weak(node->next, node)) {
+  }
 }
 
 }  // namespace internal

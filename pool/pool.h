@@ -21,9 +21,19 @@
 //
 // Callbacks run in the parent, on the pool's handler thread, one at a time,
 // as in Python: keep them short. A callback may submit more work and may
-// call terminate(); it must not call join() or get() on a result of the same
-// pool (that would wait for the thread it runs on). If a callback throws,
-// the pool keeps working and that result fails with CallbackError.
+// call close() or terminate(). It cannot wait for the same pool: the thread
+// it runs on is the one that would deliver what it waits for. So in a
+// callback, get(), wait() and next() on a result of the same pool that is
+// not ready yet, apply(), map(), starmap() and join() of the same pool
+// throw UsageError instead of deadlocking (a result that is already ready
+// is returned normally; a zero timeout only looks). Destroying the pool in
+// one of its callbacks aborts the program with a message saying why: the
+// destructor would have to wait for the callback itself. If a callback
+// throws, the pool keeps working and that result fails with CallbackError.
+// A ThreadPool's callbacks run on its threads, and the same rules apply. (A
+// ThreadPool *task* that waits for its own pool is not refused: as in
+// Python, that works while another thread is free to run what it waits
+// for.)
 //
 // Lifetime. THE DESTRUCTOR CALLS terminate(), exactly like leaving Python's
 // `with Pool() as pool:` block (CPython gh-74140): work still queued or
@@ -39,7 +49,10 @@
 //   * map() reports the failure with the lowest input index, not the first
 //     to arrive, and a failing item does not stop the rest of its chunk.
 //   * imap() reads its input lazily, a bounded window ahead of the consumer
-//     (CPython's reads it all at once; gh-64192).
+//     (CPython's reads it all at once; gh-64192). So after close() or
+//     terminate(), an imap made before submits no more of its input: what
+//     it had submitted still arrives, then one CancelledError stands for
+//     the rest and the iteration ends.
 //   * terminate() uses SIGKILL, which a task cannot ignore (Python: SIGTERM).
 //   * A failing initializer makes the constructor throw InitializerError
 //     (Python restarts the failing worker forever).
@@ -51,6 +64,19 @@
 // Thread safety: every method may be called from any thread. Fork safety:
 // construct pools before starting threads of your own when you can; see
 // internal/worker.h.
+//
+// fork(). A pool belongs to the process that created it: its workers, fork
+// server and handler thread are that process's. In a forked child (and in
+// the pool's own workers) the copy of a Pool or ThreadPool is inert, as
+// CPython's per-pid finalizers make it: every method throws UsageError
+// ("create a new Pool in this process"), and its destructor does nothing —
+// it neither stops the parent's workers nor touches a lock or thread the
+// fork copied (another thread may have held the lock at that moment, and
+// the thread does not exist in the child). Its memory is left as it is, and
+// its copies of the pool's pipes stay open until the child exits or calls
+// exec() (they are close-on-exec). Results and imap iterators obtained in
+// the parent: see async_result.h. A child may create and use pools of its
+// own.
 
 #ifndef POOL_POOL_H_
 #define POOL_POOL_H_
@@ -58,6 +84,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <initializer_list>
@@ -91,7 +118,8 @@ struct Options {
   // (Python's initargs): [=] { Setup(path, level); }.
   std::function<void()> initializer;
   // A worker exits after this many tasks and is replaced; 0 means never. A
-  // map chunk counts as one task, as in Python. (Pool only.)
+  // map chunk counts as one task, as in Python. Negative: UsageError. (Pool
+  // only.)
   int maxtasksperchild = 0;
 };
 
@@ -137,13 +165,17 @@ using FnPtr = decltype(ToFunctionPointer(std::declval<F>()));
 template <class F>
 using ResultOf = typename FnTraits<FnPtr<F>>::Result;
 
+void CheckMaxTasksPerChild(int maxtasksperchild);
+
 // The engines behind Pool and ThreadPool, with the job type each runs.
 struct ProcessBackend {
   using Engine = ProcessEngine;
   using JobBase = ProcessJob;
   template <class C>
   using Job = ProcessChunkJob<C>;
+  static constexpr const char* kName = "Pool";
   static std::unique_ptr<Engine> Start(const Options& o, int processes) {
+    CheckMaxTasksPerChild(o.maxtasksperchild);
     return std::make_unique<Engine>(
         processes, WorkerConfig{o.initializer, o.maxtasksperchild});
   }
@@ -153,6 +185,7 @@ struct ThreadBackend {
   using JobBase = ThreadJob;
   template <class C>
   using Job = ThreadChunkJob<C>;
+  static constexpr const char* kName = "ThreadPool";
   static std::unique_ptr<Engine> Start(const Options& o, int processes) {
     if (o.maxtasksperchild != 0) {
       throw UsageError("maxtasksperchild is not supported by ThreadPool");
@@ -177,6 +210,20 @@ std::size_t DefaultChunksize(std::size_t items, int processes);
 std::size_t CheckChunksize(std::optional<int> chunksize);
 int CheckProcesses(int processes);
 
+// The UsageError for `kind::method` (e.g. "Pool", "map()") called in a
+// process other than `creator`, the one that created the pool.
+[[noreturn]] void ThrowForeignPool(const char* kind, const char* method,
+                                   pid_t creator);
+// The UsageError for a blocking `kind::method` called in a callback of the
+// same pool.
+[[noreturn]] void ThrowBlockingInCallback(const char* kind, const char* method);
+// For a pool destroyed in one of its own callbacks: says why, then aborts.
+[[noreturn]] void AbortDestroyedInCallback(const char* kind) noexcept;
+// Keeps `engine` from ever being destroyed (and reachable, so that leak
+// checkers do not report it): for a pool destroyed in a forked child, where
+// its destructor would wait for threads and locks of the parent.
+void Abandon(std::shared_ptr<void> engine) noexcept;
+
 template <class T>
 struct IsTuple : std::false_type {};
 template <class... T>
@@ -191,17 +238,26 @@ class BasicPool {
   // Starts Options::processes workers (0: one per CPU).
   // Throws UsageError if Options::processes < 0.
   explicit BasicPool(const Options& options)
-      : engine_(Backend::Start(
+      : creator_(internal::CurrentPid()),
+        engine_(Backend::Start(
             options, options.processes == 0
                          ? CpuCount()
                          : internal::CheckProcesses(options.processes))) {}
   // Starts `processes` workers. Throws UsageError if processes < 1.
   explicit BasicPool(int processes)
-      : engine_(
+      : creator_(internal::CurrentPid()),
+        engine_(
             Backend::Start(Options{}, internal::CheckProcesses(processes))) {}
 
-  // Terminates: see the comment at the top of this file.
-  ~BasicPool() = default;
+  // Terminates: see the comment at the top of this file. In a forked child,
+  // does nothing (see "fork()" there).
+  ~BasicPool() {
+    if (creator_ != internal::CurrentPid()) {
+      internal::Abandon(std::move(engine_));
+    } else if (internal::InCallbackOf(engine_.get())) {
+      internal::AbortDestroyedInCallback(Backend::kName);
+    }
+  }
   BasicPool(const BasicPool&) = delete;
   BasicPool& operator=(const BasicPool&) = delete;
 
@@ -211,11 +267,12 @@ class BasicPool {
   // apply(func, args). Throws the task's error.
   template <class F, class... A>
   internal::ResultOf<F> apply(F fn, std::tuple<A...> args) {
+    CheckCanBlock("apply()");
     auto result = apply_async(fn, std::move(args));
     if constexpr (std::is_void_v<internal::ResultOf<F>>) {
-      std::move(result).take();
+      std::move(result).take("apply()");
     } else {
-      return std::move(result).take();
+      return std::move(result).take("apply()");
     }
   }
   // Convenience: apply(fn, a, b) is apply(fn, std::tuple{a, b}).
@@ -234,10 +291,11 @@ class BasicPool {
       F fn, std::tuple<A...> args = {},
       Callback<internal::ResultOf<F>> callback = nullptr,
       ErrorCallback error_callback = nullptr) {
+    CheckCreator("apply_async()");
     using R = internal::ResultOf<F>;
     using C = internal::Call<internal::FnPtr<F>, internal::CallStyle::kStar>;
     auto state = std::make_shared<internal::ApplyState<internal::Stored<R>>>(
-        internal::AdaptCallback<R>(std::move(callback)),
+        origin(), internal::AdaptCallback<R>(std::move(callback)),
         std::move(error_callback));
     typename C::Item item(std::move(args));
     std::vector<std::unique_ptr<typename Backend::JobBase>> jobs;
@@ -255,13 +313,15 @@ class BasicPool {
   template <class F, std::ranges::forward_range Items>
   std::vector<internal::Stored<internal::ResultOf<F>>> map(
       F fn, const Items& items, std::optional<int> chunksize = std::nullopt) {
-    return std::move(map_async(fn, items, chunksize)).take();
+    CheckCanBlock("map()");
+    return std::move(map_async(fn, items, chunksize)).take("map()");
   }
   template <class F, class T>
   std::vector<internal::Stored<internal::ResultOf<F>>> map(
       F fn, std::initializer_list<T> items,
       std::optional<int> chunksize = std::nullopt) {
-    return std::move(map_async(fn, items, chunksize)).take();
+    CheckCanBlock("map()");
+    return std::move(map_async(fn, items, chunksize)).take("map()");
   }
 
   // map() without waiting: returns a MapResult whose get() is the vector.
@@ -273,6 +333,7 @@ class BasicPool {
       Callback<std::vector<internal::Stored<internal::ResultOf<F>>>> callback =
           nullptr,
       ErrorCallback error_callback = nullptr) {
+    CheckCreator("map_async()");
     return MapImpl<internal::CallStyle::kOne>(
         fn, items, chunksize, std::move(callback), std::move(error_callback));
   }
@@ -283,6 +344,7 @@ class BasicPool {
       Callback<std::vector<internal::Stored<internal::ResultOf<F>>>> callback =
           nullptr,
       ErrorCallback error_callback = nullptr) {
+    CheckCreator("map_async()");
     return MapImpl<internal::CallStyle::kOne>(
         fn, items, chunksize, std::move(callback), std::move(error_callback));
   }
@@ -292,7 +354,8 @@ class BasicPool {
   template <class F, std::ranges::forward_range Items>
   std::vector<internal::Stored<internal::ResultOf<F>>> starmap(
       F fn, const Items& items, std::optional<int> chunksize = std::nullopt) {
-    return std::move(starmap_async(fn, items, chunksize)).take();
+    CheckCanBlock("starmap()");
+    return std::move(starmap_async(fn, items, chunksize)).take("starmap()");
   }
   template <class F, std::ranges::forward_range Items>
   MapResult<internal::ResultOf<F>> starmap_async(
@@ -300,6 +363,7 @@ class BasicPool {
       Callback<std::vector<internal::Stored<internal::ResultOf<F>>>> callback =
           nullptr,
       ErrorCallback error_callback = nullptr) {
+    CheckCreator("starmap_async()");
     return MapImpl<internal::CallStyle::kStar>(
         fn, items, chunksize, std::move(callback), std::move(error_callback));
   }
@@ -309,11 +373,14 @@ class BasicPool {
   // A lazy map: results come out one at a time, in input order. Input is
   // read only as results are consumed, at most `buffersize` chunks ahead
   // (default: 32 per worker), so an endless or huge range is fine. An lvalue
-  // range must outlive the iterator; an rvalue one is moved in.
+  // range must outlive the iterator; an rvalue one is moved in. Throws
+  // UsageError("Pool not running") after close() or terminate(), as Python
+  // does. If reading the input throws, see IMapIterator::next().
   template <class F, std::ranges::input_range Items>
   IMapIterator<internal::ResultOf<F>> imap(F fn, Items&& items,
                                            int chunksize = 1,
                                            int buffersize = 0) {
+    CheckCreator("imap()");
     return IMapImpl(/*ordered=*/true, fn, std::forward<Items>(items), chunksize,
                     buffersize);
   }
@@ -322,6 +389,7 @@ class BasicPool {
   IMapIterator<internal::ResultOf<F>> imap_unordered(F fn, Items&& items,
                                                      int chunksize = 1,
                                                      int buffersize = 0) {
+    CheckCreator("imap_unordered()");
     return IMapImpl(/*ordered=*/false, fn, std::forward<Items>(items),
                     chunksize, buffersize);
   }
@@ -330,23 +398,56 @@ class BasicPool {
 
   // Stops accepting work; queued work still runs, then the workers exit.
   // Idempotent.
-  void close() { engine_->Close(); }
+  void close() {
+    CheckCreator("close()");
+    running_ = false;
+    engine_->Close();
+  }
   // Stops now: workers are killed (threads of a ThreadPool finish their
   // current task), unfinished results fail with CancelledError. Returns
   // when no worker is left; from a callback, returns at once and the pool
   // stops when the callback returns.
-  void terminate() { engine_->Terminate(); }
+  void terminate() {
+    CheckCreator("terminate()");
+    running_ = false;
+    engine_->Terminate();
+  }
   // Waits for the workers to exit. Throws UsageError("Pool is still
-  // running") before close() or terminate().
-  void join() { engine_->Join(); }
+  // running") before close() or terminate(), and from a callback.
+  void join() {
+    CheckCreator("join()");
+    engine_->Join();
+  }
 
   // The number of workers.
-  int processes() const { return engine_->processes(); }
+  int processes() const {
+    CheckCreator("processes()");
+    return engine_->processes();
+  }
 
  protected:
-  typename Backend::Engine& engine() { return *engine_; }
+  typename Backend::Engine& engine(const char* method) {
+    CheckCreator(method);
+    return *engine_;
+  }
 
  private:
+  // UsageError unless called in the process that created the pool.
+  void CheckCreator(const char* method) const {
+    if (creator_ != internal::CurrentPid()) {
+      internal::ThrowForeignPool(Backend::kName, method, creator_);
+    }
+  }
+  // For the blocking calls: UsageError in a callback of this pool, before
+  // anything is submitted.
+  void CheckCanBlock(const char* method) const {
+    CheckCreator(method);
+    if (internal::InCallbackOf(engine_.get())) {
+      internal::ThrowBlockingInCallback(Backend::kName, method);
+    }
+  }
+  internal::Origin origin() const { return {engine_.get(), creator_}; }
+
   template <internal::CallStyle kStyle, class F, class Items, class CB>
   MapResult<internal::ResultOf<F>> MapImpl(F fn, const Items& items,
                                            std::optional<int> chunksize,
@@ -362,7 +463,7 @@ class BasicPool {
                   : internal::DefaultChunksize(size, processes());
     const std::size_t chunks = size == 0 ? 0 : (size + chunk - 1) / chunk;
     auto state = std::make_shared<internal::MapState<T>>(
-        size, chunks, std::move(callback), std::move(error_callback));
+        origin(), size, chunks, std::move(callback), std::move(error_callback));
     if (size == 0) {
       state->Finish();
       return MapResult<R>(std::move(state));
@@ -395,47 +496,69 @@ class BasicPool {
       throw UsageError("buffersize must be 1+ (or 0 for the default), not " +
                        std::to_string(buffersize));
     }
+    // Python checks at the call; the engine would only say so when the
+    // first chunk is submitted.
+    if (!running_) {
+      throw UsageError("Pool not running");
+    }
     const std::size_t window =
         chunk * static_cast<std::size_t>(buffersize > 0 ? buffersize
                                                         : 32 * processes());
-    auto state = std::make_shared<State>(ordered, window);
+    auto state = std::make_shared<State>(origin(), ordered, window);
     // The feed owns the range (or a view of it) and its position, and holds
     // the engine weakly: an iterator that outlives its pool gets "Pool not
-    // running", not a dangling pointer.
+    // running", not a dangling pointer. The input is first touched (begin())
+    // by the first read, so that whatever it throws is reported like any
+    // later failure of the input, by next().
     auto view = std::views::all(std::forward<Items>(items));
     using View = decltype(view);
     struct Feed {
       View view;
-      std::ranges::iterator_t<View> it;
+      std::optional<std::ranges::iterator_t<View>> it;
       std::size_t next_index = 0;
     };
     auto feed = std::make_shared<Feed>(Feed{std::move(view), {}, 0});
-    feed->it = std::ranges::begin(feed->view);
     std::weak_ptr<typename Backend::Engine> weak = engine_;
     const auto fptr = internal::ToFunctionPointer(fn);
     state->set_feed(
-        [feed, weak, fptr, chunk](const std::shared_ptr<State>& self) -> bool {
-          const auto end = std::ranges::end(feed->view);
-          if (feed->it == end) return false;
+        [feed, weak, fptr, chunk](const std::shared_ptr<State>& self) {
+          // Read up to one chunk. If the input throws, the elements read before
+          // it are still submitted, and the exception ends the input there.
           std::vector<typename C::Item> items;
-          while (items.size() < chunk && feed->it != end) {
-            items.push_back(static_cast<typename C::Item>(*feed->it));
-            ++feed->it;
+          typename State::Step step;
+          try {
+            if (!feed->it) feed->it.emplace(std::ranges::begin(feed->view));
+            auto& it = *feed->it;
+            const auto end = std::ranges::end(feed->view);
+            while (items.size() < chunk && it != end) {
+              items.push_back(static_cast<typename C::Item>(*it));
+              ++it;
+            }
+            step.more = items.size() == chunk;
+          } catch (...) {
+            step.error = std::current_exception();
           }
-          auto engine = weak.lock();
-          if (!engine) throw UsageError("Pool not running");
-          std::vector<std::unique_ptr<typename Backend::JobBase>> jobs;
-          jobs.push_back(std::make_unique<typename Backend::template Job<C>>(
-              fptr, items.begin(), items.end(), feed->next_index, self));
-          engine->Submit(std::move(jobs));
-          feed->next_index += items.size();
-          self->AddSubmitted(items.size());
-          return true;
+          if (!items.empty()) {
+            auto engine = weak.lock();
+            if (!engine) throw UsageError("Pool not running");
+            std::vector<std::unique_ptr<typename Backend::JobBase>> jobs;
+            jobs.push_back(std::make_unique<typename Backend::template Job<C>>(
+                fptr, items.begin(), items.end(), feed->next_index, self));
+            engine->Submit(std::move(jobs));
+            feed->next_index += items.size();
+            self->AddSubmitted(items.size());
+          }
+          return step;
         });
     return IMapIterator<R>(std::move(state));
   }
 
+  // Declared before engine_: the fork server and the workers are forked
+  // while engine_ is being constructed, and their copy of the pool must
+  // already know that it is not theirs.
+  const pid_t creator_;
   std::shared_ptr<typename Backend::Engine> engine_;
+  std::atomic<bool> running_{true};  // Until close() or terminate().
 };
 
 // A pool of worker processes. See the top of this file.
@@ -446,7 +569,9 @@ class Pool : public BasicPool<internal::ProcessBackend> {
   Pool() : BasicPool(Options{}) {}
 
   // The pids of the live workers (for lessons and tests).
-  std::vector<pid_t> worker_pids() { return engine().WorkerPids(); }
+  std::vector<pid_t> worker_pids() {
+    return engine("worker_pids()").WorkerPids();
+  }
 };
 
 // A pool of threads with the same API and result types, like Python's

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <ranges>
@@ -328,6 +329,168 @@ TYPED_TEST(BothPoolsTest, MisuseMessagesMatchPython) {
   p.join();
 }
 
+// imap and imap_unordered after close() or terminate() raise "Pool not
+// running" at the call, as Python's do, not a CancelledError later.
+TYPED_TEST(BothPoolsTest, ImapAfterCloseOrTerminateIsPoolNotRunning) {
+  auto message = [](auto&& f) -> std::string {
+    try {
+      f();
+    } catch (const pool::UsageError& e) {
+      return e.what();
+    } catch (const std::exception& e) {
+      return std::string("not a UsageError: ") + e.what();
+    }
+    return "no exception";
+  };
+  for (bool terminate : {false, true}) {
+    TypeParam p(1);
+    if (terminate) {
+      p.terminate();
+    } else {
+      p.close();
+    }
+    EXPECT_EQ(message([&] {
+                static_cast<void>(p.imap(Square, std::vector<int>{1, 2}));
+              }),
+              "Pool not running")
+        << (terminate ? "after terminate()" : "after close()");
+    EXPECT_EQ(message([&] {
+                static_cast<void>(p.imap_unordered(Square, std::vector<int>{}));
+              }),
+              "Pool not running")
+        << (terminate ? "after terminate()" : "after close()");
+    p.join();
+  }
+}
+
+// imap reads its input lazily, so an imap made before close() submits no
+// more input afterwards: what it had submitted arrives, then one
+// CancelledError stands for the rest, then the iteration ends.
+TYPED_TEST(BothPoolsTest, ImapMadeBeforeCloseStopsFeeding) {
+  TypeParam p(1);
+  auto it = p.imap(Square, std::views::iota(0, 100), 1, /*buffersize=*/2);
+  EXPECT_EQ(it.next(), 0);  // Submitted 0 and 1, then 2 after taking 0.
+  p.close();
+  EXPECT_EQ(it.next(), 1);
+  EXPECT_EQ(it.next(), 4);
+  EXPECT_THROW(static_cast<void>(it.next()), pool::CancelledError);
+  EXPECT_EQ(it.next(), std::nullopt);
+  p.join();
+}
+
+// A moved-from AsyncResult, MapResult or IMapIterator has no state: each of
+// its methods throws UsageError saying so (it used to dereference a null
+// pointer); the object it was moved to works.
+TYPED_TEST(BothPoolsTest, MovedFromHandlesThrowUsageError) {
+  auto message = [](auto&& f) -> std::string {
+    try {
+      f();
+    } catch (const pool::UsageError& e) {
+      return e.what();
+    }
+    return "no UsageError";
+  };
+  auto expect_moved_from = [&](const std::string& type, const std::string& m) {
+    EXPECT_NE(m.find("on a moved-from " + type), std::string::npos) << m;
+    EXPECT_NE(m.find("Use the object it was moved to"), std::string::npos) << m;
+  };
+  TypeParam p(1);
+  auto a = p.apply_async(Square, std::tuple{3});
+  auto b = std::move(a);
+  expect_moved_from("AsyncResult", message([&] { a.get(); }));
+  expect_moved_from("AsyncResult", message([&] { a.get(seconds(1)); }));
+  expect_moved_from("AsyncResult", message([&] { a.wait(); }));
+  expect_moved_from("AsyncResult",
+                    message([&] { static_cast<void>(a.wait(seconds(1))); }));
+  expect_moved_from("AsyncResult",
+                    message([&] { static_cast<void>(a.ready()); }));
+  expect_moved_from("AsyncResult",
+                    message([&] { static_cast<void>(a.successful()); }));
+  EXPECT_EQ(b.get(), 9);
+
+  auto m = p.map_async(Square, std::vector<int>{1, 2});
+  auto m2 = std::move(m);
+  expect_moved_from("AsyncResult", message([&] { m.get(); }));
+  EXPECT_EQ(m2.get(), (std::vector<int>{1, 4}));
+
+  auto it = p.imap(Square, std::vector<int>{1, 2});
+  auto it2 = std::move(it);
+  expect_moved_from("IMapIterator",
+                    message([&] { static_cast<void>(it.next()); }));
+  expect_moved_from("IMapIterator",
+                    message([&] { static_cast<void>(it.next(seconds(1))); }));
+  expect_moved_from("IMapIterator",
+                    message([&] { static_cast<void>(it.begin()); }));
+  EXPECT_EQ(it2.next(), 1);
+  EXPECT_EQ(it2.next(), 4);
+  EXPECT_EQ(it2.next(), std::nullopt);
+}
+
+// The range-for iterator of an imap at its end can be neither dereferenced
+// nor advanced: UsageError, not undefined behaviour.
+TYPED_TEST(BothPoolsTest, ImapEndIteratorMisuseThrows) {
+  TypeParam p(1);
+  auto it = p.imap(Square, std::vector<int>{2});
+  auto pos = it.begin();
+  EXPECT_EQ(*pos, 4);
+  ++pos;
+  ASSERT_TRUE(pos == it.end());
+  EXPECT_THROW(static_cast<void>(*pos), pool::UsageError);
+  EXPECT_THROW(++pos, pool::UsageError);
+  auto end = it.end();
+  EXPECT_THROW(static_cast<void>(end.operator->()), pool::UsageError);
+}
+
+// Copies of an IMapIterator share one stream: consumed from two threads at
+// once, every result comes out exactly once, and both reach the end.
+TYPED_TEST(BothPoolsTest, ImapCopiesShareOneStream) {
+  TypeParam p(2);
+  for (bool ordered : {true, false}) {
+    auto it = ordered
+                  ? p.imap(Square, std::views::iota(0, 2000), 1, 4)
+                  : p.imap_unordered(Square, std::views::iota(0, 2000), 1, 4);
+    auto copy = it;
+    // next(timeout) as a hang guard: false if the stream stalled.
+    auto drain = [](pool::IMapIterator<int>& from, std::vector<int>& to) {
+      try {
+        while (std::optional<int> v = from.next(seconds(120))) to.push_back(*v);
+        return true;
+      } catch (const pool::TimeoutError&) {
+        return false;
+      }
+    };
+    std::vector<int> theirs, ours;
+    bool theirs_ended = false;
+    std::thread other([&] { theirs_ended = drain(copy, theirs); });
+    const bool ours_ended = drain(it, ours);
+    other.join();
+    EXPECT_TRUE(ours_ended && theirs_ended) << "a consumer stalled";
+    std::multiset<int> got(theirs.begin(), theirs.end());
+    got.insert(ours.begin(), ours.end());
+    std::multiset<int> expected;
+    for (int i = 0; i < 2000; ++i) expected.insert(i * i);
+    EXPECT_EQ(got, expected) << (ordered ? "imap" : "imap_unordered");
+    if (ordered) {
+      EXPECT_TRUE(std::is_sorted(ours.begin(), ours.end()));
+      EXPECT_TRUE(std::is_sorted(theirs.begin(), theirs.end()));
+    }
+  }
+}
+
+// A pool destroyed in one of its own callbacks cannot wait for that
+// callback: the program aborts with a message that says so, rather than
+// deadlocking or crashing without a word.
+TYPED_TEST(BothPoolsTest, DestroyedInItsOwnCallbackAbortsWithAMessage) {
+  EXPECT_DEATH(
+      {
+        auto* p = new TypeParam(1);
+        auto r = p->apply_async(Square, std::tuple{1},
+                                [p](const int&) { delete p; });
+        r.wait();
+      },
+      "was destroyed in one of its own callbacks");
+}
+
 // close() lets queued work finish; join() then returns.
 TYPED_TEST(BothPoolsTest, CloseThenJoinFinishesQueuedWork) {
   TypeParam p(2);
@@ -447,6 +610,29 @@ TEST(ChunksizeTest, DefaultMatchesPython) {
   EXPECT_EQ(DefaultChunksize(100, 4), 7u);  // divmod(100, 16) = (6, 4)
   EXPECT_EQ(DefaultChunksize(1000, 2), 125u);
   EXPECT_EQ(DefaultChunksize(1'000'000, 8), 31250u);
+}
+
+// A negative maxtasksperchild is refused before any process starts (it was
+// accepted, and meant "never" or worse, depending on the comparison).
+TEST_F(PoolTest, NegativeMaxTasksPerChildIsRejected) {
+  for (int bad : {-1, std::numeric_limits<int>::min()}) {
+    pool::Options o;
+    o.processes = 1;
+    o.maxtasksperchild = bad;
+    try {
+      pool::Pool p(o);
+      FAIL() << "maxtasksperchild " << bad << " was accepted";
+    } catch (const pool::UsageError& e) {
+      EXPECT_EQ(std::string(e.what()),
+                "maxtasksperchild must be a positive number of tasks (or 0 "
+                "for no limit), not " +
+                    std::to_string(bad));
+    }
+  }
+  pool::Options o;
+  o.processes = 1;
+  o.maxtasksperchild = -1;
+  EXPECT_THROW(pool::ThreadPool t(o), pool::UsageError);
 }
 
 // A worker killed mid-task fails only that task, with the signal; the other
