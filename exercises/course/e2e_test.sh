@@ -32,8 +32,12 @@ watch_pid=""
 
 cleanup() {
   if [[ -n $watch_pid ]]; then kill -- "-$watch_pid" 2>/dev/null || true; fi
+  # The grader's Bazel servers: shut down with the startup options they
+  # were started with, from their own workspace.
   for base in "$cache"/bases/*; do
-    [[ -d $base ]] && bazel --output_base="$base" shutdown >/dev/null 2>&1 || true
+    tree=$cache/trees/$(basename "$base")
+    [[ -d $base && -d $tree ]] || continue
+    (cd "$tree" && ./bazelw --output_base="$base" --max_idle_secs=900 shutdown) >/dev/null 2>&1 || true
   done
   if [[ -n $clone && -d $clone ]]; then
     (cd "$clone" && ./bazelw shutdown >/dev/null 2>&1) || true

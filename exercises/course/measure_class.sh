@@ -16,7 +16,13 @@ cd "$(dirname "$0")/../.."
 n=${1:-10}
 cache=${2:-$(mktemp -d "${TMPDIR:-/tmp}/course-measure-cache.XXXXXX")}
 work=$(mktemp -d "${TMPDIR:-/tmp}/course-measure.XXXXXX")
-trap 'rm -rf "$work"; for b in "$cache"/bases/*; do bazel --output_base="$b" shutdown >/dev/null 2>&1 || true; done' EXIT
+shutdown_servers() {
+  for b in "$cache"/bases/*; do
+    t=$cache/trees/$(basename "$b")
+    [[ -d $t ]] && (cd "$t" && ./bazelw --output_base="$b" --max_idle_secs=900 shutdown) >/dev/null 2>&1 || true
+  done
+}
+trap 'rm -rf "$work"; shutdown_servers' EXIT
 
 make_class() { # DIR TAG
   for i in $(seq "$n"); do
