@@ -17,6 +17,11 @@
 #    grader works.
 # 5. The learner loop in a clone: `./course watch` reruns on a save and moves
 #    on; hint, run and reset.
+# 6. Gradescope's run_autograder on a fake /autograder tree.
+# 7. `./course bench` and speed points on a made-up exercise.
+# 8. Speed on the real exercises: every reference earns its speed points
+#    against itself; the naive answers of 03 and b05 pass every case and
+#    earn none.
 #
 # Grading workspaces go to $COURSE_E2E_CACHE (default
 # ~/.cache/course-grader-e2e); every Bazel server this script starts is shut
@@ -298,6 +303,32 @@ d, t = speed("wrong")  # fast and wrong: speed is not scored
 assert t["score"] == 0 and "every test case passes" in t["output"], t
 print("e2e: speed points: fast > 0, slow 0, wrong 0 (not scored)")
 PY
+
+step "8. speed: the references earn every speed point, naive answers none"
+# Every exercise graded on speed, on the references and on the naive
+# answers of 03 and b05 (exercises/testing/naive: correct, and many times
+# slower). A reference timed against itself scores about 1.0 and full
+# points come at 0.5; the naive ones score well under 0.2, where none
+# come. 0.1 s per benchmark and round instead of Google Benchmark's 0.5 s
+# keeps this step short; the margins are wide enough for it.
+naive=$work/naive
+mkdir -p "$naive/03_map" "$naive/b05_many_workers" "$work/speed_track"
+cp exercises/testing/naive/03_map/exercise.cc "$naive/03_map/"
+cp exercises/testing/naive/b05_many_workers/engine.cc "$naive/b05_many_workers/"
+speed_flags=$(PYTHONPATH=exercises python3 -c '
+from course import catalog
+print(" ".join("--exercise " + e.id for e in catalog.discover(".")
+               if e.performance and e.performance.scored))')
+start=$SECONDS
+set +e
+# shellcheck disable=SC2086 # one flag and its value per word
+grade solutions "$naive" $speed_flags --bench-min-time 0.05 \
+  --json "$work/speed_track" --csv "$work/speed_track.csv" >"$work/speed_track.txt" 2>&1
+set -e
+echo "e2e: timed $(wc -w <<<"$speed_flags" | awk '{print $1 / 2}') exercises on two submissions in $((SECONDS - start)) s, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+sed -n 's/^course grade: /e2e:   /p' "$work/speed_track.txt" | grep -e "timed" -e "built in" || true
+check speed "$work/speed_track" "$work/speed_track.csv" 03 b05 ||
+  { cat "$work/speed_track.txt"; die "speed points on the track"; }
 
 [[ $(fingerprint) == "$before" ]] || die "the checkout changed"
 echo "e2e: all end-to-end checks passed"
