@@ -305,17 +305,19 @@ def exercise_row(ex, run, speed, style, here=False):
         mark, tests = style.bad, "%d/%d" % (run.passed, run.total)
     line = "  %s %-4s %-26s %-7s" % (mark, ex.id, ex.title[:26], tests)
     if ex.performance is not None:
-        line += " " + speed_cell(ex, speed)
+        line += " " + speed_cell(ex, speed, run.solved)
     if here:
         line += "  " + style.yellow("%s next" % style.arrow)
     return line.rstrip()
 
 
-def speed_cell(ex, record):
+def speed_cell(ex, record, solved):
     """The speed column: the index `./course bench` last measured on the
-    exercise's current files, or how to measure it."""
+    exercise's current files, or how to measure it once it is solved."""
     if record is None:
-        return "speed: ./course bench"
+        if solved:
+            return "speed: ./course bench"
+        return "+ speed points" if ex.performance.scored else ""
     if record.get("index") is None:
         return "speed: -"
     text = "speed %.2f" % min(record["index"], 1.0)
@@ -367,18 +369,19 @@ def render_status(exercises, runs, state, style):
         for ex in exs:
             lines.append(exercise_row(ex, runs[ex.dir], speeds.get(ex.id),
                                       style, here=ex is nxt))
-    lines.append("")
     if nxt is None:
+        lines.append("")
         lines.append(style.green("Every exercise passes. Well done!"))
         if any(ex.performance for ex in exercises):
             lines.append("Your speed beside the reference's: ./course bench "
                          "ID; every exercise: ./course list")
         return "\n".join(lines)
-    lines.append(style.bold("Next: %s %s" % (nxt.id, nxt.title)) +
-                 "   edit %s" % ", ".join(nxt.path + "/" + f
-                                          for f in nxt.files) +
+    lines.append(style.bold(style.yellow("Next: %s %s" % (nxt.id,
+                                                           nxt.title))) +
                  ("   lesson: %s/" % nxt.lesson if nxt.lesson else ""))
     lines.append(brief_failure(runs[nxt.dir], style))
+    lines.append("  edit %s" % ", ".join(nxt.path + "/" + f
+                                         for f in nxt.files))
     shown = state.hints_shown(nxt.id)
     lines.append("  ./course watch: rerun on every save   ./course hint "
                  "%s: a hint (%d of %d seen)" % (nxt.id, shown,
@@ -435,7 +438,7 @@ def brief_failure(run, style, max_lines=3, width=76):
         head = style.bold(c.name)
         failing = len(run.cases) - run.passed
         if failing > 1:
-            head += " (1 of %d failing)" % failing
+            head += " (and %d more failing)" % (failing - 1)
     body = []
     for line in said:
         body += textwrap.wrap(line, width - 6, break_on_hyphens=False)

@@ -161,7 +161,8 @@ class StatusTest(unittest.TestCase):
                 EX[1].dir: run_of(EX[1], 0, 4),
                 EX[2].dir: run_of(EX[2], 0, 2)}
         text = self.render(runs)
-        self.assertIn("S.C1 (1 of 2 failing)   ./course run 01: all of it",
+        self.assertIn("S.C1 (and 1 more failing)   ./course run 01: all of "
+                      "it",
                       text)
         self.assertIn("64 items with chunksize 64 are one chunk", text)
         self.assertNotIn("Which is", text)
@@ -183,6 +184,16 @@ class StatusTest(unittest.TestCase):
 
 class SpeedColumnTest(unittest.TestCase):
 
+    def test_an_unsolved_exercise_says_speed_counts_too(self):
+        runs = {e.dir: run_of(e, 1, 2) for e in COURSE}
+        with tempfile.TemporaryDirectory() as root:
+            listing = learner.render_list(COURSE, runs, learner.State(root),
+                                          STYLE)
+        rows = {l.split()[1]: l for l in listing.splitlines()
+                if l.startswith("  X ")}
+        self.assertIn("+ speed points", rows["01"])  # has [performance]
+        self.assertNotIn("speed", rows["02"])
+
     def test_shows_what_bench_measured_on_the_current_files(self):
         ex = COURSE[0]  # has [performance]
         runs = {e.dir: run_of(e, 2, 2) for e in COURSE}
@@ -194,7 +205,7 @@ class SpeedColumnTest(unittest.TestCase):
             state = learner.State(root)
             listing = learner.render_list(COURSE, runs, state, STYLE)
             self.assertIn("01   ex 1", listing)
-            self.assertIn("speed: ./course bench", listing)
+            self.assertIn("speed: ./course bench", listing)  # solved
             state.set_speed(ex.id, {"index": 1.37, "points": 5.0,
                                     "digest": learner.files_digest(root,
                                                                    ex)})
