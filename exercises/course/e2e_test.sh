@@ -23,6 +23,10 @@
 #    against itself; the naive answers of 03 and b05 pass every case and
 #    earn none.
 #
+# It starts only on the committed starters, and whether it passes or fails,
+# the checkout must be as it found it (git status and every tracked file's
+# content), or the run fails.
+#
 # Grading workspaces go to $COURSE_E2E_CACHE (default
 # ~/.cache/course-grader-e2e); every Bazel server this script starts is shut
 # down at the end.
@@ -34,8 +38,10 @@ cache=${COURSE_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/course-grader-e2e}
 work=$(mktemp -d "${TMPDIR:-/tmp}/course-e2e.XXXXXX")
 clone=""
 watch_pid=""
+before=""
 
 cleanup() {
+  local code=$?
   if [[ -n $watch_pid ]]; then kill -- "-$watch_pid" 2>/dev/null || true; fi
   # The grader's Bazel servers: shut down with the startup options they
   # were started with, from their own workspace.
@@ -48,6 +54,14 @@ cleanup() {
     (cd "$clone" && ./bazelw shutdown >/dev/null 2>&1) || true
   fi
   rm -rf "$work"
+  # Whatever failed or passed: nothing here may have written to the
+  # checkout (solutions over the starters above all).
+  if [[ -n $before && $(fingerprint) != "$before" ]]; then
+    echo "e2e: FAILED: the checkout changed during the run:"
+    diff <(echo "$before") <(fingerprint) || true
+    code=1
+  fi
+  exit "$code"
 }
 trap cleanup EXIT
 
@@ -67,6 +81,20 @@ fingerprint() {
   git ls-files -z | xargs -0 sha1sum
 }
 
+# The checks below expect the starters in exercises/: say so plainly if a
+# learner's file differs from the last commit (a solution copied in by hand,
+# for instance) rather than fail later on an odd score.
+learner_files=$(PYTHONPATH=exercises python3 -c '
+from course import catalog
+for e in catalog.discover("."):
+    for f in e.files:
+        print(e.path + "/" + f)')
+# shellcheck disable=SC2086 # one path per word
+changed=$(git status --porcelain -- $learner_files)
+[[ -z $changed ]] || die "these learner's files differ from the last commit; the checks need the starters (git checkout -- FILE):
+$changed"
+before=$(fingerprint)
+
 step "1. ./course check and the status screen"
 "$course" check
 status_out=$("$course" 2>&1) || die "./course exited $?: $status_out"
@@ -77,7 +105,6 @@ grep -Eq " 0/[0-9]+ solved" <<<"$status_out" || die "./course should show 0/N so
 [[ $("$course" hint 99 2>&1 || true) == *"no exercise '99'; \`./course\` lists them"* ]] ||
   die "./course hint 99 should name the fix"
 
-before=$(fingerprint)
 
 step "2. the starter tree scores 0, the solutions full marks"
 set +e
