@@ -3,7 +3,9 @@
 // Each message is a frame: a 16-byte header, then `size` bytes of body.
 //
 //   header   u64 size      bytes of body that follow
-//            u64 task_id   1, 2, 3, ... ; 0 is the worker's "ready" frame
+//            u64 task_id   1, 2, 3, ... ; 0 is the worker's "ready" frame;
+//                          kStopId (parent -> worker, no body) asks an idle
+//                          worker to exit (close())
 //
 //   task body (parent -> worker)
 //            u64 invoker   address of the instantiated InvokeChunk<...>
@@ -41,6 +43,7 @@ inline constexpr std::size_t kHeaderSize = sizeof(FrameHeader);
 static_assert(kHeaderSize == 16);
 
 inline constexpr std::uint64_t kReadyId = 0;
+inline constexpr std::uint64_t kStopId = ~std::uint64_t{0};
 
 // Starts a frame in `out` (cleared first): a header whose size is patched by
 // FinishFrame once the body is written.

@@ -3,14 +3,20 @@
 //
 // A worker reads task frames from its task pipe, runs each one, and writes
 // one reply frame per task to its result pipe, strictly in the order the
-// tasks arrived. The parent relies on that order: the oldest unanswered task
-// of a worker is the one it is running.
+// tasks arrived. Around each task it records in its WorkerSlot (shared with
+// the parent) that it started the task, and then that it is replying to it.
+//
+// Whatever happens, a worker never returns (or throws) into the code that
+// forked it: every path ends in _exit(). Only the worker process itself
+// answers: a process forked by a task that returns into this loop instead of
+// calling _exit() is stopped here before it can write anything.
 
 #include "pool/internal/worker.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -38,6 +44,7 @@ constexpr std::size_t kKeepBuffer = 64 * 1024 * 1024;
 // Exit codes of a worker that cannot go on (the parent reports them).
 constexpr int kExitProtocolError = 70;
 constexpr int kExitSetupError = 71;
+constexpr int kExitInternalError = 72;
 
 // Places `a` at fd 3 and `b` at fd 4 whatever numbers they have now.
 void PlaceFds(int a, int b) {
@@ -80,24 +87,34 @@ void Send(const std::string& frame) {
   }
 }
 
-}  // namespace
-
-void RunWorker(int task_fd, int result_fd, const WorkerConfig& config) {
-  PlaceFds(task_fd, result_fd);
-
-  // The fork server ignores SIGINT and SIGQUIT and blocks SIGCHLD; a worker
-  // runs user code and gets the defaults back. SIGPIPE stays ignored: a
-  // write to a dead parent fails with EPIPE and the worker exits quietly.
-  struct sigaction dfl {};
-  dfl.sa_handler = SIG_DFL;
-  ::sigemptyset(&dfl.sa_mask);
-  ::sigaction(SIGINT, &dfl, nullptr);
-  ::sigaction(SIGQUIT, &dfl, nullptr);
-  ::sigaction(SIGCHLD, &dfl, nullptr);
+// Signals. The fork server ignores SIGINT and SIGQUIT and blocks SIGCHLD; a
+// worker runs user code and gets the defaults back. SIGPIPE stays ignored: a
+// write to a dead parent fails with EPIPE and the worker exits quietly.
+// Workers live in the fork server's process group, which is never a
+// terminal's foreground group: SIGTTIN and SIGTTOU are ignored, so that a
+// task reading the terminal gets EIO (and one writing to it succeeds)
+// instead of stopping for good.
+void SetUpSignals(pid_t server) {
+  struct sigaction sa {};
+  sa.sa_handler = SIG_DFL;
+  ::sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGQUIT, &sa, nullptr);
+  ::sigaction(SIGCHLD, &sa, nullptr);
+  sa.sa_handler = SIG_IGN;
+  ::sigaction(SIGTTIN, &sa, nullptr);
+  ::sigaction(SIGTTOU, &sa, nullptr);
   sigset_t none;
   ::sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);  // The server blocks SIGCHLD.
+  // The worker dies with its fork server (killed by someone), whose death
+  // makes the pool refuse work: no worker lives on unsupervised. The server
+  // is single-threaded, so "the thread that forked me" is the server.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != server) ::_exit(0);  // It died before prctl.
+}
 
+void Work(pid_t self, WorkerSlot* slot, const WorkerConfig& config) {
   std::string out;
   out.reserve(kReadChunk);
 
@@ -115,6 +132,7 @@ void RunWorker(int task_fd, int result_fd, const WorkerConfig& config) {
       w.write_raw<std::uint8_t>(0);
       EncodeCurrentException(w);
     }
+    if (::getpid() != self) ::_exit(0);  // A fork that returned: not us.
     FinishFrame(out);
     FlushOutput();
     Send(out);
@@ -125,8 +143,9 @@ void RunWorker(int task_fd, int result_fd, const WorkerConfig& config) {
   // consumed; several small frames often arrive in one read().
   std::string in(kReadChunk, '\0');
   std::size_t start = 0, end = 0;
-  // Reads until at least `need` unconsumed bytes are buffered. Exits the
-  // worker when the parent closes the pipe: that means "no more work".
+  // Reads until at least `need` unconsumed bytes are buffered. End of file
+  // (the parent is gone) or a broken pipe (a task closed fd 3) ends the
+  // worker; the parent resends what it had queued here.
   auto fill = [&](std::size_t need) {
     while (end - start < need) {
       if (start > 0) {
@@ -145,31 +164,42 @@ void RunWorker(int task_fd, int result_fd, const WorkerConfig& config) {
       end += n;
     }
   };
-  int tasks_done = 0;
+  std::uint64_t seq = 0;  // Tasks received.
   for (;;) {
     fill(kHeaderSize);
     const FrameHeader h = ReadHeader(in.data() + start);
+    if (h.task_id == kStopId) Exit(0);  // close(): no more work.
     fill(kHeaderSize + h.size);
     Reader body(in.data() + start + kHeaderSize, h.size);
     start += kHeaderSize + h.size;
 
     // Step 3. Run the task: the frame names the invoker to use, which
     // decodes the items, calls the function and encodes the reply.
+    ++seq;
     StartFrame(out, h.task_id);
     Writer w(out);
+    slot->started.store(seq, std::memory_order_release);
     try {
       const auto invoker =
           reinterpret_cast<Invoker>(body.read_raw<std::uint64_t>());
       const auto fn =
           static_cast<std::uintptr_t>(body.read_raw<std::uint64_t>());
       invoker(fn, body, w);
-    } catch (const ProtocolError& e) {
+    } catch (...) {
+      // The invoker turns every exception of a task or a codec into that
+      // item's error; what escapes it is a malformed frame.
+      if (::getpid() != self) ::_exit(0);
       std::fprintf(stderr, "pool worker %d: bad task frame: %s\n",
-                   static_cast<int>(::getpid()), e.what());
+                   static_cast<int>(self),
+                   CurrentExceptionAsTaskError().what());
       Exit(kExitProtocolError);
     }
+    // A task that forked, and whose child returned here instead of calling
+    // _exit(): the child must not answer in the worker's place.
+    if (::getpid() != self) ::_exit(0);
     FinishFrame(out);
     FlushOutput();
+    slot->replying.store(seq, std::memory_order_release);
     Send(out);
     // Give back the memory of an unusually large task.
     if (out.capacity() > kKeepBuffer) std::string().swap(out);
@@ -181,10 +211,27 @@ void RunWorker(int task_fd, int result_fd, const WorkerConfig& config) {
     // Step 4. maxtasksperchild: retire once the quota is done. The parent
     // counts the same tasks and sends this worker no more than its quota.
     if (config.maxtasksperchild > 0 &&
-        ++tasks_done >= config.maxtasksperchild) {
+        seq >= static_cast<std::uint64_t>(config.maxtasksperchild)) {
       Exit(0);
     }
   }
+}
+
+}  // namespace
+
+void RunWorker(int task_fd, int result_fd, pid_t server, WorkerSlot* slot,
+               const WorkerConfig& config) {
+  const pid_t self = ::getpid();
+  PlaceFds(task_fd, result_fd);
+  SetUpSignals(server);
+  try {
+    Work(self, slot, config);
+  } catch (...) {
+    // Out of memory in the loop itself, or anything else: never unwind
+    // into the code that forked this process.
+  }
+  if (::getpid() != self) ::_exit(0);
+  ::_exit(kExitInternalError);
 }
 
 }  // namespace pool::internal
