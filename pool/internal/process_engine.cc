@@ -124,6 +124,35 @@ std::exception_ptr CancelledByTerminate() {
       "cancelled: terminate() was called before this task finished"));
 }
 
+// poll() over `fds`, retried on EINTR. With more entries than RLIMIT_NOFILE
+// (lowered while the pool runs) poll() refuses with EINVAL; then the
+// entries are polled in batches the limit allows, without waiting, and if
+// none is ready the wake-up pipe alone is waited on for up to 10 ms: slower,
+// but the pool keeps working until the limit is raised again.
+int PollAll(std::vector<pollfd>& fds, int timeout_ms) {
+  int ready;
+  do {
+    ready = ::poll(fds.data(), fds.size(), timeout_ms);
+  } while (ready < 0 && errno == EINTR);
+  if (ready >= 0 || errno != EINVAL) return ready;
+  rlimit lim{};
+  ::getrlimit(RLIMIT_NOFILE, &lim);
+  const std::size_t batch =
+      std::max<std::size_t>(1, std::min<rlim_t>(lim.rlim_cur, 1024));
+  ready = 0;
+  for (std::size_t i = 0; i < fds.size(); i += batch) {
+    const std::size_t n = std::min(batch, fds.size() - i);
+    const int r = ::poll(fds.data() + i, n, 0);
+    if (r > 0) ready += r;
+  }
+  if (ready > 0) return ready;
+  while (::poll(fds.data(), 1, timeout_ms < 0 ? 10 : std::min(timeout_ms, 10)) <
+             0 &&
+         errno == EINTR) {
+  }
+  return static_cast<int>(fds[0].revents != 0);
+}
+
 }  // namespace
 
 // --- ForkServer
@@ -385,20 +414,27 @@ void ProcessEngine::Step(State state) {
   }
   Dispatch();
 
-  // Step 4. Wait for something to happen.
-  std::vector<pollfd>& fds = poll_fds_;  // Reused: no allocation per wake.
+  // Step 4. Wait for something to happen. Only open fds go into the array:
+  // poll() fails with EINVAL when it has more entries than RLIMIT_NOFILE,
+  // and a program may lower that limit while the pool runs.
+  std::vector<pollfd>& fds = poll_fds_;   // Reused: no allocation per wake.
+  std::vector<int>& where = poll_index_;  // Per channel: its first entry.
   fds.clear();
+  where.clear();
   fds.push_back({wake_.read.get(), POLLIN, 0});
-  fds.push_back({server_ && server_->alive() ? server_->fd() : -1, POLLIN, 0});
+  const bool server_open = server_ && server_->alive();
+  if (server_open) fds.push_back({server_->fd(), POLLIN, 0});
   const auto now = Clock::now();
   std::optional<Clock::time_point> deadline;
   for (const auto& c : channels_) {
-    fds.push_back({c->poll_in_fd(), POLLIN, 0});
-    fds.push_back({c->poll_out_fd(), POLLOUT, 0});
+    where.push_back(static_cast<int>(fds.size()));
+    if (c->poll_in_fd() >= 0) fds.push_back({c->poll_in_fd(), POLLIN, 0});
+    if (c->poll_out_fd() >= 0) fds.push_back({c->poll_out_fd(), POLLOUT, 0});
     if (c->eof_deadline() && (!deadline || *c->eof_deadline() < *deadline)) {
       deadline = *c->eof_deadline();
     }
   }
+  where.push_back(static_cast<int>(fds.size()));
   const bool short_handed =
       static_cast<int>(channels_.size()) + spawns_requested_ < processes_;
   if (spawn_error_ && short_handed && !broken &&
@@ -417,17 +453,14 @@ void ProcessEngine::Step(State state) {
     if (!incoming_.empty() || state_ != state) return;
     handler_polling_ = true;
   }
-  int ready;
-  do {
-    ready = ::poll(fds.data(), fds.size(), timeout_ms);
-  } while (ready < 0 && errno == EINTR);
+  const int ready = PollAll(fds, timeout_ms);
   {
     std::lock_guard lock(mu_);
     handler_polling_ = false;
     wake_sent_ = false;
   }
   if (ready < 0) {
-    throw OsError(errno, "poll");  // EFAULT/EINVAL/ENOMEM: nothing to do.
+    throw OsError(errno, "poll");  // EFAULT/ENOMEM: nothing to do.
   }
 
   // Step 5. Act on what happened.
@@ -439,8 +472,12 @@ void ProcessEngine::Step(State state) {
   const std::size_t count = channels_.size();  // Adoption may append.
   for (std::size_t i = 0; i < count; ++i) {
     WorkerChannel& c = *channels_[i];
-    if (fds[3 + 2 * i].revents & (POLLOUT | POLLERR | POLLHUP)) c.Write();
-    if (fds[2 + 2 * i].revents & (POLLIN | POLLHUP | POLLERR)) {
+    short in = 0, out = 0;
+    for (int k = where[i]; k < where[i + 1]; ++k) {
+      ((fds[k].events & POLLIN) ? in : out) = fds[k].revents;
+    }
+    if (out & (POLLOUT | POLLERR | POLLHUP)) c.Write();
+    if (in & (POLLIN | POLLHUP | POLLERR)) {
       const WorkerChannel::ReadResult r = c.Read(task_us_);
       if (r.init_error) Broken(r.init_error);
       if (r.became_ready) PublishPids();
@@ -453,7 +490,9 @@ void ProcessEngine::Step(State state) {
       PublishPids();
     }
   }
-  if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) HandleServerMessage();
+  if (server_open && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+    HandleServerMessage();
+  }
 }
 
 void ProcessEngine::Replenish() {

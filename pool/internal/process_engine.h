@@ -138,6 +138,7 @@ class ProcessEngine {
   std::chrono::milliseconds backoff_{0};
   double task_us_ = 1000;  // Running estimate of one task's duration (µs).
   std::vector<pollfd> poll_fds_;
+  std::vector<int> poll_index_;
 
   std::mutex join_mu_;
   std::thread handler_;
