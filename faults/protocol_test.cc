@@ -106,6 +106,14 @@ int ForgeReply(std::uint64_t id) {
   return 5;
 }
 
+// Records the pid, waits until `go` exists, then forges a header.
+int ForgeHeaderWhenGo(std::string path, std::string go, std::uint64_t size,
+                      std::uint64_t id) {
+  WriteFileAtomically(path, std::to_string(::getpid()));
+  WaitUntil([&] { return !ReadFile(go).empty(); });
+  return ForgeHeader(size, id);
+}
+
 // Puts /dev/null over the result pipe and returns: the worker's replies go
 // nowhere, and the parent reads end of file while the worker lives.
 int DevNullOverResultPipe(int) {
@@ -336,6 +344,47 @@ TEST_F(GarbageTest, ForgedHugeHeadersFailTheirTask) {
     EXPECT_EQ(after.get(), 3);
     EXPECT_NE(p.apply(WorkerPid, 0), pid) << "the worker was not replaced";
     ++next_id;
+  }
+  ExpectServing(p);
+}
+
+// The same forged header, read by the parent only after the worker loop has
+// written its real reply behind it (the handler thread is held in a
+// callback meanwhile): the loop's record of where its reply starts still
+// exposes the forgery at its header.
+TEST_F(GarbageTest, ForgedHeaderReadTogetherWithTheRealReply) {
+  pool::Pool p(2);
+  const std::string marker = UniqueTempPath("forger");
+  const std::string go = UniqueTempPath("go");
+  const std::string release = UniqueTempPath("release");
+  // Task 1 forges once `go` exists; task 2's callback holds the handler.
+  auto r = p.apply_async(
+      ForgeHeaderWhenGo,
+      std::tuple{marker, go, std::uint64_t{1} << 30, std::uint64_t{1}});
+  const pid_t forger = std::stoi([&] {
+    WaitUntil([&] { return !ReadFile(marker).empty(); });
+    return ReadFile(marker);
+  }());
+  std::atomic<bool> in_callback{false};
+  auto blocker = p.apply_async(Identity, std::tuple{1}, [&](const int&) {
+    in_callback = true;
+    WaitUntil([&] { return !ReadFile(release).empty(); });
+  });
+  WaitUntil([&] { return in_callback.load(); });
+  WriteFileAtomically(go, "x");
+  // Forged header and real reply are in the pipe once the worker waits
+  // for its next task.
+  WaitUntil([&] {
+    return Contains(ReadFile("/proc/" + std::to_string(forger) + "/wchan"),
+                    "pipe_read");
+  });
+  WriteFileAtomically(release, "x");
+  EXPECT_EQ(blocker.get(), 1);
+  try {
+    r.get();
+    ADD_FAILURE() << "a forged header was accepted";
+  } catch (const pool::ProtocolError& e) {
+    EXPECT_TRUE(Contains(e.what(), "task 1")) << e.what();
   }
   ExpectServing(p);
 }

@@ -36,25 +36,10 @@
 // server and in every worker it forks, which is the very hazard the fork
 // server exists to avoid.
 //
-// Shutdown, the only place it is described:
-//   close():     no new jobs. The loop goes on until every queued and running
-//                job is done, then sends each worker a stop frame; a worker
-//                reading it exits. When the fork server has reported every
-//                exit, the loop asks the server to stop, it exits, and the
-//                loop reaps it and ends.
-//   terminate(): no new jobs. The loop SIGKILLs every worker through its
-//                pidfd, asks the fork server to stop (it SIGKILLs and reaps
-//                every worker it started, then exits) and reaps it. Every
-//                job not finished fails with CancelledError (running error
-//                callbacks), and the loop ends. terminate() returns after
-//                that.
-//   join():      waits for the loop to end (requires close or terminate).
-//   ~Pool():     terminate(), then join(), like Python's `with` block.
-// Nothing in these steps waits for end of file on a pipe or a socket: any
-// process that inherited a copy of a pool fd (a child the parent forked, a
-// grandchild a task forked) could hold it open. After join() returns, no
-// worker or fork server process exists and every fd the pool opened is
-// closed.
+// Shutdown (close, terminate, join, the destructor) is described in one
+// place, pool/README.md's "Shutdown"; Shutdown() and ForkServer::Stop()
+// below carry it out. Nothing in it waits for end of file on a pipe or a
+// socket.
 
 #include "pool/internal/process_engine.h"
 
@@ -89,8 +74,7 @@ namespace {
 // idle, so the depth adapts to how long tasks take: deep for tiny tasks,
 // shallow for long ones. A job queued on a worker should wait at most about
 // kQueueDelayTarget before it starts.
-constexpr std::size_t kMinInFlight = 1;
-constexpr std::size_t kMaxInFlight = 64;
+constexpr std::size_t kMinInFlight = 1;  // kMaxInFlight: worker.h.
 constexpr double kQueueDelayTargetUs = 200;
 
 constexpr std::chrono::milliseconds kMinBackoff{10};

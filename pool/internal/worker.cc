@@ -117,6 +117,7 @@ void SetUpSignals(pid_t server) {
 void Work(pid_t self, WorkerSlot* slot, const WorkerConfig& config) {
   std::string out;
   out.reserve(kReadChunk);
+  std::uint64_t written = 0;  // Bytes this loop wrote to the result pipe.
 
   // Step 1. The initializer, if any, then a "ready" frame telling the parent
   // whether it succeeded. A failed initializer ends the worker.
@@ -136,6 +137,7 @@ void Work(pid_t self, WorkerSlot* slot, const WorkerConfig& config) {
     FinishFrame(out);
     FlushOutput();
     Send(out);
+    written += out.size();
     if (!ok) Exit(1);
   }
 
@@ -199,8 +201,12 @@ void Work(pid_t self, WorkerSlot* slot, const WorkerConfig& config) {
     if (::getpid() != self) ::_exit(0);
     FinishFrame(out);
     FlushOutput();
+    ReplyRecord& record = slot->replies[seq % kReplyRing];
+    record.offset.store(written, std::memory_order_relaxed);
+    record.size.store(out.size() - kHeaderSize, std::memory_order_relaxed);
     slot->replying.store(seq, std::memory_order_release);
     Send(out);
+    written += out.size();
     // Give back the memory of an unusually large task.
     if (out.capacity() > kKeepBuffer) std::string().swap(out);
     if (start == end && in.size() > kKeepBuffer) {

@@ -25,6 +25,7 @@
 #include <sys/types.h>
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 
@@ -37,20 +38,39 @@ struct WorkerConfig {
   int maxtasksperchild = 0;           // 0: unlimited
 };
 
+// The most jobs the parent keeps in flight on one worker (written, not yet
+// answered).
+inline constexpr std::size_t kMaxInFlight = 64;
+
 // One per worker, in memory shared (MAP_SHARED, mapped before the fork
 // server is forked) by the parent and the worker. The worker numbers the
-// tasks it receives 1, 2, 3, ... and stores, with plain memory writes (no
+// tasks it receives 1, 2, 3, ... and records, with plain memory writes (no
 // system call on the hot path):
-//   started   the number of the task it is about to call, before calling it;
-//   replying  the number of the task whose reply it is about to write,
-//             before writing it.
+//   started    the number of the task it is about to call, before calling;
+//   replies    for task n, in replies[n % kReplyRing]: where its reply
+//              starts in the result pipe's byte stream (counting every byte
+//              the worker loop wrote) and its body's size, then
+//   replying   n, before it writes that reply.
 // After a death the parent blames a task only if `started` says the worker
-// really started it; a reply frame whose task the worker loop had not
-// started replying to was written by someone else (a task writing into the
-// pipe) and is a ProtocolError, found at its header, before its body.
+// really started it. A reply header is accepted only if the worker loop
+// wrote it: it is `replying` to that task, and the header sits exactly where
+// the loop's record says, with the recorded size. Bytes a task wrote into
+// the pipe itself fail that test at their first header, before the parent
+// waits for any body. The ring is large enough because the parent has at
+// most kMaxInFlight tasks in flight on a worker, so the worker never runs
+// kReplyRing replies ahead of the one the parent is reading.
+inline constexpr std::size_t kReplyRing = 64;
+static_assert(kReplyRing >= kMaxInFlight);
+
+struct ReplyRecord {
+  std::atomic<std::uint64_t> offset{0};
+  std::atomic<std::uint64_t> size{0};
+};
+
 struct alignas(64) WorkerSlot {
   std::atomic<std::uint64_t> started{0};
   std::atomic<std::uint64_t> replying{0};
+  ReplyRecord replies[kReplyRing];
 };
 
 struct ServerRequest {

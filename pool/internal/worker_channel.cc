@@ -160,6 +160,7 @@ void WorkerChannel::HandleFrames(double& task_us, ReadResult& result) {
       if (end_ - start_ - kHeaderSize < h.size) break;
       Reader body(in_.data() + start_ + kHeaderSize, h.size);
       start_ += kHeaderSize + h.size;
+      received_ += kHeaderSize + h.size;
       HandleFrame(h, body, task_us, result);
     }
   } catch (const ProtocolError& e) {
@@ -198,13 +199,23 @@ void WorkerChannel::CheckHeader(const FrameHeader& h) {
     throw ProtocolError("answered task " + std::to_string(h.task_id) +
                         ", which it was not running");
   }
-  // The worker loop records that it is replying before it writes the
-  // reply; the header was read after it was written, so the record is
-  // visible here. Without it, the bytes came from someone else.
-  if (slot_->replying.load(std::memory_order_acquire) < front_seq()) {
+  // The worker loop records each reply (worker.h, WorkerSlot) before it
+  // writes it; the header was read after it was written, so the record is
+  // visible here. A header the loop did not write there, with that size,
+  // came from someone else: a task writing into its own result pipe.
+  const std::uint64_t seq = front_seq();
+  if (slot_->replying.load(std::memory_order_acquire) < seq) {
     throw ProtocolError(
         "sent a reply to task " + std::to_string(h.task_id) +
-        " before finishing it (something else wrote into its result pipe)");
+        " before finishing it (the task wrote into its result pipe)");
+  }
+  const ReplyRecord& record = slot_->replies[seq % kReplyRing];
+  if (record.offset.load(std::memory_order_relaxed) != received_ ||
+      record.size.load(std::memory_order_relaxed) != h.size) {
+    throw ProtocolError("sent a reply header for task " +
+                        std::to_string(h.task_id) +
+                        " that its worker loop did not write (the task "
+                        "wrote into its result pipe)");
   }
 }
 

@@ -143,7 +143,8 @@ class WorkerChannel {
   int tasks_given_ = 0;
   Clock::time_point last_reply_;
 
-  std::string in_;  // Bytes received; in_[start_, end_) unparsed.
+  std::string in_;              // Bytes received; in_[start_, end_) unparsed.
+  std::uint64_t received_ = 0;  // Stream offset of in_[start_].
   std::size_t start_ = 0, end_ = 0;
 
   bool ready_;
