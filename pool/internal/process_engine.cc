@@ -62,6 +62,7 @@
 #include <utility>
 
 #include "pool/errors.h"
+#include "pool/internal/fork_gate.h"
 #include "pool/internal/wire.h"
 
 namespace pool::internal {
@@ -168,7 +169,12 @@ ForkServer::ForkServer(int slots, const WorkerConfig& config) {
   std::cerr.flush();
   std::fflush(nullptr);
   const pid_t parent = ::getpid();
-  const pid_t pid = ::fork();
+  pid_t pid;
+  {
+    // No pool thread is inside the allocator now (fork_gate.h).
+    ForkGateExclusive gate;
+    pid = ::fork();
+  }
   if (pid < 0) {
     const int err = errno;
     ::munmap(slots_, map_bytes_);
@@ -226,13 +232,17 @@ ProcessEngine::ProcessEngine(int processes, WorkerConfig config)
   if (processes < 1) {
     throw UsageError("Number of processes must be at least 1");
   }
-  for (int i = processes_ - 1; i >= 0; --i) free_slots_.push_back(i);
-  wake_ = MakePipe();
-  SetNonBlocking(wake_.read.get());
-  SetNonBlocking(wake_.write.get());
+  {
+    ForkGateShared gate;
+    for (int i = processes_ - 1; i >= 0; --i) free_slots_.push_back(i);
+    wake_ = MakePipe();
+    SetNonBlocking(wake_.read.get());
+    SetNonBlocking(wake_.write.get());
+  }
   server_.emplace(processes_, config_);
-  Replenish();
   try {
+    ForkGateShared gate;
+    Replenish();
     handler_ = std::thread(&ProcessEngine::Run, this);
   } catch (...) {
     // No thread (EAGAIN under a process limit): stop the fork server and
@@ -282,6 +292,7 @@ std::vector<pid_t> ProcessEngine::WorkerPids() const {
 }
 
 void ProcessEngine::Submit(std::vector<std::unique_ptr<ProcessJob>> jobs) {
+  ForkGateShared gate;
   std::lock_guard lock(mu_);
   if (state_ != State::kRun) throw UsageError("Pool not running");
   if (broken_) std::rethrow_exception(broken_);
@@ -344,6 +355,7 @@ void ProcessEngine::Run() {
   ::sigaddset(&pipe_only, SIGPIPE);
   ::pthread_sigmask(SIG_BLOCK, &pipe_only, nullptr);
 
+  ForkGateShared gate;  // Let go of only around poll() (Step).
   try {
     for (;;) {
       State state;
@@ -437,7 +449,11 @@ void ProcessEngine::Step(State state) {
     if (!incoming_.empty() || state_ != state) return;
     handler_polling_ = true;
   }
-  const int ready = PollAll(fds, timeout_ms);
+  int ready;
+  {
+    ForkGateOpen open;  // No allocation while waiting (fork_gate.h).
+    ready = PollAll(fds, timeout_ms);
+  }
   {
     std::lock_guard lock(mu_);
     handler_polling_ = false;
