@@ -36,7 +36,7 @@ SystemError FdLimitError(int err, const char* call) {
       std::string(call) + ": the open-file limit (RLIMIT_NOFILE = " +
           std::to_string(lim.rlim_cur) +
           ") is too low for this pool, which needs 3 descriptors per worker "
-          "plus 4; raise it (ulimit -n) or use fewer processes");
+          "plus 3; raise it (ulimit -n) or use fewer processes");
 }
 
 SystemError OsError(int err, const char* call) {

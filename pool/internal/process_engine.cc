@@ -486,7 +486,7 @@ void ProcessEngine::Step(State state) {
   const auto after = Clock::now();
   for (auto& c : channels_) {
     if (c->eof_deadline() && *c->eof_deadline() <= after) {
-      c->BreakProtocol("closed its result pipe (fd 4) while still running");
+      c->BreakProtocol("closed its result pipe (fd 4) but did not exit");
       PublishPids();
     }
   }

@@ -184,7 +184,10 @@ void WorkerChannel::CheckHeader(const FrameHeader& h) {
                         std::to_string(max_frame_) + ")");
   }
   if (h.task_id == kReadyId) {
-    if (ready_) throw ProtocolError("sent a second ready message");
+    // The loop writes it first, and only once.
+    if (ready_ || received_ != 0) {
+      throw ProtocolError("sent a ready message after its first frame");
+    }
     return;
   }
   if (sent_ == 0 || in_flight_.front()->id() != h.task_id) {
