@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -70,6 +71,18 @@ void FlushOutput() {
   std::cout.flush();
   std::cerr.flush();
   std::fflush(nullptr);
+}
+
+// Set in a child forked from this worker (by a fork handler, which fork()
+// runs in the child): only then can the process running the loop be
+// another one than the worker, and only then is getpid() asked, so the hot
+// path makes no system call for it.
+volatile sig_atomic_t forked_from_worker = 0;
+void MarkForkedChild() { forked_from_worker = 1; }
+
+// True in a process forked from the worker by a task: it must not answer.
+bool NotTheWorker(pid_t self) {
+  return forked_from_worker != 0 && ::getpid() != self;
 }
 
 [[noreturn]] void Exit(int code) {
@@ -133,7 +146,7 @@ void Work(pid_t self, WorkerSlot* slot, const WorkerConfig& config) {
       w.write_raw<std::uint8_t>(0);
       EncodeCurrentException(w);
     }
-    if (::getpid() != self) ::_exit(0);  // A fork that returned: not us.
+    if (NotTheWorker(self)) ::_exit(0);  // A fork that returned: not us.
     FinishFrame(out);
     FlushOutput();
     Send(out);
@@ -190,7 +203,7 @@ void Work(pid_t self, WorkerSlot* slot, const WorkerConfig& config) {
     } catch (...) {
       // The invoker turns every exception of a task or a codec into that
       // item's error; what escapes it is a malformed frame.
-      if (::getpid() != self) ::_exit(0);
+      if (NotTheWorker(self)) ::_exit(0);
       std::fprintf(stderr, "pool worker %d: bad task frame: %s\n",
                    static_cast<int>(self),
                    CurrentExceptionAsTaskError().what());
@@ -198,7 +211,7 @@ void Work(pid_t self, WorkerSlot* slot, const WorkerConfig& config) {
     }
     // A task that forked, and whose child returned here instead of calling
     // _exit(): the child must not answer in the worker's place.
-    if (::getpid() != self) ::_exit(0);
+    if (NotTheWorker(self)) ::_exit(0);
     FinishFrame(out);
     FlushOutput();
     ReplyRecord& record = slot->replies[seq % kReplyRing];
@@ -230,13 +243,14 @@ void RunWorker(int task_fd, int result_fd, pid_t server, WorkerSlot* slot,
   const pid_t self = ::getpid();
   PlaceFds(task_fd, result_fd);
   SetUpSignals(server);
+  ::pthread_atfork(nullptr, nullptr, MarkForkedChild);
   try {
     Work(self, slot, config);
   } catch (...) {
     // Out of memory in the loop itself, or anything else: never unwind
     // into the code that forked this process.
   }
-  if (::getpid() != self) ::_exit(0);
+  if (NotTheWorker(self)) ::_exit(0);
   ::_exit(kExitInternalError);
 }
 
