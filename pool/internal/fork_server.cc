@@ -82,7 +82,9 @@ pid_t StartWorker(int ctl, int slot, WorkerSlot* slots,
   // The slot is the parent's to reuse only after the previous worker in it
   // was reported dead, so nothing writes it now.
   slots[slot].started.store(0, std::memory_order_relaxed);
-  slots[slot].replying.store(0, std::memory_order_relaxed);
+  for (ReplyRecord& record : slots[slot].replies) {
+    record.seq.store(0, std::memory_order_relaxed);
+  }
   const pid_t server = ::getpid();
   const pid_t pid = ::fork();
   if (pid == 0) {

@@ -150,7 +150,8 @@ ForkServer::ForkServer(int slots, const WorkerConfig& config) {
   void* map = ::mmap(nullptr, map_bytes_, PROT_READ | PROT_WRITE,
                      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (map == MAP_FAILED) ThrowErrno("mmap");
-  slots_ = new (map) WorkerSlot[static_cast<std::size_t>(slots)];
+  slots_ = static_cast<WorkerSlot*>(map);
+  for (int i = 0; i < slots; ++i) new (slots_ + i) WorkerSlot;
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
     const int err = errno;

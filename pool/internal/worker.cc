@@ -4,7 +4,7 @@
 // A worker reads task frames from its task pipe, runs each one, and writes
 // one reply frame per task to its result pipe, strictly in the order the
 // tasks arrived. Around each task it records in its WorkerSlot (shared with
-// the parent) that it started the task, and then that it is replying to it.
+// the parent) that it started the task, and then where its reply goes.
 //
 // Whatever happens, a worker never returns (or throws) into the code that
 // forked it: every path ends in _exit(). Only the worker process itself
@@ -217,7 +217,7 @@ void Work(pid_t self, WorkerSlot* slot, const WorkerConfig& config) {
     ReplyRecord& record = slot->replies[seq % kReplyRing];
     record.offset.store(written, std::memory_order_relaxed);
     record.size.store(out.size() - kHeaderSize, std::memory_order_relaxed);
-    slot->replying.store(seq, std::memory_order_release);
+    record.seq.store(seq, std::memory_order_release);
     Send(out);
     written += out.size();
     // Give back the memory of an unusually large task.

@@ -49,27 +49,29 @@ inline constexpr std::size_t kMaxInFlight = 64;
 //   started    the number of the task it is about to call, before calling;
 //   replies    for task n, in replies[n % kReplyRing]: where its reply
 //              starts in the result pipe's byte stream (counting every byte
-//              the worker loop wrote) and its body's size, then
-//   replying   n, before it writes that reply.
+//              the worker loop wrote) and its body's size, then n itself,
+//              before it writes that reply.
 // After a death the parent blames a task only if `started` says the worker
 // really started it. A reply header is accepted only if the worker loop
-// wrote it: it is `replying` to that task, and the header sits exactly where
-// the loop's record says, with the recorded size. Bytes a task wrote into
+// wrote it: the record for its task is there, and the header sits exactly
+// where the record says, with the recorded size. Bytes a task wrote into
 // the pipe itself fail that test at their first header, before the parent
 // waits for any body. The ring is large enough because the parent has at
 // most kMaxInFlight tasks in flight on a worker, so the worker never runs
-// kReplyRing replies ahead of the one the parent is reading.
+// kReplyRing replies ahead of the one the parent is reading. Each record,
+// and `started`, has a cache line of its own: per task the parent reads
+// one line the worker wrote, and nothing bounces back.
 inline constexpr std::size_t kReplyRing = 64;
 static_assert(kReplyRing >= kMaxInFlight);
 
-struct ReplyRecord {
+struct alignas(64) ReplyRecord {
+  std::atomic<std::uint64_t> seq{0};
   std::atomic<std::uint64_t> offset{0};
   std::atomic<std::uint64_t> size{0};
 };
 
-struct alignas(64) WorkerSlot {
-  std::atomic<std::uint64_t> started{0};
-  std::atomic<std::uint64_t> replying{0};
+struct WorkerSlot {
+  alignas(64) std::atomic<std::uint64_t> started{0};
   ReplyRecord replies[kReplyRing];
 };
 

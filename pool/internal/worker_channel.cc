@@ -207,12 +207,12 @@ void WorkerChannel::CheckHeader(const FrameHeader& h) {
   // visible here. A header the loop did not write there, with that size,
   // came from someone else: a task writing into its own result pipe.
   const std::uint64_t seq = front_seq();
-  if (slot_->replying.load(std::memory_order_acquire) < seq) {
+  const ReplyRecord& record = slot_->replies[seq % kReplyRing];
+  if (record.seq.load(std::memory_order_acquire) != seq) {
     throw ProtocolError(
         "sent a reply to task " + std::to_string(h.task_id) +
         " before finishing it (the task wrote into its result pipe)");
   }
-  const ReplyRecord& record = slot_->replies[seq % kReplyRing];
   if (record.offset.load(std::memory_order_relaxed) != received_ ||
       record.size.load(std::memory_order_relaxed) != h.size) {
     throw ProtocolError("sent a reply header for task " +
