@@ -8,8 +8,8 @@
 // pool goes on with a replacement worker.
 //
 // The tasks below know the pool's wire format (pool/internal/wire.h: a
-// 16-byte header {u64 size, u64 task_id}) and its fds (3: task pipe, 4:
-// result pipe), as a hostile or careless task could.
+// 24-byte header {u64 size, u64 task_id, u64 check}) and its fds (3: task pipe,
+// 4: result pipe), as a hostile or careless task could.
 
 #include <errno.h>
 #include <fcntl.h>
@@ -86,7 +86,7 @@ void WriteBytes(int fd, const void* data, std::size_t n) {
 
 // Writes a frame header announcing `size` bytes for task `id`, then returns.
 int ForgeHeader(std::uint64_t size, std::uint64_t id) {
-  const std::uint64_t header[2] = {size, id};
+  const std::uint64_t header[3] = {size, id, 0};
   WriteBytes(kResultFd, header, sizeof header);
   return 5;
 }
@@ -100,7 +100,7 @@ int ForgeReply(std::uint64_t id) {
   body.append(reinterpret_cast<const char*>(&count), 8);
   body.append(reinterpret_cast<const char*>(&value), sizeof value);
   body.append(reinterpret_cast<const char*>(&errors), 8);
-  const std::uint64_t header[2] = {body.size(), id};
+  const std::uint64_t header[3] = {body.size(), id, 0};
   std::string frame(reinterpret_cast<const char*>(header), sizeof header);
   frame += body;
   WriteBytes(kResultFd, frame.data(), frame.size());

@@ -59,7 +59,7 @@ void Report(int ctl, ServerMessage msg) {
 // Starts a worker in `slot`: two pipes, fork, a pidfd of the child, then
 // the parent's three fds over the socket. The worker keeps the task pipe's
 // read end and the result pipe's write end. Returns the worker's pid, or -1.
-pid_t StartWorker(int ctl, int slot, WorkerSlot* slots,
+pid_t StartWorker(int ctl, int slot, WorkerSlot* slots, std::uint64_t reply_key,
                   const WorkerConfig& config) {
   ServerMessage failed{ServerMessage::kSpawnFailed, 0, 0, ServerMessage::kPipe,
                        slot};
@@ -82,15 +82,12 @@ pid_t StartWorker(int ctl, int slot, WorkerSlot* slots,
   // The slot is the parent's to reuse only after the previous worker in it
   // was reported dead, so nothing writes it now.
   slots[slot].started.store(0, std::memory_order_relaxed);
-  for (ReplyRecord& record : slots[slot].replies) {
-    record.seq.store(0, std::memory_order_relaxed);
-  }
   const pid_t server = ::getpid();
   const pid_t pid = ::fork();
   if (pid == 0) {
     // RunWorker keeps only fds 0-2 and these two, whatever else is open.
-    RunWorker(task_read.release(), result_write.release(), server, &slots[slot],
-              config);
+    RunWorker(task_read.release(), result_write.release(),
+              {server, &slots[slot], reply_key}, config);
   }
   if (pid < 0) {
     failed.value = errno;
@@ -189,7 +186,7 @@ bool ReceiveServerMessage(int sock, ServerMessage& msg, UniqueFd fds[3],
 }
 
 void RunForkServer(UniqueFd control, pid_t parent, WorkerSlot* slots,
-                   const WorkerConfig& config) {
+                   std::uint64_t reply_key, const WorkerConfig& config) {
   // Step 1. Keep only stdin/stdout/stderr and the control socket (as fd 3).
   // Everything else the parent had open (its other pools' pipes, its
   // sockets, files) must not live on in the server or its workers.
@@ -260,7 +257,8 @@ void RunForkServer(UniqueFd control, pid_t parent, WorkerSlot* slots,
         stop = true;  // kStop, or the parent closed the socket.
         continue;
       }
-      const pid_t pid = StartWorker(ctl.get(), request.slot, slots, config);
+      const pid_t pid =
+          StartWorker(ctl.get(), request.slot, slots, reply_key, config);
       if (pid > 0) live.push_back(pid);
     }
   }

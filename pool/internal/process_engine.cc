@@ -58,6 +58,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <limits>
+#include <random>
 #include <string>
 #include <utility>
 
@@ -75,7 +76,8 @@ namespace {
 // idle, so the depth adapts to how long tasks take: deep for tiny tasks,
 // shallow for long ones. A job queued on a worker should wait at most about
 // kQueueDelayTarget before it starts.
-constexpr std::size_t kMinInFlight = 1;  // kMaxInFlight: worker.h.
+constexpr std::size_t kMinInFlight = 1;
+constexpr std::size_t kMaxInFlight = 64;
 constexpr double kQueueDelayTargetUs = 200;
 
 constexpr std::chrono::milliseconds kMinBackoff{10};
@@ -144,6 +146,17 @@ int PollAll(std::vector<pollfd>& fds, int timeout_ms) {
 // ---------------------------------------------------------------
 
 ForkServer::ForkServer(int slots, const WorkerConfig& config) {
+  // The key of the reply checks (wire.h): random, so that no task can
+  // guess it (the clock and pid only if there is no random source).
+  try {
+    std::random_device random;
+    reply_key_ = (std::uint64_t{random()} << 32) ^ random();
+  } catch (...) {
+    reply_key_ =
+        static_cast<std::uint64_t>(
+            std::chrono::steady_clock::now().time_since_epoch().count()) ^
+        static_cast<std::uint64_t>(::getpid());
+  }
   // The WorkerSlots, shared by the parent, the server and every worker:
   // mapped before the fork, so all of them see the same pages.
   map_bytes_ = sizeof(WorkerSlot) * static_cast<std::size_t>(slots);
@@ -184,7 +197,7 @@ ForkServer::ForkServer(int slots, const WorkerConfig& config) {
   if (pid == 0) {
     // The fork server never returns into the caller's code.
     ours.reset();
-    RunForkServer(std::move(theirs), parent, slots_, config);
+    RunForkServer(std::move(theirs), parent, slots_, reply_key_, config);
   }
   pid_ = pid;
   sock_ = std::move(ours);
@@ -537,8 +550,8 @@ void ProcessEngine::HandleServerMessage() {
       try {
         c = std::make_unique<WorkerChannel>(
             msg.pid, std::move(fds[2]), std::move(fds[0]), std::move(fds[1]),
-            server_->slot(msg.slot), msg.slot, !config_.initializer,
-            max_frame_);
+            server_->slot(msg.slot), msg.slot, !config_.initializer, max_frame_,
+            server_->reply_key());
       } catch (...) {
         free_slots_.push_back(msg.slot);
         OnSpawnFailure(CurrentExceptionAsPoolError("starting a worker"));

@@ -47,6 +47,7 @@ class ForkServer {
   int fd() const { return sock_.get(); }
   bool alive() const { return pid_ > 0; }
   WorkerSlot* slot(int i) const { return slots_ + i; }
+  std::uint64_t reply_key() const { return reply_key_; }
   // Asks for a worker in slot `slot`. Returns false if the server is gone.
   bool RequestWorker(int slot);
   // The server closed its socket (it died): reaps it and returns its wait
@@ -58,6 +59,7 @@ class ForkServer {
  private:
   WorkerSlot* slots_ = nullptr;
   std::size_t map_bytes_ = 0;
+  std::uint64_t reply_key_ = 0;
   UniqueFd sock_;
   pid_t pid_ = -1;
 };

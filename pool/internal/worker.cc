@@ -4,7 +4,8 @@
 // A worker reads task frames from its task pipe, runs each one, and writes
 // one reply frame per task to its result pipe, strictly in the order the
 // tasks arrived. Around each task it records in its WorkerSlot (shared with
-// the parent) that it started the task, and then where its reply goes.
+// the parent) that it started the task, and it marks each reply with the
+// check only the worker loop can compute (wire.h).
 //
 // Whatever happens, a worker never returns (or throws) into the code that
 // forked it: every path ends in _exit(). Only the worker process itself
@@ -127,10 +128,9 @@ void SetUpSignals(pid_t server) {
   if (::getppid() != server) ::_exit(0);  // It died before prctl.
 }
 
-void Work(pid_t self, WorkerSlot* slot, const WorkerConfig& config) {
+void Work(pid_t self, const WorkerSetup& setup, const WorkerConfig& config) {
   std::string out;
   out.reserve(kReadChunk);
-  std::uint64_t written = 0;  // Bytes this loop wrote to the result pipe.
 
   // Step 1. The initializer, if any, then a "ready" frame telling the parent
   // whether it succeeded. A failed initializer ends the worker.
@@ -148,9 +148,9 @@ void Work(pid_t self, WorkerSlot* slot, const WorkerConfig& config) {
     }
     if (NotTheWorker(self)) ::_exit(0);  // A fork that returned: not us.
     FinishFrame(out);
+    SetFrameCheck(out, ReplyCheck(setup.reply_key, 0));
     FlushOutput();
     Send(out);
-    written += out.size();
     if (!ok) Exit(1);
   }
 
@@ -193,7 +193,7 @@ void Work(pid_t self, WorkerSlot* slot, const WorkerConfig& config) {
     ++seq;
     StartFrame(out, h.task_id);
     Writer w(out);
-    slot->started.store(seq, std::memory_order_release);
+    setup.slot->started.store(seq, std::memory_order_release);
     try {
       const auto invoker =
           reinterpret_cast<Invoker>(body.read_raw<std::uint64_t>());
@@ -213,13 +213,9 @@ void Work(pid_t self, WorkerSlot* slot, const WorkerConfig& config) {
     // _exit(): the child must not answer in the worker's place.
     if (NotTheWorker(self)) ::_exit(0);
     FinishFrame(out);
+    SetFrameCheck(out, ReplyCheck(setup.reply_key, seq));
     FlushOutput();
-    ReplyRecord& record = slot->replies[seq % kReplyRing];
-    record.offset.store(written, std::memory_order_relaxed);
-    record.size.store(out.size() - kHeaderSize, std::memory_order_relaxed);
-    record.seq.store(seq, std::memory_order_release);
     Send(out);
-    written += out.size();
     // Give back the memory of an unusually large task.
     if (out.capacity() > kKeepBuffer) std::string().swap(out);
     if (start == end && in.size() > kKeepBuffer) {
@@ -238,14 +234,14 @@ void Work(pid_t self, WorkerSlot* slot, const WorkerConfig& config) {
 
 }  // namespace
 
-void RunWorker(int task_fd, int result_fd, pid_t server, WorkerSlot* slot,
+void RunWorker(int task_fd, int result_fd, const WorkerSetup& setup,
                const WorkerConfig& config) {
   const pid_t self = ::getpid();
   PlaceFds(task_fd, result_fd);
-  SetUpSignals(server);
+  SetUpSignals(setup.server);
   ::pthread_atfork(nullptr, nullptr, MarkForkedChild);
   try {
-    Work(self, slot, config);
+    Work(self, setup, config);
   } catch (...) {
     // Out of memory in the loop itself, or anything else: never unwind
     // into the code that forked this process.

@@ -38,41 +38,15 @@ struct WorkerConfig {
   int maxtasksperchild = 0;           // 0: unlimited
 };
 
-// The most jobs the parent keeps in flight on one worker (written, not yet
-// answered).
-inline constexpr std::size_t kMaxInFlight = 64;
-
 // One per worker, in memory shared (MAP_SHARED, mapped before the fork
 // server is forked) by the parent and the worker. The worker numbers the
-// tasks it receives 1, 2, 3, ... and records, with plain memory writes (no
-// system call on the hot path):
-//   started    the number of the task it is about to call, before calling;
-//   replies    for task n, in replies[n % kReplyRing]: where its reply
-//              starts in the result pipe's byte stream (counting every byte
-//              the worker loop wrote) and its body's size, then n itself,
-//              before it writes that reply.
-// After a death the parent blames a task only if `started` says the worker
-// really started it. A reply header is accepted only if the worker loop
-// wrote it: the record for its task is there, and the header sits exactly
-// where the record says, with the recorded size. Bytes a task wrote into
-// the pipe itself fail that test at their first header, before the parent
-// waits for any body. The ring is large enough because the parent has at
-// most kMaxInFlight tasks in flight on a worker, so the worker never runs
-// kReplyRing replies ahead of the one the parent is reading. Each record,
-// and `started`, has a cache line of its own: per task the parent reads
-// one line the worker wrote, and nothing bounces back.
-inline constexpr std::size_t kReplyRing = 64;
-static_assert(kReplyRing >= kMaxInFlight);
-
-struct alignas(64) ReplyRecord {
-  std::atomic<std::uint64_t> seq{0};
-  std::atomic<std::uint64_t> offset{0};
-  std::atomic<std::uint64_t> size{0};
-};
-
+// tasks it receives 1, 2, 3, ... and stores in `started`, with a plain
+// memory write (no system call), the number of the task it is about to
+// call. The parent reads it only after the worker died: a task is blamed
+// for a death only if the worker really started it. It has a cache line of
+// its own, which the parent does not touch while the worker lives.
 struct WorkerSlot {
   alignas(64) std::atomic<std::uint64_t> started{0};
-  ReplyRecord replies[kReplyRing];
 };
 
 struct ServerRequest {
@@ -94,15 +68,23 @@ struct ServerMessage {
 // The name of a ServerMessage::Call.
 const char* CallName(std::int32_t call);
 
+// What the fork server hands each worker besides its pipes.
+struct WorkerSetup {
+  pid_t server;             // The fork server's pid (the worker's parent).
+  WorkerSlot* slot;         // The worker's WorkerSlot.
+  std::uint64_t reply_key;  // For ReplyCheck (wire.h).
+};
+
 // Runs the fork server in the calling (just-forked) process; never returns.
 // `parent` is the parent's pid; `slots` the shared WorkerSlot array.
 [[noreturn]] void RunForkServer(UniqueFd control, pid_t parent,
-                                WorkerSlot* slots, const WorkerConfig& config);
+                                WorkerSlot* slots, std::uint64_t reply_key,
+                                const WorkerConfig& config);
 
 // Runs a worker in the calling (just-forked) process; never returns.
-// `server` is the fork server's pid (the worker's parent).
-[[noreturn]] void RunWorker(int task_fd, int result_fd, pid_t server,
-                            WorkerSlot* slot, const WorkerConfig& config);
+[[noreturn]] void RunWorker(int task_fd, int result_fd,
+                            const WorkerSetup& setup,
+                            const WorkerConfig& config);
 
 // Sends `msg` with up to three fds attached. Returns false if the peer is
 // gone.

@@ -30,7 +30,8 @@ constexpr int kPidfdIdType = 3;
 
 WorkerChannel::WorkerChannel(pid_t pid, UniqueFd pidfd, UniqueFd to,
                              UniqueFd from, WorkerSlot* slot, int slot_index,
-                             bool ready, std::uint64_t max_frame)
+                             bool ready, std::uint64_t max_frame,
+                             std::uint64_t reply_key)
     : pid_(pid),
       pidfd_(std::move(pidfd)),
       to_(std::move(to)),
@@ -38,6 +39,7 @@ WorkerChannel::WorkerChannel(pid_t pid, UniqueFd pidfd, UniqueFd to,
       slot_(slot),
       slot_index_(slot_index),
       max_frame_(max_frame),
+      reply_key_(reply_key),
       ready_(ready) {
   SetNonBlocking(to_.get());
   SetNonBlocking(from_.get());
@@ -102,7 +104,7 @@ void WorkerChannel::SendStop() {
   // Sent only when nothing is in flight, so the pipe has room for these 16
   // bytes. If the write fails the worker is gone already, and its exit is
   // on its way.
-  const FrameHeader stop{0, kStopId};
+  const FrameHeader stop{0, kStopId, 0};
   while (::write(to_.get(), &stop, sizeof stop) < 0 && errno == EINTR) {
   }
 }
@@ -185,7 +187,7 @@ void WorkerChannel::CheckHeader(const FrameHeader& h) {
   }
   if (h.task_id == kReadyId) {
     // The loop writes it first, and only once.
-    if (ready_ || received_ != 0) {
+    if (ready_ || received_ != 0 || h.check != ReplyCheck(reply_key_, 0)) {
       throw ProtocolError("sent a ready message after its first frame");
     }
     return;
@@ -202,19 +204,10 @@ void WorkerChannel::CheckHeader(const FrameHeader& h) {
     throw ProtocolError("answered task " + std::to_string(h.task_id) +
                         ", which it was not running");
   }
-  // The worker loop records each reply (worker.h, WorkerSlot) before it
-  // writes it; the header was read after it was written, so the record is
-  // visible here. A header the loop did not write there, with that size,
-  // came from someone else: a task writing into its own result pipe.
-  const std::uint64_t seq = front_seq();
-  const ReplyRecord& record = slot_->replies[seq % kReplyRing];
-  if (record.seq.load(std::memory_order_acquire) != seq) {
-    throw ProtocolError(
-        "sent a reply to task " + std::to_string(h.task_id) +
-        " before finishing it (the task wrote into its result pipe)");
-  }
-  if (record.offset.load(std::memory_order_relaxed) != received_ ||
-      record.size.load(std::memory_order_relaxed) != h.size) {
+  // Only the worker loop knows the check of its n-th reply (wire.h): a
+  // header without it was written by someone else, a task writing into its
+  // own result pipe. Refused here, before the parent waits for its body.
+  if (h.check != ReplyCheck(reply_key_, front_seq())) {
     throw ProtocolError("sent a reply header for task " +
                         std::to_string(h.task_id) +
                         " that its worker loop did not write (the task "

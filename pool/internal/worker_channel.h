@@ -44,9 +44,10 @@ class WorkerChannel {
   // `to` and `from` are the parent's pipe ends (made non-blocking here).
   // `ready`: no initializer, so no "ready" frame to wait for. `max_frame`:
   // the largest frame body the parent can accept.
+  // `reply_key`: the pool's key for ReplyCheck (wire.h).
   WorkerChannel(pid_t pid, UniqueFd pidfd, UniqueFd to, UniqueFd from,
                 WorkerSlot* slot, int slot_index, bool ready,
-                std::uint64_t max_frame);
+                std::uint64_t max_frame, std::uint64_t reply_key);
   ~WorkerChannel();
 
   WorkerChannel(const WorkerChannel&) = delete;
@@ -132,6 +133,7 @@ class WorkerChannel {
   WorkerSlot* const slot_;
   const int slot_index_;
   const std::uint64_t max_frame_;
+  const std::uint64_t reply_key_;
 
   // Jobs written or to be written, in the order sent. in_flight_[i] is the
   // worker's task number answered_ + 1 + i.
