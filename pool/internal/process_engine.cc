@@ -208,11 +208,17 @@ ForkServer::~ForkServer() {
   ::munmap(slots_, map_bytes_);
 }
 
-bool ForkServer::RequestWorker(int slot) {
+bool ForkServer::Send(const ServerRequest& request) {
   if (!sock_.valid()) return false;
-  const ServerRequest request{ServerRequest::kStart, slot};
-  return ::send(sock_.get(), &request, sizeof request, MSG_NOSIGNAL) ==
-         static_cast<ssize_t>(sizeof request);
+  ssize_t n;
+  do {
+    n = ::send(sock_.get(), &request, sizeof request, MSG_NOSIGNAL);
+  } while (n < 0 && errno == EINTR);
+  return n == static_cast<ssize_t>(sizeof request);
+}
+
+bool ForkServer::RequestWorker(int slot) {
+  return Send({ServerRequest::kStart, slot});
 }
 
 int ForkServer::Reap() {
@@ -231,8 +237,7 @@ void ForkServer::Stop() {
   // An explicit request: end of file would not reach the server if a child
   // this process forked holds a copy of the socket. If the send fails the
   // server is dead already.
-  const ServerRequest request{ServerRequest::kStop, 0};
-  ::send(sock_.get(), &request, sizeof request, MSG_NOSIGNAL);
+  Send({ServerRequest::kStop, 0});
   Reap();
 }
 

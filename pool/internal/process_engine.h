@@ -57,6 +57,8 @@ class ForkServer {
   void Stop();
 
  private:
+  bool Send(const ServerRequest& request);
+
   WorkerSlot* slots_ = nullptr;
   std::size_t map_bytes_ = 0;
   std::uint64_t reply_key_ = 0;
