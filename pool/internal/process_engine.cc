@@ -439,7 +439,6 @@ void ProcessEngine::Step(State state) {
   fds.push_back({wake_.read.get(), POLLIN, 0});
   const bool server_open = server_ && server_->alive();
   if (server_open) fds.push_back({server_->fd(), POLLIN, 0});
-  const auto now = Clock::now();
   std::optional<Clock::time_point> deadline;
   for (const auto& c : channels_) {
     where.push_back(static_cast<int>(fds.size()));
@@ -458,9 +457,10 @@ void ProcessEngine::Step(State state) {
     deadline = retry_at_;
   }
   int timeout_ms = -1;
-  if (deadline) {
+  if (deadline) {  // Rare: the clock is read only then.
     timeout_ms = static_cast<int>(std::clamp<long long>(
-        std::chrono::ceil<std::chrono::milliseconds>(*deadline - now).count(),
+        std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now())
+            .count(),
         0, 1000));
   }
   {
@@ -502,11 +502,13 @@ void ProcessEngine::Step(State state) {
       if (r.became_ready) PublishPids();
     }
   }
-  const auto after = Clock::now();
-  for (auto& c : channels_) {
-    if (c->eof_deadline() && *c->eof_deadline() <= after) {
-      c->BreakProtocol("closed its result pipe (fd 4) but did not exit");
-      PublishPids();
+  if (deadline) {
+    const auto after = Clock::now();
+    for (auto& c : channels_) {
+      if (c->eof_deadline() && *c->eof_deadline() <= after) {
+        c->BreakProtocol("closed its result pipe (fd 4) but did not exit");
+        PublishPids();
+      }
     }
   }
   if (server_open && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
