@@ -1,21 +1,32 @@
-// The fork server: see worker.h for its role and protocol. Every fd it
+// The fork server (RunForkServer) and the parent's handle on it
+// (ForkServer): see worker.h for its role and protocol. Every fd either side
 // opens is owned by a UniqueFd; each worker's pipes are closed in the server
 // as soon as the worker (or the parent) has its ends.
+
+#include "pool/internal/fork_server.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
 #include <cstring>
+#include <iostream>
+#include <new>
+#include <random>
+#include <utility>
 #include <vector>
 
 #include "pool/internal/fd.h"
+#include "pool/internal/fork_gate.h"
 #include "pool/internal/worker.h"
 
 namespace pool::internal {
@@ -271,6 +282,104 @@ void RunForkServer(UniqueFd control, pid_t parent, WorkerSlot* slots,
   while (::waitpid(-1, nullptr, 0) > 0 || errno == EINTR) {
   }
   ::_exit(0);
+}
+
+// --- ForkServer: the parent's side -------------------------------------------
+
+ForkServer::ForkServer(int slots, const WorkerConfig& config) {
+  // The key of the reply checks (wire.h): random, so that no task can
+  // guess it (the clock and pid only if there is no random source).
+  try {
+    std::random_device random;
+    reply_key_ = (std::uint64_t{random()} << 32) ^ random();
+  } catch (...) {
+    reply_key_ =
+        static_cast<std::uint64_t>(
+            std::chrono::steady_clock::now().time_since_epoch().count()) ^
+        static_cast<std::uint64_t>(::getpid());
+  }
+  // The WorkerSlots, shared by the parent, the server and every worker:
+  // mapped before the fork, so all of them see the same pages.
+  map_bytes_ = sizeof(WorkerSlot) * static_cast<std::size_t>(slots);
+  void* map = ::mmap(nullptr, map_bytes_, PROT_READ | PROT_WRITE,
+                     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (map == MAP_FAILED) ThrowErrno("mmap");
+  slots_ = static_cast<WorkerSlot*>(map);
+  for (int i = 0; i < slots; ++i) new (slots_ + i) WorkerSlot;
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+    const int err = errno;
+    ::munmap(slots_, map_bytes_);
+    throw OsError(err, "socketpair");
+  }
+  UniqueFd ours(sv[0]), theirs(sv[1]);
+  if (!MoveAboveStdio(ours) || !MoveAboveStdio(theirs)) {
+    const int err = errno;
+    ::munmap(slots_, map_bytes_);
+    throw OsError(err, "fcntl");
+  }
+  // Anything still in stdio or iostream buffers would be copied into the
+  // fork server, and from it into every worker, and printed again by each.
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  const pid_t parent = ::getpid();
+  pid_t pid;
+  {
+    // No pool thread is inside the allocator now (fork_gate.h).
+    ForkGateExclusive gate;
+    pid = ::fork();
+  }
+  if (pid < 0) {
+    const int err = errno;
+    ::munmap(slots_, map_bytes_);
+    throw OsError(err, "fork");
+  }
+  if (pid == 0) {
+    // The fork server never returns into the caller's code.
+    ours.reset();
+    RunForkServer(std::move(theirs), parent, slots_, reply_key_, config);
+  }
+  pid_ = pid;
+  sock_ = std::move(ours);
+}
+
+ForkServer::~ForkServer() {
+  Stop();
+  ::munmap(slots_, map_bytes_);
+}
+
+bool ForkServer::Send(const ServerRequest& request) {
+  if (!sock_.valid()) return false;
+  ssize_t n;
+  do {
+    n = ::send(sock_.get(), &request, sizeof request, MSG_NOSIGNAL);
+  } while (n < 0 && errno == EINTR);
+  return n == static_cast<ssize_t>(sizeof request);
+}
+
+bool ForkServer::RequestWorker(int slot) {
+  return Send({ServerRequest::kStart, slot});
+}
+
+int ForkServer::Reap() {
+  sock_.reset();
+  int status = -1;
+  if (pid_ > 0) {
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+  }
+  return status;
+}
+
+void ForkServer::Stop() {
+  if (pid_ <= 0) return;
+  // An explicit request: end of file would not reach the server if a child
+  // this process forked holds a copy of the socket. If the send fails the
+  // server is dead already.
+  Send({ServerRequest::kStop, 0});
+  Reap();
 }
 
 }  // namespace pool::internal

@@ -1,9 +1,10 @@
 // pool/internal/process_engine.h: the parent's side of a process pool.
 //
-// ProcessEngine owns the fork server (ForkServer), one WorkerChannel per
-// worker and the handler thread. It takes encoded chunks (ProcessJob) from
-// any thread and schedules them onto the channels; the channels do the I/O.
-// process_engine.cc describes the handler loop and the shutdown sequence.
+// ProcessEngine owns the fork server (ForkServer, fork_server.h), one
+// WorkerChannel per worker and the handler thread. It takes encoded chunks
+// (ProcessJob) from any thread and schedules them onto the channels; the
+// channels do the I/O. process_engine.cc describes the handler loop and the
+// shutdown sequence.
 //
 // Thread safety: every public method may be called from any thread.
 // Callbacks run on the handler thread (see pool.h).
@@ -26,45 +27,12 @@
 #include <vector>
 
 #include "pool/internal/fd.h"
+#include "pool/internal/fork_server.h"
 #include "pool/internal/job.h"
 #include "pool/internal/worker.h"
 #include "pool/internal/worker_channel.h"
 
 namespace pool::internal {
-
-// The parent's handle on its fork server: the process (a child of the
-// parent, so its pid is safe to signal and wait for until reaped), the
-// socket to it and the WorkerSlot memory it shares with the workers. The
-// destructor stops it: an explicit request, then waitpid().
-class ForkServer {
- public:
-  // Forks the server. Throws SystemError if the socket or fork() fails.
-  ForkServer(int slots, const WorkerConfig& config);
-  ~ForkServer();
-  ForkServer(const ForkServer&) = delete;
-  ForkServer& operator=(const ForkServer&) = delete;
-
-  int fd() const { return sock_.get(); }
-  bool alive() const { return pid_ > 0; }
-  WorkerSlot* slot(int i) const { return slots_ + i; }
-  std::uint64_t reply_key() const { return reply_key_; }
-  // Asks for a worker in slot `slot`. Returns false if the server is gone.
-  bool RequestWorker(int slot);
-  // The server closed its socket (it died): reaps it and returns its wait
-  // status.
-  int Reap();
-  // Asks the server to kill and reap every worker and to exit; reaps it.
-  void Stop();
-
- private:
-  bool Send(const ServerRequest& request);
-
-  WorkerSlot* slots_ = nullptr;
-  std::size_t map_bytes_ = 0;
-  std::uint64_t reply_key_ = 0;
-  UniqueFd sock_;
-  pid_t pid_ = -1;
-};
 
 class ProcessEngine {
  public:
