@@ -6,7 +6,6 @@
 #include <sys/resource.h>
 
 #include <string>
-#include <system_error>
 
 #include "faults/fault_fixture.h"
 #include "pool/pool.h"
@@ -16,7 +15,7 @@ namespace {
 
 // The sanitizer runtimes need descriptors of their own: UBSan's vptr check
 // (on in --config=asan) opens a pipe to test whether memory is readable, and
-// with no fd free it reports every std::system_error the pool builds at that
+// with no fd free it reports every exception the pool builds at that
 // moment as "an object with an invalid vptr", then exits. That is the
 // sanitizer failing, not the pool, so these tests skip themselves there.
 class ResourceLimitTest : public FaultTest {
@@ -31,7 +30,7 @@ class ResourceLimitTest : public FaultTest {
 };
 
 // RLIMIT_NOFILE leaves room for the pool's own pipes but not for 8
-// workers' pipes: the constructor throws std::system_error naming the
+// workers' pipes: the constructor throws pool::SystemError naming the
 // limit, and no fd or process is left.
 TEST_F(ResourceLimitTest, TooFewFdsForTheWorkersFailsConstruction) {
   EXPECT_TRUE(ChildSucceeded(RunInChild([]() -> std::string {
@@ -44,7 +43,7 @@ TEST_F(ResourceLimitTest, TooFewFdsForTheWorkersFailsConstruction) {
       pool::Pool p(8);
       return "the pool started 8 workers with " + std::to_string(lim.rlim_cur) +
              " fds";
-    } catch (const std::system_error& e) {
+    } catch (const pool::SystemError& e) {
       if (std::string(e.what()).find("RLIMIT_NOFILE") == std::string::npos) {
         return std::string("the error does not name the limit: ") + e.what();
       }
@@ -65,8 +64,11 @@ TEST_F(ResourceLimitTest, NoFreeFdFailsConstruction) {
     try {
       pool::Pool p(2);
       return "the pool started without a free fd";
-    } catch (const std::system_error& e) {
+    } catch (const pool::SystemError& e) {
       const std::string what = e.what();
+      if (e.code() != std::errc::too_many_files_open) {
+        return "the error code is not EMFILE: " + e.code().message();
+      }
       if (what.find("RLIMIT_NOFILE = " + std::to_string(lim.rlim_cur)) ==
           std::string::npos) {
         return "the error does not name the limit: " + what;

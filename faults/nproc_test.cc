@@ -16,7 +16,6 @@
 #include <cstdlib>
 #include <exception>
 #include <string>
-#include <system_error>
 
 #include "faults/fault_fixture.h"
 #include "pool/pool.h"
@@ -49,7 +48,7 @@ int OtherProcessesOfUid(uid_t uid) {
 using ProcessLimitTest = FaultTest;
 
 // The process limit lets the fork server start 6 workers of 12: the
-// constructor throws std::system_error naming fork, and the 6 workers that
+// constructor throws pool::SystemError naming fork, and the 6 workers that
 // did start are killed and reaped (no process of the uid is left).
 //
 // The limit counts every task of the uid, threads included: this process,
@@ -75,7 +74,7 @@ TEST_F(ProcessLimitTest, ForkFailureFailsConstructionAndReaps) {
       pool::Pool p(12);
       return "the pool started 12 workers under RLIMIT_NPROC " +
              std::to_string(lim.rlim_cur);
-    } catch (const std::system_error& e) {
+    } catch (const pool::SystemError& e) {
       if (std::string(e.what()).find("fork") == std::string::npos) {
         return std::string("the error does not name fork: ") + e.what();
       }

@@ -34,6 +34,15 @@ WorkerDiedError::WorkerDiedError(pid_t pid, int wait_status,
       wait_status_(wait_status),
       task_id_(task_id) {}
 
+SystemError::SystemError(std::error_code code, std::string call)
+    : Error(call + ": " + code.message()),
+      code_(code),
+      call_(std::move(call)) {}
+
+SystemError::SystemError(std::error_code code, std::string call,
+                         const std::string& what)
+    : Error(what), code_(code), call_(std::move(call)) {}
+
 std::string SignalName(int signo) {
   // sigabbrev_np() would do this, but it is glibc-only; the common ones
   // suffice for messages.

@@ -1,10 +1,9 @@
 // pool/errors.h: the errors the pool reports.
 //
-// Every failure of a task, and every misuse of a pool, is a `pool::Error`, so
-// one `catch (const pool::Error&)` sees them all; the subclasses let a program
-// tell them apart. Failures of the operating system itself (pipe, fork, poll,
-// ...) are `std::system_error`, whose `code()` holds errno and whose `what()`
-// names the system call.
+// Every failure of a task, every misuse of a pool and every failure of the
+// operating system the pool runs into is a `pool::Error`, so one
+// `catch (const pool::Error&)` sees them all, and an error_callback runs for
+// every one of them; the subclasses let a program tell them apart.
 //
 //   Error
 //   ├── TaskError          the task threw; carries the exception's type and
@@ -13,9 +12,12 @@
 //   ├── TimeoutError       get(timeout) / next(timeout) ran out of time
 //   ├── CancelledError     terminate() ran before the task finished
 //   ├── CallbackError      the task succeeded (or failed) but its callback
-//   threw ├── InitializerError   Options::initializer failed in a worker ├──
-//   UsageError         the pool was used wrongly (Python's ValueError) └──
-//   ProtocolError      a malformed message crossed a pipe
+//   │                      threw
+//   ├── InitializerError   Options::initializer failed in a worker
+//   ├── UsageError         the pool was used wrongly (Python's ValueError)
+//   ├── ProtocolError      a malformed message crossed a pipe
+//   └── SystemError        a system call failed (pipe, fork, ...); carries
+//                          the std::error_code and the call's name
 //
 // All of these are plain value types: copyable, and safe to rethrow on another
 // thread.
@@ -28,6 +30,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 
 namespace pool {
 
@@ -112,6 +115,22 @@ class UsageError : public Error {
 class ProtocolError : public Error {
  public:
   using Error::Error;
+};
+
+// A system call failed: `code()` holds errno (in std::generic_category())
+// and `call()` the call's name ("fork", "pipe", ...). what() is
+// "<call>: <strerror>", or a longer explanation where the pool has one (the
+// open-file limit and the process limit name the limit and what to do).
+class SystemError : public Error {
+ public:
+  SystemError(std::error_code code, std::string call);
+  SystemError(std::error_code code, std::string call, const std::string& what);
+  const std::error_code& code() const noexcept { return code_; }
+  const std::string& call() const noexcept { return call_; }
+
+ private:
+  std::error_code code_;
+  std::string call_;
 };
 
 // Describes a waitpid() status for a person: "exited with status 3",

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <string>
@@ -19,28 +20,46 @@ void UniqueFd::reset(int fd) noexcept {
   fd_ = fd;
 }
 
-void ThrowErrno(const char* what) {
-  throw std::system_error(errno, std::generic_category(), what);
+bool MoveAboveStdio(UniqueFd& fd) noexcept {
+  if (fd.get() > 2) return true;
+  const int moved = ::fcntl(fd.get(), F_DUPFD_CLOEXEC, 3);
+  if (moved < 0) return false;
+  fd.reset(moved);
+  return true;
 }
 
-std::system_error FdLimitError(int err, const char* call) {
+SystemError FdLimitError(int err, const char* call) {
   rlimit lim{};
   ::getrlimit(RLIMIT_NOFILE, &lim);
-  return std::system_error(
-      err, std::generic_category(),
+  return SystemError(
+      std::error_code(err, std::generic_category()), call,
       std::string(call) + ": the open-file limit (RLIMIT_NOFILE = " +
           std::to_string(lim.rlim_cur) +
-          ") is too low for this pool, which needs 2 descriptors per worker "
-          "plus 4; raise it (ulimit -n) or use fewer processes");
+          ") is too low for this pool, which needs 3 descriptors per worker "
+          "plus 3; raise it (ulimit -n) or use fewer processes");
 }
+
+SystemError OsError(int err, const char* call) {
+  if (err == EMFILE || err == ENFILE) return FdLimitError(err, call);
+  const std::string name = call;
+  if (err == EAGAIN && (name == "fork" || name == "clone")) {
+    return SystemError(
+        std::error_code(err, std::generic_category()), call,
+        name +
+            ": the process limit (RLIMIT_NPROC) or system memory does not "
+            "allow another process");
+  }
+  return SystemError(std::error_code(err, std::generic_category()), call);
+}
+
+void ThrowErrno(const char* call) { throw OsError(errno, call); }
 
 Pipe MakePipe() {
   int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) {
-    if (errno == EMFILE || errno == ENFILE) throw FdLimitError(errno, "pipe");
-    ThrowErrno("pipe");
-  }
-  return Pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
+  if (::pipe2(fds, O_CLOEXEC) != 0) ThrowErrno("pipe");
+  Pipe p{UniqueFd(fds[0]), UniqueFd(fds[1])};
+  if (!MoveAboveStdio(p.read) || !MoveAboveStdio(p.write)) ThrowErrno("fcntl");
+  return p;
 }
 
 void SetNonBlocking(int fd) {
@@ -71,6 +90,18 @@ std::size_t ReadSome(int fd, void* data, std::size_t n) {
     if (r >= 0) return static_cast<std::size_t>(r);
     if (errno != EINTR) ThrowErrno("read");
   }
+}
+
+UniqueFd OpenPidfd(pid_t pid) noexcept {
+  // pidfd_open() has no glibc wrapper before 2.36. A pidfd is always
+  // close-on-exec.
+  UniqueFd fd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+  if (fd.valid() && !MoveAboveStdio(fd)) fd.reset();
+  return fd;
+}
+
+bool SignalPidfd(int pidfd, int signo) noexcept {
+  return ::syscall(SYS_pidfd_send_signal, pidfd, signo, nullptr, 0) == 0;
 }
 
 }  // namespace pool::internal

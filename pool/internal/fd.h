@@ -1,8 +1,10 @@
 // pool/internal/fd.h: owners for file descriptors and small syscall helpers.
 //
 // Every fd the pool opens is held by a UniqueFd, which closes it in its
-// destructor, so no error path can leak one. The helpers retry on EINTR and
-// turn failures into std::system_error naming the system call.
+// destructor, so no error path can leak one. No pool fd is ever 0, 1 or 2: a
+// program started with its standard streams closed would otherwise get pool
+// pipes there, and every worker would inherit them as its stdio. The helpers
+// retry on EINTR and turn failures into pool::SystemError naming the call.
 
 #ifndef POOL_INTERNAL_FD_H_
 #define POOL_INTERNAL_FD_H_
@@ -10,8 +12,9 @@
 #include <sys/types.h>
 
 #include <cstddef>
-#include <system_error>
 #include <utility>
+
+#include "pool/errors.h"
 
 namespace pool::internal {
 
@@ -43,27 +46,47 @@ struct Pipe {
   UniqueFd write;
 };
 
-// pipe2(O_CLOEXEC), so that a program the parent later exec()s does not
-// inherit the pool's pipes. Throws std::system_error("pipe") on failure, with
-// the open-file limit in the message when that is the cause.
+// Moves `fd` to the lowest free number from 3 up (close-on-exec) when it is
+// 0, 1 or 2; returns false, with errno set and `fd` untouched, if that fails.
+// Async-signal-safe: the fork server uses it too.
+bool MoveAboveStdio(UniqueFd& fd) noexcept;
+
+// pipe2(O_CLOEXEC), both ends above stdio, so that a program the parent
+// later exec()s does not inherit the pool's pipes. Throws SystemError("pipe")
+// on failure, with the open-file limit in the message when that is the cause.
 Pipe MakePipe();
 
 void SetNonBlocking(int fd);
 
 // Writes all n bytes, blocking; retries on EINTR. Returns false if the reader
-// is gone (EPIPE); throws std::system_error on other failures.
+// is gone (EPIPE); throws SystemError on other failures.
 bool WriteAll(int fd, const void* data, std::size_t n);
 
 // Reads up to n bytes; retries on EINTR. Returns the count, 0 at end of file.
-// Throws std::system_error on failure.
+// Throws SystemError on failure.
 std::size_t ReadSome(int fd, void* data, std::size_t n);
+
+// A pidfd for `pid` (pidfd_open(2), Linux 5.3+), close-on-exec and above
+// stdio; invalid (errno set) on failure. Only race-free while `pid` cannot
+// have been reaped: the fork server opens it for its own unreaped child.
+UniqueFd OpenPidfd(pid_t pid) noexcept;
+
+// Sends `signo` through a pidfd: never hits another process, even after the
+// pid was reused. Returns false (errno set) on failure; ESRCH means the
+// process has already exited.
+bool SignalPidfd(int pidfd, int signo) noexcept;
+
+// The error for errno value `err` from `call`: names the open-file limit
+// (EMFILE/ENFILE) and the process limit (EAGAIN from fork/clone) and what to
+// do about them.
+SystemError OsError(int err, const char* call);
 
 // The error for running out of fds (EMFILE/ENFILE) in `call`: it names the
 // limit and what to do about it.
-std::system_error FdLimitError(int err, const char* call);
+SystemError FdLimitError(int err, const char* call);
 
-// Throws std::system_error(errno, what).
-[[noreturn]] void ThrowErrno(const char* what);
+// Throws OsError(errno, call).
+[[noreturn]] void ThrowErrno(const char* call);
 
 }  // namespace pool::internal
 

@@ -5,7 +5,9 @@
 #include <cstdlib>
 #include <exception>
 #include <memory>
+#include <new>
 #include <string>
+#include <system_error>
 #include <typeinfo>
 
 namespace pool::internal {
@@ -43,6 +45,24 @@ TaskError CurrentExceptionAsTaskError() {
   } catch (...) {
     return TaskError(std::move(type_name),
                      "(a thrown " + type_name + " has no what() to show)");
+  }
+}
+
+std::exception_ptr CurrentExceptionAsPoolError(const std::string& context) {
+  try {
+    throw;
+  } catch (const Error&) {
+    return std::current_exception();
+  } catch (const std::system_error& e) {
+    return std::make_exception_ptr(
+        SystemError(e.code(), context, context + ": " + e.what()));
+  } catch (const std::bad_alloc&) {
+    return std::make_exception_ptr(
+        Error(context + ": out of memory (std::bad_alloc)"));
+  } catch (...) {
+    const TaskError e = CurrentExceptionAsTaskError();
+    return std::make_exception_ptr(
+        Error(context + ": " + e.type_name() + ": " + e.message()));
   }
 }
 

@@ -20,6 +20,7 @@
 #include <exception>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -73,6 +74,12 @@ class Sink {
 // Describes the exception being handled as a TaskError (type and message).
 // Call only inside a catch block.
 TaskError CurrentExceptionAsTaskError();
+
+// The exception being handled as a pool::Error: itself if it is one (or a
+// copy of a std::system_error as a SystemError); otherwise an Error whose
+// message is `context`, then the exception's type and what(). Call only
+// inside a catch block. So that an error_callback sees every failure.
+std::exception_ptr CurrentExceptionAsPoolError(const std::string& context);
 
 // Encodes the exception being handled (type name and message).
 void EncodeCurrentException(Writer& out);
@@ -140,7 +147,8 @@ struct Call {
 // it and encodes the reply body (see wire.h): every item's value, then the
 // errors. An exception from the function (or from encoding its result)
 // becomes that item's error, with a default value in its place; the items
-// after it still run.
+// after it still run. An argument that cannot be decoded fails its item and
+// the rest of the chunk.
 using Invoker = void (*)(std::uintptr_t fn, Reader& in, Writer& out);
 
 // Whether values of T are encoded as their bytes, so that a run of them can
@@ -162,10 +170,27 @@ void InvokeChunk(std::uintptr_t fn_bits, Reader& in, Writer& out) {
   Writer error_writer(errors);
   std::uint64_t error_count = 0;
   for (std::size_t i = 0; i < count; ++i) {
-    auto item = Decode<typename C::Item>(in);
+    std::optional<typename C::Item> item;
+    try {
+      item.emplace(Decode<typename C::Item>(in));
+    } catch (...) {
+      // A Codec that cannot decode an argument: that item fails with the
+      // codec's error, and so does every item after it, since where the
+      // next one starts is unknown now. The worker goes on.
+      std::string error;
+      Writer one(error);
+      EncodeCurrentException(one);
+      for (; i < count; ++i) {
+        Encode(out, T{});
+        error_writer.write_raw<std::uint64_t>(i);
+        error_writer.write(error.data(), error.size());
+        ++error_count;
+      }
+      break;
+    }
     const std::size_t mark = out.size();
     try {
-      Encode(out, C::Run(fn, item));
+      Encode(out, C::Run(fn, *item));
     } catch (...) {
       out.truncate(mark);
       Encode(out, T{});

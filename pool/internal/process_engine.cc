@@ -1,45 +1,45 @@
-// The parent's side of a process pool. pool/README.md draws the whole picture;
-// this file holds the handler loop, which is the only code that touches the
-// workers' pipes.
+// The parent's side of a process pool: a scheduler over WorkerChannels.
+// pool/README.md draws the whole picture.
 //
 // Threads: user threads call Submit/Close/Terminate/Join; one handler thread
 // per pool does all I/O. They share only what mu_ guards (the incoming queue,
-// the state, the published pids). Everything in workers_ and pending_ belongs
-// to the handler thread alone, so the I/O path takes no lock.
+// the state, the published pids, the broken flag). Everything in channels_
+// and pending_ belongs to the handler thread alone, so the I/O path takes no
+// lock.
 //
-// The handler loop, once per wake-up:
+// The handler loop, once per wake-up (Step):
 //   1. take newly submitted jobs (one lock, a vector swap);
-//   2. keep `processes_` workers alive: ask the fork server for replacements;
-//   3. dispatch: give each pending job to the ready worker with the fewest
-//      jobs in flight, up to a depth that adapts to task length (and never
-//      more than a worker's remaining maxtasksperchild quota), and write
-//      frames at once;
+//   2. keep `processes_` workers alive: ask the fork server for
+//      replacements (after a failure, again after a back-off);
+//   3. dispatch: give each pending job to the serving worker with the
+//      fewest jobs in flight, up to a depth that adapts to task length (and
+//      never more than a worker's remaining maxtasksperchild quota), and
+//      write frames at once;
 //   4. poll() every pipe that has something to say or room to take more,
 //      plus the wake-up pipe and the fork server's socket;
 //   5. write what fits, read what arrived, complete finished jobs (this runs
-//      callbacks), and settle workers that died.
+//      callbacks), and settle the workers the fork server reports dead.
 //
-// A worker answers its tasks strictly in order, so the oldest job in its
-// in-flight queue is the one it is running. When a worker dies (end of file
-// on its result pipe, and the fork server reports its wait status) that one
-// job fails with WorkerDiedError; the jobs queued behind it never started and
-// go back to the front of the pending queue; a replacement is started.
+// A worker's death is known from its exit status, which the fork server
+// sends; the channel then reads what the worker wrote before dying and
+// settles: the job it had really started fails, the others go back to the
+// front of the queue (worker_channel.h). End of file on a result pipe is
+// not needed for any of it.
 //
-// Shutdown, the only place it is described:
-//   close():     no new jobs. The loop goes on until every queued and running
-//                job is done, then closes each worker's task pipe. A worker
-//                reading end of file exits; when all have been reaped the
-//                loop closes the fork server's socket, the server exits, and
-//                the loop reaps it and ends.
-//   terminate(): no new jobs. The loop closes the fork server's socket at
-//                once; the server SIGKILLs and reaps every worker, then
-//                exits, and the loop reaps it. Every job not finished fails
-//                with CancelledError (running error callbacks), and the loop
-//                ends. terminate() returns after that.
-//   join():      waits for the loop to end (requires close or terminate).
-//   ~Pool():     terminate(), then join(), like Python's `with` block.
-// After join() returns, no worker or fork server process exists and every
-// fd the pool opened is closed.
+// A transient failure to start a worker (no fd free, fork() refused) is
+// retried with a back-off of 10 ms doubling to 1 s; while no worker is left
+// to run them, queued jobs fail with that error instead of waiting. Two
+// failures break the pool for good, and every later call reports why:
+// an initializer that fails, and a fork server that dies. A new fork server
+// would have to be forked from this process, which has threads now: a lock
+// held by one of them at that moment would stay locked forever in the
+// server and in every worker it forks, which is the very hazard the fork
+// server exists to avoid.
+//
+// Shutdown (close, terminate, join, the destructor) is described in one
+// place, pool/README.md's "Shutdown"; Shutdown() below and
+// ForkServer::Stop() (fork_server.cc) carry it out. Nothing in it waits for
+// end of file on a pipe or a socket.
 
 #include "pool/internal/process_engine.h"
 
@@ -47,22 +47,18 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <sys/uio.h>
-#include <sys/wait.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <iostream>
+#include <limits>
 #include <string>
-#include <system_error>
 #include <utility>
 
 #include "pool/errors.h"
+#include "pool/internal/fork_gate.h"
 #include "pool/internal/wire.h"
 
 namespace pool::internal {
@@ -78,58 +74,92 @@ namespace {
 constexpr std::size_t kMinInFlight = 1;
 constexpr std::size_t kMaxInFlight = 64;
 constexpr double kQueueDelayTargetUs = 200;
-constexpr std::size_t kReadChunk = 64 * 1024;
-constexpr std::size_t kKeepBuffer = 64 * 1024 * 1024;
-constexpr int kMaxIov = 64;
 
-std::system_error SpawnError(int err, int failed_call) {
-  const char* call = failed_call == 1 ? "fork" : "pipe";
-  if (err == EMFILE || err == ENFILE) return FdLimitError(err, call);
-  if (err == EAGAIN && failed_call == 1) {
-    return std::system_error(
-        err, std::generic_category(),
-        "fork: the process limit (RLIMIT_NPROC) or system memory does not "
-        "allow another worker process");
+constexpr std::chrono::milliseconds kMinBackoff{10};
+constexpr std::chrono::milliseconds kMaxBackoff{1000};
+// How long a worker whose result pipe reached end of file may take to be
+// reported dead before it is taken to have broken the protocol. A process
+// closes its fds a moment before it becomes a zombie.
+constexpr std::chrono::seconds kEofGrace{1};
+
+// The largest frame body the parent accepts: as much memory as this process
+// may have (the physical memory, or RLIMIT_AS if lower). A larger reply
+// could not be held to be decoded, so a header announcing one is a
+// ProtocolError at once rather than a wait for bytes that cannot fit.
+std::uint64_t MaxFrameBytes() {
+  std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() / 4;
+  const long pages = ::sysconf(_SC_PHYS_PAGES);
+  const long page = ::sysconf(_SC_PAGESIZE);
+  if (pages > 0 && page > 0) {
+    limit = std::min(limit, static_cast<std::uint64_t>(pages) *
+                                static_cast<std::uint64_t>(page));
   }
-  return std::system_error(err, std::generic_category(), call);
+  rlimit as{};
+  if (::getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY) {
+    limit = std::min(limit, static_cast<std::uint64_t>(as.rlim_cur));
+  }
+  return limit;
+}
+
+std::exception_ptr CancelledByTerminate() {
+  return std::make_exception_ptr(CancelledError(
+      "cancelled: terminate() was called before this task finished"));
+}
+
+// poll() over `fds`, retried on EINTR. With more entries than RLIMIT_NOFILE
+// (lowered while the pool runs) poll() refuses with EINVAL; then the
+// entries are polled in batches the limit allows, without waiting, and if
+// none is ready the wake-up pipe alone is waited on for up to 10 ms: slower,
+// but the pool keeps working until the limit is raised again.
+int PollAll(std::vector<pollfd>& fds, int timeout_ms) {
+  int ready;
+  do {
+    ready = ::poll(fds.data(), fds.size(), timeout_ms);
+  } while (ready < 0 && errno == EINTR);
+  if (ready >= 0 || errno != EINVAL) return ready;
+  rlimit lim{};
+  ::getrlimit(RLIMIT_NOFILE, &lim);
+  const std::size_t batch =
+      std::max<std::size_t>(1, std::min<rlim_t>(lim.rlim_cur, 1024));
+  ready = 0;
+  for (std::size_t i = 0; i < fds.size(); i += batch) {
+    const std::size_t n = std::min(batch, fds.size() - i);
+    const int r = ::poll(fds.data() + i, n, 0);
+    if (r > 0) ready += r;
+  }
+  if (ready > 0) return ready;
+  while (::poll(fds.data(), 1, timeout_ms < 0 ? 10 : std::min(timeout_ms, 10)) <
+             0 &&
+         errno == EINTR) {
+  }
+  return static_cast<int>(fds[0].revents != 0);
 }
 
 }  // namespace
 
-struct ProcessEngine::Worker {
-  pid_t pid = -1;
-  UniqueFd to;    // Task pipe, write end (non-blocking).
-  UniqueFd from;  // Result pipe, read end (non-blocking).
-  std::deque<std::unique_ptr<ProcessJob>> in_flight;  // In the order sent.
-  std::size_t sent = 0;          // Jobs of in_flight written completely.
-  std::size_t write_offset = 0;  // Bytes of in_flight[sent] written so far.
-  std::string in;                // Bytes received; in[start, end) unparsed.
-  std::size_t start = 0, end = 0;
-  int tasks_given = 0;
-  std::chrono::steady_clock::time_point last_reply;
-  bool ready = false;   // Its initializer (if any) succeeded.
-  bool eof = false;     // Its result pipe reached end of file.
-  bool exited = false;  // The fork server reported its wait status.
-  int status = -1;
-  std::exception_ptr failure;  // Set if the parent gave up on it.
-};
-
 ProcessEngine::ProcessEngine(int processes, WorkerConfig config)
-    : processes_(processes), config_(std::move(config)) {
+    : processes_(processes),
+      config_(std::move(config)),
+      max_frame_(MaxFrameBytes()) {
   if (processes < 1) {
     throw UsageError("Number of processes must be at least 1");
   }
-  wake_ = MakePipe();
-  SetNonBlocking(wake_.read.get());
-  SetNonBlocking(wake_.write.get());
-  StartServer();
-  for (int i = 0; i < processes_; ++i) RequestWorker();
+  {
+    ForkGateShared gate;
+    for (int i = processes_ - 1; i >= 0; --i) free_slots_.push_back(i);
+    wake_ = MakePipe();
+    SetNonBlocking(wake_.read.get());
+    SetNonBlocking(wake_.write.get());
+  }
+  server_.emplace(processes_, config_);
   try {
+    ForkGateShared gate;
+    Replenish();
     handler_ = std::thread(&ProcessEngine::Run, this);
   } catch (...) {
     // No thread (EAGAIN under a process limit): stop the fork server and
     // its workers here, so that nothing is left behind.
-    Shutdown(/*terminate=*/true);
+    Shutdown(CancelledByTerminate());
     throw;
   }
 
@@ -137,9 +167,7 @@ ProcessEngine::ProcessEngine(int processes, WorkerConfig config)
   std::exception_ptr failed;
   {
     std::unique_lock lock(mu_);
-    ready_cv_.wait(lock, [&] {
-      return static_cast<int>(pids_.size()) == processes_ || broken_;
-    });
+    ready_cv_.wait(lock, [&] { return started_ || broken_; });
     failed = broken_;
   }
   if (failed) {
@@ -159,124 +187,13 @@ ProcessEngine::~ProcessEngine() {
   Terminate();
 }
 
-void ProcessEngine::StartServer() {
-  int sv[2];
-  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
-    ThrowErrno("socketpair");
-  }
-  UniqueFd ours(sv[0]), theirs(sv[1]);
-  // Anything still in stdio or iostream buffers would be copied into the
-  // fork server, and from it into every worker, and printed again by each.
-  std::cout.flush();
-  std::cerr.flush();
-  std::fflush(nullptr);
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    throw SpawnError(errno, 1);
-  }
-  if (pid == 0) {
-    // The fork server never returns into the caller's code.
-    RunForkServer(theirs.release(), config_);
-  }
-  server_pid_ = pid;
-  server_ = std::move(ours);
-}
-
-void ProcessEngine::RequestWorker() {
-  const char request = 'w';
-  if (::send(server_.get(), &request, 1, MSG_NOSIGNAL) == 1) {
-    ++spawns_requested_;
-  }
-  // If the send failed, the server is gone; its end of file on the socket
-  // is handled in HandleServerMessage.
-}
-
-void ProcessEngine::HandleServerMessage() {
-  ServerMessage msg{};
-  UniqueFd fds[2];
-  bool got = false;
-  try {
-    got = ReceiveServerMessage(server_.get(), msg, fds);
-  } catch (const std::system_error&) {
-    got = false;
-  }
-  if (!got) {
-    // The fork server died (someone killed it). Workers that are alive go
-    // on; no new one can be started, and no exit status will arrive.
-    server_.reset();
-    if (server_pid_ > 0) {
-      while (::waitpid(server_pid_, nullptr, 0) < 0 && errno == EINTR) {
-      }
-      server_pid_ = -1;
-    }
-    spawns_requested_ = 0;
-    for (auto& w : workers_) {
-      if (w->eof) w->exited = true;
-    }
-    std::lock_guard lock(mu_);
-    if (!broken_) {
-      broken_ = std::make_exception_ptr(
-          Error("the pool's fork server died; no worker can be started"));
-    }
-    ready_cv_.notify_all();
-    return;
-  }
-  switch (msg.kind) {
-    case ServerMessage::kSpawned:
-      --spawns_requested_;
-      if (!fds[0].valid() || !fds[1].valid()) {
-        // The parent hit its own fd limit while receiving the pipes.
-        std::lock_guard lock(mu_);
-        if (!broken_) broken_ = std::make_exception_ptr(SpawnError(EMFILE, 0));
-        ready_cv_.notify_all();
-        ::kill(msg.pid, SIGKILL);  // Still unreaped by the server: safe.
-        return;
-      }
-      AdoptWorker(msg.pid, std::move(fds[0]), std::move(fds[1]));
-      break;
-    case ServerMessage::kSpawnFailed: {
-      --spawns_requested_;
-      std::lock_guard lock(mu_);
-      if (!broken_) {
-        broken_ =
-            std::make_exception_ptr(SpawnError(msg.value, msg.failed_call));
-      }
-      ready_cv_.notify_all();
-      break;
-    }
-    case ServerMessage::kExited:
-      for (auto& w : workers_) {
-        if (w->pid == msg.pid) {
-          w->exited = true;
-          w->status = msg.value;
-        }
-      }
-      break;
-  }
-}
-
-void ProcessEngine::AdoptWorker(pid_t pid, UniqueFd task_fd,
-                                UniqueFd result_fd) {
-  SetNonBlocking(task_fd.get());
-  SetNonBlocking(result_fd.get());
-  auto w = std::make_unique<Worker>();
-  w->pid = pid;
-  w->to = std::move(task_fd);
-  w->from = std::move(result_fd);
-  w->in.resize(kReadChunk);
-  // Without an initializer there is nothing to wait for; with one, the
-  // worker says "ready" first.
-  w->ready = !config_.initializer;
-  workers_.push_back(std::move(w));
-  PublishPids();
-}
-
 void ProcessEngine::PublishPids() {
   std::vector<pid_t> pids;
-  for (const auto& w : workers_) {
-    if (w->ready && !w->eof) pids.push_back(w->pid);
+  for (const auto& c : channels_) {
+    if (c->serving()) pids.push_back(c->pid());
   }
   std::lock_guard lock(mu_);
+  if (static_cast<int>(pids.size()) == processes_) started_ = true;
   pids_ = std::move(pids);
   ready_cv_.notify_all();
 }
@@ -287,6 +204,7 @@ std::vector<pid_t> ProcessEngine::WorkerPids() const {
 }
 
 void ProcessEngine::Submit(std::vector<std::unique_ptr<ProcessJob>> jobs) {
+  ForkGateShared gate;
   std::lock_guard lock(mu_);
   if (state_ != State::kRun) throw UsageError("Pool not running");
   if (broken_) std::rethrow_exception(broken_);
@@ -336,8 +254,7 @@ void ProcessEngine::Join() {
   if (handler_.joinable()) handler_.join();
 }
 
-// --- The handler thread
-// --------------------------------------------------------
+// --- The handler thread -----------------------------------------------------
 
 void ProcessEngine::Run() {
   // Writing to a pipe whose worker died raises SIGPIPE in the writing
@@ -350,337 +267,318 @@ void ProcessEngine::Run() {
   ::sigaddset(&pipe_only, SIGPIPE);
   ::pthread_sigmask(SIG_BLOCK, &pipe_only, nullptr);
 
-  for (;;) {
-    State state;
-    std::exception_ptr broken;
-    {
-      std::lock_guard lock(mu_);
-      for (auto& job : incoming_) pending_.push_back(std::move(job));
-      incoming_.clear();
-      state = state_;
-      broken = broken_;
-    }
-    if (state == State::kTerminate) {
-      Shutdown(/*terminate=*/true);
-      return;
-    }
-    if (broken) {
-      // No worker can be started: what is queued cannot run.
-      while (!pending_.empty()) {
-        pending_.front()->Fail(broken);
-        pending_.pop_front();
+  ForkGateShared gate;  // Let go of only around poll() (Step).
+  try {
+    for (;;) {
+      State state;
+      {
+        std::lock_guard lock(mu_);
+        for (auto& job : incoming_) pending_.push_back(std::move(job));
+        incoming_.clear();
+        state = state_;
       }
-    } else if (state == State::kRun || !pending_.empty()) {
-      // Keep the pool at full strength while there is or may be work.
-      while (static_cast<int>(workers_.size()) + spawns_requested_ <
-                 processes_ &&
-             server_.valid()) {
-        const int before = spawns_requested_;
-        RequestWorker();
-        if (spawns_requested_ == before) break;
+      if (state == State::kTerminate) {
+        Shutdown(CancelledByTerminate());
+        return;
       }
-    }
-    Dispatch();
-
-    if (state == State::kClose && pending_.empty()) {
-      bool idle = true;
-      for (const auto& w : workers_) idle = idle && w->in_flight.empty();
-      if (idle) {
-        // Nothing left to do: end of file tells each worker to exit.
-        for (auto& w : workers_) w->to.reset();
-        if (workers_.empty() && spawns_requested_ == 0) {
-          Shutdown(/*terminate=*/false);
+      if (state == State::kClose && pending_.empty() &&
+          std::all_of(channels_.begin(), channels_.end(),
+                      [](const auto& c) { return c->in_flight() == 0; })) {
+        // Nothing left to do: ask every worker to exit.
+        for (auto& c : channels_) c->SendStop();
+        if (channels_.empty() && spawns_requested_ == 0) {
+          Shutdown(nullptr);
           return;
         }
       }
+      Step(state);
     }
+  } catch (...) {
+    // Only a bug or a failed allocation of the loop's own gets here. Every
+    // job still open fails with it, rather than the program ending in
+    // std::terminate.
+    const std::exception_ptr error =
+        CurrentExceptionAsPoolError("the pool's handler thread failed");
+    Broken(error);
+    Shutdown(error);
+  }
+}
 
-    // Step 4. Wait for something to happen.
-    std::vector<pollfd>& fds = poll_fds_;  // Reused: no allocation per wake.
-    fds.clear();
-    fds.push_back({wake_.read.get(), POLLIN, 0});
-    fds.push_back({server_.get(), POLLIN, 0});  // -1 (ignored) if gone.
-    for (const auto& w : workers_) {
-      fds.push_back({w->from.get(), POLLIN, 0});
-      const bool has_output = w->to.valid() && w->sent < w->in_flight.size();
-      fds.push_back({has_output ? w->to.get() : -1, POLLOUT, 0});
+void ProcessEngine::Step(State state) {
+  std::exception_ptr broken;
+  {
+    std::lock_guard lock(mu_);
+    broken = broken_;
+  }
+  if (broken) {
+    // No worker can be started: what is queued cannot run.
+    while (!pending_.empty()) {
+      pending_.front()->Fail(broken);
+      pending_.pop_front();
     }
-    {
-      std::lock_guard lock(mu_);
-      if (!incoming_.empty() || state_ != state) continue;
-      handler_polling_ = true;
-    }
-    int ready;
-    do {
-      ready = ::poll(fds.data(), fds.size(), -1);
-    } while (ready < 0 && errno == EINTR);
-    {
-      std::lock_guard lock(mu_);
-      handler_polling_ = false;
-      wake_sent_ = false;
-    }
-    if (ready < 0) {
-      std::perror("pool: poll");
-      std::abort();  // Only EFAULT/EINVAL/ENOMEM: a bug or no memory left.
-    }
+  } else if (state == State::kRun || !pending_.empty()) {
+    // Keep the pool at full strength while there is or may be work.
+    Replenish();
+  }
+  Dispatch();
 
-    // Step 5. Act on what happened.
-    if (fds[0].revents & POLLIN) {
-      char buf[256];
-      while (::read(wake_.read.get(), buf, sizeof buf) > 0) {
-      }
-    }
-    const std::size_t count = workers_.size();  // Adoption may append.
-    for (std::size_t i = 0; i < count; ++i) {
-      Worker& w = *workers_[i];
-      if (fds[3 + 2 * i].revents & (POLLOUT | POLLERR | POLLHUP)) WriteTo(w);
-      if (fds[2 + 2 * i].revents & (POLLIN | POLLHUP | POLLERR)) ReadFrom(w);
-    }
-    if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) HandleServerMessage();
-
-    // Settle the workers that are gone: both their pipe and their exit
-    // status have arrived, so every reply they sent has been read. They
-    // leave worker_pids() before their jobs fail, so that code reacting to
-    // a WorkerDiedError no longer sees the dead pid.
-    std::vector<std::unique_ptr<Worker>> gone;
-    for (auto it = workers_.begin(); it != workers_.end();) {
-      if ((*it)->eof && (*it)->exited) {
-        gone.push_back(std::move(*it));
-        it = workers_.erase(it);
-      } else {
-        ++it;
-      }
-    }
-    if (!gone.empty()) {
-      PublishPids();
-      for (auto& w : gone) RetireIfDone(*w);
+  // Step 4. Wait for something to happen. Only open fds go into the array:
+  // poll() fails with EINVAL when it has more entries than RLIMIT_NOFILE,
+  // and a program may lower that limit while the pool runs.
+  std::vector<pollfd>& fds = poll_fds_;   // Reused: no allocation per wake.
+  std::vector<int>& where = poll_index_;  // Per channel: its first entry.
+  fds.clear();
+  where.clear();
+  fds.push_back({wake_.read.get(), POLLIN, 0});
+  const bool server_open = server_ && server_->alive();
+  if (server_open) fds.push_back({server_->fd(), POLLIN, 0});
+  std::optional<Clock::time_point> deadline;
+  for (const auto& c : channels_) {
+    where.push_back(static_cast<int>(fds.size()));
+    if (c->poll_in_fd() >= 0) fds.push_back({c->poll_in_fd(), POLLIN, 0});
+    if (c->poll_out_fd() >= 0) fds.push_back({c->poll_out_fd(), POLLOUT, 0});
+    if (c->eof_deadline() && (!deadline || *c->eof_deadline() < *deadline)) {
+      deadline = *c->eof_deadline();
     }
   }
+  where.push_back(static_cast<int>(fds.size()));
+  const bool short_handed =
+      static_cast<int>(channels_.size()) + spawns_requested_ < processes_;
+  if (spawn_error_ && short_handed && !broken &&
+      (state == State::kRun || !pending_.empty()) &&
+      (!deadline || retry_at_ < *deadline)) {
+    deadline = retry_at_;
+  }
+  int timeout_ms = -1;
+  if (deadline) {  // Rare: the clock is read only then.
+    timeout_ms = static_cast<int>(std::clamp<long long>(
+        std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now())
+            .count(),
+        0, 1000));
+  }
+  {
+    std::lock_guard lock(mu_);
+    if (!incoming_.empty() || state_ != state) return;
+    handler_polling_ = true;
+  }
+  int ready;
+  {
+    ForkGateOpen open;  // No allocation while waiting (fork_gate.h).
+    ready = PollAll(fds, timeout_ms);
+  }
+  {
+    std::lock_guard lock(mu_);
+    handler_polling_ = false;
+    wake_sent_ = false;
+  }
+  if (ready < 0) {
+    throw OsError(errno, "poll");  // EFAULT/ENOMEM: nothing to do.
+  }
+
+  // Step 5. Act on what happened.
+  if (fds[0].revents & POLLIN) {
+    char buf[256];
+    while (::read(wake_.read.get(), buf, sizeof buf) > 0) {
+    }
+  }
+  const std::size_t count = channels_.size();  // Adoption may append.
+  for (std::size_t i = 0; i < count; ++i) {
+    WorkerChannel& c = *channels_[i];
+    short in = 0, out = 0;
+    for (int k = where[i]; k < where[i + 1]; ++k) {
+      ((fds[k].events & POLLIN) ? in : out) = fds[k].revents;
+    }
+    if (out & (POLLOUT | POLLERR | POLLHUP)) c.Write();
+    if (in & (POLLIN | POLLHUP | POLLERR)) {
+      const WorkerChannel::ReadResult r = c.Read(task_us_);
+      if (r.init_error) Broken(r.init_error);
+      if (r.became_ready) PublishPids();
+    }
+  }
+  if (deadline) {
+    const auto after = Clock::now();
+    for (auto& c : channels_) {
+      if (c->eof_deadline() && *c->eof_deadline() <= after) {
+        c->BreakProtocol("closed its result pipe (fd 4) but did not exit");
+        PublishPids();
+      }
+    }
+  }
+  if (server_open && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+    HandleServerMessage();
+  }
+}
+
+void ProcessEngine::Replenish() {
+  if (!server_ || !server_->alive()) return;
+  if (spawn_error_ && Clock::now() < retry_at_) return;
+  while (static_cast<int>(channels_.size()) + spawns_requested_ < processes_ &&
+         !free_slots_.empty()) {
+    if (!server_->RequestWorker(free_slots_.back())) return;  // It died.
+    free_slots_.pop_back();
+    ++spawns_requested_;
+  }
+}
+
+void ProcessEngine::HandleServerMessage() {
+  ServerMessage msg{};
+  UniqueFd fds[3];
+  bool fds_lost = false;
+  bool got = false;
+  try {
+    got = ReceiveServerMessage(server_->fd(), msg, fds, fds_lost);
+  } catch (const Error&) {
+    got = false;
+  }
+  if (!got) {
+    ServerDied();
+    return;
+  }
+  switch (msg.kind) {
+    case ServerMessage::kSpawned: {
+      --spawns_requested_;
+      if (fds_lost || !fds[0].valid() || !fds[1].valid() || !fds[2].valid()) {
+        // This process has no fd free to receive the worker's pipes. The
+        // server has closed its copies, so the worker reads end of file
+        // and exits by itself.
+        free_slots_.push_back(msg.slot);
+        OnSpawnFailure(
+            std::make_exception_ptr(FdLimitError(EMFILE, "recvmsg")));
+        return;
+      }
+      std::unique_ptr<WorkerChannel> c;
+      try {
+        c = std::make_unique<WorkerChannel>(
+            msg.pid, std::move(fds[2]), std::move(fds[0]), std::move(fds[1]),
+            server_->slot(msg.slot), msg.slot, !config_.initializer, max_frame_,
+            server_->reply_key());
+      } catch (...) {
+        free_slots_.push_back(msg.slot);
+        OnSpawnFailure(CurrentExceptionAsPoolError("starting a worker"));
+        return;
+      }
+      channels_.push_back(std::move(c));
+      spawn_error_ = nullptr;
+      backoff_ = std::chrono::milliseconds(0);
+      PublishPids();
+      return;
+    }
+    case ServerMessage::kSpawnFailed:
+      --spawns_requested_;
+      free_slots_.push_back(msg.slot);
+      OnSpawnFailure(
+          std::make_exception_ptr(OsError(msg.value, CallName(msg.call))));
+      return;
+    case ServerMessage::kExited: {
+      auto it =
+          std::find_if(channels_.begin(), channels_.end(),
+                       [&](const auto& c) { return c->pid() == msg.pid; });
+      if (it == channels_.end()) return;  // One whose pipes never arrived.
+      // It leaves worker_pids() before its jobs fail, so that code reacting
+      // to a WorkerDiedError no longer sees the dead pid.
+      std::unique_ptr<WorkerChannel> gone = std::move(*it);
+      channels_.erase(it);
+      free_slots_.push_back(gone->slot_index());
+      PublishPids();
+      WorkerChannel::ReadResult r;
+      gone->SettleExit(msg.value, task_us_, pending_, r);
+      if (r.init_error) Broken(r.init_error);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+void ProcessEngine::OnSpawnFailure(std::exception_ptr error) {
+  {
+    std::lock_guard lock(mu_);
+    if (!started_) {
+      // The constructor reports it: a pool that cannot start its workers
+      // is not handed out.
+      if (!broken_) broken_ = error;
+      ready_cv_.notify_all();
+      return;
+    }
+  }
+  spawn_error_ = error;
+  backoff_ = std::clamp(2 * backoff_, kMinBackoff, kMaxBackoff);
+  retry_at_ = Clock::now() + backoff_;
+  // With no worker left to run them, queued jobs would wait until the
+  // cause goes away; they fail with it now instead. Later jobs get the
+  // next attempt.
+  const bool serving =
+      std::any_of(channels_.begin(), channels_.end(),
+                  [](const auto& c) { return c->serving() || !c->ready(); });
+  if (serving) return;
+  while (!pending_.empty()) {
+    pending_.front()->Fail(error);
+    pending_.pop_front();
+  }
+}
+
+void ProcessEngine::ServerDied() {
+  const int status = server_->Reap();
+  const std::exception_ptr error = std::make_exception_ptr(Error(
+      "the pool is broken: its fork server " + DescribeWaitStatus(status) +
+      ", so no worker can be started any more (a new fork server would be "
+      "forked from this multi-threaded process, where a lock held by another "
+      "thread stays locked forever in the copy); terminate this Pool and "
+      "create a new one"));
+  Broken(error);
+  for (auto& c : channels_) c->Abandon(error);
+  channels_.clear();
+  spawns_requested_ = 0;
+  PublishPids();
+  while (!pending_.empty()) {
+    pending_.front()->Fail(error);
+    pending_.pop_front();
+  }
+}
+
+void ProcessEngine::Broken(std::exception_ptr error) {
+  std::lock_guard lock(mu_);
+  if (!broken_) broken_ = std::move(error);
+  ready_cv_.notify_all();
 }
 
 void ProcessEngine::Dispatch() {
   const std::size_t depth =
       std::clamp(static_cast<std::size_t>(kQueueDelayTargetUs / task_us_),
                  kMinInFlight, kMaxInFlight);
+  const int quota = config_.maxtasksperchild;
   while (!pending_.empty()) {
-    Worker* best = nullptr;
-    for (auto& w : workers_) {
-      if (!w->ready || w->eof || !w->to.valid()) continue;
-      if (w->in_flight.size() >= depth) continue;
-      if (config_.maxtasksperchild > 0 &&
-          w->tasks_given >= config_.maxtasksperchild) {
-        continue;
-      }
-      if (!best || w->in_flight.size() < best->in_flight.size()) {
-        best = w.get();
-      }
+    WorkerChannel* best = nullptr;
+    for (auto& c : channels_) {
+      if (!c->Accepts(depth)) continue;
+      if (quota > 0 && c->tasks_given() >= quota) continue;
+      if (!best || c->in_flight() < best->in_flight()) best = c.get();
     }
     if (!best) break;
-    best->in_flight.push_back(std::move(pending_.front()));
+    best->Push(std::move(pending_.front()));
     pending_.pop_front();
-    ++best->tasks_given;
   }
   // Write now rather than after the next poll(): usually it all fits.
-  for (auto& w : workers_) {
-    if (w->to.valid() && w->sent < w->in_flight.size()) WriteTo(*w);
+  for (auto& c : channels_) {
+    if (c->poll_out_fd() >= 0) c->Write();
   }
 }
 
-void ProcessEngine::WriteTo(Worker& w) {
-  while (w.to.valid() && w.sent < w.in_flight.size()) {
-    iovec iov[kMaxIov];
-    int n = 0;
-    std::size_t offset = w.write_offset;
-    for (std::size_t i = w.sent; i < w.in_flight.size() && n < kMaxIov; ++i) {
-      const std::string& frame = w.in_flight[i]->frame();
-      iov[n++] = {const_cast<char*>(frame.data()) + offset,
-                  frame.size() - offset};
-      offset = 0;
-    }
-    ssize_t written = ::writev(w.to.get(), iov, n);
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN) return;  // Full: poll() says when there is room.
-      // EPIPE: the worker is gone. Its end of file and exit status settle
-      // its jobs; stop writing to it.
-      w.to.reset();
-      return;
-    }
-    const auto now = std::chrono::steady_clock::now();
-    while (written > 0) {
-      const std::size_t left =
-          w.in_flight[w.sent]->frame().size() - w.write_offset;
-      if (static_cast<std::size_t>(written) >= left) {
-        written -= static_cast<ssize_t>(left);
-        w.in_flight[w.sent]->set_sent_at(now);
-        ++w.sent;
-        w.write_offset = 0;
-      } else {
-        w.write_offset += static_cast<std::size_t>(written);
-        written = 0;
-      }
-    }
+void ProcessEngine::Shutdown(std::exception_ptr cancel) {
+  // terminate(): every worker is SIGKILLed first, through its pidfd. Then
+  // the fork server is asked to stop; it kills and reaps every worker it
+  // started (after close() they have all exited already) and exits, and
+  // is reaped here, so no process is left when the jobs fail.
+  if (cancel) {
+    for (auto& c : channels_) c->Kill();
   }
-}
-
-void ProcessEngine::ReadFrom(Worker& w) {
-  while (w.from.valid()) {
-    // Make room. The buffer only grows when it is full of unparsed bytes, so
-    // its size stays within twice what the worker actually sent, whatever a
-    // frame header claims.
-    if (w.end == w.in.size()) {
-      if (w.start > 0) {
-        std::memmove(w.in.data(), w.in.data() + w.start, w.end - w.start);
-        w.end -= w.start;
-        w.start = 0;
-      } else {
-        w.in.resize(2 * w.in.size());
-      }
-    }
-    const ssize_t n =
-        ::read(w.from.get(), w.in.data() + w.end, w.in.size() - w.end);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN) return;
-      w.from.reset();  // Treated like end of file.
-      w.eof = true;
-      return;
-    }
-    if (n == 0) {
-      w.from.reset();
-      w.eof = true;
-      if (!server_.valid()) w.exited = true;  // No status will come.
-      return;
-    }
-    w.end += static_cast<std::size_t>(n);
-    try {
-      while (w.end - w.start >= kHeaderSize) {
-        const FrameHeader h = ReadHeader(w.in.data() + w.start);
-        if (w.end - w.start - kHeaderSize < h.size) break;
-        Reader body(w.in.data() + w.start + kHeaderSize, h.size);
-        w.start += kHeaderSize + h.size;
-        HandleFrame(w, h, body);
-      }
-    } catch (const ProtocolError& e) {
-      FailWorker(w, e.what());
-      return;
-    }
-    if (w.start == w.end) w.start = w.end = 0;
-    // Keep the buffer for the next large reply (fresh memory costs a page
-    // fault per 4 KiB), unless it is very large.
-    if (w.in.size() > kKeepBuffer && w.end == 0) {
-      std::string(kReadChunk, '\0').swap(w.in);  // Shrink after a big reply.
-    }
-  }
-}
-
-void ProcessEngine::HandleFrame(Worker& w, const FrameHeader& h, Reader& body) {
-  if (h.task_id == kReadyId) {
-    if (w.ready) throw ProtocolError("a second ready message");
-    if (Decode<bool>(body)) {
-      w.ready = true;
-      PublishPids();
-      return;
-    }
-    const TaskError e = DecodeTaskError(body);
-    std::lock_guard lock(mu_);
-    if (!broken_) {
-      broken_ = std::make_exception_ptr(
-          InitializerError("initializer failed in worker " +
-                           std::to_string(w.pid) + ": " + e.what()));
-    }
-    ready_cv_.notify_all();
-    return;
-  }
-  if (w.sent == 0 || w.in_flight.front()->id() != h.task_id) {
-    throw ProtocolError("worker " + std::to_string(w.pid) + " answered task " +
-                        std::to_string(h.task_id) +
-                        ", which it was not running");
-  }
-  std::unique_ptr<ProcessJob> job = std::move(w.in_flight.front());
-  w.in_flight.pop_front();
-  --w.sent;
-  // Estimate how long a task takes: the worker started it when both it had
-  // been sent and the worker had finished the one before.
-  const auto now = std::chrono::steady_clock::now();
-  const double us = std::chrono::duration<double, std::micro>(
-                        now - std::max(job->sent_at(), w.last_reply))
-                        .count();
-  task_us_ = 0.9 * task_us_ + 0.1 * std::max(us, 0.1);
-  w.last_reply = now;
-  try {
-    job->Complete(body);  // Runs the callback, if any.
-  } catch (const ProtocolError&) {
-    job->Fail(std::current_exception());
-    throw;
-  }
-}
-
-void ProcessEngine::FailWorker(Worker& w, const char* why) {
-  // The worker broke the protocol; it cannot be trusted with more work. It
-  // has not been reported as exited, so the fork server has not reaped it
-  // and its pid cannot have been reused: kill() hits the right process.
-  if (!w.failure) w.failure = std::make_exception_ptr(ProtocolError(why));
-  if (!w.exited) ::kill(w.pid, SIGKILL);
-  w.from.reset();
-  w.to.reset();
-  w.eof = true;
-  if (!server_.valid()) w.exited = true;
-}
-
-void ProcessEngine::RetireIfDone(Worker& w) {
-  if (!w.ready) {
-    // It died before its initializer finished.
-    std::lock_guard lock(mu_);
-    if (!broken_) {
-      broken_ = std::make_exception_ptr(InitializerError(
-          "worker " + std::to_string(w.pid) + " " +
-          DescribeWaitStatus(w.status) + " while running the initializer"));
-    }
-    ready_cv_.notify_all();
-  }
-  if (w.in_flight.empty()) return;  // Retired (maxtasksperchild) or idle.
-  // The oldest job had started if any of it was written; it fails. The
-  // others never started and go back to the front of the queue, in order.
-  if (w.sent > 0 || w.write_offset > 0) {
-    std::unique_ptr<ProcessJob> job = std::move(w.in_flight.front());
-    w.in_flight.pop_front();
-    job->Fail(w.failure ? w.failure
-                        : std::make_exception_ptr(
-                              WorkerDiedError(w.pid, w.status, job->id())));
-  }
-  while (!w.in_flight.empty()) {
-    pending_.push_front(std::move(w.in_flight.back()));
-    w.in_flight.pop_back();
-  }
-}
-
-void ProcessEngine::Shutdown(bool terminate) {
-  // Closing the socket tells the fork server to SIGKILL and reap every
-  // worker it started (after close() they have all exited already) and to
-  // exit; waiting for the server therefore waits for all of them.
   server_.reset();
-  if (server_pid_ > 0) {
-    while (::waitpid(server_pid_, nullptr, 0) < 0 && errno == EINTR) {
-    }
-    server_pid_ = -1;
-  } else {
-    // The server died earlier; its orphaned workers are not ours to reap,
-    // but they must not go on running.
-    for (auto& w : workers_) {
-      if (!w->exited) ::kill(w->pid, SIGKILL);
-    }
-  }
-  if (terminate) {
-    auto cancelled = std::make_exception_ptr(CancelledError(
-        "cancelled: terminate() was called before this task finished"));
-    for (auto& w : workers_) {
-      for (auto& job : w->in_flight) job->Fail(cancelled);
-    }
-    for (auto& job : pending_) job->Fail(cancelled);
+  if (cancel) {
+    for (auto& c : channels_) c->Cancel(cancel);
+    for (auto& job : pending_) job->Fail(cancel);
   }
   pending_.clear();
-  workers_.clear();  // Closes every pipe.
+  channels_.clear();  // Closes every pipe and pidfd.
   PublishPids();
 }
 

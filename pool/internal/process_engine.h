@@ -1,9 +1,10 @@
 // pool/internal/process_engine.h: the parent's side of a process pool.
 //
-// ProcessEngine owns the fork server, the workers' pipes and the handler
-// thread. It takes encoded chunks (ProcessJob) from any thread, writes them to
-// workers, reads the replies and completes the jobs. process_engine.cc
-// describes the handler loop, worker death and shutdown.
+// ProcessEngine owns the fork server (ForkServer, fork_server.h), one
+// WorkerChannel per worker and the handler thread. It takes encoded chunks
+// (ProcessJob) from any thread and schedules them onto the channels; the
+// channels do the I/O. process_engine.cc describes the handler loop and the
+// shutdown sequence.
 //
 // Thread safety: every public method may be called from any thread.
 // Callbacks run on the handler thread (see pool.h).
@@ -14,26 +15,30 @@
 #include <poll.h>
 #include <sys/types.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include "pool/internal/fd.h"
+#include "pool/internal/fork_server.h"
 #include "pool/internal/job.h"
 #include "pool/internal/worker.h"
+#include "pool/internal/worker_channel.h"
 
 namespace pool::internal {
 
 class ProcessEngine {
  public:
   // Starts the fork server and `processes` workers, and waits until each has
-  // run `config.initializer` (when there is one). Throws std::system_error if
-  // a pipe or fork fails and InitializerError if an initializer fails; in
+  // run `config.initializer` (when there is one). Throws SystemError if a
+  // pipe or fork fails and InitializerError if an initializer fails; in
   // both cases every process already started has been stopped and reaped.
   ProcessEngine(int processes, WorkerConfig config);
   // terminate() then join(): see pool.h.
@@ -43,7 +48,8 @@ class ProcessEngine {
   ProcessEngine& operator=(const ProcessEngine&) = delete;
 
   // Queues jobs for the workers, in order. Throws UsageError("Pool not
-  // running") after close() or terminate(); then no job was queued.
+  // running") after close() or terminate(), and the pool's error once it is
+  // broken (see process_engine.cc); then no job was queued.
   void Submit(std::vector<std::unique_ptr<ProcessJob>> jobs);
 
   void Close();
@@ -59,25 +65,24 @@ class ProcessEngine {
   }
 
  private:
+  using Clock = std::chrono::steady_clock;
   enum class State { kRun, kClose, kTerminate };
-  struct Worker;
 
-  void StartServer();
-  void RequestWorker();
-  void HandleServerMessage();
-  void AdoptWorker(pid_t pid, UniqueFd task_fd, UniqueFd result_fd);
   void Run();
+  void Step(State state);
+  void Replenish();
+  void HandleServerMessage();
+  void OnSpawnFailure(std::exception_ptr error);
+  void ServerDied();
   void Dispatch();
-  void WriteTo(Worker& w);
-  void ReadFrom(Worker& w);
-  void HandleFrame(Worker& w, const FrameHeader& h, Reader& body);
-  void RetireIfDone(Worker& w);
-  void FailWorker(Worker& w, const char* why);
-  void Shutdown(bool terminate);
+  void SettleDeparted();
+  void Broken(std::exception_ptr error);
+  void Shutdown(std::exception_ptr cancel);
   void PublishPids();
 
   const int processes_;
   const WorkerConfig config_;
+  const std::uint64_t max_frame_;
 
   // Shared with submitting threads; guarded by mu_.
   mutable std::mutex mu_;
@@ -87,21 +92,26 @@ class ProcessEngine {
   bool handler_polling_ = false;  // The handler is (about to be) in poll().
   bool wake_sent_ = false;
   std::vector<pid_t> pids_;
-  std::exception_ptr broken_;  // Set when no worker can be started any more.
-  bool joined_ = false;
+  bool started_ = false;              // Every first worker was ready once.
+  std::exception_ptr broken_;         // Set when the pool can never work again.
+  std::condition_variable ready_cv_;  // PublishPids, Broken.
 
   // Owned by the handler thread (and by the constructor before it starts).
-  UniqueFd server_;
-  pid_t server_pid_ = -1;
+  std::optional<ForkServer> server_;
   Pipe wake_;
-  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::unique_ptr<WorkerChannel>> channels_;
   std::deque<std::unique_ptr<ProcessJob>> pending_;
+  std::vector<int> free_slots_;
   int spawns_requested_ = 0;
+  // After a worker could not be started: the error, when to try again, and
+  // how long to wait after the next failure.
+  std::exception_ptr spawn_error_;
+  Clock::time_point retry_at_;
+  std::chrono::milliseconds backoff_{0};
   double task_us_ = 1000;  // Running estimate of one task's duration (µs).
   std::vector<pollfd> poll_fds_;
+  std::vector<int> poll_index_;
 
-  std::condition_variable
-      ready_cv_;  // Signalled by PublishPids and on failure.
   std::mutex join_mu_;
   std::thread handler_;
 };

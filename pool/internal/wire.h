@@ -3,7 +3,13 @@
 // Each message is a frame: a 16-byte header, then `size` bytes of body.
 //
 //   header   u64 size      bytes of body that follow
-//            u64 task_id   1, 2, 3, ... ; 0 is the worker's "ready" frame
+//            u64 task_id   1, 2, 3, ... ; 0 is the worker's "ready" frame;
+//                          kStopId (parent -> worker, no body) asks an idle
+//                          worker to exit (close())
+//            u64 check     worker -> parent: ReplyCheck(key, n) for the
+//                          worker's n-th reply (the ready frame is n = 0),
+//                          where `key` is a random number of the pool's that
+//                          only the worker loop uses; 0 parent -> worker
 //
 //   task body (parent -> worker)
 //            u64 invoker   address of the instantiated InvokeChunk<...>
@@ -36,18 +42,38 @@ namespace pool::internal {
 struct FrameHeader {
   std::uint64_t size;
   std::uint64_t task_id;
+  std::uint64_t check;
 };
 inline constexpr std::size_t kHeaderSize = sizeof(FrameHeader);
-static_assert(kHeaderSize == 16);
+static_assert(kHeaderSize == 24);
 
 inline constexpr std::uint64_t kReadyId = 0;
+inline constexpr std::uint64_t kStopId = ~std::uint64_t{0};
 
 // Starts a frame in `out` (cleared first): a header whose size is patched by
 // FinishFrame once the body is written.
 inline void StartFrame(std::string& out, std::uint64_t task_id) {
   out.clear();
-  const FrameHeader h{0, task_id};
+  const FrameHeader h{0, task_id, 0};
   out.append(reinterpret_cast<const char*>(&h), kHeaderSize);
+}
+
+// The check of a worker's n-th reply (splitmix64 of key + n). A reply
+// header is accepted only with the right check, so bytes a task writes into
+// its own result pipe (which cannot know the key without digging through
+// the worker's memory) are refused at their header, before the parent waits
+// for any body. It costs a few instructions per frame and no memory shared
+// between processes.
+inline std::uint64_t ReplyCheck(std::uint64_t key, std::uint64_t n) {
+  std::uint64_t z = key + (n + 1) * 0x9E3779B97F4A7C15ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+inline void SetFrameCheck(std::string& frame, std::uint64_t check) {
+  std::memcpy(frame.data() + offsetof(FrameHeader, check), &check,
+              sizeof check);
 }
 
 inline void FinishFrame(std::string& out) {

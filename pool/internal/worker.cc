@@ -3,14 +3,22 @@
 //
 // A worker reads task frames from its task pipe, runs each one, and writes
 // one reply frame per task to its result pipe, strictly in the order the
-// tasks arrived. The parent relies on that order: the oldest unanswered task
-// of a worker is the one it is running.
+// tasks arrived. Around each task it records in its WorkerSlot (shared with
+// the parent) that it started the task, and it marks each reply with the
+// check only the worker loop can compute (wire.h).
+//
+// Whatever happens, a worker never returns (or throws) into the code that
+// forked it: every path ends in _exit(). Only the worker process itself
+// answers: a process forked by a task that returns into this loop instead of
+// calling _exit() is stopped here before it can write anything.
 
 #include "pool/internal/worker.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -38,6 +46,7 @@ constexpr std::size_t kKeepBuffer = 64 * 1024 * 1024;
 // Exit codes of a worker that cannot go on (the parent reports them).
 constexpr int kExitProtocolError = 70;
 constexpr int kExitSetupError = 71;
+constexpr int kExitInternalError = 72;
 
 // Places `a` at fd 3 and `b` at fd 4 whatever numbers they have now.
 void PlaceFds(int a, int b) {
@@ -65,6 +74,18 @@ void FlushOutput() {
   std::fflush(nullptr);
 }
 
+// Set in a child forked from this worker (by a fork handler, which fork()
+// runs in the child): only then can the process running the loop be
+// another one than the worker, and only then is getpid() asked, so the hot
+// path makes no system call for it.
+volatile sig_atomic_t forked_from_worker = 0;
+void MarkForkedChild() { forked_from_worker = 1; }
+
+// True in a process forked from the worker by a task: it must not answer.
+bool NotTheWorker(pid_t self) {
+  return forked_from_worker != 0 && ::getpid() != self;
+}
+
 [[noreturn]] void Exit(int code) {
   FlushOutput();
   ::_exit(code);
@@ -80,24 +101,34 @@ void Send(const std::string& frame) {
   }
 }
 
-}  // namespace
-
-void RunWorker(int task_fd, int result_fd, const WorkerConfig& config) {
-  PlaceFds(task_fd, result_fd);
-
-  // The fork server ignores SIGINT and SIGQUIT and blocks SIGCHLD; a worker
-  // runs user code and gets the defaults back. SIGPIPE stays ignored: a
-  // write to a dead parent fails with EPIPE and the worker exits quietly.
-  struct sigaction dfl {};
-  dfl.sa_handler = SIG_DFL;
-  ::sigemptyset(&dfl.sa_mask);
-  ::sigaction(SIGINT, &dfl, nullptr);
-  ::sigaction(SIGQUIT, &dfl, nullptr);
-  ::sigaction(SIGCHLD, &dfl, nullptr);
+// Signals. The fork server ignores SIGINT and SIGQUIT and blocks SIGCHLD; a
+// worker runs user code and gets the defaults back. SIGPIPE stays ignored: a
+// write to a dead parent fails with EPIPE and the worker exits quietly.
+// Workers live in the fork server's process group, which is never a
+// terminal's foreground group: SIGTTIN and SIGTTOU are ignored, so that a
+// task reading the terminal gets EIO (and one writing to it succeeds)
+// instead of stopping for good.
+void SetUpSignals(pid_t server) {
+  struct sigaction sa {};
+  sa.sa_handler = SIG_DFL;
+  ::sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGQUIT, &sa, nullptr);
+  ::sigaction(SIGCHLD, &sa, nullptr);
+  sa.sa_handler = SIG_IGN;
+  ::sigaction(SIGTTIN, &sa, nullptr);
+  ::sigaction(SIGTTOU, &sa, nullptr);
   sigset_t none;
   ::sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);  // The server blocks SIGCHLD.
+  // The worker dies with its fork server (killed by someone), whose death
+  // makes the pool refuse work: no worker lives on unsupervised. The server
+  // is single-threaded, so "the thread that forked me" is the server.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != server) ::_exit(0);  // It died before prctl.
+}
 
+void Work(pid_t self, const WorkerSetup& setup, const WorkerConfig& config) {
   std::string out;
   out.reserve(kReadChunk);
 
@@ -115,7 +146,9 @@ void RunWorker(int task_fd, int result_fd, const WorkerConfig& config) {
       w.write_raw<std::uint8_t>(0);
       EncodeCurrentException(w);
     }
+    if (NotTheWorker(self)) ::_exit(0);  // A fork that returned: not us.
     FinishFrame(out);
+    SetFrameCheck(out, ReplyCheck(setup.reply_key, 0));
     FlushOutput();
     Send(out);
     if (!ok) Exit(1);
@@ -125,8 +158,9 @@ void RunWorker(int task_fd, int result_fd, const WorkerConfig& config) {
   // consumed; several small frames often arrive in one read().
   std::string in(kReadChunk, '\0');
   std::size_t start = 0, end = 0;
-  // Reads until at least `need` unconsumed bytes are buffered. Exits the
-  // worker when the parent closes the pipe: that means "no more work".
+  // Reads until at least `need` unconsumed bytes are buffered. End of file
+  // (the parent is gone) or a broken pipe (a task closed fd 3) ends the
+  // worker; the parent resends what it had queued here.
   auto fill = [&](std::size_t need) {
     while (end - start < need) {
       if (start > 0) {
@@ -145,30 +179,41 @@ void RunWorker(int task_fd, int result_fd, const WorkerConfig& config) {
       end += n;
     }
   };
-  int tasks_done = 0;
+  std::uint64_t seq = 0;  // Tasks received.
   for (;;) {
     fill(kHeaderSize);
     const FrameHeader h = ReadHeader(in.data() + start);
+    if (h.task_id == kStopId) Exit(0);  // close(): no more work.
     fill(kHeaderSize + h.size);
     Reader body(in.data() + start + kHeaderSize, h.size);
     start += kHeaderSize + h.size;
 
     // Step 3. Run the task: the frame names the invoker to use, which
     // decodes the items, calls the function and encodes the reply.
+    ++seq;
     StartFrame(out, h.task_id);
     Writer w(out);
+    setup.slot->started.store(seq, std::memory_order_release);
     try {
       const auto invoker =
           reinterpret_cast<Invoker>(body.read_raw<std::uint64_t>());
       const auto fn =
           static_cast<std::uintptr_t>(body.read_raw<std::uint64_t>());
       invoker(fn, body, w);
-    } catch (const ProtocolError& e) {
+    } catch (...) {
+      // The invoker turns every exception of a task or a codec into that
+      // item's error; what escapes it is a malformed frame.
+      if (NotTheWorker(self)) ::_exit(0);
       std::fprintf(stderr, "pool worker %d: bad task frame: %s\n",
-                   static_cast<int>(::getpid()), e.what());
+                   static_cast<int>(self),
+                   CurrentExceptionAsTaskError().what());
       Exit(kExitProtocolError);
     }
+    // A task that forked, and whose child returned here instead of calling
+    // _exit(): the child must not answer in the worker's place.
+    if (NotTheWorker(self)) ::_exit(0);
     FinishFrame(out);
+    SetFrameCheck(out, ReplyCheck(setup.reply_key, seq));
     FlushOutput();
     Send(out);
     // Give back the memory of an unusually large task.
@@ -181,10 +226,28 @@ void RunWorker(int task_fd, int result_fd, const WorkerConfig& config) {
     // Step 4. maxtasksperchild: retire once the quota is done. The parent
     // counts the same tasks and sends this worker no more than its quota.
     if (config.maxtasksperchild > 0 &&
-        ++tasks_done >= config.maxtasksperchild) {
+        seq >= static_cast<std::uint64_t>(config.maxtasksperchild)) {
       Exit(0);
     }
   }
+}
+
+}  // namespace
+
+void RunWorker(int task_fd, int result_fd, const WorkerSetup& setup,
+               const WorkerConfig& config) {
+  const pid_t self = ::getpid();
+  PlaceFds(task_fd, result_fd);
+  SetUpSignals(setup.server);
+  ::pthread_atfork(nullptr, nullptr, MarkForkedChild);
+  try {
+    Work(self, setup, config);
+  } catch (...) {
+    // Out of memory in the loop itself, or anything else: never unwind
+    // into the code that forked this process.
+  }
+  if (NotTheWorker(self)) ::_exit(0);
+  ::_exit(kExitInternalError);
 }
 
 }  // namespace pool::internal

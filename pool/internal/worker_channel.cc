@@ -1,0 +1,350 @@
+// The parent's side of one worker: see worker_channel.h. pool/README.md
+// describes the data path this is part of.
+
+#include "pool/internal/worker_channel.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <utility>
+
+#include "pool/errors.h"
+
+namespace pool::internal {
+namespace {
+
+constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr std::size_t kKeepBuffer = 64 * 1024 * 1024;
+constexpr int kMaxIov = 64;
+// waitid()'s P_PIDFD (linux/wait.h; Linux 5.4), which glibc's idtype_t
+// may not name.
+constexpr int kPidfdIdType = 3;
+
+}  // namespace
+
+WorkerChannel::WorkerChannel(pid_t pid, UniqueFd pidfd, UniqueFd to,
+                             UniqueFd from, WorkerSlot* slot, int slot_index,
+                             bool ready, std::uint64_t max_frame,
+                             std::uint64_t reply_key)
+    : pid_(pid),
+      pidfd_(std::move(pidfd)),
+      to_(std::move(to)),
+      from_(std::move(from)),
+      slot_(slot),
+      slot_index_(slot_index),
+      max_frame_(max_frame),
+      reply_key_(reply_key),
+      ready_(ready) {
+  SetNonBlocking(to_.get());
+  SetNonBlocking(from_.get());
+  in_.resize(kReadChunk);
+}
+
+WorkerChannel::~WorkerChannel() { Kill(); }
+
+void WorkerChannel::Kill() noexcept {
+  if (exited_ || killed_) return;
+  killed_ = true;
+  // ESRCH: it has exited already; its status is on its way.
+  SignalPidfd(pidfd_.get(), SIGKILL);
+}
+
+void WorkerChannel::Push(std::unique_ptr<ProcessJob> job) {
+  in_flight_.push_back(std::move(job));
+  ++tasks_given_;
+}
+
+void WorkerChannel::Write() {
+  while (to_.valid() && sent_ < in_flight_.size()) {
+    iovec iov[kMaxIov];
+    int n = 0;
+    std::size_t offset = write_offset_;
+    for (std::size_t i = sent_; i < in_flight_.size() && n < kMaxIov; ++i) {
+      const std::string& frame = in_flight_[i]->frame();
+      iov[n++] = {const_cast<char*>(frame.data()) + offset,
+                  frame.size() - offset};
+      offset = 0;
+    }
+    ssize_t written = ::writev(to_.get(), iov, n);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) return;  // Full: poll() says when there is room.
+      // EPIPE: the worker closed its task pipe (it exited, or a task closed
+      // fd 3). Its exit status settles its jobs; stop writing to it.
+      to_.reset();
+      return;
+    }
+    const auto now = Clock::now();
+    while (written > 0) {
+      const std::size_t left =
+          in_flight_[sent_]->frame().size() - write_offset_;
+      if (static_cast<std::size_t>(written) >= left) {
+        written -= static_cast<ssize_t>(left);
+        in_flight_[sent_]->set_sent_at(now);
+        ++sent_;
+        write_offset_ = 0;
+      } else {
+        write_offset_ += static_cast<std::size_t>(written);
+        written = 0;
+      }
+    }
+  }
+}
+
+void WorkerChannel::SendStop() {
+  if (stop_sent_) return;
+  stop_sent_ = true;
+  if (!to_.valid()) return;  // It cannot read tasks any more: it exits.
+  // Sent only when nothing is in flight, so the pipe has room for these 16
+  // bytes. If the write fails the worker is gone already, and its exit is
+  // on its way.
+  const FrameHeader stop{0, kStopId, 0};
+  while (::write(to_.get(), &stop, sizeof stop) < 0 && errno == EINTR) {
+  }
+}
+
+WorkerChannel::ReadResult WorkerChannel::Read(double& task_us) {
+  ReadResult result;
+  while (from_.valid()) {
+    // Make room. The buffer only grows when it is full of unparsed bytes, so
+    // its size stays within twice what the worker actually sent, whatever a
+    // frame header claims.
+    if (end_ == in_.size()) {
+      if (start_ > 0) {
+        std::memmove(in_.data(), in_.data() + start_, end_ - start_);
+        end_ -= start_;
+        start_ = 0;
+      } else {
+        try {
+          in_.resize(2 * in_.size());
+        } catch (...) {
+          FailRunning(CurrentExceptionAsPoolError(
+              "worker " + std::to_string(pid_) +
+              ": the reply does not fit in this process's memory"));
+          return result;
+        }
+      }
+    }
+    const ssize_t n = ::read(from_.get(), in_.data() + end_, in_.size() - end_);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) break;
+    if (n <= 0) {
+      // End of file (or a read error, treated alike). A worker that exits
+      // closes its pipe just before it is reported dead; one that lives on
+      // has closed or replaced its fd 4 and broke the protocol.
+      CloseResultPipe();
+      if (!exited_ && !killed_) {
+        eof_deadline_ = Clock::now() + std::chrono::seconds(1);
+      }
+      break;
+    }
+    end_ += static_cast<std::size_t>(n);
+    HandleFrames(task_us, result);
+  }
+  return result;
+}
+
+void WorkerChannel::CloseResultPipe() { from_.reset(); }
+
+void WorkerChannel::HandleFrames(double& task_us, ReadResult& result) {
+  try {
+    while (from_.valid() && end_ - start_ >= kHeaderSize) {
+      const FrameHeader h = ReadHeader(in_.data() + start_);
+      // Checked as soon as the header is in: a forged header must not make
+      // the parent wait for a body that never comes.
+      CheckHeader(h);
+      if (end_ - start_ - kHeaderSize < h.size) break;
+      Reader body(in_.data() + start_ + kHeaderSize, h.size);
+      start_ += kHeaderSize + h.size;
+      received_ += kHeaderSize + h.size;
+      HandleFrame(h, body, task_us, result);
+    }
+  } catch (const ProtocolError& e) {
+    BreakProtocol(e.what(), blame_running_);
+    return;
+  }
+  if (start_ == end_) start_ = end_ = 0;
+  // Keep the buffer for the next large reply (fresh memory costs a page
+  // fault per 4 KiB), unless it is very large.
+  if (in_.size() > kKeepBuffer && end_ == 0) {
+    std::string(kReadChunk, '\0').swap(in_);
+  }
+}
+
+void WorkerChannel::CheckHeader(const FrameHeader& h) {
+  blame_running_ = true;
+  if (h.size > max_frame_) {
+    throw ProtocolError("sent a frame header announcing " +
+                        std::to_string(h.size) +
+                        " bytes, more than this process can receive (" +
+                        std::to_string(max_frame_) + ")");
+  }
+  if (h.task_id == kReadyId) {
+    // The loop writes it first, and only once.
+    if (ready_ || received_ != 0 || h.check != ReplyCheck(reply_key_, 0)) {
+      throw ProtocolError("sent a ready message after its first frame");
+    }
+    return;
+  }
+  if (sent_ == 0 || in_flight_.front()->id() != h.task_id) {
+    if (h.task_id == last_answered_id_) {
+      // A second reply for the task answered last: one of the two was
+      // written into the pipe by that task itself. It is answered; the
+      // task after it is innocent and goes to another worker.
+      blame_running_ = false;
+      throw ProtocolError("answered task " + std::to_string(h.task_id) +
+                          " twice (a task wrote into its result pipe)");
+    }
+    throw ProtocolError("answered task " + std::to_string(h.task_id) +
+                        ", which it was not running");
+  }
+  // Only the worker loop knows the check of its n-th reply (wire.h): a
+  // header without it was written by someone else, a task writing into its
+  // own result pipe. Refused here, before the parent waits for its body.
+  if (h.check != ReplyCheck(reply_key_, front_seq())) {
+    throw ProtocolError("sent a reply header for task " +
+                        std::to_string(h.task_id) +
+                        " that its worker loop did not write (the task "
+                        "wrote into its result pipe)");
+  }
+}
+
+void WorkerChannel::HandleFrame(const FrameHeader& h, Reader& body,
+                                double& task_us, ReadResult& result) {
+  if (h.task_id == kReadyId) {
+    if (Decode<bool>(body)) {
+      ready_ = true;
+      result.became_ready = true;
+      return;
+    }
+    const TaskError e = DecodeTaskError(body);
+    result.init_error = std::make_exception_ptr(
+        InitializerError("initializer failed in worker " +
+                         std::to_string(pid_) + ": " + e.what()));
+    return;
+  }
+  std::unique_ptr<ProcessJob> job = std::move(in_flight_.front());
+  in_flight_.pop_front();
+  --sent_;
+  ++answered_;
+  last_answered_id_ = job->id();
+  // Estimate how long a task takes: the worker started it when both it had
+  // been sent and the worker had finished the one before.
+  const auto now = Clock::now();
+  const double us = std::chrono::duration<double, std::micro>(
+                        now - std::max(job->sent_at(), last_reply_))
+                        .count();
+  task_us = 0.9 * task_us + 0.1 * std::max(us, 0.1);
+  last_reply_ = now;
+  try {
+    job->Complete(body);  // Runs the callback, if any.
+  } catch (const ProtocolError&) {
+    job->Fail(std::current_exception());
+    blame_running_ = false;  // Failed already; the framing is suspect.
+    throw;
+  } catch (...) {
+    // A Codec whose decode threw, or no memory for the values: this job
+    // fails; the frame was whole, so the worker goes on.
+    job->Fail(CurrentExceptionAsPoolError("the reply to task " +
+                                          std::to_string(job->id()) +
+                                          " could not be decoded"));
+  }
+}
+
+void WorkerChannel::BreakProtocol(const std::string& why, bool blame_running) {
+  if (broke_.empty()) {
+    broke_ = why;
+    blame_running_ = blame_running;
+  }
+  Kill();
+  CloseResultPipe();
+  to_.reset();
+  eof_deadline_.reset();
+}
+
+void WorkerChannel::FailRunning(std::exception_ptr error) {
+  if (!running_error_) running_error_ = std::move(error);
+  BreakProtocol("", true);
+}
+
+void WorkerChannel::SettleExit(int wait_status, double& task_us,
+                               std::deque<std::unique_ptr<ProcessJob>>& pending,
+                               ReadResult& result) {
+  exited_ = true;
+  eof_deadline_.reset();
+  // Everything it wrote before it died is in the pipe: read it without
+  // waiting for end of file, which a process that inherited its fd 4
+  // could hold off.
+  if (from_.valid()) {
+    const ReadResult r = Read(task_us);
+    result.became_ready |= r.became_ready;
+    if (r.init_error) result.init_error = r.init_error;
+  }
+  CloseResultPipe();
+  to_.reset();
+  if (!ready_ && !result.init_error) {
+    result.init_error = std::make_exception_ptr(InitializerError(
+        "worker " + std::to_string(pid_) + " " +
+        DescribeWaitStatus(wait_status) + " while running the initializer"));
+  }
+  if (in_flight_.empty()) return;
+  // The oldest job fails only if the worker had really started it;
+  // whatever never started goes back to the queue.
+  const bool started =
+      sent_ > 0 &&
+      slot_->started.load(std::memory_order_acquire) >= front_seq();
+  if (started && (blame_running_ || broke_.empty())) {
+    std::unique_ptr<ProcessJob> job = std::move(in_flight_.front());
+    in_flight_.pop_front();
+    const std::string task = "task " + std::to_string(job->id());
+    const std::string who = "worker " + std::to_string(pid_) + " ";
+    std::exception_ptr error;
+    if (running_error_) {
+      error = running_error_;
+    } else if (!broke_.empty()) {
+      error = std::make_exception_ptr(
+          ProtocolError(who + broke_ + " while running " + task +
+                        "; it was killed and replaced"));
+    } else if (end_ > start_) {
+      error = std::make_exception_ptr(ProtocolError(
+          who + DescribeWaitStatus(wait_status) +
+          " in the middle of its reply to " + task + " (" +
+          std::to_string(end_ - start_) + " bytes of the frame arrived)"));
+    } else {
+      error = std::make_exception_ptr(
+          WorkerDiedError(pid_, wait_status, job->id()));
+    }
+    job->Fail(std::move(error));
+  }
+  while (!in_flight_.empty()) {
+    pending.push_front(std::move(in_flight_.back()));
+    in_flight_.pop_back();
+  }
+}
+
+void WorkerChannel::Abandon(std::exception_ptr error) {
+  Kill();
+  // With the fork server gone the worker was re-parented: to this process
+  // if it is a child subreaper, which must then reap it.
+  siginfo_t info{};
+  while (::waitid(static_cast<idtype_t>(kPidfdIdType), pidfd_.get(), &info,
+                  WEXITED) < 0 &&
+         errno == EINTR) {
+  }
+  exited_ = true;
+  Cancel(std::move(error));
+}
+
+void WorkerChannel::Cancel(std::exception_ptr error) {
+  for (auto& job : in_flight_) job->Fail(error);
+  in_flight_.clear();
+  sent_ = 0;
+}
+
+}  // namespace pool::internal

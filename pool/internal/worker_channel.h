@@ -1,0 +1,164 @@
+// pool/internal/worker_channel.h: the parent's side of one worker.
+//
+// A WorkerChannel is the one owner of everything the parent holds for one
+// worker process: a pidfd of it (the only way the parent signals a worker:
+// a pidfd never hits another process, even after the pid was reused), the
+// write end of its task pipe, the read end of its result pipe, the bytes in
+// transit both ways, the jobs in flight on it and, once the fork server
+// reports its exit status, the settlement of its death. Its destructor
+// SIGKILLs the worker unless its exit was already reported; the fork server
+// reaps it.
+//
+// Only the handler thread of a ProcessEngine uses a channel.
+
+#ifndef POOL_INTERNAL_WORKER_CHANNEL_H_
+#define POOL_INTERNAL_WORKER_CHANNEL_H_
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <string>
+
+#include "pool/internal/fd.h"
+#include "pool/internal/job.h"
+#include "pool/internal/wire.h"
+#include "pool/internal/worker.h"
+
+namespace pool::internal {
+
+class WorkerChannel {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  // What a Read() found that the engine acts on.
+  struct ReadResult {
+    bool became_ready = false;      // The initializer succeeded.
+    std::exception_ptr init_error;  // The initializer failed.
+  };
+
+  // `to` and `from` are the parent's pipe ends (made non-blocking here).
+  // `ready`: no initializer, so no "ready" frame to wait for. `max_frame`:
+  // the largest frame body the parent can accept.
+  // `reply_key`: the pool's key for ReplyCheck (wire.h).
+  WorkerChannel(pid_t pid, UniqueFd pidfd, UniqueFd to, UniqueFd from,
+                WorkerSlot* slot, int slot_index, bool ready,
+                std::uint64_t max_frame, std::uint64_t reply_key);
+  ~WorkerChannel();
+
+  WorkerChannel(const WorkerChannel&) = delete;
+  WorkerChannel& operator=(const WorkerChannel&) = delete;
+
+  pid_t pid() const { return pid_; }
+  int slot_index() const { return slot_index_; }
+  // Its initializer (if any) succeeded, and it is not known to be gone.
+  bool serving() const { return ready_ && !exited_ && !killed_; }
+  bool ready() const { return ready_; }
+  bool exited() const { return exited_; }
+  std::size_t in_flight() const { return in_flight_.size(); }
+  int tasks_given() const { return tasks_given_; }
+  // Whether a job may be pushed: serving, its task pipe open, and fewer
+  // than `depth` jobs in flight.
+  bool Accepts(std::size_t depth) const {
+    return serving() && to_.valid() && !stop_sent_ && in_flight_.size() < depth;
+  }
+
+  // Queues a job for the worker; Write() sends it.
+  void Push(std::unique_ptr<ProcessJob> job);
+  // The fds to poll: the result pipe while it is open (POLLIN), the task
+  // pipe while there is something to write (POLLOUT); -1 otherwise.
+  int poll_in_fd() const { return from_.get(); }
+  int poll_out_fd() const {
+    return to_.valid() && sent_ < in_flight_.size() ? to_.get() : -1;
+  }
+  // Writes as much of the queued frames as the pipe takes.
+  void Write();
+  // Reads what arrived and handles every whole frame: completes jobs (this
+  // runs their callbacks) and updates `task_us`, the engine's running
+  // estimate of one task's duration.
+  ReadResult Read(double& task_us);
+  // close(): asks the idle worker to exit.
+  void SendStop();
+  bool stop_sent() const { return stop_sent_; }
+
+  // End of file on the result pipe while the worker has not been reported
+  // dead: either it is exiting right now, or it broke the protocol (its fd
+  // 4 was closed or replaced). The engine gives it until this deadline to
+  // be reported dead, then calls BreakProtocol().
+  const std::optional<Clock::time_point>& eof_deadline() const {
+    return eof_deadline_;
+  }
+  // The worker cannot be trusted with more work: SIGKILL it. `why` says
+  // what it did; if `blame_running`, the task it was running fails with a
+  // ProtocolError saying so, else (the culprit is a task already answered)
+  // no task fails for it.
+  void BreakProtocol(const std::string& why, bool blame_running = true);
+  // The job it was running fails with `error` (a reply that cannot be
+  // received) and the worker is killed.
+  void FailRunning(std::exception_ptr error);
+  // SIGKILLs the worker unless it is known to have exited. The one place
+  // the parent signals a worker.
+  void Kill() noexcept;
+
+  // The fork server reported the worker's wait status: reads whatever the
+  // worker wrote before it died (no end of file needed), then settles: the
+  // job it had really started (its WorkerSlot says so) fails, every other
+  // job in flight goes back to the front of `pending`, in order.
+  void SettleExit(int wait_status, double& task_us,
+                  std::deque<std::unique_ptr<ProcessJob>>& pending,
+                  ReadResult& result);
+  // The fork server is gone, so no exit status will come: kills the worker,
+  // reaps it if it was re-parented to this process (a child subreaper), and
+  // fails every job in flight with `error`.
+  void Abandon(std::exception_ptr error);
+  // terminate(): fails every job in flight with `error`.
+  void Cancel(std::exception_ptr error);
+
+ private:
+  void HandleFrames(double& task_us, ReadResult& result);
+  void CheckHeader(const FrameHeader& h);
+  void HandleFrame(const FrameHeader& h, Reader& body, double& task_us,
+                   ReadResult& result);
+  void CloseResultPipe();
+  std::uint64_t front_seq() const { return answered_ + 1; }
+
+  const pid_t pid_;
+  UniqueFd pidfd_;
+  UniqueFd to_;    // Task pipe, write end (non-blocking).
+  UniqueFd from_;  // Result pipe, read end (non-blocking).
+  WorkerSlot* const slot_;
+  const int slot_index_;
+  const std::uint64_t max_frame_;
+  const std::uint64_t reply_key_;
+
+  // Jobs written or to be written, in the order sent. in_flight_[i] is the
+  // worker's task number answered_ + 1 + i.
+  std::deque<std::unique_ptr<ProcessJob>> in_flight_;
+  std::size_t sent_ = 0;          // Jobs of in_flight_ written completely.
+  std::size_t write_offset_ = 0;  // Bytes of in_flight_[sent_] written.
+  std::uint64_t answered_ = 0;    // Replies received.
+  std::uint64_t last_answered_id_ = 0;
+  int tasks_given_ = 0;
+  Clock::time_point last_reply_;
+
+  std::string in_;              // Bytes received; in_[start_, end_) unparsed.
+  std::uint64_t received_ = 0;  // Stream offset of in_[start_].
+  std::size_t start_ = 0, end_ = 0;
+
+  bool ready_;
+  bool stop_sent_ = false;
+  bool killed_ = false;  // The parent SIGKILLed it.
+  bool exited_ = false;  // Its exit status was reported.
+  std::optional<Clock::time_point> eof_deadline_;
+  std::string broke_;  // What it did to be killed, if anything.
+  bool blame_running_ = true;
+  std::exception_ptr running_error_;  // Set by FailRunning.
+};
+
+}  // namespace pool::internal
+
+#endif  // POOL_INTERNAL_WORKER_CHANNEL_H_
