@@ -4,13 +4,16 @@
     speed_check.py COURSE_TOML LEARNER_BENCH REFERENCE_BENCH
                    [--rounds N] [--min-time S]
                    [--points-at-most P] [--points-at-least P]
+                   [--all-points]
 
 Runs the two binaries interleaved and scores them exactly as `./course
 bench` and `./course grade` do (bench_pair.run_pair, then
 scoring.score_performance with the exercise's [performance] table), prints
 the table and the index, and fails if the speed points are outside the
-bounds given. exercises/testing/naive uses it to show that a correct but
-naive solution earns no speed points.
+bounds given (--all-points: every point of the exercise's [performance]
+table). exercises/testing/naive uses it to show that a correct but naive
+solution earns no speed points; each reference's :speed_test, that the
+reference earns them all (exercises/testing/speed.bzl).
 
 Exit status: 0, or 1 if a bound does not hold, 2 on misuse or if a binary
 fails or no benchmark ran in both.
@@ -43,6 +46,8 @@ def main(argv):
                         help="--benchmark_min_time for every run, seconds")
     parser.add_argument("--points-at-most", type=float)
     parser.add_argument("--points-at-least", type=float)
+    parser.add_argument("--all-points", action="store_true",
+                        help="fail unless every speed point is earned")
     args = parser.parse_args(argv)
 
     sys.path.insert(0, _exercises_dir())
@@ -59,6 +64,15 @@ def main(argv):
         print("speed_check: %s has no [performance] table" %
               args.course_toml, file=sys.stderr)
         return 2
+    at_least = args.points_at_least
+    if args.all_points:
+        if not perf.scored:
+            print("speed_check: %s's benchmark earns no points ([performance]"
+                  " points = 0): there is nothing to check" % exercise.id,
+                  file=sys.stderr)
+            return 2
+        at_least = perf.points
+
     def run_rounds(rounds):
         return bench_pair.run_pair(
             args.learner, args.reference, rounds=rounds,
@@ -75,10 +89,9 @@ def main(argv):
         print("speed_check: %s speed points, expected at most %s" %
               (result.points, args.points_at_most), file=sys.stderr)
         return 1
-    if (args.points_at_least is not None and
-            result.points < args.points_at_least):
+    if at_least is not None and result.points < at_least:
         print("speed_check: %s speed points, expected at least %s" %
-              (result.points, args.points_at_least), file=sys.stderr)
+              (result.points, at_least), file=sys.stderr)
         return 1
     return 0
 
