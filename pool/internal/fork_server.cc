@@ -68,8 +68,10 @@ void Report(int ctl, ServerMessage msg) {
 }
 
 // Starts a worker in `slot`: two pipes, fork, a pidfd of the child, then
-// the parent's three fds over the socket. The worker keeps the task pipe's
-// read end and the result pipe's write end. Returns the worker's pid, or -1.
+// the parent's fds over the socket. The worker keeps the task pipe's read
+// end and the result pipe's write end; the parent gets the other ends, the
+// pidfd and a copy of the task pipe's read end. Returns the worker's pid,
+// or -1.
 pid_t StartWorker(int ctl, int slot, WorkerSlot* slots, std::uint64_t reply_key,
                   const WorkerConfig& config) {
   ServerMessage failed{ServerMessage::kSpawnFailed, 0, 0, ServerMessage::kPipe,
@@ -115,9 +117,10 @@ pid_t StartWorker(int ctl, int slot, WorkerSlot* slots, std::uint64_t reply_key,
     Report(ctl, failed);
     return pid;
   }
-  const int parent_ends[3] = {task_write.get(), result_read.get(), pidfd.get()};
+  const int parent_ends[kSpawnedFds] = {task_write.get(), result_read.get(),
+                                        pidfd.get(), task_read.get()};
   SendServerMessage(ctl, {ServerMessage::kSpawned, pid, 0, 0, slot},
-                    parent_ends, 3);
+                    parent_ends, kSpawnedFds);
   return pid;
 }
 
@@ -137,7 +140,7 @@ const char* CallName(std::int32_t call) {
 bool SendServerMessage(int sock, const ServerMessage& msg, const int* fds,
                        int nfds) {
   iovec iov{const_cast<ServerMessage*>(&msg), sizeof msg};
-  alignas(cmsghdr) char control[CMSG_SPACE(3 * sizeof(int))] = {};
+  alignas(cmsghdr) char control[CMSG_SPACE(kSpawnedFds * sizeof(int))] = {};
   msghdr mh{};
   mh.msg_iov = &iov;
   mh.msg_iovlen = 1;
@@ -156,10 +159,10 @@ bool SendServerMessage(int sock, const ServerMessage& msg, const int* fds,
   }
 }
 
-bool ReceiveServerMessage(int sock, ServerMessage& msg, UniqueFd fds[3],
-                          bool& fds_lost) {
+bool ReceiveServerMessage(int sock, ServerMessage& msg,
+                          UniqueFd fds[kSpawnedFds], bool& fds_lost) {
   iovec iov{&msg, sizeof msg};
-  alignas(cmsghdr) char control[CMSG_SPACE(3 * sizeof(int))] = {};
+  alignas(cmsghdr) char control[CMSG_SPACE(kSpawnedFds * sizeof(int))] = {};
   msghdr mh{};
   mh.msg_iov = &iov;
   mh.msg_iovlen = 1;
@@ -182,7 +185,7 @@ bool ReceiveServerMessage(int sock, ServerMessage& msg, UniqueFd fds[3],
       int fd;
       std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
       UniqueFd owned(fd);
-      if (received < 3) fds[received++] = std::move(owned);
+      if (received < kSpawnedFds) fds[received++] = std::move(owned);
     }
   }
   for (int i = 0; i < received; ++i) {

@@ -156,7 +156,7 @@ void Work(pid_t self, const WorkerSetup& setup, const WorkerConfig& config) {
 
   // Step 2. The task loop. in[start, end) holds bytes read but not yet
   // consumed; several small frames often arrive in one read().
-  std::string in(kReadChunk, '\0');
+  ReadBuffer in(kReadChunk);
   std::size_t start = 0, end = 0;
   // Reads until at least `need` unconsumed bytes are buffered. End of file
   // (the parent is gone) or a broken pipe (a task closed fd 3) ends the
@@ -168,7 +168,7 @@ void Work(pid_t self, const WorkerSetup& setup, const WorkerConfig& config) {
         end -= start;
         start = 0;
       }
-      if (in.size() < need) in.resize(std::max(need, 2 * in.size()));
+      if (in.size() < need) in.Grow(std::max(need, 2 * in.size()), end);
       std::size_t n = 0;
       try {
         n = ReadSome(kTaskFd, in.data() + end, in.size() - end);
@@ -219,7 +219,7 @@ void Work(pid_t self, const WorkerSetup& setup, const WorkerConfig& config) {
     // Give back the memory of an unusually large task.
     if (out.capacity() > kKeepBuffer) std::string().swap(out);
     if (start == end && in.size() > kKeepBuffer) {
-      in.assign(kReadChunk, '\0');
+      in.Shrink(kReadChunk);
       start = end = 0;
     }
 
