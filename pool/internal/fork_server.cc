@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -21,7 +22,6 @@
 #include <cstring>
 #include <iostream>
 #include <new>
-#include <random>
 #include <utility>
 #include <vector>
 
@@ -242,6 +242,7 @@ void RunForkServer(UniqueFd control, pid_t parent, WorkerSlot* slots,
   if (!sigfd.valid() || !MoveAboveStdio(sigfd)) ::_exit(kExitSetupError);
 
   std::vector<pid_t> live;
+  bool finishing = false;  // kFinish: exit once `live` is empty.
   for (bool stop = false; !stop;) {
     pollfd fds[3] = {{ctl.get(), POLLIN, 0},
                      {sigfd.get(), POLLIN, 0},
@@ -260,27 +261,35 @@ void RunForkServer(UniqueFd control, pid_t parent, WorkerSlot* slots,
         std::erase(live, pid);
         Report(ctl.get(), {ServerMessage::kExited, pid, status, 0, 0});
       }
+      if (finishing && live.empty()) break;
     }
     if (fds[2].revents & (POLLIN | POLLHUP | POLLERR)) break;  // Parent died.
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
       ServerRequest request{};
       const ssize_t n = ::recv(ctl.get(), &request, sizeof request, 0);
       if (n < 0 && errno == EINTR) continue;
+      if (n == static_cast<ssize_t>(sizeof request) &&
+          request.kind == ServerRequest::kFinish) {
+        finishing = true;
+        stop = live.empty();
+        continue;
+      }
       if (n != static_cast<ssize_t>(sizeof request) ||
           request.kind != ServerRequest::kStart) {
         stop = true;  // kStop, or the parent closed the socket.
         continue;
       }
+      if (finishing) continue;  // Not sent after kFinish; refused anyway.
       const pid_t pid =
           StartWorker(ctl.get(), request.slot, slots, reply_key, config);
       if (pid > 0) live.push_back(pid);
     }
   }
 
-  // Step 5. Stop (close/join, terminate, or the parent died): no worker may
-  // outlive the pool. SIGKILL, because a task can ignore or handle any
-  // other signal; these are unreaped children, so the pids are theirs. Then
-  // reap all of them, so none is a zombie.
+  // Step 5. Stop (terminate, or the parent died): no worker may outlive the
+  // pool. SIGKILL, because a task can ignore or handle any other signal;
+  // these are unreaped children, so the pids are theirs. Then reap all of
+  // them, so none is a zombie. After kFinish (close) there is none left.
   for (pid_t pid : live) ::kill(pid, SIGKILL);
   while (::waitpid(-1, nullptr, 0) > 0 || errno == EINTR) {
   }
@@ -292,10 +301,8 @@ void RunForkServer(UniqueFd control, pid_t parent, WorkerSlot* slots,
 ForkServer::ForkServer(int slots, const WorkerConfig& config) {
   // The key of the reply checks (wire.h): random, so that no task can
   // guess it (the clock and pid only if there is no random source).
-  try {
-    std::random_device random;
-    reply_key_ = (std::uint64_t{random()} << 32) ^ random();
-  } catch (...) {
+  if (::getrandom(&reply_key_, sizeof reply_key_, GRND_NONBLOCK) !=
+      static_cast<ssize_t>(sizeof reply_key_)) {
     reply_key_ =
         static_cast<std::uint64_t>(
             std::chrono::steady_clock::now().time_since_epoch().count()) ^
@@ -363,6 +370,10 @@ bool ForkServer::Send(const ServerRequest& request) {
 
 bool ForkServer::RequestWorker(int slot) {
   return Send({ServerRequest::kStart, slot});
+}
+
+void ForkServer::Finish() {
+  if (!finishing_) finishing_ = Send({ServerRequest::kFinish, 0});
 }
 
 int ForkServer::Reap() {

@@ -217,9 +217,11 @@ void ProcessEngine::PublishPids() {
     if (c->away() || c->serving()) pids.push_back(c->pid());
   }
   std::lock_guard lock(mu_);
-  if (static_cast<int>(pids.size()) == processes_) started_ = true;
   pids_ = std::move(pids);
-  ready_cv_.notify_all();
+  if (!started_ && static_cast<int>(pids_.size()) == processes_) {
+    started_ = true;
+    ready_cv_.notify_all();  // The constructor waits for this.
+  }
 }
 
 std::vector<pid_t> ProcessEngine::WorkerPids() const {
@@ -472,8 +474,12 @@ void ProcessEngine::Run() {
           std::all_of(channels_.begin(), channels_.end(), [](const auto& c) {
             return !c->away() && c->in_flight() == 0;
           })) {
-        // Nothing left to do: ask every worker to exit.
+        // Nothing left to do: ask every worker to exit, and the fork server
+        // to exit after them.
         for (auto& c : channels_) c->SendStop();
+        if (spawns_requested_ == 0 && server_ && server_->alive()) {
+          server_->Finish();
+        }
         if (channels_.empty() && spawns_requested_ == 0) {
           Shutdown(nullptr);
           return;
@@ -632,6 +638,20 @@ void ProcessEngine::HandleServerMessage() {
     got = false;
   }
   if (!got) {
+    if (server_->finishing()) {
+      // close(): it exits by itself once it has reported every worker's
+      // exit, and the handler usually reaps it (Shutdown) before reading
+      // this end of file. Any worker not reported yet had no job left and
+      // dies with the server (PR_SET_PDEATHSIG).
+      server_->Reap();
+      const std::exception_ptr gone = std::make_exception_ptr(
+          CancelledError("the pool was closed and its fork server exited"));
+      for (auto& c : channels_) c->Abandon(gone);
+      channels_.clear();
+      spawns_requested_ = 0;
+      PublishPids();
+      return;
+    }
     ServerDied();
     return;
   }

@@ -11,7 +11,8 @@
 // ...)) are the parent's to handle (pool/README.md, "Signals").
 //
 // The parent talks to the fork server over a SOCK_SEQPACKET socket:
-//   parent -> server   ServerRequest: start a worker in slot N; or stop
+//   parent -> server   ServerRequest: start a worker in slot N; exit once
+//                      every worker has exited (close()); or stop
 //   server -> parent   ServerMessage; kSpawned carries, as SCM_RIGHTS, the
 //                      parent's ends of the worker's two pipes, a pidfd of
 //                      the worker and a second read end of its task pipe
@@ -19,7 +20,9 @@
 //                      of a worker
 // On kStop, and when the parent process dies (it watches a pidfd of the
 // parent, not the socket, whose end a forked child of the parent may hold),
-// the server SIGKILLs and reaps every worker it started, then exits.
+// the server SIGKILLs and reaps every worker it started, then exits. On
+// kFinish it starts no more workers and exits as soon as it has reaped and
+// reported every one (they were told to exit).
 
 #ifndef POOL_INTERNAL_WORKER_H_
 #define POOL_INTERNAL_WORKER_H_
@@ -52,7 +55,7 @@ struct WorkerSlot {
 };
 
 struct ServerRequest {
-  enum Kind : std::int32_t { kStart = 1, kStop = 2 };
+  enum Kind : std::int32_t { kStart = 1, kStop = 2, kFinish = 3 };
   std::int32_t kind;
   std::int32_t slot;  // kStart: the worker's WorkerSlot index
 };
