@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -333,6 +334,11 @@ ForkServer::ForkServer(int slots, const WorkerConfig& config) {
   std::cout.flush();
   std::cerr.flush();
   std::fflush(nullptr);
+  // fork() and exit() cost time in proportion to the memory a process has
+  // mapped, and this fork is paid again by every worker forked from the
+  // server. Memory the program freed but malloc kept (after a large map(),
+  // say) goes back to the kernel first.
+  ::malloc_trim(0);
   const pid_t parent = ::getpid();
   pid_t pid;
   {
