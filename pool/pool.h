@@ -268,7 +268,8 @@ class BasicPool {
   template <class F, class... A>
   internal::ResultOf<F> apply(F fn, std::tuple<A...> args) {
     CheckCanBlock("apply()");
-    auto result = apply_async(fn, std::move(args));
+    auto result = SubmitApply(fn, std::move(args), nullptr, nullptr,
+                              /*blocking=*/true);
     if constexpr (std::is_void_v<internal::ResultOf<F>>) {
       std::move(result).take("apply()");
     } else {
@@ -292,17 +293,8 @@ class BasicPool {
       Callback<internal::ResultOf<F>> callback = nullptr,
       ErrorCallback error_callback = nullptr) {
     CheckCreator("apply_async()");
-    using R = internal::ResultOf<F>;
-    using C = internal::Call<internal::FnPtr<F>, internal::CallStyle::kStar>;
-    auto state = std::make_shared<internal::ApplyState<internal::Stored<R>>>(
-        origin(), internal::AdaptCallback<R>(std::move(callback)),
-        std::move(error_callback));
-    typename C::Item item(std::move(args));
-    std::vector<std::unique_ptr<typename Backend::JobBase>> jobs;
-    jobs.push_back(std::make_unique<typename Backend::template Job<C>>(
-        internal::ToFunctionPointer(fn), &item, &item + 1, 0, state));
-    engine_->Submit(std::move(jobs));
-    return AsyncResult<R>(std::move(state));
+    return SubmitApply(fn, std::move(args), std::move(callback),
+                       std::move(error_callback), /*blocking=*/false);
   }
 
   // --- map / starmap ---------------------------------------------------------
@@ -447,6 +439,28 @@ class BasicPool {
     }
   }
   internal::Origin origin() const { return {engine_.get(), creator_}; }
+
+  // apply_async(), and apply() with `blocking`: the engine may then run the
+  // call from this thread (ProcessEngine::Apply).
+  template <class F, class... A>
+  AsyncResult<internal::ResultOf<F>> SubmitApply(
+      F fn, std::tuple<A...> args, Callback<internal::ResultOf<F>> callback,
+      ErrorCallback error_callback, bool blocking) {
+    using R = internal::ResultOf<F>;
+    using C = internal::Call<internal::FnPtr<F>, internal::CallStyle::kStar>;
+    auto state = std::make_shared<internal::ApplyState<internal::Stored<R>>>(
+        origin(), internal::AdaptCallback<R>(std::move(callback)),
+        std::move(error_callback));
+    typename C::Item item(std::move(args));
+    auto job = std::make_unique<typename Backend::template Job<C>>(
+        internal::ToFunctionPointer(fn), &item, &item + 1, 0, state);
+    if (blocking) {
+      engine_->Apply(std::move(job));
+    } else {
+      engine_->Submit(std::move(job));
+    }
+    return AsyncResult<R>(std::move(state));
+  }
 
   template <internal::CallStyle kStyle, class F, class Items, class CB>
   MapResult<internal::ResultOf<F>> MapImpl(F fn, const Items& items,
