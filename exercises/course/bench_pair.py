@@ -1,39 +1,48 @@
 #!/usr/bin/env python3
 """Runs a learner's and the reference's benchmark binaries interleaved.
 
-    bench_pair.py LEARNER_BINARY REFERENCE_BINARY
+    bench_pair.py [--rounds N] [--min-time S] LEARNER_BINARY REFERENCE_BINARY
 
-Learner, reference, learner, reference, ... ROUNDS rounds each, every run
-with --benchmark_format=json. Each run is a process group of its own, and
-whatever it leaves behind is killed before the next run starts, so a
-learner's binary cannot keep a process busy while the reference is timed.
+N rounds (default 3) of every benchmark the reference lists, each run
+alone in both binaries one right after the other (see run_pair), with
+--benchmark_format=json and, with --min-time S, --benchmark_min_time=S
+(default: Google Benchmark's own, 0.5 s per benchmark). Each run is a
+process group of its own, and whatever it leaves behind (in its group,
+or orphaned: this process is their subreaper) is killed and reaped before
+the next run starts, so a learner's binary cannot keep a process busy
+while the reference is timed, and no run pays for the last one's exit.
 The collected JSON texts go to $TEST_UNDECLARED_OUTPUTS_DIR/bench.json
 (when the grader runs this as a Bazel test) or to stdout.
 
 Standard library only: the grader copies this file into its workspace.
 """
 
+import argparse
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
+import time
 import zipfile
 
 ROUNDS = 3
 RUN_TIMEOUT = 600
 
 
-def _run_one(binary, extra_args=()):
-    proc = subprocess.Popen([binary, "--benchmark_format=json", *extra_args],
+def _run_one(binary, extra_args=(), json_format=True):
+    proc = subprocess.Popen([binary] + (["--benchmark_format=json"]
+                                        if json_format else []) +
+                            list(extra_args),
                             stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL,
                             stdin=subprocess.DEVNULL,
                             start_new_session=True)
     try:
         out, _ = proc.communicate(timeout=RUN_TIMEOUT)
-        error = None if proc.returncode == 0 else (
-            "exit status %d" % proc.returncode)
+        error = None if proc.returncode == 0 else describe_status(
+            proc.returncode)
     except subprocess.TimeoutExpired:
         out, error = b"", "timed out after %d s" % RUN_TIMEOUT
     finally:
@@ -42,28 +51,162 @@ def _run_one(binary, extra_args=()):
         except (ProcessLookupError, PermissionError):
             pass
         proc.wait()
+        _clear_leftovers(proc.pid)
     return out.decode("utf-8", "replace"), error
 
 
-def run_pair(learner, reference, rounds=ROUNDS, extra_args=(), log=None):
-    """{"learner": [json text], "reference": [json text], "errors": [..]}."""
-    data = {"learner": [], "reference": [], "errors": []}
-    for i in range(rounds):
-        for who, binary in (("learner", learner), ("reference", reference)):
-            if log:
-                log("round %d of %d: %s" % (i + 1, rounds, who))
-            text, error = _run_one(binary, extra_args)
-            if error:
-                data["errors"].append("%s, round %d: %s" % (who, i + 1,
-                                                            error))
-                continue
+_SUBREAPER = None
+
+
+def _become_subreaper():
+    """Makes this process the one that inherits the orphans of the runs it
+    starts (Linux's PR_SET_CHILD_SUBREAPER), so that it can see, kill and
+    reap them; False where that is not possible."""
+    global _SUBREAPER
+    if _SUBREAPER is None:
+        try:
+            import ctypes
+            libc = ctypes.CDLL(None, use_errno=True)
+            _SUBREAPER = libc.prctl(36, 1, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            _SUBREAPER = False
+    return _SUBREAPER
+
+
+def _children():
+    pid = os.getpid()
+    out = []
+    try:
+        for tid in os.listdir("/proc/%d/task" % pid):
+            with open("/proc/%d/task/%s/children" % (pid, tid)) as f:
+                out += [int(c) for c in f.read().split()]
+    except OSError:
+        pass
+    return out
+
+
+def _clear_leftovers(pgid, timeout=5.0):
+    """Kills and reaps whatever a run left behind: its process group and,
+    as a subreaper, every orphan that came to this process, whatever its
+    group (a process that called setsid() too). Returns when none is left,
+    so the next run starts on a machine no run is still using (a pool's
+    workers take a moment to die), or after `timeout` seconds."""
+    if not _become_subreaper():
+        return
+    deadline = time.monotonic() + timeout
+    while True:
+        alive = False
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+            alive = True
+        except (ProcessLookupError, PermissionError):
+            pass
+        for child in _children():
+            alive = True
             try:
-                json.loads(text)
-            except ValueError:
-                data["errors"].append("%s, round %d: output is not "
-                                      "benchmark JSON" % (who, i + 1))
-                continue
-            data[who].append(text)
+                os.kill(child, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        try:
+            while os.waitpid(-1, os.WNOHANG)[0] > 0:
+                pass
+        except ChildProcessError:
+            pass
+        if not alive or time.monotonic() > deadline:
+            return
+        time.sleep(0.002)
+
+
+def describe_status(returncode):
+    """How a benchmark process ended, in words."""
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = "signal %d" % -returncode
+        why = (" (an uncaught exception, or an assertion)"
+               if name == "SIGABRT" else "")
+        return "killed by %s%s" % (name, why)
+    return "exit status %d" % returncode
+
+
+def min_time_args(min_time):
+    """The benchmark flags for a minimum time per benchmark (None: the
+    library's default). A plain number of seconds, which every Google
+    Benchmark version reads."""
+    return [] if min_time is None else ["--benchmark_min_time=%g" %
+                                        min_time]
+
+
+def benchmark_names(binary):
+    """The benchmarks a binary runs (--benchmark_list_tests), or
+    (None, why)."""
+    text, error = _run_one(binary, ["--benchmark_list_tests"],
+                           json_format=False)
+    if error:
+        return None, error
+    names = [line.strip() for line in text.splitlines() if line.strip()]
+    return names, None
+
+
+def name_filter(name):
+    """--benchmark_filter for exactly this benchmark: the regular
+    expression's special characters escaped, nothing else (the library's
+    regular expressions are POSIX ones, where other escapes are
+    undefined)."""
+    return "--benchmark_filter=^%s$" % re.sub(r"([.^$*+?()\[\]{}|\\])",
+                                              r"\\\1", name)
+
+
+def run_pair(learner, reference, rounds=ROUNDS, extra_args=(), log=None):
+    """{"learner": [json text], "reference": [json text], "errors": [..]}.
+
+    Between runs it kills every child process this process has: call it
+    from one that has no other children running.
+
+    One JSON text per round and binary. Within a round, each benchmark
+    (as the reference lists them) runs on its own in both binaries, one
+    right after the other, so that its two timings are taken a fraction
+    of a second apart, under the same load. Which binary goes first
+    alternates from one benchmark to the next and from one round to the
+    next (the first of two runs tends to be a little slower). A binary
+    that fails in the first round is not run again: the rounds stop
+    there."""
+    data = {"learner": [], "reference": [], "errors": []}
+    _become_subreaper()
+    names, error = benchmark_names(reference)
+    if error or not names:
+        data["errors"].append("reference: cannot list its benchmarks (%s)"
+                              % (error or "it lists none"))
+        return data
+    binaries = {"learner": learner, "reference": reference}
+    for i in range(rounds):
+        if i == 1 and data["errors"]:
+            break
+        if log:
+            log("round %d of %d" % (i + 1, rounds))
+        rows = {"learner": [], "reference": []}
+        failed = set()
+        for j, name in enumerate(names):
+            order = ("learner", "reference") if (i + j) % 2 == 0 else (
+                "reference", "learner")
+            for who in order:
+                if who in failed:
+                    continue
+                text, error = _run_one(binaries[who],
+                                       [name_filter(name), *extra_args])
+                try:
+                    rows[who] += json.loads(text)["benchmarks"] if not \
+                        error else []
+                except (ValueError, KeyError, TypeError):
+                    error = "output is not benchmark JSON"
+                if error:
+                    failed.add(who)
+                    data["errors"].append("%s, round %d: %s" % (who, i + 1,
+                                                                error))
+        for who in ("learner", "reference"):
+            if who not in failed:
+                data[who].append(json.dumps({"benchmarks": rows[who]}))
     return data
 
 
@@ -86,10 +229,18 @@ def read_outputs(xml_path):
 
 
 def main(argv):
-    if len(argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    data = run_pair(argv[1], argv[2])
+    parser = argparse.ArgumentParser(
+        prog="bench_pair.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("learner")
+    parser.add_argument("reference")
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--min-time", type=float)
+    args = parser.parse_args(argv[1:])
+    if args.rounds < 1 or (args.min_time is not None and
+                           args.min_time <= 0):
+        parser.error("--rounds must be at least 1 and --min-time positive")
+    data = run_pair(args.learner, args.reference, rounds=args.rounds,
+                    extra_args=min_time_args(args.min_time))
     out_dir = os.environ.get("TEST_UNDECLARED_OUTPUTS_DIR")
     text = json.dumps(data)
     if out_dir:

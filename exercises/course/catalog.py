@@ -30,6 +30,13 @@ class Performance:
     full_at: float
     zero_at: float
 
+    @property
+    def scored(self):
+        """Whether speed earns points. A [performance] table with
+        `points = 0` gives an exercise a benchmark that `./course bench`
+        shows and the grader leaves out."""
+        return self.points > 0
+
 
 @dataclasses.dataclass(frozen=True)
 class Exercise:
@@ -152,10 +159,14 @@ def _parse_performance(table, where):
         raise ConfigError("%s: reference %r must be a label like "
                           "//solutions/<dir>:bench" % (where, ref))
     points = _require(table, "points", (int, float), where)
-    full_at = _require(table, "full_at", (int, float), where)
-    zero_at = _require(table, "zero_at", (int, float), where)
     if points < 0:
         raise ConfigError("%s: points must be >= 0" % where)
+    if points == 0 and "full_at" not in table and "zero_at" not in table:
+        # Shown by ./course bench, not graded: no thresholds needed.
+        full_at, zero_at = 1.0, 0.0
+    else:
+        full_at = _require(table, "full_at", (int, float), where)
+        zero_at = _require(table, "zero_at", (int, float), where)
     if not zero_at < full_at:
         raise ConfigError("%s: zero_at (%s) must be below full_at (%s)" %
                           (where, zero_at, full_at))

@@ -41,6 +41,18 @@ zero_at = 0.25
         self.assertEqual(perf.benchmark, "bench")
         self.assertEqual(perf.points, 5.0)
         self.assertEqual((perf.zero_at, perf.full_at), (0.25, 0.7))
+        self.assertTrue(perf.scored)
+
+    def test_a_benchmark_shown_not_scored_needs_no_thresholds(self):
+        text = GOOD_TOML + '''
+[performance]
+benchmark = "bench"
+reference = "//solutions/03_map:bench"
+points = 0
+'''
+        perf = catalog.parse(text, "03_map").performance
+        self.assertFalse(perf.scored)
+        self.assertEqual(perf.points, 0.0)
 
     def assertBad(self, text, fragment):
         with self.assertRaises(catalog.ConfigError) as cm:
@@ -72,6 +84,12 @@ points = 5
 full_at = 0.2
 zero_at = 0.5
 ''', "must be below full_at")
+        self.assertBad(GOOD_TOML + '''
+[performance]
+benchmark = "bench"
+reference = "//solutions/03_map:bench"
+points = 5
+''', "missing `full_at`")
 
 
 class DiscoverTest(unittest.TestCase):

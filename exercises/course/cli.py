@@ -59,13 +59,21 @@ def build_parser():
         formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    s = sub.add_parser("status", help="every exercise, and the next one "
+    s = sub.add_parser("status", help="where you are and what to do next "
                        "(the default)",
                        description="Runs every exercise's tests (Bazel "
-                       "reuses results for unchanged files) and shows a "
-                       "table, a progress bar and the next exercise with "
-                       "its first failing check.")
+                       "reuses results for unchanged files) and shows, on "
+                       "one screen, a progress bar, the current track's "
+                       "exercises (every other track on one line: ./course "
+                       "list shows them all) and the next exercise with its "
+                       "first failing check.")
     s.set_defaults(func=cmd_status)
+
+    s = sub.add_parser("list", help="every exercise of every track",
+                       description="Like ./course, with every exercise of "
+                       "every track listed: its checks passed and the speed "
+                       "index ./course bench last measured.")
+    s.set_defaults(func=cmd_list)
 
     s = sub.add_parser("watch", help="rerun the current exercise on every "
                        "save",
@@ -113,13 +121,20 @@ def build_parser():
 
     s = sub.add_parser("bench", help="time an exercise against the "
                        "reference",
-                       description="For an exercise with a [performance] "
-                       "section: builds its benchmark with your code and "
-                       "with the reference (-c opt), runs them interleaved "
-                       "(3 rounds each) and prints the table and the speed "
-                       "index.")
+                       description="For an exercise with a benchmark "
+                       "(a [performance] table): runs its tests, builds its "
+                       "benchmark with your code and with the reference "
+                       "(-c opt), runs them interleaved (3 rounds each) and "
+                       "prints the table, the speed index and the points, "
+                       "as the grader scores them. ./course and ./course "
+                       "list show the index until your files change.")
     s.add_argument("exercise", help="exercise id, e.g. b05")
-    s.add_argument("--rounds", type=int, default=3)
+    s.add_argument("--rounds", type=int, default=3,
+                   help="interleaved rounds (default 3, as the grader)")
+    s.add_argument("--min-time", type=float, metavar="S",
+                   help="seconds each benchmark runs per round "
+                   "(--benchmark_min_time; default Google Benchmark's, "
+                   "0.5)")
     s.set_defaults(func=cmd_bench)
 
     s = sub.add_parser(
@@ -163,6 +178,13 @@ def build_parser():
                    "else ~/.cache/course-grader)")
     s.add_argument("--no-performance", action="store_true",
                    help="skip [performance] benchmarks")
+    s.add_argument("--bench-rounds", type=int, default=3, metavar="N",
+                   help="interleaved rounds of each benchmark pair "
+                   "(default 3; the index takes each benchmark's median)")
+    s.add_argument("--bench-min-time", type=float, metavar="S",
+                   help="seconds each benchmark runs per round "
+                   "(--benchmark_min_time; default Google Benchmark's, "
+                   "0.5)")
     s.add_argument("--quiet", action="store_true",
                    help="one line per submission")
     s.set_defaults(func=cmd_grade)
@@ -198,7 +220,14 @@ def cmd_run(args, root, out):
 
 
 def cmd_verify(args, root, out):
-    return learner.cmd_verify(load(root), _runner(root), ui.Style(out), out)
+    return learner.cmd_verify(root, load(root), _runner(root), ui.Style(out),
+                              out)
+
+
+def cmd_list(args, root, out):
+    exercises = load(root)
+    return learner.cmd_status(root, exercises, _runner(root), ui.Style(out),
+                              out, everything=True)
 
 
 def _next_unsolved(root, exercises):
@@ -246,56 +275,29 @@ def cmd_watch(args, root, out):
         keys.close()
 
 
+def check_bench_flags(args):
+    rounds = getattr(args, "rounds", None) or getattr(args, "bench_rounds",
+                                                      None)
+    min_time = (args.min_time if hasattr(args, "min_time") else
+                args.bench_min_time)
+    if rounds is not None and rounds < 1:
+        raise UsageError("the number of rounds must be at least 1")
+    if min_time is not None and min_time <= 0:
+        raise UsageError("the minimum time must be a positive number of "
+                         "seconds, e.g. 0.1")
+
+
 def cmd_bench(args, root, out):
-    from . import bench_pair
-    from . import bazel
-    from . import scoring
     exercises = load(root)
     ex = pick(exercises, args.exercise)
-    perf = ex.performance
-    if perf is None:
+    if ex.performance is None:
         with_perf = [e.id for e in exercises if e.performance]
-        raise UsageError("exercise %s has no [performance] section%s" % (
+        raise UsageError("exercise %s has no benchmark%s" % (
             ex.id, "; these do: " + ", ".join(with_perf) if with_perf
             else ""))
-    learner_label = "//%s:%s" % (ex.path, perf.benchmark)
-    state = os.path.join(root, learner.STATE_DIR)
-    os.makedirs(state, exist_ok=True)
-    bep = os.path.join(state, "bench.bep")
-    log = os.path.join(state, "bench.log")
-    print("building %s and %s with -c opt ..." % (learner_label,
-                                                  perf.reference),
-          file=sys.stderr, flush=True)
-    code = bazel.run(os.path.join(root, "bazelw"), root, "build",
-                     bazel.QUIET + ["-c", "opt", "--keep_going",
-                                    "--build_event_json_file=" + bep,
-                                    learner_label, perf.reference], log)
-    events = bazel.parse_events(bep)
-
-    def binary(label):
-        pkg, name = label.lstrip("/").split(":")
-        return events.files.get(pkg + "/" + name)
-    lb, rb = binary(learner_label), binary(perf.reference)
-    if code != 0 or not lb or not rb:
-        from . import results
-        err = results.first_compiler_error(
-            bazel.read_text(log),
-            prefer=[ex.path + "/" + f for f in ex.files])
-        print("The benchmark did not build:\n%s" % (
-            ui.indent(err or "\n".join(bazel.read_text(log).splitlines()
-                                       [-15:]))), file=out)
-        return EXIT_FAILED
-    data = bench_pair.run_pair(
-        lb, rb, rounds=args.rounds,
-        log=lambda m: print(m, file=sys.stderr, flush=True))
-    for e in data["errors"]:
-        print("error: " + e, file=out)
-    result = scoring.score_performance(perf, data["learner"],
-                                       data["reference"], correct=True)
-    print(scoring.format_performance(result), file=out)
-    print("(points assume every test passes; ./course run %s checks that)" %
-          ex.id, file=out)
-    return EXIT_OK
+    check_bench_flags(args)
+    return learner.cmd_bench(root, ex, _runner(root), ui.Style(out), out,
+                             rounds=args.rounds, min_time=args.min_time)
 
 
 def cmd_grade(args, root, out):
@@ -307,6 +309,7 @@ def cmd_grade(args, root, out):
         exercises = [pick(exercises, e) for e in args.exercise]
     if args.timeout is not None and args.timeout < 1:
         raise UsageError("--timeout must be at least 1 second")
+    check_bench_flags(args)
     subs = []
     names = set()
     for path in args.submissions:
@@ -336,7 +339,8 @@ def cmd_grade(args, root, out):
     options = grader.Options(
         timeout=args.timeout, hidden=args.hidden, sandbox=args.sandbox,
         cache=args.cache or os.environ.get("COURSE_GRADER_CACHE"),
-        performance=not args.no_performance, base=base)
+        performance=not args.no_performance, base=base,
+        bench_rounds=args.bench_rounds, bench_min_time=args.bench_min_time)
     cache = options.cache or grader.workspace.default_cache()
     grader.check_paths(cache, [s.path for s in subs] +
                        ([args.hidden] if args.hidden else []))

@@ -8,6 +8,11 @@
     e2e_check.py workflow YML FILE    the classroom workflow's max-score per
                                       exercise equals its points in FILE
                                       (the solutions' results.json)
+    e2e_check.py speed DIR CSV ID...  the references (DIR/solutions.json)
+                                      earn every point, speed included; the
+                                      naive answers (DIR/naive.json) of the
+                                      exercises ID... pass every case and
+                                      earn no speed point
 
 Each check names what it expected and what it found, and the script exits
 1 on the first mismatch.
@@ -16,6 +21,7 @@ Each check names what it expected and what it found, and the script exits
 import csv
 import json
 import os
+import re
 import sys
 
 REQUIRED_TOP = {"score", "tests", "output", "visibility", "stdout_visibility",
@@ -115,6 +121,62 @@ def check_one(data, name):
                                                    max_score(data)))
 
 
+def uncapped(output):
+    """The uncapped index in a speed entry's output (the table)."""
+    m = re.search(r"uncapped (\d+\.\d+)", output)
+    return m.group(1) if m else "?"
+
+
+def speed_entries(data):
+    return {t["name"].split(" ", 1)[0]: t for t in data["tests"]
+            if t["name"].endswith(": speed")}
+
+
+def check_speed(directory, csv_path, naive_ids):
+    ref = load(os.path.join(directory, "solutions.json"))
+    speed = speed_entries(ref)
+    if not speed:
+        fail("the solutions' results.json has no speed entry")
+    for ex_id, t in sorted(speed.items()):
+        if t["score"] != t["max_score"] or t["max_score"] <= 0:
+            fail("the reference of %s earned %s of %s speed points "
+                 "against itself:\n%s" % (ex_id, t["score"], t["max_score"],
+                                          t["output"]))
+    if ref["score"] != max_score(ref):
+        bad = [t["name"] for t in ref["tests"] if t["status"] != "passed"]
+        fail("the solutions scored %s/%s; failing: %s" % (
+            ref["score"], max_score(ref), bad))
+    print("e2e check: the references earn every speed point; their "
+          "indices against themselves (uncapped): %s" % ", ".join(
+              "%s %s" % (ex_id, uncapped(t["output"]))
+              for ex_id, t in sorted(speed.items())))
+    naive = load(os.path.join(directory, "naive.json"))
+    naive_speed = speed_entries(naive)
+    for ex_id in naive_ids:
+        cases = [t for t in naive["tests"] if t["name"].startswith(ex_id +
+                                                                   " ")
+                 and not t["name"].endswith(": speed")]
+        if not cases or any(t["status"] != "passed" for t in cases):
+            fail("the naive %s should pass every case: %s" % (ex_id, [
+                (t["name"], t["output"][:200]) for t in cases
+                if t["status"] != "passed"] or "no case graded"))
+        t = naive_speed.get(ex_id)
+        if t is None or t["score"] != 0 or "index:" not in t["output"]:
+            fail("the naive %s should be timed and earn no speed point: %r"
+                 % (ex_id, t))
+        print("e2e check: naive %s passes its %d cases, 0 of %s speed "
+              "points (index %s)" % (ex_id, len(cases), t["max_score"],
+                                     uncapped(t["output"])))
+    with open(csv_path, encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        for column, value in row.items():
+            if column.endswith(" speed index") and row["submission"] == \
+                    "solutions" and not value:
+                fail("the class CSV has no %s for the solutions" % column)
+    print("e2e check: the class CSV gives each speed index")
+
+
 def main(argv):
     kind = argv[1]
     if kind == "starter":
@@ -149,7 +211,6 @@ def main(argv):
             fail("the class CSV has %d rows: %r" % (len(rows), rows[:2]))
         print("e2e check: class CSV has one row per submission")
     elif kind == "workflow":
-        import re
         with open(argv[2], encoding="utf-8") as f:
             steps = re.findall(r"--exercise (\S+)\n\s+timeout: \d+\n\s+"
                                r"max-score: (\d+)", f.read())
@@ -166,6 +227,8 @@ def main(argv):
                      "worth %s" % (argv[2], ex_id, score, points.get(ex_id)))
         print("e2e check: the workflow's %d steps give each exercise its "
               "points" % len(steps))
+    elif kind == "speed":
+        check_speed(argv[2], argv[3], argv[4:])
     else:
         fail("unknown check %r" % kind)
 

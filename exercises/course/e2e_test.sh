@@ -17,6 +17,15 @@
 #    grader works.
 # 5. The learner loop in a clone: `./course watch` reruns on a save and moves
 #    on; hint, run and reset.
+# 6. Gradescope's run_autograder on a fake /autograder tree.
+# 7. `./course bench` and speed points on a made-up exercise.
+# 8. Speed on the real exercises: every reference earns its speed points
+#    against itself; the naive answers of 03 and b05 pass every case and
+#    earn none.
+#
+# It starts only on the committed starters, and whether it passes or fails,
+# the checkout must be as it found it (git status and every tracked file's
+# content), or the run fails.
 #
 # Grading workspaces go to $COURSE_E2E_CACHE (default
 # ~/.cache/course-grader-e2e); every Bazel server this script starts is shut
@@ -29,8 +38,10 @@ cache=${COURSE_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/course-grader-e2e}
 work=$(mktemp -d "${TMPDIR:-/tmp}/course-e2e.XXXXXX")
 clone=""
 watch_pid=""
+before=""
 
 cleanup() {
+  local code=$?
   if [[ -n $watch_pid ]]; then kill -- "-$watch_pid" 2>/dev/null || true; fi
   # The grader's Bazel servers: shut down with the startup options they
   # were started with, from their own workspace.
@@ -43,6 +54,14 @@ cleanup() {
     (cd "$clone" && ./bazelw shutdown >/dev/null 2>&1) || true
   fi
   rm -rf "$work"
+  # Whatever failed or passed: nothing here may have written to the
+  # checkout (solutions over the starters above all).
+  if [[ -n $before && $(fingerprint) != "$before" ]]; then
+    echo "e2e: FAILED: the checkout changed during the run:"
+    diff <(echo "$before") <(fingerprint) || true
+    code=1
+  fi
+  exit "$code"
 }
 trap cleanup EXIT
 
@@ -62,6 +81,20 @@ fingerprint() {
   git ls-files -z | xargs -0 sha1sum
 }
 
+# The checks below expect the starters in exercises/: say so plainly if a
+# learner's file differs from the last commit (a solution copied in by hand,
+# for instance) rather than fail later on an odd score.
+learner_files=$(PYTHONPATH=exercises python3 -c '
+from course import catalog
+for e in catalog.discover("."):
+    for f in e.files:
+        print(e.path + "/" + f)')
+# shellcheck disable=SC2086 # one path per word
+changed=$(git status --porcelain -- $learner_files)
+[[ -z $changed ]] || die "these learner's files differ from the last commit; the checks need the starters (git checkout -- FILE):
+$changed"
+before=$(fingerprint)
+
 step "1. ./course check and the status screen"
 "$course" check
 status_out=$("$course" 2>&1) || die "./course exited $?: $status_out"
@@ -72,7 +105,6 @@ grep -Eq " 0/[0-9]+ solved" <<<"$status_out" || die "./course should show 0/N so
 [[ $("$course" hint 99 2>&1 || true) == *"no exercise '99'; \`./course\` lists them"* ]] ||
   die "./course hint 99 should name the fix"
 
-before=$(fingerprint)
 
 step "2. the starter tree scores 0, the solutions full marks"
 set +e
@@ -298,6 +330,34 @@ d, t = speed("wrong")  # fast and wrong: speed is not scored
 assert t["score"] == 0 and "every test case passes" in t["output"], t
 print("e2e: speed points: fast > 0, slow 0, wrong 0 (not scored)")
 PY
+
+step "8. speed: the references earn every speed point, naive answers none"
+# Every exercise graded on speed, on the references and on the naive
+# answers of 03 and b05 (exercises/testing/naive: correct, and many times
+# slower). A reference timed against itself scores about 1.0 and full
+# points come at 0.5; the naive ones score well under 0.2, where none
+# come. Five rounds of 0.2 s per benchmark (as //solutions/...:speed_test
+# times them) instead of three of Google Benchmark's 0.5 s: shorter, and
+# the median of five keeps a reference clear of 0.5 on a loaded machine,
+# where 0.05 s per benchmark was seen as low as 0.58.
+naive=$work/naive
+mkdir -p "$naive/03_map" "$naive/b05_many_workers" "$work/speed_track"
+cp exercises/testing/naive/03_map/exercise.cc "$naive/03_map/"
+cp exercises/testing/naive/b05_many_workers/engine.cc "$naive/b05_many_workers/"
+speed_flags=$(PYTHONPATH=exercises python3 -c '
+from course import catalog
+print(" ".join("--exercise " + e.id for e in catalog.discover(".")
+               if e.performance and e.performance.scored))')
+start=$SECONDS
+set +e
+# shellcheck disable=SC2086 # one flag and its value per word
+grade solutions "$naive" $speed_flags --bench-min-time 0.2 --bench-rounds 5 \
+  --json "$work/speed_track" --csv "$work/speed_track.csv" >"$work/speed_track.txt" 2>&1
+set -e
+echo "e2e: timed $(wc -w <<<"$speed_flags" | awk '{print $1 / 2}') exercises on two submissions in $((SECONDS - start)) s, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+sed -n 's/^course grade: /e2e:   /p' "$work/speed_track.txt" | grep -e "timed" -e "built in" || true
+check speed "$work/speed_track" "$work/speed_track.csv" 03 b05 ||
+  { cat "$work/speed_track.txt"; die "speed points on the track"; }
 
 [[ $(fingerprint) == "$before" ]] || die "the checkout changed"
 echo "e2e: all end-to-end checks passed"

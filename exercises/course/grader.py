@@ -82,6 +82,8 @@ class Options:
     jobs: int | None = None
     performance: bool = True
     base: str = "HEAD"  # the revision whose tests and starters are used
+    bench_rounds: int = 3  # interleaved rounds of each benchmark pair
+    bench_min_time: float | None = None  # --benchmark_min_time, seconds
 
 
 @dataclasses.dataclass
@@ -449,10 +451,9 @@ class Grader:
             scores.append(self._score(ex, sub, events, log))
             scores[-1].speed_graded = self.options.performance
         if self.options.performance:
-            for s in scores:
-                if s.exercise.performance is not None and sub.has(
-                        s.exercise):
-                    s.performance = self._performance(s, all_submissions)
+            self._measure_speed(
+                [s for s in scores if s.graded_on_speed and
+                 sub.has(s.exercise)], all_submissions)
         return Graded(sub, scores, time.monotonic() - start,
                       list(sub.warnings))
 
@@ -520,62 +521,99 @@ class Grader:
 
     # -- performance
 
-    def _performance(self, score, all_submissions):
-        ex = score.exercise
-        perf = ex.performance
-        try:
-            runs = self._bench_runs(ex, all_submissions)
-        except GradeError as e:
-            return scoring.PerformanceResult(None, 0.0, perf.points, [],
-                                             str(e))
-        return scoring.score_performance(perf, runs["learner"],
-                                         runs["reference"],
-                                         score.all_passed)
+    def _measure_speed(self, scores, all_submissions):
+        """Times each exercise's benchmark pair (bench_pair.py, as a test
+        of the generated package) and sets each score's performance.
 
-    def _bench_runs(self, ex, all_submissions):
+        All the pairs are built first, with -c opt, in one step; then they
+        run one at a time (--local_test_jobs=1), so no compile and no other
+        benchmark shares the machine with a timed run. An index between
+        the thresholds is measured again (scoring.measure)."""
         from . import bench_pair
-        perf = ex.performance
-        learner = "//%s:%s" % (ex.path, perf.benchmark)
-        name = ex.dir + "_bench"
-        files = {}
-        with open(bench_pair.__file__, "rb") as f:
-            files[PACKAGE + "/bench_pair.py"] = (f.read(), True)
-        build = ("\nsh_test(\n"
-                 '    name = "%s",\n'
-                 '    timeout = "eternal",\n'
-                 '    srcs = ["bench_pair.py"],\n'
-                 '    args = ["$(rootpath %s)", "$(rootpath %s)"],\n'
-                 '    data = ["%s", "%s"],\n'
-                 '    tags = ["manual"],\n'
-                 ")\n" % (name, learner, perf.reference, learner,
-                          perf.reference))
-        path = os.path.join(self.slot.tree, PACKAGE, "BUILD")
-        with open(path, "ab") as f:
-            f.write(build.encode())
+        if not scores:
+            return
+        start = time.monotonic()
+        build = []
+        targets = {}
+        for es in scores:
+            ex, perf = es.exercise, es.exercise.performance
+            learner = "//%s:%s" % (ex.path, perf.benchmark)
+            name = ex.dir + "_bench"
+            targets[ex.dir] = "//%s:%s" % (PACKAGE, name)
+            args = ["$(rootpath %s)" % learner,
+                    "$(rootpath %s)" % perf.reference,
+                    "--rounds=%d" % self.options.bench_rounds]
+            if self.options.bench_min_time is not None:
+                args.append("--min-time=%g" % self.options.bench_min_time)
+            build += [
+                "",
+                "sh_test(",
+                '    name = "%s",' % name,
+                '    timeout = "eternal",',
+                '    srcs = ["bench_pair.py"],',
+                "    args = %s," % _starlark_list(args),
+                "    data = %s," % _starlark_list([learner, perf.reference]),
+                '    tags = ["manual"],',
+                ")",
+            ]
+        with open(os.path.join(self.slot.tree, PACKAGE, "BUILD"), "ab") as f:
+            f.write(("\n".join(build) + "\n").encode())
         dest = os.path.join(self.slot.tree, PACKAGE, "bench_pair.py")
-        with open(dest, "wb") as f:
-            f.write(files[PACKAGE + "/bench_pair.py"][0])
+        shutil.copyfile(bench_pair.__file__, dest)
         os.chmod(dest, 0o755)
-        bep = os.path.join(self.tmp, "bench.bep")
+        flags = (["-c", "opt", "--test_timeout=1800"] +
+                 self._sandbox_flags(all_submissions, True))
+        bep = os.path.join(self.tmp, "bench_build.bep")
         if os.path.exists(bep):
             os.remove(bep)
-        flags = (self._common_flags(bep) + ["-c", "opt",
-                                            "--local_test_jobs=1",
-                                            "--nocache_test_results",
-                                            "--test_timeout=1800"] +
-                 self._sandbox_flags(all_submissions, True))
-        code, log = self._bazel("test", flags + ["//%s:%s" % (PACKAGE,
-                                                              name)],
-                                "bench")
-        events = bazel.parse_events(bep)
-        runs = events.tests.get("//%s:%s" % (PACKAGE, name))
-        if not runs:
-            raise GradeError("the benchmark did not build")
-        data = bench_pair.read_outputs(runs[0].xml)
-        if data is None:
-            raise GradeError("the benchmark run recorded nothing (%s)" %
-                             runs[0].status)
-        return data
+        code, log = self._bazel("build", self._common_flags(bep) + flags +
+                                sorted(targets.values()), "bench_build")
+        self._check_infrastructure(code, bazel.parse_events(bep), log)
+        built = time.monotonic()
+
+        def run(dirs):
+            """{exercise dir: bench_pair data or a reason it has none}."""
+            bep = os.path.join(self.tmp, "bench.bep")
+            if os.path.exists(bep):
+                os.remove(bep)
+            code, log = self._bazel(
+                "test", self._common_flags(bep) + flags + [
+                    "--local_test_jobs=1", "--nocache_test_results"] +
+                sorted(targets[d] for d in dirs), "bench")
+            events = bazel.parse_events(bep)
+            self._check_infrastructure(code, events, log)
+            out = {}
+            for d in dirs:
+                runs = events.tests.get(targets[d])
+                data = bench_pair.read_outputs(runs[0].xml) if runs else None
+                out[d] = data if data is not None else (
+                    "the benchmark did not build (see the grader's Bazel "
+                    "log)" if not runs else
+                    "the benchmark run recorded nothing (%s)" %
+                    runs[0].status)
+            return out
+
+        first = run([es.exercise.dir for es in scores])
+        for es in scores:
+            perf = es.exercise.performance
+            data = first[es.exercise.dir]
+            if isinstance(data, str):
+                es.performance = scoring.PerformanceResult(
+                    None, 0.0, perf.points, [], data)
+                continue
+
+            def again(_, d=es.exercise.dir):
+                more = run([d])[d]
+                return more if not isinstance(more, str) else {
+                    "learner": [], "reference": [], "errors": [more]}
+            es.performance, data = scoring.measure(
+                perf, es.all_passed, again, self.options.bench_rounds,
+                first=data)
+            if data.get("errors") and es.performance.index is None:
+                es.performance.note = "; ".join(data["errors"])
+        self.log("timed %d benchmark pair%s: built in %.0f s, ran in %.0f s"
+                 % (len(scores), "" if len(scores) == 1 else "s",
+                    built - start, time.monotonic() - built))
 
 
 def cases_from_runs(runs, cases, limit):

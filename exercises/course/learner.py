@@ -8,6 +8,7 @@ what it said, or the compiler's first error.
 
 import dataclasses
 import datetime
+import hashlib
 import json
 import os
 import re
@@ -181,6 +182,7 @@ class State:
     """What the tool remembers between runs (.course/state.json)."""
 
     def __init__(self, root):
+        self.root = root
         self.path = os.path.join(root, STATE_DIR, "state.json")
         try:
             with open(self.path, encoding="utf-8") as f:
@@ -197,12 +199,47 @@ class State:
         self.data.setdefault("hints", {})[ex_id] = n
         self.save()
 
+    def speed(self, ex_id):
+        """What `./course bench` last measured, or None."""
+        record = self.data.get("speed", {}).get(ex_id)
+        return record if isinstance(record, dict) else None
+
+    def set_speed(self, ex_id, record):
+        self.data.setdefault("speed", {})[ex_id] = record
+        self.save()
+
     def save(self):
         os.makedirs(os.path.dirname(self.path), exist_ok=True)
         tmp = self.path + ".tmp"
         with open(tmp, "w", encoding="utf-8") as f:
             json.dump(self.data, f, indent=1, sort_keys=True)
         os.replace(tmp, self.path)
+
+
+def files_digest(root, exercise):
+    """A digest of the learner's files of one exercise, to tell whether a
+    speed measured earlier is still theirs."""
+    h = hashlib.sha256()
+    for f in exercise.files:
+        h.update(f.encode() + b"\0")
+        try:
+            with open(os.path.join(root, exercise.path, f), "rb") as fh:
+                h.update(fh.read())
+        except OSError:
+            h.update(b"(missing)")
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def speed_records(exercises, state):
+    """{exercise id: speed record} for the exercises whose files have not
+    changed since `./course bench` measured them."""
+    out = {}
+    for ex in exercises:
+        record = state.speed(ex.id) if ex.performance else None
+        if record and record.get("digest") == files_digest(state.root, ex):
+            out[ex.id] = record
+    return out
 
 
 # ------------------------------------------------------------ rendering
@@ -248,47 +285,174 @@ def next_exercise(exercises, runs):
     return None
 
 
-def render_status(exercises, runs, state, style):
-    lines = []
-    solved = sum(1 for ex in exercises if runs[ex.dir].solved)
-    lines.append(style.bold("Process pools in C++: exercises") + "   " +
-                 ui.progress_bar(solved, len(exercises), 30, style.unicode) +
-                 " solved")
-    nxt = next_exercise(exercises, runs)
-    track = None
+def tracks_of(exercises):
+    """[(track, [exercise, ...])] in the order the exercises come."""
+    out = []
     for ex in exercises:
-        if ex.track != track:
-            track = ex.track
-            lines.append("")
-            lines.append(style.bold(track))
-        r = runs[ex.dir]
-        if r.solved:
-            mark, tests = style.ok, "%d/%d" % (r.passed, r.total)
-        elif not r.built:
-            mark, tests = style.bad, "does not compile"
-        else:
-            mark, tests = style.bad, "%d/%d" % (r.passed, r.total)
-        here = ("  " + style.yellow("%s next" % style.arrow)
-                if ex is nxt else "")
-        lines.append("  %s %-4s %-28s %s%s" % (mark, ex.id, ex.title[:28],
-                                                tests, here))
+        if not out or out[-1][0] != ex.track:
+            out.append((ex.track, []))
+        out[-1][1].append(ex)
+    return out
+
+
+def exercise_row(ex, run, speed, style, here=False):
+    """One exercise's line: mark, id, title, checks passed, speed."""
+    if run.solved:
+        mark, tests = style.ok, "%d/%d" % (run.passed, run.total)
+    elif not run.built:
+        mark, tests = style.bad, "does not compile"
+    else:
+        mark, tests = style.bad, "%d/%d" % (run.passed, run.total)
+    line = "  %s %-4s %-26s %-7s" % (mark, ex.id, ex.title[:26], tests)
+    if ex.performance is not None:
+        line += " " + speed_cell(ex, speed, run.solved)
+    if here:
+        line += "  " + style.yellow("%s next" % style.arrow)
+    return line.rstrip()
+
+
+def speed_cell(ex, record, solved):
+    """The speed column: the index `./course bench` last measured on the
+    exercise's current files, or how to measure it once it is solved."""
+    if record is None:
+        if solved:
+            return "speed: ./course bench"
+        return "+ speed points" if ex.performance.scored else ""
+    if record.get("index") is None:
+        return "speed: -"
+    text = "speed %.2f" % min(record["index"], 1.0)
+    if ex.performance.scored:
+        text += " (%s/%s)" % (_num(record["points"]),
+                              _num(ex.performance.points))
+    else:
+        text += " (not scored)"
+    return text
+
+
+def _num(x):
+    return ("%d" % x) if float(x).is_integer() else ("%.1f" % x)
+
+
+def track_progress(exs, runs, style):
+    """How far a track is, in a few words."""
+    solved = sum(1 for ex in exs if runs[ex.dir].solved)
+    if solved == len(exs):
+        return "%s all %d solved" % (style.ok, len(exs))
+    if not any(runs[ex.dir].passed for ex in exs):
+        return "not started: %d exercise%s" % (len(exs), "" if len(exs) == 1
+                                                else "s")
+    return "%d of %d solved" % (solved, len(exs))
+
+
+def title_line(exercises, runs, style):
+    solved = sum(1 for ex in exercises if runs[ex.dir].solved)
+    return (style.bold("Process pools in C++: exercises") + "  " +
+            ui.progress_bar(solved, len(exercises), 24, style.unicode) +
+            " solved")
+
+
+def render_status(exercises, runs, state, style):
+    """The one screen `./course` shows: progress, the current track in
+    full, every other track on one line, and the next exercise with its
+    first failing check and what to type. Fits a 24-line terminal."""
+    lines = [title_line(exercises, runs, style)]
+    nxt = next_exercise(exercises, runs)
+    speeds = speed_records(exercises, state)
+    for track, exs in tracks_of(exercises):
+        if nxt is None or nxt not in exs:
+            done = all(runs[ex.dir].solved for ex in exs)
+            lines.append("%-22s %s%s" % (track, track_progress(
+                exs, runs, style), "" if done else "   (./course list)"))
+            continue
+        lines.append(style.bold("%-22s" % track) + " " + track_progress(
+            exs, runs, style))
+        for ex in exs:
+            lines.append(exercise_row(ex, runs[ex.dir], speeds.get(ex.id),
+                                      style, here=ex is nxt))
+    if nxt is None:
+        lines.append("")
+        lines.append(style.green("Every exercise passes. Well done!"))
+        if any(ex.performance for ex in exercises):
+            lines.append("Your speed beside the reference's: ./course bench "
+                         "ID; every exercise: ./course list")
+        return "\n".join(lines)
+    lines.append(style.bold(style.yellow("Next: %s %s" % (nxt.id,
+                                                           nxt.title))) +
+                 ("   lesson: %s/" % nxt.lesson if nxt.lesson else ""))
+    lines.append(brief_failure(runs[nxt.dir], style))
+    lines.append("  edit %s" % ", ".join(nxt.path + "/" + f
+                                         for f in nxt.files))
+    shown = state.hints_shown(nxt.id)
+    lines.append("  ./course watch: rerun on every save   ./course hint "
+                 "%s: a hint (%d of %d seen)" % (nxt.id, shown,
+                                                 len(nxt.hints)))
+    return "\n".join(lines)
+
+
+def render_list(exercises, runs, state, style):
+    """`./course list`: every exercise of every track, with its checks and
+    its speed."""
+    lines = [title_line(exercises, runs, style)]
+    nxt = next_exercise(exercises, runs)
+    speeds = speed_records(exercises, state)
+    for track, exs in tracks_of(exercises):
+        lines.append("")
+        lines.append(style.bold(track) + "   " + track_progress(
+            exs, runs, style))
+        for ex in exs:
+            lines.append(exercise_row(ex, runs[ex.dir], speeds.get(ex.id),
+                                      style, here=ex is nxt))
     lines.append("")
     if nxt is None:
         lines.append(style.green("Every exercise passes. Well done!"))
-        return "\n".join(lines)
-    r = runs[nxt.dir]
-    lines.append(style.bold("Next: %s %s" % (nxt.id, nxt.title)) +
-                 "   (edit %s)" % ", ".join(nxt.path + "/" + f
-                                            for f in nxt.files))
-    lines.append(ui.indent(describe_failure(r, style), "  "))
-    shown = state.hints_shown(nxt.id)
-    lines.append("")
-    lines.append("  ./course watch          rerun it on every save")
-    lines.append("  ./course hint %-9s a hint (%d of %d shown)" %
-                 (nxt.id, shown, len(nxt.hints)))
-    if nxt.lesson:
-        lines.append("  %-23s the lesson" % (nxt.lesson + "/"))
+    else:
+        lines.append("Next: %s %s   (./course shows its first failing "
+                     "check)" % (nxt.id, nxt.title))
+    if any(ex.performance for ex in exercises):
+        lines.append("speed: the index ./course bench ID measured on your "
+                     "files (1.00: the reference's)")
     return "\n".join(lines)
+
+
+def brief_failure(run, style, max_lines=3, width=76):
+    """What fails first in an exercise, in at most max_lines lines: the
+    case and the test's own explanation (gtest's restating of the check
+    left out), or the compiler's first error. When something is left out,
+    the first line says where to see all of it."""
+    import textwrap
+    ex = run.exercise
+    if not run.built:
+        head = "%s does not compile:" % ex.path
+        said = run.compile_error.strip().splitlines() or ["(no message)"]
+    else:
+        c = run.first_failure()
+        if c is None:
+            return "  " + (run.problem or "no test ran")
+        block = first_block(_tidy(c.message or c.status)).split(
+            "\n(and ")[0]
+        lines = [l for l in block.splitlines() if l.strip()]
+        # gtest restates a failed check in indented lines and lines of its
+        # own; the rest is the test's explanation.
+        said = [l.strip() for l in lines if not l.startswith(" ") and
+                not _GTEST_LINE.match(l)] or [l.strip() for l in lines]
+        head = style.bold(c.name)
+        failing = len(run.cases) - run.passed
+        if failing > 1:
+            head += " (and %d more failing)" % (failing - 1)
+    body = []
+    for line in said:
+        body += textwrap.wrap(line, width - 6, break_on_hyphens=False)
+    if len(body) > max_lines - 1:
+        body = body[:max_lines - 1]
+        body[-1] = body[-1][:width - 10] + " ..."
+        head += "   ./course run %s: all of it" % ex.id
+    return "\n".join(["  %s %s" % (style.bad, head)] +
+                     ["      " + l for l in body])
+
+
+# gtest's own lines in a failure: where, and the check restated.
+_GTEST_LINE = re.compile(r"^\((\w+_test\.cc) line \d+\)$|^Expected|^Value of|"
+                         r"^Which is|^  Actual|^Actual|^Failed$|^With diff")
 
 
 def render_run(run, style):
@@ -319,9 +483,10 @@ def render_run(run, style):
 # ------------------------------------------------------------ commands
 
 
-def cmd_status(root, exercises, runner, style, out):
+def cmd_status(root, exercises, runner, style, out, everything=False):
     runs = runner.run(exercises)
-    print(render_status(exercises, runs, State(root), style), file=out)
+    render = render_list if everything else render_status
+    print(render(exercises, runs, State(root), style), file=out)
     return 0
 
 
@@ -335,23 +500,100 @@ def cmd_run(exercise, runner, style, out, fresh=False):
     return 1
 
 
-def cmd_verify(exercises, runner, style, out):
+def cmd_verify(root, exercises, runner, style, out):
     runs = runner.run(exercises)
+    speeds = speed_records(exercises, State(root))
     bad = 0
     for ex in exercises:
         r = runs[ex.dir]
-        if r.solved:
-            print("%s %-4s %-28s %d/%d" % (style.ok, ex.id, ex.title[:28],
-                                           r.passed, r.total), file=out)
-        else:
-            bad += 1
-            what = ("does not compile" if not r.built else
-                    "%d/%d" % (r.passed, r.total))
-            print("%s %-4s %-28s %s" % (style.bad, ex.id, ex.title[:28],
-                                        what), file=out)
+        bad += not r.solved
+        print(exercise_row(ex, r, speeds.get(ex.id), style)[2:], file=out)
     print("\n%d of %d exercises pass." % (len(exercises) - bad,
                                           len(exercises)), file=out)
+    if any(ex.performance for ex in exercises):
+        print("(speed: the index ./course bench ID last measured on your "
+              "current files; it never changes whether an exercise passes)",
+              file=out)
     return 0 if bad == 0 else 1
+
+
+def cmd_bench(root, exercise, runner, style, out, rounds=3, min_time=None,
+              err=sys.stderr):
+    """`./course bench ID`: the exercise's benchmark on the learner's code
+    and on the reference, built with -c opt and run interleaved, scored as
+    the grader scores it. Returns 0 when an index was measured."""
+    from . import bench_pair
+    from . import scoring
+    ex, perf = exercise, exercise.performance
+    correct = True
+    if perf.scored:
+        run = runner.run([ex])[ex.dir]
+        correct = run.solved
+        if not correct:
+            print("%s %s %s: %s; speed points only count once every check "
+                  "passes (./course run %s). Timing it anyway." % (
+                      style.bad, ex.id, ex.title, "it does not compile"
+                      if not run.built else "%d of %d checks pass" % (
+                          run.passed, run.total), ex.id), file=out,
+                  flush=True)
+    learner_label = "//%s:%s" % (ex.path, perf.benchmark)
+    state_dir = os.path.join(root, STATE_DIR)
+    os.makedirs(state_dir, exist_ok=True)
+    bep = os.path.join(state_dir, "bench.bep")
+    log = os.path.join(state_dir, "bench.log")
+    if os.path.exists(bep):
+        os.remove(bep)
+    print(style.dim("building %s and %s with -c opt ..." % (
+        learner_label, perf.reference)), file=err, flush=True)
+    code = bazel.run(os.path.join(root, "bazelw"), root, "build",
+                     bazel.QUIET + ["-c", "opt", "--keep_going",
+                                    "--build_event_json_file=" + bep,
+                                    learner_label, perf.reference], log)
+    events = bazel.parse_events(bep)
+
+    def binary(label):
+        pkg, name = label.lstrip("/").split(":")
+        return events.files.get(pkg + "/" + name)
+    lb, rb = binary(learner_label), binary(perf.reference)
+    if code != 0 or not lb or not rb:
+        error = results.first_compiler_error(
+            bazel.read_text(log), prefer=[ex.path + "/" + f
+                                          for f in ex.files])
+        print("The benchmark did not build:\n%s" % ui.indent(
+            error or "\n".join(bazel.read_text(log).splitlines()[-15:])),
+            file=out)
+        return 1
+    batches = []
+
+    def run_rounds(n):
+        if batches:
+            print(style.dim("the index is between %g and %g, where noise "
+                            "moves points: %d more rounds" % (
+                                perf.zero_at, perf.full_at, n)),
+                  file=err, flush=True)
+        batches.append(n)
+        return bench_pair.run_pair(
+            lb, rb, rounds=n, extra_args=bench_pair.min_time_args(min_time),
+            log=lambda m: print(style.dim(m), file=err, flush=True))
+    result, data = scoring.measure(perf, correct, run_rounds, rounds)
+    for e in data["errors"]:
+        if e.startswith("learner"):
+            print("Your code's benchmark failed (%s): ./course run %s shows "
+                  "which check fails; to run the benchmark itself:\n"
+                  "  ./bazelw run -c opt %s" % (e.split(": ", 1)[-1], ex.id,
+                                                learner_label), file=out)
+        else:
+            print("The reference's benchmark failed (%s): ./bazelw run -c "
+                  "opt %s" % (e.split(": ", 1)[-1], perf.reference),
+                  file=out)
+    print(scoring.format_performance(result), file=out)
+    if result.index is None:
+        return 1
+    State(root).set_speed(ex.id, {
+        "index": round(result.index, 4), "points": result.points,
+        "digest": files_digest(root, ex), "rounds": rounds,
+        "when": datetime.datetime.now().isoformat(timespec="seconds")})
+    return 0
 
 
 def cmd_hint(exercise, state, style, out):

@@ -64,29 +64,162 @@ class FirstBlockTest(unittest.TestCase):
         self.assertEqual(learner.first_block("only\n"), "only")
 
 
+def course_of(counts):
+    """Exercises in tracks: counts is [(track, n)], ids 1, 2, ... in order;
+    the first exercise of each track has a [performance] table."""
+    out, n = [], 0
+    for track, size in counts:
+        for k in range(size):
+            n += 1
+            text = GOOD_TOML.replace('"03"', '"%02d"' % n).replace(
+                "order = 30", "order = %d" % (n * 10)).replace(
+                'title = "map"', 'title = "ex %d"' % n).replace(
+                "Using a pool", track)
+            if k == 0:
+                text += PERF_TOML
+            out.append(catalog.parse(text, "%02d_ex" % n))
+    return out
+
+
+PERF_TOML = """
+[performance]
+benchmark = "bench"
+reference = "//solutions/x:bench"
+points = 5
+full_at = 0.5
+zero_at = 0.2
+"""
+
+# The repository's shape: 12 exercises, 1, then 9.
+COURSE = course_of([("Using a pool", 12), ("Beyond one machine", 1),
+                    ("Build your own pool", 9)])
+
+GTEST_MESSAGE = """(exercise_test.cc line 104)
+Expected equality of these values:
+  std::set<long long>(pids.begin(), pids.end()).size()
+    Which is: 4
+  1u
+    Which is: 1
+64 items with chunksize 64 are one chunk, so one worker should compute them all; they were spread over several, so the chunksize did not reach pool.map
+
+(exercise_test.cc line 110)
+a second failed check"""
+
+
 class StatusTest(unittest.TestCase):
+
+    def render(self, runs, exercises=EX, everything=False, root=None):
+        with tempfile.TemporaryDirectory() as tmp:
+            render = (learner.render_list if everything else
+                      learner.render_status)
+            return render(exercises, runs, learner.State(root or tmp), STYLE)
 
     def test_one_screen_with_progress_and_the_next_exercise(self):
         runs = {EX[0].dir: run_of(EX[0], 3, 3),
                 EX[1].dir: run_of(EX[1], 1, 4),
                 EX[2].dir: run_of(EX[2], 0, 2, built=False)}
-        with tempfile.TemporaryDirectory() as root:
-            text = learner.render_status(EX, runs, learner.State(root),
-                                         STYLE)
+        text = self.render(runs)
         self.assertIn("1/3 solved", text)
         self.assertIn("ok 01", text.replace("✓", "ok"))
         self.assertIn("Next: 02 ex 2", text)
         self.assertIn("expected 1, got 2", text)
         self.assertIn("does not compile", text)
         self.assertIn("./course hint 02", text)
-        self.assertLess(len(text.splitlines()), 25)
+
+    def test_fits_a_24_line_terminal_with_untouched_tracks(self):
+        for solved in (0, 3):
+            runs = {ex.dir: run_of(ex, 5 if i < solved else 4 if
+                                   i == solved else 0, 5,
+                                   message=GTEST_MESSAGE)
+                    for i, ex in enumerate(COURSE)}
+            text = self.render(runs, COURSE)
+            self.assertLessEqual(len(text.splitlines()), 22, text)
+            self.assertLessEqual(max(len(l) for l in text.splitlines()), 80,
+                                 text)
+            # The current track in full, the untouched ones on one line.
+            self.assertIn("  X 12   ex 12", text)
+            self.assertIn("Build your own pool    not started: 9 "
+                          "exercises", text)
+            self.assertNotIn("ex 14", text)
+            self.assertIn("./course list", text)
+
+    def test_the_current_track_is_the_one_with_the_next_exercise(self):
+        runs = {ex.dir: run_of(ex, 5 if i < 15 else 0, 5)
+                for i, ex in enumerate(COURSE)}
+        text = self.render(runs, COURSE)
+        self.assertIn("Using a pool           ok all 12 solved", text.replace(
+            "✓", "ok"))
+        self.assertIn("Beyond one machine     ok all 1 solved", text.replace(
+            "✓", "ok"))
+        self.assertIn("Build your own pool    2 of 9 solved", text)
+        self.assertIn("X 16   ex 16", text)
+        self.assertIn("Next: 16 ex 16", text)
+        self.assertNotIn(" 01 ", text)
+
+    def test_the_first_failure_in_the_tests_own_words(self):
+        runs = {EX[0].dir: run_of(EX[0], 1, 3, message=GTEST_MESSAGE),
+                EX[1].dir: run_of(EX[1], 0, 4),
+                EX[2].dir: run_of(EX[2], 0, 2)}
+        text = self.render(runs)
+        self.assertIn("S.C1 (and 1 more failing)   ./course run 01: all of "
+                      "it",
+                      text)
+        self.assertIn("64 items with chunksize 64 are one chunk", text)
+        self.assertNotIn("Which is", text)
+        self.assertNotIn("a second failed check", text)
+
+    def test_list_shows_every_exercise(self):
+        runs = {ex.dir: run_of(ex, 0, 5) for ex in COURSE}
+        text = self.render(runs, COURSE, everything=True)
+        for ex in COURSE:
+            self.assertIn(" %s   ex %d " % (ex.id, int(ex.id)), text + " ")
+        self.assertIn("Build your own pool   not started: 9 exercises", text)
+        self.assertIn("Next: 01 ex 1", text)
 
     def test_all_done(self):
         runs = {e.dir: run_of(e, 2, 2) for e in EX}
-        with tempfile.TemporaryDirectory() as root:
-            text = learner.render_status(EX, runs, learner.State(root),
-                                         STYLE)
+        text = self.render(runs)
         self.assertIn("Every exercise passes", text)
+
+
+class SpeedColumnTest(unittest.TestCase):
+
+    def test_an_unsolved_exercise_says_speed_counts_too(self):
+        runs = {e.dir: run_of(e, 1, 2) for e in COURSE}
+        with tempfile.TemporaryDirectory() as root:
+            listing = learner.render_list(COURSE, runs, learner.State(root),
+                                          STYLE)
+        rows = {l.split()[1]: l for l in listing.splitlines()
+                if l.startswith("  X ")}
+        self.assertIn("+ speed points", rows["01"])  # has [performance]
+        self.assertNotIn("speed", rows["02"])
+
+    def test_shows_what_bench_measured_on_the_current_files(self):
+        ex = COURSE[0]  # has [performance]
+        runs = {e.dir: run_of(e, 2, 2) for e in COURSE}
+        with tempfile.TemporaryDirectory() as root:
+            os.makedirs(os.path.join(root, ex.path))
+            path = os.path.join(root, ex.path, "exercise.cc")
+            with open(path, "w") as f:
+                f.write("// mine\n")
+            state = learner.State(root)
+            listing = learner.render_list(COURSE, runs, state, STYLE)
+            self.assertIn("01   ex 1", listing)
+            self.assertIn("speed: ./course bench", listing)  # solved
+            state.set_speed(ex.id, {"index": 1.37, "points": 5.0,
+                                    "digest": learner.files_digest(root,
+                                                                   ex)})
+            listing = learner.render_list(COURSE, runs, learner.State(root),
+                                          STYLE)
+            row = [l for l in listing.splitlines() if " 01 " in l][0]
+            self.assertIn("speed 1.00 (5/5)", row)  # capped for display
+            # The file changes: the measurement is no longer its speed.
+            with open(path, "w") as f:
+                f.write("// changed\n")
+            listing = learner.render_list(COURSE, runs, learner.State(root),
+                                          STYLE)
+            row = [l for l in listing.splitlines() if " 01 " in l][0]
+            self.assertIn("speed: ./course bench", row)
 
 
 class HintTest(unittest.TestCase):

@@ -143,7 +143,8 @@ def write_json(path, data):
 
 def class_csv(graded_list):
     """One row per submission: name, score, max, then each exercise's
-    points (and speed points where graded), then notes."""
+    points (and, where speed is graded, its speed points and index), then
+    notes."""
     if not graded_list:
         return ""
     buf = io.StringIO()
@@ -153,7 +154,8 @@ def class_csv(graded_list):
     for es in first:
         header.append(es.exercise.dir)
         if es.graded_on_speed:
-            header.append(es.exercise.dir + " speed")
+            header += [es.exercise.dir + " speed",
+                       es.exercise.dir + " speed index"]
     header.append("look at")
     w.writerow(header)
     for g in graded_list:
@@ -161,8 +163,10 @@ def class_csv(graded_list):
         for es in g.exercises:
             row.append(_num(es.correctness_score))
             if es.graded_on_speed:
-                row.append(_num(es.performance.points) if es.performance
-                           else 0)
+                p = es.performance
+                row.append(_num(p.points) if p else 0)
+                row.append("" if p is None or p.index is None else
+                           round(p.index, 3))
         row.append("; ".join(g.warnings))
         w.writerow(row)
     return buf.getvalue()

@@ -89,6 +89,22 @@ class ResultsJsonTest(unittest.TestCase):
         self.assertEqual(g.max_score, 8)  # cases only: 2+1+1, 2, 2
         self.assertNotIn("leaderboard", data)
 
+    def test_the_summary_shows_the_index_beside_the_points(self):
+        out = report.results_json(graded())["output"]
+        line = [l for l in out.splitlines() if l.startswith("b05")][0]
+        self.assertRegex(line, r"1/1 +cases .* speed \d\.\d\d: 5/5")
+
+    def test_a_benchmark_shown_not_scored_is_left_out(self):
+        g = graded()
+        shown = catalog.parse(PERF_TOML.replace("points = 5", "points = 0")
+                              .replace("full_at = 0.7\nzero_at = 0.25\n",
+                                       ""), "b05_speed")
+        g.exercises[1].exercise = shown
+        g.exercises[1].performance = None
+        data = report.results_json(g)
+        self.assertFalse([t for t in data["tests"] if "speed" in t["name"]])
+        self.assertEqual(g.max_score, 8)
+
     def test_leaderboard_holds_the_speed_index(self):
         data = report.results_json(graded())
         self.assertEqual(data["leaderboard"][0]["name"], "b05 speed index")
@@ -100,9 +116,13 @@ class CsvTest(unittest.TestCase):
         rows = list(csv.reader(io.StringIO(report.class_csv([graded()]))))
         self.assertEqual(rows[0], ["submission", "score", "max_score",
                                    "03_map", "b05_speed", "b05_speed speed",
-                                   "04_map_async", "look at"])
+                                   "b05_speed speed index", "04_map_async",
+                                   "look at"])
         self.assertEqual(rows[1][0], "ana")
         self.assertEqual(rows[1][3], "2")
+        index = float(rows[1][6])  # the same runs on both sides: about 1
+        self.assertGreater(index, 0.5)
+        self.assertLess(index, 2.0)
         self.assertEqual(rows[1][-1], "03_map/x calls exit")
 
 

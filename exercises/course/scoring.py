@@ -49,7 +49,8 @@ class ExerciseScore:
 
     @property
     def graded_on_speed(self):
-        return self.speed_graded and self.exercise.performance is not None
+        perf = self.exercise.performance
+        return self.speed_graded and perf is not None and perf.scored
 
     @property
     def max_score(self):
@@ -73,6 +74,7 @@ class PerformanceResult:
     max_points: float
     rows: list  # (name, learner_ns, reference_ns, ratio or None, scored)
     note: str = ""
+    rounds: int = 0  # interleaved rounds each binary ran
 
     @property
     def shown_index(self):
@@ -149,6 +151,9 @@ def score_performance(perf, learner_runs, reference_runs, correct):
     if index is None:
         note = "no benchmark ran in both the submission and the reference"
         points = 0.0
+    elif not perf.scored:
+        note = "shown, not scored"
+        points = 0.0
     elif not correct:
         note = ("speed is only scored once every test case passes "
                 "(measured for information)")
@@ -156,27 +161,77 @@ def score_performance(perf, learner_runs, reference_runs, correct):
     else:
         points = performance_points(index, perf)
     return PerformanceResult(index=index, points=round(points, 2),
-                             max_points=perf.points, rows=rows, note=note)
+                             max_points=perf.points, rows=rows, note=note,
+                             rounds=min(len(learner_runs),
+                                        len(reference_runs)))
+
+
+# How many times the first batch of rounds an index between the thresholds
+# may take in all.
+MORE_ROUNDS_UP_TO = 3
+
+
+def measure(perf, correct, run_rounds, rounds=3, first=None):
+    """Times a benchmark pair and scores it: (PerformanceResult, data).
+
+    run_rounds(n) runs n interleaved rounds and returns bench_pair's
+    {"learner": [json], "reference": [json], "errors": [...]}; `first` is
+    the first batch when it has run already. After the first `rounds`
+    rounds, while the index lies strictly between zero_at and full_at
+    (where noise on a loaded machine moves points) and fewer than three
+    times `rounds` have run, `rounds` more run, and the medians are taken
+    over all of them. An index clear of both thresholds costs nothing
+    more; one between them is measured up to three times as long."""
+    max_rounds = MORE_ROUNDS_UP_TO * rounds
+    data = first if first is not None else run_rounds(rounds)
+    result = score_performance(perf, data["learner"], data["reference"],
+                               correct)
+    while (correct and perf.scored and not data["errors"] and
+           result.index is not None and
+           perf.zero_at < result.index < perf.full_at and
+           result.rounds < max_rounds):
+        more = run_rounds(rounds)
+        data = {k: data.get(k, []) + more.get(k, [])
+                for k in ("learner", "reference", "errors")}
+        result = score_performance(perf, data["learner"], data["reference"],
+                                   correct)
+    return result, data
 
 
 def format_performance(result):
     """The table `./course bench` prints, and the grader's output."""
-    lines = ["%-40s %12s %12s %8s" % ("benchmark", "yours", "reference",
-                                      "ratio")]
+    width = max([len("benchmark")] + [len(r[0]) for r in result.rows])
+    lines = ["%-*s %10s %10s %6s" % (width, "benchmark", "yours",
+                                     "reference", "ratio")]
     for name, lt, rt, ratio, scored in result.rows:
-        lines.append("%-40s %12s %12s %8s%s" % (
-            name[:40], _ns(lt), _ns(rt),
-            "%.2f" % ratio if ratio else "-",
-            "" if scored else "  (shown, not scored)"))
+        why = ("" if scored else
+               "  (pool::Pool: shown, not scored)" if name.startswith(
+                   "BM_Pool") else
+               "  (not in yours)" if lt is None else
+               "  (not in the reference)")
+        lines.append("%-*s %10s %10s %6s%s" % (
+            width, name, _ns(lt), _ns(rt),
+            "%.2f" % ratio if ratio else "-", why))
     if result.index is None:
         lines.append("index: -  (%s)" % result.note)
     else:
         lines.append("index: %.2f of 1.00 (reference time / your time; "
-                     "uncapped %.2f)" % (result.shown_index, result.index))
-        lines.append("speed points: %s of %s%s" % (
-            _num(result.points), _num(result.max_points),
-            "  (%s)" % result.note if result.note else ""))
+                     "uncapped %s; medians of %d interleaved rounds)" % (
+                         result.shown_index, _index(result.index),
+                         result.rounds))
+        if result.max_points:
+            lines.append("speed points: %s of %s%s" % (
+                _num(result.points), _num(result.max_points),
+                "  (%s)" % result.note if result.note else ""))
+        else:
+            lines.append("speed points: none, this benchmark is shown, "
+                         "not scored")
     return "\n".join(lines)
+
+
+def _index(x):
+    """Two decimals, or two significant digits for an index under 0.1."""
+    return "%.2f" % x if x >= 0.095 else "%.2g" % x
 
 
 def _ns(t):

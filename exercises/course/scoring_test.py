@@ -134,6 +134,61 @@ class PointsTest(unittest.TestCase):
         self.assertIn("speed points: 5 of 5", text)
 
 
+class MeasureTest(unittest.TestCase):
+    """scoring.measure: more rounds only where noise moves points."""
+
+    PERF = catalog.Performance(benchmark="bench", reference="//s:bench",
+                               points=5.0, full_at=0.5, zero_at=0.2)
+
+    def batches(self, factors):
+        """run_rounds that answers with the recorded runs, the learner's
+        times multiplied by the next factor each call."""
+        calls = []
+
+        def run_rounds(n):
+            f = factors[min(len(calls), len(factors) - 1)]
+            calls.append(n)
+            return {"learner": [scaled(t, f) for t in runs("a")][:n],
+                    "reference": runs("a")[:n], "errors": []}
+        return run_rounds, calls
+
+    def test_an_index_clear_of_the_thresholds_is_measured_once(self):
+        for factor in (1.0, 10.0):  # index 1.0: full points; 0.1: none
+            run_rounds, calls = self.batches([factor])
+            result, data = scoring.measure(self.PERF, True, run_rounds, 3)
+            self.assertEqual(calls, [3])
+            self.assertEqual(result.rounds, 3)
+            self.assertEqual(len(data["learner"]), 3)
+
+    def test_an_index_between_them_gets_more_rounds(self):
+        # A load spike: the first batch says 0.4; the next two say 1.0,
+        # and the median over all nine rounds gives full points.
+        run_rounds, calls = self.batches([2.5, 1.0, 1.0])
+        result, data = scoring.measure(self.PERF, True, run_rounds, 3)
+        self.assertEqual(calls, [3, 3])  # 6 rounds: median already 1.0
+        self.assertEqual(result.rounds, 6)
+        self.assertEqual(result.points, 5.0)
+        self.assertIn("medians of 6 interleaved rounds",
+                      scoring.format_performance(result))
+
+    def test_a_truly_middling_index_stops_at_the_most_rounds(self):
+        run_rounds, calls = self.batches([2.5])  # index 0.4 every time
+        result, _ = scoring.measure(self.PERF, True, run_rounds, 3)
+        self.assertEqual(calls, [3, 3, 3])
+        self.assertEqual(result.rounds, 9)
+        self.assertAlmostEqual(result.index, 0.4)
+        self.assertAlmostEqual(result.points, 5 * (0.4 - 0.2) / 0.3,
+                               places=2)
+
+    def test_no_more_rounds_when_no_points_can_come(self):
+        run_rounds, calls = self.batches([2.5])
+        scoring.measure(self.PERF, False, run_rounds, 3)  # a case failed
+        shown = catalog.Performance(benchmark="bench", reference="//s:b",
+                                    points=0.0, full_at=1.0, zero_at=0.0)
+        scoring.measure(shown, True, run_rounds, 3)  # not scored
+        self.assertEqual(calls, [3, 3])
+
+
 class ExerciseScoreTest(unittest.TestCase):
 
     def test_weights_and_totals(self):

@@ -13,6 +13,7 @@ the header may include <mpi.h>, and the test binary is built with
 
 load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_library", "cc_test")
 load("@rules_shell//shell:sh_test.bzl", "sh_test")
+load(":speed.bzl", "reference_speed_test")
 
 _TEST_DEPS = [
     "//exercises/testing",
@@ -96,7 +97,7 @@ def exercise(name = None, bench = False, mpi = False):
 
     # The same test source, graded against the reference solution.
     native.exports_files(
-        ["exercise_test.cc"] + (["bench.cc"] if bench else []),
+        ["exercise_test.cc"] + (["bench.cc", "course.toml"] if bench else []),
         visibility = users,
     )
 
@@ -153,3 +154,6 @@ def solution(name = None, bench = False, mpi = False):
             visibility = [_NAIVE_PKG],
             deps = [":solution"] + _BENCH_DEPS,
         )
+
+        # Part of //...: the reference earns every speed point.
+        reference_speed_test(exercise_pkg)

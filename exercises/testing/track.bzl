@@ -10,6 +10,7 @@ graded on its own files alone: a mistake in b03 never costs marks in b05.
 
 load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_library", "cc_test")
 load("@rules_shell//shell:sh_test.bzl", "sh_test")
+load(":speed.bzl", "reference_speed_test")
 
 # The steps that make up the pool from b04 on, and what the earlier steps
 # need. Values: the steps whose code a step's code calls (and so whose
@@ -177,13 +178,16 @@ def track_exercise(name, srcs, hdrs = [], interface_deps = [], bench = False):
         data = [":test"],
     )
 
-def track_solution(name, srcs, bench = False):
+def track_solution(name, srcs, bench = False, scored = True):
     """The reference solution of one step: :solution, :test and :bench.
 
     Args:
       name: the reference library, "solution" (other steps link it).
       srcs: the reference files, named as the learner's are.
       bench: whether the step has a benchmark.
+      scored: whether that benchmark earns speed points (course.toml's
+        [performance] points above 0); if so, :speed_test (part of //...)
+        checks that the reference earns them all.
     """
     step = _step()
     exercise_pkg = "//exercises/" + step
@@ -197,6 +201,8 @@ def track_solution(name, srcs, bench = False):
         exercise_pkg + ":" + _test_source(srcs),
         exercise_pkg + ":bench.cc" if bench else None,
     )
+    if bench and scored:
+        reference_speed_test(exercise_pkg)
 
 def track_variant(name, step, srcs):
     """Another solution of one step, built like the learner's code.
