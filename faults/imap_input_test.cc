@@ -98,7 +98,8 @@ TYPED_TEST(ImapInputTest, OrderedDeliversResultsBeforeTheFailure) {
   expected.push_back("input: cannot read element 6");
   for (int chunksize : {1, 4}) {
     for (int buffersize : {1, 2, 0}) {
-      auto it = p.imap(Square, InputThrowingAt(6, 10), chunksize, buffersize);
+      auto it = p.imap(Square, InputThrowingAt(6, 10),
+                       {.chunksize = chunksize, .buffersize = buffersize});
       const Drained d = Drain(it, 50);
       EXPECT_EQ(d.events, expected)
           << "chunksize " << chunksize << ", buffersize " << buffersize;
@@ -114,8 +115,8 @@ TYPED_TEST(ImapInputTest, OrderedDeliversResultsBeforeTheFailure) {
 TYPED_TEST(ImapInputTest, UnorderedDeliversEverythingBeforeRaising) {
   TypeParam p(3);
   for (int buffersize : {1, 0}) {
-    auto it =
-        p.imap_unordered(Square, InputThrowingAt(20, 1000), 3, buffersize);
+    auto it = p.imap_unordered(Square, InputThrowingAt(20, 1000),
+                               {.chunksize = 3, .buffersize = buffersize});
     const Drained d = Drain(it, 100);
     ASSERT_EQ(d.events.size(), 21u) << "buffersize " << buffersize;
     std::multiset<std::string> values(d.events.begin(), d.events.end() - 1);
@@ -154,7 +155,7 @@ TYPED_TEST(ImapInputTest, FailureAtTheStart) {
 TYPED_TEST(ImapInputTest, TaskErrorsThenInputErrorOnAnEndlessInput) {
   TypeParam p(2);
   auto endless = std::views::iota(0) | std::views::transform(ThrowAt{5});
-  auto it = p.imap(ThrowIfOdd, endless, 2, 1);
+  auto it = p.imap(ThrowIfOdd, endless, {.chunksize = 2, .buffersize = 1});
   const Drained d = Drain(it, 1000);
   EXPECT_EQ(d.events,
             (std::vector<std::string>{"v:0", "task error", "v:2", "task error",
