@@ -10,10 +10,14 @@
 // std::array, std::pair, std::tuple, std::optional, std::map,
 // std::unordered_map (and nesting of all of these).
 //
-// Your own type: specialize `pool::Codec` in namespace pool, for example
+// Your own type: specialize `pool::Codec`, for example
 //
-//   struct Point { double x, y; };
-//   template <> struct pool::Codec<Point> {
+//   ```cpp file
+//   struct Point {
+//     double x, y;
+//   };
+//   template <>
+//   struct pool::Codec<Point> {
 //     static void encode(Writer& w, const Point& p) {
 //       Codec<double>::encode(w, p.x);
 //       Codec<double>::encode(w, p.y);
@@ -23,6 +27,8 @@
 //       return {x, Codec<double>::decode(r)};
 //     }
 //   };
+//   static_assert(pool::Encodable<std::vector<Point>>);
+//   ```
 //
 // `pool::Encodable<T>` says whether T has a codec (a built-in container has
 // one when its elements do). A pool call whose arguments or result have none

@@ -1,11 +1,20 @@
 // pool/pool.h: a process pool with the API of Python's multiprocessing.Pool.
 //
-//   pool::Pool pool(4);                              // Pool(processes=4)
-//   int r = pool.apply(square, 7);                   // apply(square, (7,))
+//   ```cpp
+//   pool::Pool pool(4);                                // Pool(processes=4)
+//   int r = pool.apply(square, 7);                     // apply(square, (7,))
 //   auto a = pool.apply_async(square, std::tuple{7});  // apply_async
-//   std::vector<int> v = pool.map(square, xs);       // map
-//   for (int x : pool.imap(square, xs)) ...          // imap
-//   pool.close(); pool.join();
+//   std::vector<int> v = pool.map(square, xs);         // map(square, xs)
+//   auto m = pool.map_async(square, xs,                // map_async(square, xs,
+//                           {.chunksize = 8,           //   chunksize=8,
+//                            .callback = [](const std::vector<int>&) {}});
+//   for (int x : pool.imap(square, xs)) r += x;        // imap(square, xs)
+//   pool.close();
+//   pool.join();
+//   ```
+//
+// Python's keyword arguments are options structs written with designated
+// initializers, in Python's order: see "Keyword arguments" below.
 //
 // Processes. The constructor forks a fork server, which forks the workers
 // (see internal/worker.h for why), and waits until all are running. Each
@@ -203,10 +212,20 @@ class ErrorCallback {
 //
 // Python's keyword arguments are an options struct per method, written with
 // designated initializers in Python's order (C++ requires the declared
-// order): pool.map_async(f, xs, {.chunksize = 8, .callback = on_results}).
-// Leave out what you do not need. chunksize is a std::optional<int>
-// everywhere: unset means the method's Python default, and a value below 1
-// throws UsageError("Chunksize must be 1+, not 0") when the call is made.
+// order). Leave out what you do not need:
+//
+//   ```cpp
+//   pool::Pool pool(2);
+//   auto r = pool.apply_async(square, std::tuple{7},
+//                             {.error_callback = [](const pool::Error& e) {
+//                               std::fprintf(stderr, "%s\n", e.what());
+//                             }});
+//   auto it = pool.imap_unordered(square, xs, {.chunksize = 4});
+//   ```
+//
+// chunksize is a std::optional<int> everywhere: unset means the method's
+// Python default, and a value below 1 throws UsageError("Chunksize must be
+// 1+, not 0") when the call is made.
 
 // apply_async(func, args, {callback, error_callback}).
 template <class R>
@@ -425,8 +444,13 @@ class BasicPool {
     internal::Fail<internal::Verdict<internal::Problem::kMapAsyncShape>>();
   }
 
-  // Like map, but each item is a tuple unpacked into the call:
-  // starmap(add, {{1, 2}, {3, 4}}) is {add(1, 2), add(3, 4)}.
+  // Like map, but each item is a tuple unpacked into the call, like
+  // Python's starmap(func, iterable, chunksize):
+  //
+  //   ```cpp
+  //   pool::ThreadPool pool(2);
+  //   std::vector<int> sums = pool.starmap(add, {{1, 2}, {3, 4}});  // {3, 7}
+  //   ```
   template <class F, class Items>
   MapValue<F> starmap(F fn, const Items& items, MapOptions options = {}) {
     using Check = internal::MapCheck<kEncodes, internal::CallStyle::kStar, true,
