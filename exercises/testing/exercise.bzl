@@ -16,6 +16,7 @@ load("@rules_shell//shell:sh_test.bzl", "sh_test")
 
 _TEST_DEPS = [
     "//exercises/testing",
+    "//pool:test_util",
     "@googletest//:gtest_main",
 ]
 
