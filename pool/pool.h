@@ -320,7 +320,9 @@ class BasicPool {
       internal::Fail<Check>();
     } else {
       CheckCanBlock("apply()");
-      return apply_async(fn, std::move(args)).take("apply()");
+      // The engine may run it on this thread (ProcessEngine::Apply).
+      return SubmitApply(fn, std::move(args), {}, /*blocking=*/true)
+          .take("apply()");
     }
   }
   // Convenience: apply(fn, a, b) is apply(fn, std::tuple{a, b}).
@@ -347,17 +349,8 @@ class BasicPool {
       internal::Fail<Check>();
     } else {
       CheckCreator("apply_async()");
-      using C = internal::Call<internal::FnPtr<F>, internal::CallStyle::kStar>;
-      auto state =
-          std::make_shared<internal::ApplyState<internal::Stored<R<F>>>>(
-              origin(), Adapt<R<F>>(std::move(options.callback)),
-              std::move(options.error_callback).function());
-      typename C::Item item(std::move(args));
-      std::vector<std::unique_ptr<typename Backend::JobBase>> jobs;
-      jobs.push_back(std::make_unique<typename Backend::template Job<C>>(
-          internal::ToFunctionPointer(fn), &item, &item + 1, 0, state));
-      engine_->Submit(std::move(jobs));
-      return AsyncResult<R<F>>(std::move(state));
+      return SubmitApply(fn, std::move(args), std::move(options),
+                         /*blocking=*/false);
     }
   }
   // Misuse: arguments not as a std::tuple, or callbacks outside the options.
@@ -617,6 +610,27 @@ class BasicPool {
     }
   }
   internal::Origin origin() const { return {engine_.get(), creator_}; }
+
+  // apply_async(), and apply() with `blocking`: the engine may then run the
+  // call from this thread (ProcessEngine::Apply).
+  template <class F, class... A>
+  AsyncResult<R<F>> SubmitApply(F fn, std::tuple<A...> args,
+                                ApplyAsyncOptions<R<F>> options,
+                                bool blocking) {
+    using C = internal::Call<internal::FnPtr<F>, internal::CallStyle::kStar>;
+    auto state = std::make_shared<internal::ApplyState<internal::Stored<R<F>>>>(
+        origin(), Adapt<R<F>>(std::move(options.callback)),
+        std::move(options.error_callback).function());
+    typename C::Item item(std::move(args));
+    auto job = std::make_unique<typename Backend::template Job<C>>(
+        internal::ToFunctionPointer(fn), &item, &item + 1, 0, state);
+    if (blocking) {
+      engine_->Apply(std::move(job));
+    } else {
+      engine_->Submit(std::move(job));
+    }
+    return AsyncResult<R<F>>(std::move(state));
+  }
 
   // A Callback<T> as the state's callback, which takes the stored value
   // (Unit for void).

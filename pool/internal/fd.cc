@@ -3,10 +3,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <string>
 #include <system_error>
 
@@ -35,8 +37,8 @@ SystemError FdLimitError(int err, const char* call) {
       std::error_code(err, std::generic_category()), call,
       std::string(call) + ": the open-file limit (RLIMIT_NOFILE = " +
           std::to_string(lim.rlim_cur) +
-          ") is too low for this pool, which needs 3 descriptors per worker "
-          "plus 3; raise it (ulimit -n) or use fewer processes");
+          ") is too low for this pool, which needs 4 descriptors per worker "
+          "plus 4; raise it (ulimit -n) or use fewer processes");
 }
 
 SystemError OsError(int err, const char* call) {
@@ -60,6 +62,19 @@ Pipe MakePipe() {
   Pipe p{UniqueFd(fds[0]), UniqueFd(fds[1])};
   if (!MoveAboveStdio(p.read) || !MoveAboveStdio(p.write)) ThrowErrno("fcntl");
   return p;
+}
+
+UniqueFd MakeEventFd() {
+  UniqueFd fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (!fd.valid()) ThrowErrno("eventfd");
+  if (!MoveAboveStdio(fd)) ThrowErrno("fcntl");
+  return fd;
+}
+
+void SignalEventFd(int fd) noexcept {
+  const std::uint64_t one = 1;
+  while (::write(fd, &one, sizeof one) < 0 && errno == EINTR) {
+  }
 }
 
 void SetNonBlocking(int fd) {

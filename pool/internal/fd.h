@@ -56,6 +56,13 @@ bool MoveAboveStdio(UniqueFd& fd) noexcept;
 // on failure, with the open-file limit in the message when that is the cause.
 Pipe MakePipe();
 
+// An eventfd (close-on-exec, non-blocking), above stdio. Throws SystemError
+// on failure.
+UniqueFd MakeEventFd();
+
+// Makes `fd` readable for good (an eventfd: adds 1 to its counter).
+void SignalEventFd(int fd) noexcept;
+
 void SetNonBlocking(int fd);
 
 // Writes all n bytes, blocking; retries on EINTR. Returns false if the reader

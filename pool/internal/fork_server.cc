@@ -7,9 +7,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -21,7 +23,6 @@
 #include <cstring>
 #include <iostream>
 #include <new>
-#include <random>
 #include <utility>
 #include <vector>
 
@@ -68,8 +69,10 @@ void Report(int ctl, ServerMessage msg) {
 }
 
 // Starts a worker in `slot`: two pipes, fork, a pidfd of the child, then
-// the parent's three fds over the socket. The worker keeps the task pipe's
-// read end and the result pipe's write end. Returns the worker's pid, or -1.
+// the parent's fds over the socket. The worker keeps the task pipe's read
+// end and the result pipe's write end; the parent gets the other ends, the
+// pidfd and a copy of the task pipe's read end. Returns the worker's pid,
+// or -1.
 pid_t StartWorker(int ctl, int slot, WorkerSlot* slots, std::uint64_t reply_key,
                   const WorkerConfig& config) {
   ServerMessage failed{ServerMessage::kSpawnFailed, 0, 0, ServerMessage::kPipe,
@@ -115,9 +118,10 @@ pid_t StartWorker(int ctl, int slot, WorkerSlot* slots, std::uint64_t reply_key,
     Report(ctl, failed);
     return pid;
   }
-  const int parent_ends[3] = {task_write.get(), result_read.get(), pidfd.get()};
+  const int parent_ends[kSpawnedFds] = {task_write.get(), result_read.get(),
+                                        pidfd.get(), task_read.get()};
   SendServerMessage(ctl, {ServerMessage::kSpawned, pid, 0, 0, slot},
-                    parent_ends, 3);
+                    parent_ends, kSpawnedFds);
   return pid;
 }
 
@@ -137,7 +141,7 @@ const char* CallName(std::int32_t call) {
 bool SendServerMessage(int sock, const ServerMessage& msg, const int* fds,
                        int nfds) {
   iovec iov{const_cast<ServerMessage*>(&msg), sizeof msg};
-  alignas(cmsghdr) char control[CMSG_SPACE(3 * sizeof(int))] = {};
+  alignas(cmsghdr) char control[CMSG_SPACE(kSpawnedFds * sizeof(int))] = {};
   msghdr mh{};
   mh.msg_iov = &iov;
   mh.msg_iovlen = 1;
@@ -156,10 +160,10 @@ bool SendServerMessage(int sock, const ServerMessage& msg, const int* fds,
   }
 }
 
-bool ReceiveServerMessage(int sock, ServerMessage& msg, UniqueFd fds[3],
-                          bool& fds_lost) {
+bool ReceiveServerMessage(int sock, ServerMessage& msg,
+                          UniqueFd fds[kSpawnedFds], bool& fds_lost) {
   iovec iov{&msg, sizeof msg};
-  alignas(cmsghdr) char control[CMSG_SPACE(3 * sizeof(int))] = {};
+  alignas(cmsghdr) char control[CMSG_SPACE(kSpawnedFds * sizeof(int))] = {};
   msghdr mh{};
   mh.msg_iov = &iov;
   mh.msg_iovlen = 1;
@@ -182,7 +186,7 @@ bool ReceiveServerMessage(int sock, ServerMessage& msg, UniqueFd fds[3],
       int fd;
       std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
       UniqueFd owned(fd);
-      if (received < 3) fds[received++] = std::move(owned);
+      if (received < kSpawnedFds) fds[received++] = std::move(owned);
     }
   }
   for (int i = 0; i < received; ++i) {
@@ -239,6 +243,7 @@ void RunForkServer(UniqueFd control, pid_t parent, WorkerSlot* slots,
   if (!sigfd.valid() || !MoveAboveStdio(sigfd)) ::_exit(kExitSetupError);
 
   std::vector<pid_t> live;
+  bool finishing = false;  // kFinish: exit once `live` is empty.
   for (bool stop = false; !stop;) {
     pollfd fds[3] = {{ctl.get(), POLLIN, 0},
                      {sigfd.get(), POLLIN, 0},
@@ -257,27 +262,35 @@ void RunForkServer(UniqueFd control, pid_t parent, WorkerSlot* slots,
         std::erase(live, pid);
         Report(ctl.get(), {ServerMessage::kExited, pid, status, 0, 0});
       }
+      if (finishing && live.empty()) break;
     }
     if (fds[2].revents & (POLLIN | POLLHUP | POLLERR)) break;  // Parent died.
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
       ServerRequest request{};
       const ssize_t n = ::recv(ctl.get(), &request, sizeof request, 0);
       if (n < 0 && errno == EINTR) continue;
+      if (n == static_cast<ssize_t>(sizeof request) &&
+          request.kind == ServerRequest::kFinish) {
+        finishing = true;
+        stop = live.empty();
+        continue;
+      }
       if (n != static_cast<ssize_t>(sizeof request) ||
           request.kind != ServerRequest::kStart) {
         stop = true;  // kStop, or the parent closed the socket.
         continue;
       }
+      if (finishing) continue;  // Not sent after kFinish; refused anyway.
       const pid_t pid =
           StartWorker(ctl.get(), request.slot, slots, reply_key, config);
       if (pid > 0) live.push_back(pid);
     }
   }
 
-  // Step 5. Stop (close/join, terminate, or the parent died): no worker may
-  // outlive the pool. SIGKILL, because a task can ignore or handle any
-  // other signal; these are unreaped children, so the pids are theirs. Then
-  // reap all of them, so none is a zombie.
+  // Step 5. Stop (terminate, or the parent died): no worker may outlive the
+  // pool. SIGKILL, because a task can ignore or handle any other signal;
+  // these are unreaped children, so the pids are theirs. Then reap all of
+  // them, so none is a zombie. After kFinish (close) there is none left.
   for (pid_t pid : live) ::kill(pid, SIGKILL);
   while (::waitpid(-1, nullptr, 0) > 0 || errno == EINTR) {
   }
@@ -289,10 +302,8 @@ void RunForkServer(UniqueFd control, pid_t parent, WorkerSlot* slots,
 ForkServer::ForkServer(int slots, const WorkerConfig& config) {
   // The key of the reply checks (wire.h): random, so that no task can
   // guess it (the clock and pid only if there is no random source).
-  try {
-    std::random_device random;
-    reply_key_ = (std::uint64_t{random()} << 32) ^ random();
-  } catch (...) {
+  if (::getrandom(&reply_key_, sizeof reply_key_, GRND_NONBLOCK) !=
+      static_cast<ssize_t>(sizeof reply_key_)) {
     reply_key_ =
         static_cast<std::uint64_t>(
             std::chrono::steady_clock::now().time_since_epoch().count()) ^
@@ -323,6 +334,11 @@ ForkServer::ForkServer(int slots, const WorkerConfig& config) {
   std::cout.flush();
   std::cerr.flush();
   std::fflush(nullptr);
+  // fork() and exit() cost time in proportion to the memory a process has
+  // mapped, and this fork is paid again by every worker forked from the
+  // server. Memory the program freed but malloc kept (after a large map(),
+  // say) goes back to the kernel first.
+  ::malloc_trim(0);
   const pid_t parent = ::getpid();
   pid_t pid;
   {
@@ -360,6 +376,10 @@ bool ForkServer::Send(const ServerRequest& request) {
 
 bool ForkServer::RequestWorker(int slot) {
   return Send({ServerRequest::kStart, slot});
+}
+
+void ForkServer::Finish() {
+  if (!finishing_) finishing_ = Send({ServerRequest::kFinish, 0});
 }
 
 int ForkServer::Reap() {

@@ -36,6 +36,11 @@ class ForkServer {
   std::uint64_t reply_key() const { return reply_key_; }
   // Asks for a worker in slot `slot`. Returns false if the server is gone.
   bool RequestWorker(int slot);
+  // close(): asks the server to start no more workers and to exit once it
+  // has reported the exit of every one (they were sent stop frames). Its
+  // exit then overlaps with the parent's own shutdown. Sent once.
+  void Finish();
+  bool finishing() const { return finishing_; }
   // The server closed its socket (it died): reaps it and returns its wait
   // status.
   int Reap();
@@ -50,6 +55,7 @@ class ForkServer {
   std::uint64_t reply_key_ = 0;
   UniqueFd sock_;
   pid_t pid_ = -1;
+  bool finishing_ = false;
 };
 
 }  // namespace pool::internal

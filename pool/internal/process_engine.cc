@@ -1,11 +1,12 @@
 // The parent's side of a process pool: a scheduler over WorkerChannels.
 // pool/README.md draws the whole picture.
 //
-// Threads: user threads call Submit/Close/Terminate/Join; one handler thread
-// per pool does all I/O. They share only what mu_ guards (the incoming queue,
-// the state, the published pids, the broken flag). Everything in channels_
-// and pending_ belongs to the handler thread alone, so the I/O path takes no
-// lock.
+// Threads: user threads call Submit/Apply/Close/Terminate/Join; one handler
+// thread per pool does all other I/O. They share only what mu_ guards (the
+// incoming queue, the state, the published pids, the broken flag, the
+// channels on loan). Everything in channels_ and pending_ belongs to the
+// handler thread alone, except a channel it has lent out (below), so the
+// I/O path takes no lock.
 //
 // The handler loop, once per wake-up (Step):
 //   1. take newly submitted jobs (one lock, a vector swap);
@@ -19,6 +20,27 @@
 //      plus the wake-up pipe and the fork server's socket;
 //   5. write what fits, read what arrived, complete finished jobs (this runs
 //      callbacks), and settle the workers the fork server reports dead.
+//
+// Lending, the fast path of apply(). A blocking apply() through the handler
+// costs four thread or process switches (caller -> handler -> worker ->
+// handler -> caller); a bare pipe round trip costs two. So when the handler
+// is about to sleep in poll() with nothing queued, it offers its idle
+// channels (idle_, under mu_) and leaves them out of its poll() set. A
+// thread in Apply() takes one, writes its frame, and waits in poll() on that
+// worker's result pipe, its pidfd (so that a death is seen at once) and
+// stop_ (so that terminate() can call the channel back); it reads the reply
+// with the channel's own checks, which resolves the job, and gives the
+// channel back. Each channel still has one user at a time: the handler, or
+// the one thread it is lent to; the hand-overs happen under mu_. Anything
+// out of the ordinary (the worker died, a frame broke the protocol, the
+// reply did not come before terminate()) ends the loan: the channel goes
+// back to the handler as it is, job in flight included, and the handler
+// settles it exactly as if it had sent the job itself; the caller waits for
+// the result like any other. The handler takes its offers back as soon as
+// poll() returns, and while a channel is lent it is never touched by the
+// handler: an exit the fork server reports for its worker meanwhile is kept
+// in away_exits_ until the channel comes back. terminate() waits for every
+// loan to end (AwaitLoans) before it kills anything.
 //
 // A worker's death is known from its exit status, which the fork server
 // sends; the channel then reads what the worker wrote before dying and
@@ -45,14 +67,13 @@
 
 #include <errno.h>
 #include <poll.h>
-#include <pthread.h>
-#include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
 #include <limits>
 #include <string>
 #include <utility>
@@ -150,6 +171,7 @@ ProcessEngine::ProcessEngine(int processes, WorkerConfig config)
     wake_ = MakePipe();
     SetNonBlocking(wake_.read.get());
     SetNonBlocking(wake_.write.get());
+    stop_ = MakeEventFd();
   }
   server_.emplace(processes_, config_);
   try {
@@ -190,12 +212,16 @@ ProcessEngine::~ProcessEngine() {
 void ProcessEngine::PublishPids() {
   std::vector<pid_t> pids;
   for (const auto& c : channels_) {
-    if (c->serving()) pids.push_back(c->pid());
+    // A channel on loan was serving when it was lent (and its state is the
+    // borrower's to read now).
+    if (c->away() || c->serving()) pids.push_back(c->pid());
   }
   std::lock_guard lock(mu_);
-  if (static_cast<int>(pids.size()) == processes_) started_ = true;
   pids_ = std::move(pids);
-  ready_cv_.notify_all();
+  if (!started_ && static_cast<int>(pids_.size()) == processes_) {
+    started_ = true;
+    ready_cv_.notify_all();  // The constructor waits for this.
+  }
 }
 
 std::vector<pid_t> ProcessEngine::WorkerPids() const {
@@ -203,19 +229,183 @@ std::vector<pid_t> ProcessEngine::WorkerPids() const {
   return pids_;
 }
 
-void ProcessEngine::Submit(std::vector<std::unique_ptr<ProcessJob>> jobs) {
-  ForkGateShared gate;
-  std::lock_guard lock(mu_);
+void ProcessEngine::CheckRunningLocked() const {
   if (state_ != State::kRun) throw UsageError("Pool not running");
   if (broken_) std::rethrow_exception(broken_);
-  for (auto& job : jobs) {
-    job->set_id(next_id_++);
-    incoming_.push_back(std::move(job));
-  }
+}
+
+void ProcessEngine::WakeHandlerLocked() {
   if (handler_polling_ && !wake_sent_) {
     wake_sent_ = true;
     const char byte = 0;
     [[maybe_unused]] ssize_t n = ::write(wake_.write.get(), &byte, 1);
+  }
+}
+
+void ProcessEngine::QueueLocked(std::unique_ptr<ProcessJob> job) {
+  job->set_id(next_id_++);
+  incoming_.push_back(std::move(job));
+}
+
+void ProcessEngine::Submit(std::vector<std::unique_ptr<ProcessJob>> jobs) {
+  ForkGateShared gate;
+  std::lock_guard lock(mu_);
+  CheckRunningLocked();
+  incoming_.reserve(incoming_.size() + jobs.size());
+  for (auto& job : jobs) QueueLocked(std::move(job));
+  WakeHandlerLocked();
+}
+
+void ProcessEngine::Submit(std::unique_ptr<ProcessJob> job) {
+  ForkGateShared gate;
+  std::lock_guard lock(mu_);
+  CheckRunningLocked();
+  QueueLocked(std::move(job));
+  WakeHandlerLocked();
+}
+
+void ProcessEngine::Apply(std::unique_ptr<ProcessJob> job) {
+  ForkGateShared gate;
+  WorkerChannel* channel = nullptr;
+  {
+    std::lock_guard lock(mu_);
+    CheckRunningLocked();
+    // Jobs queued before this one go first: it takes the handler's path.
+    if (idle_.empty() || !incoming_.empty()) {
+      QueueLocked(std::move(job));
+      WakeHandlerLocked();
+      return;
+    }
+    job->set_id(next_id_++);
+    channel = idle_.back();
+    idle_.pop_back();
+    ++lent_;
+  }
+  const bool idle = RunOnLoan(*channel, job);
+  GiveBack(channel, idle, std::move(job));
+}
+
+// Runs `job` on `channel`, lent to the calling thread; see the top of this
+// file. Leaves `job` set if it could not be handed to the channel. Returns
+// whether the channel is idle again and could be lent once more.
+bool ProcessEngine::RunOnLoan(WorkerChannel& channel,
+                              std::unique_ptr<ProcessJob>& job) {
+  double task_us = 0;  // The handler's estimate is its own; unused here.
+  try {
+    channel.Push(std::move(job));  // Left in `job` if this throws.
+    channel.Write();
+    bool died = false;
+    while (channel.in_flight() > 0 && channel.poll_in_fd() >= 0) {
+      pollfd fds[4] = {{channel.poll_in_fd(), POLLIN, 0},
+                       {channel.pidfd(), POLLIN, 0},
+                       {stop_.get(), POLLIN, 0},
+                       {channel.poll_out_fd(), POLLOUT, 0}};
+      const nfds_t count = fds[3].fd >= 0 ? 4 : 3;
+      int ready;
+      {
+        ForkGateOpen open;  // No allocation while waiting (fork_gate.h).
+        do {
+          ready = ::poll(fds, count, -1);
+        } while (ready < 0 && errno == EINTR);
+      }
+      if (ready < 0) return false;  // The handler takes over.
+      if (count == 4 && fds[3].revents != 0) channel.Write();
+      if (fds[0].revents != 0) channel.Read(task_us, /*until_answered=*/true);
+      if (fds[1].revents != 0) {
+        // The worker is gone. What it wrote before is in the pipe: read it,
+        // then let the handler settle the rest when its exit is reported.
+        died = true;
+        if (channel.poll_in_fd() >= 0) channel.Read(task_us, true);
+        break;
+      }
+      if (fds[2].revents != 0) return false;  // terminate(), or broken.
+    }
+    return !died && channel.Idle(config_.maxtasksperchild);
+  } catch (...) {
+    // Out of memory in the parent, say: the handler takes the channel back
+    // as it is, and the job with it.
+    return false;
+  }
+}
+
+void ProcessEngine::GiveBack(WorkerChannel* channel, bool idle,
+                             std::unique_ptr<ProcessJob> unsent) {
+  std::lock_guard lock(mu_);
+  if (unsent) incoming_.push_back(std::move(unsent));  // It has its id.
+  const bool exit_reported =
+      std::any_of(away_exits_.begin(), away_exits_.end(),
+                  [&](const auto& e) { return e.first == channel->pid(); });
+  if (idle && !exit_reported && handler_polling_ && state_ == State::kRun &&
+      !broken_ && incoming_.empty()) {
+    // The handler is still in the poll() it offered this channel before:
+    // offered again, without waking it.
+    idle_.push_back(channel);
+  } else {
+    returned_.push_back(channel);
+    WakeHandlerLocked();
+  }
+  if (--lent_ == 0) lent_cv_.notify_all();
+}
+
+// Takes back the channels offered and those given back; `returned` gets the
+// latter, each with its worker's exit status if one was reported while it
+// was away.
+void ProcessEngine::ReclaimLocked(std::vector<Returned>& returned) {
+  for (WorkerChannel* c : idle_) c->set_away(false);
+  idle_.clear();
+  for (WorkerChannel* c : returned_) {
+    c->set_away(false);
+    std::optional<int> status;
+    auto it = std::find_if(away_exits_.begin(), away_exits_.end(),
+                           [&](const auto& e) { return e.first == c->pid(); });
+    if (it != away_exits_.end()) {
+      status = it->second;
+      away_exits_.erase(it);
+    }
+    returned.push_back({c, status});
+  }
+  returned_.clear();
+}
+
+// Deals with what came back from a loan that ended out of the ordinary.
+void ProcessEngine::SettleReturned(std::vector<Returned>& returned) {
+  for (const Returned& r : returned) {
+    if (r.exit_status) {
+      WorkerExited(r.channel, *r.exit_status);
+    } else if (!server_ || !server_->alive()) {
+      // The fork server died while it was lent (ServerDied).
+      std::exception_ptr error;
+      {
+        std::lock_guard lock(mu_);
+        error = broken_;
+      }
+      auto it =
+          std::find_if(channels_.begin(), channels_.end(),
+                       [&](const auto& c) { return c.get() == r.channel; });
+      std::unique_ptr<WorkerChannel> gone = std::move(*it);
+      channels_.erase(it);
+      gone->Abandon(error);
+      PublishPids();
+    }
+    // Otherwise the handler goes on with it as with any of its channels:
+    // reads the reply still to come, or sees its end of file.
+  }
+  returned.clear();
+}
+
+// Waits until no channel is lent out, then takes every channel back. Only
+// after terminate() or once the pool is broken: stop_ is readable, so every
+// thread holding a channel gives it back promptly.
+void ProcessEngine::AwaitLoans() {
+  std::vector<Returned> returned;
+  {
+    // Let go of the fork gate while waiting: a borrower comes back through
+    // it after its poll().
+    ForkGateOpen open;
+    std::unique_lock lock(mu_);
+    lent_cv_.wait(lock, [&] { return lent_ == 0; });
+    ReclaimLocked(returned);
+    away_exits_.clear();
   }
 }
 
@@ -232,6 +422,7 @@ void ProcessEngine::Terminate() {
     state_ = State::kTerminate;
     const char byte = 0;
     [[maybe_unused]] ssize_t n = ::write(wake_.write.get(), &byte, 1);
+    SignalEventFd(stop_.get());  // Calls lent channels back.
   }
   // From a callback, the loop acts on it as soon as the callback returns; it
   // cannot wait for itself.
@@ -257,17 +448,13 @@ void ProcessEngine::Join() {
 // --- The handler thread -----------------------------------------------------
 
 void ProcessEngine::Run() {
-  // Writing to a pipe whose worker died raises SIGPIPE in the writing
-  // thread, which by default kills the whole program. Blocked here, in the
-  // only thread that writes to the workers, the write fails with EPIPE
-  // instead, whatever disposition the program gives SIGPIPE. (A blocked
-  // SIGPIPE stays pending on this thread and is never delivered.)
-  sigset_t pipe_only;
-  ::sigemptyset(&pipe_only);
-  ::sigaddset(&pipe_only, SIGPIPE);
-  ::pthread_sigmask(SIG_BLOCK, &pipe_only, nullptr);
-
-  ForkGateShared gate;  // Let go of only around poll() (Step).
+  // No write of this thread can raise SIGPIPE: every task pipe keeps a
+  // reader in this process (worker_channel.h), the wake-up pipe is this
+  // process's own, and the fork server's socket is written with
+  // MSG_NOSIGNAL. So the program's SIGPIPE disposition and this thread's
+  // signal mask are left alone.
+  ForkGateShared gate;  // Let go of only around waits (Step, AwaitLoans).
+  std::vector<Returned> returned;
   try {
     for (;;) {
       State state;
@@ -275,17 +462,24 @@ void ProcessEngine::Run() {
         std::lock_guard lock(mu_);
         for (auto& job : incoming_) pending_.push_back(std::move(job));
         incoming_.clear();
+        ReclaimLocked(returned);
         state = state_;
       }
       if (state == State::kTerminate) {
         Shutdown(CancelledByTerminate());
         return;
       }
+      SettleReturned(returned);
       if (state == State::kClose && pending_.empty() &&
-          std::all_of(channels_.begin(), channels_.end(),
-                      [](const auto& c) { return c->in_flight() == 0; })) {
-        // Nothing left to do: ask every worker to exit.
+          std::all_of(channels_.begin(), channels_.end(), [](const auto& c) {
+            return !c->away() && c->in_flight() == 0;
+          })) {
+        // Nothing left to do: ask every worker to exit, and the fork server
+        // to exit after them.
         for (auto& c : channels_) c->SendStop();
+        if (spawns_requested_ == 0 && server_ && server_->alive()) {
+          server_->Finish();
+        }
         if (channels_.empty() && spawns_requested_ == 0) {
           Shutdown(nullptr);
           return;
@@ -324,17 +518,25 @@ void ProcessEngine::Step(State state) {
 
   // Step 4. Wait for something to happen. Only open fds go into the array:
   // poll() fails with EINVAL when it has more entries than RLIMIT_NOFILE,
-  // and a program may lower that limit while the pool runs.
+  // and a program may lower that limit while the pool runs. With nothing
+  // queued, idle channels are offered for lending instead of polled.
   std::vector<pollfd>& fds = poll_fds_;   // Reused: no allocation per wake.
   std::vector<int>& where = poll_index_;  // Per channel: its first entry.
   fds.clear();
   where.clear();
+  offer_.clear();
   fds.push_back({wake_.read.get(), POLLIN, 0});
   const bool server_open = server_ && server_->alive();
   if (server_open) fds.push_back({server_->fd(), POLLIN, 0});
+  const bool lend = state == State::kRun && !broken && pending_.empty();
   std::optional<Clock::time_point> deadline;
   for (const auto& c : channels_) {
     where.push_back(static_cast<int>(fds.size()));
+    if (c->away()) continue;
+    if (lend && c->Idle(config_.maxtasksperchild)) {
+      offer_.push_back(c.get());
+      continue;
+    }
     if (c->poll_in_fd() >= 0) fds.push_back({c->poll_in_fd(), POLLIN, 0});
     if (c->poll_out_fd() >= 0) fds.push_back({c->poll_out_fd(), POLLOUT, 0});
     if (c->eof_deadline() && (!deadline || *c->eof_deadline() < *deadline)) {
@@ -358,7 +560,9 @@ void ProcessEngine::Step(State state) {
   }
   {
     std::lock_guard lock(mu_);
-    if (!incoming_.empty() || state_ != state) return;
+    if (!incoming_.empty() || !returned_.empty() || state_ != state) return;
+    for (WorkerChannel* c : offer_) c->set_away(true);
+    idle_.assign(offer_.begin(), offer_.end());
     handler_polling_ = true;
   }
   int ready;
@@ -370,6 +574,9 @@ void ProcessEngine::Step(State state) {
     std::lock_guard lock(mu_);
     handler_polling_ = false;
     wake_sent_ = false;
+    // The offers not taken come back now; lent ones when their loan ends.
+    for (WorkerChannel* c : idle_) c->set_away(false);
+    idle_.clear();
   }
   if (ready < 0) {
     throw OsError(errno, "poll");  // EFAULT/ENOMEM: nothing to do.
@@ -398,7 +605,7 @@ void ProcessEngine::Step(State state) {
   if (deadline) {
     const auto after = Clock::now();
     for (auto& c : channels_) {
-      if (c->eof_deadline() && *c->eof_deadline() <= after) {
+      if (!c->away() && c->eof_deadline() && *c->eof_deadline() <= after) {
         c->BreakProtocol("closed its result pipe (fd 4) but did not exit");
         PublishPids();
       }
@@ -422,7 +629,7 @@ void ProcessEngine::Replenish() {
 
 void ProcessEngine::HandleServerMessage() {
   ServerMessage msg{};
-  UniqueFd fds[3];
+  UniqueFd fds[kSpawnedFds];
   bool fds_lost = false;
   bool got = false;
   try {
@@ -431,13 +638,29 @@ void ProcessEngine::HandleServerMessage() {
     got = false;
   }
   if (!got) {
+    if (server_->finishing()) {
+      // close(): it exits by itself once it has reported every worker's
+      // exit, and the handler usually reaps it (Shutdown) before reading
+      // this end of file. Any worker not reported yet had no job left and
+      // dies with the server (PR_SET_PDEATHSIG).
+      server_->Reap();
+      const std::exception_ptr gone = std::make_exception_ptr(
+          CancelledError("the pool was closed and its fork server exited"));
+      for (auto& c : channels_) c->Abandon(gone);
+      channels_.clear();
+      spawns_requested_ = 0;
+      PublishPids();
+      return;
+    }
     ServerDied();
     return;
   }
   switch (msg.kind) {
     case ServerMessage::kSpawned: {
       --spawns_requested_;
-      if (fds_lost || !fds[0].valid() || !fds[1].valid() || !fds[2].valid()) {
+      if (fds_lost ||
+          !std::all_of(std::begin(fds), std::end(fds),
+                       [](const UniqueFd& f) { return f.valid(); })) {
         // This process has no fd free to receive the worker's pipes. The
         // server has closed its copies, so the worker reads end of file
         // and exits by itself.
@@ -449,9 +672,9 @@ void ProcessEngine::HandleServerMessage() {
       std::unique_ptr<WorkerChannel> c;
       try {
         c = std::make_unique<WorkerChannel>(
-            msg.pid, std::move(fds[2]), std::move(fds[0]), std::move(fds[1]),
-            server_->slot(msg.slot), msg.slot, !config_.initializer, max_frame_,
-            server_->reply_key());
+            msg.pid, std::move(fds[2]), std::move(fds[0]), std::move(fds[3]),
+            std::move(fds[1]), server_->slot(msg.slot), msg.slot,
+            !config_.initializer, max_frame_, server_->reply_key());
       } catch (...) {
         free_slots_.push_back(msg.slot);
         OnSpawnFailure(CurrentExceptionAsPoolError("starting a worker"));
@@ -474,20 +697,33 @@ void ProcessEngine::HandleServerMessage() {
           std::find_if(channels_.begin(), channels_.end(),
                        [&](const auto& c) { return c->pid() == msg.pid; });
       if (it == channels_.end()) return;  // One whose pipes never arrived.
-      // It leaves worker_pids() before its jobs fail, so that code reacting
-      // to a WorkerDiedError no longer sees the dead pid.
-      std::unique_ptr<WorkerChannel> gone = std::move(*it);
-      channels_.erase(it);
-      free_slots_.push_back(gone->slot_index());
-      PublishPids();
-      WorkerChannel::ReadResult r;
-      gone->SettleExit(msg.value, task_us_, pending_, r);
-      if (r.init_error) Broken(r.init_error);
+      if ((*it)->away()) {
+        // Lent: settled when it comes back (its borrower sees the death
+        // through the pidfd and gives it back).
+        std::lock_guard lock(mu_);
+        away_exits_.emplace_back(msg.pid, msg.value);
+        return;
+      }
+      WorkerExited(it->get(), msg.value);
       return;
     }
     default:
       return;
   }
+}
+
+void ProcessEngine::WorkerExited(WorkerChannel* channel, int wait_status) {
+  auto it = std::find_if(channels_.begin(), channels_.end(),
+                         [&](const auto& c) { return c.get() == channel; });
+  // It leaves worker_pids() before its jobs fail, so that code reacting to a
+  // WorkerDiedError no longer sees the dead pid.
+  std::unique_ptr<WorkerChannel> gone = std::move(*it);
+  channels_.erase(it);
+  free_slots_.push_back(gone->slot_index());
+  PublishPids();
+  WorkerChannel::ReadResult r;
+  gone->SettleExit(wait_status, task_us_, pending_, r);
+  if (r.init_error) Broken(r.init_error);
 }
 
 void ProcessEngine::OnSpawnFailure(std::exception_ptr error) {
@@ -507,9 +743,9 @@ void ProcessEngine::OnSpawnFailure(std::exception_ptr error) {
   // With no worker left to run them, queued jobs would wait until the
   // cause goes away; they fail with it now instead. Later jobs get the
   // next attempt.
-  const bool serving =
-      std::any_of(channels_.begin(), channels_.end(),
-                  [](const auto& c) { return c->serving() || !c->ready(); });
+  const bool serving = std::any_of(
+      channels_.begin(), channels_.end(),
+      [](const auto& c) { return c->away() || c->serving() || !c->ready(); });
   if (serving) return;
   while (!pending_.empty()) {
     pending_.front()->Fail(error);
@@ -526,8 +762,13 @@ void ProcessEngine::ServerDied() {
       "thread stays locked forever in the copy); terminate this Pool and "
       "create a new one"));
   Broken(error);
-  for (auto& c : channels_) c->Abandon(error);
-  channels_.clear();
+  // Its workers die with it (PR_SET_PDEATHSIG). A channel on loan is
+  // abandoned when it comes back (SettleReturned).
+  std::erase_if(channels_, [&](const auto& c) {
+    if (c->away()) return false;
+    c->Abandon(error);
+    return true;
+  });
   spawns_requested_ = 0;
   PublishPids();
   while (!pending_.empty()) {
@@ -539,6 +780,7 @@ void ProcessEngine::ServerDied() {
 void ProcessEngine::Broken(std::exception_ptr error) {
   std::lock_guard lock(mu_);
   if (!broken_) broken_ = std::move(error);
+  SignalEventFd(stop_.get());  // Calls lent channels back.
   ready_cv_.notify_all();
 }
 
@@ -550,7 +792,7 @@ void ProcessEngine::Dispatch() {
   while (!pending_.empty()) {
     WorkerChannel* best = nullptr;
     for (auto& c : channels_) {
-      if (!c->Accepts(depth)) continue;
+      if (c->away() || !c->Accepts(depth)) continue;
       if (quota > 0 && c->tasks_given() >= quota) continue;
       if (!best || c->in_flight() < best->in_flight()) best = c.get();
     }
@@ -560,7 +802,7 @@ void ProcessEngine::Dispatch() {
   }
   // Write now rather than after the next poll(): usually it all fits.
   for (auto& c : channels_) {
-    if (c->poll_out_fd() >= 0) c->Write();
+    if (!c->away() && c->poll_out_fd() >= 0) c->Write();
   }
 }
 
@@ -568,7 +810,9 @@ void ProcessEngine::Shutdown(std::exception_ptr cancel) {
   // terminate(): every worker is SIGKILLed first, through its pidfd. Then
   // the fork server is asked to stop; it kills and reaps every worker it
   // started (after close() they have all exited already) and exits, and
-  // is reaped here, so no process is left when the jobs fail.
+  // is reaped here, so no process is left when the jobs fail. A channel lent
+  // to a thread in apply() is called back first (AwaitLoans).
+  if (cancel) AwaitLoans();
   if (cancel) {
     for (auto& c : channels_) c->Kill();
   }

@@ -3,8 +3,9 @@
 // ProcessEngine owns the fork server (ForkServer, fork_server.h), one
 // WorkerChannel per worker and the handler thread. It takes encoded chunks
 // (ProcessJob) from any thread and schedules them onto the channels; the
-// channels do the I/O. process_engine.cc describes the handler loop;
-// pool/README.md ("Shutdown") describes the shutdown sequence.
+// channels do the I/O. process_engine.cc describes the handler loop and the
+// lending of idle channels to apply(); pool/README.md ("Shutdown") describes
+// the shutdown sequence.
 //
 // Thread safety: every public method may be called from any thread.
 // Callbacks run on the handler thread (see pool.h).
@@ -24,6 +25,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "pool/internal/fd.h"
@@ -51,6 +53,15 @@ class ProcessEngine {
   // running") after close() or terminate(), and the pool's error once it is
   // broken (see process_engine.cc); then no job was queued.
   void Submit(std::vector<std::unique_ptr<ProcessJob>> jobs);
+  void Submit(std::unique_ptr<ProcessJob> job);
+  // For a blocking call (apply()): runs `job` from the calling thread on an
+  // idle worker, if one is idle and nothing is queued, without a trip
+  // through the handler thread; otherwise queues it as Submit does. Returns
+  // once the job is resolved, or once it is back in the handler thread's
+  // hands (its worker died, terminate() was called): the caller then waits
+  // for its result as for any job. Throws as Submit does. Must not be called
+  // on the handler thread.
+  void Apply(std::unique_ptr<ProcessJob> job);
 
   void Close();
   void Terminate();
@@ -68,8 +79,25 @@ class ProcessEngine {
   using Clock = std::chrono::steady_clock;
   enum class State { kRun, kClose, kTerminate };
 
+  // A channel a lending thread gave back, and the exit status the fork
+  // server reported for its worker meanwhile, if any.
+  struct Returned {
+    WorkerChannel* channel;
+    std::optional<int> exit_status;
+  };
+
   void Run();
   void Step(State state);
+  void CheckRunningLocked() const;
+  void QueueLocked(std::unique_ptr<ProcessJob> job);
+  void WakeHandlerLocked();
+  bool RunOnLoan(WorkerChannel& channel, std::unique_ptr<ProcessJob>& job);
+  void GiveBack(WorkerChannel* channel, bool idle,
+                std::unique_ptr<ProcessJob> unsent);
+  void ReclaimLocked(std::vector<Returned>& returned);
+  void SettleReturned(std::vector<Returned>& returned);
+  void AwaitLoans();
+  void WorkerExited(WorkerChannel* channel, int wait_status);
   void Replenish();
   void HandleServerMessage();
   void OnSpawnFailure(std::exception_ptr error);
@@ -91,6 +119,14 @@ class ProcessEngine {
   std::uint64_t next_id_ = 1;
   bool handler_polling_ = false;  // The handler is (about to be) in poll().
   bool wake_sent_ = false;
+  // Lending (process_engine.cc): idle channels on offer while the handler
+  // polls, how many are lent out, those given back for the handler to look
+  // at, and exits reported for workers whose channel was away.
+  std::vector<WorkerChannel*> idle_;
+  int lent_ = 0;
+  std::vector<WorkerChannel*> returned_;
+  std::vector<std::pair<pid_t, int>> away_exits_;
+  std::condition_variable lent_cv_;  // lent_ dropped to 0.
   std::vector<pid_t> pids_;
   bool started_ = false;              // Every first worker was ready once.
   std::exception_ptr broken_;         // Set when the pool can never work again.
@@ -99,6 +135,9 @@ class ProcessEngine {
   // Owned by the handler thread (and by the constructor before it starts).
   std::optional<ForkServer> server_;
   Pipe wake_;
+  // Readable from terminate() on, or once the pool is broken: tells a
+  // thread that holds a lent channel to give it back. Never drained.
+  UniqueFd stop_;
   std::vector<std::unique_ptr<WorkerChannel>> channels_;
   std::deque<std::unique_ptr<ProcessJob>> pending_;
   std::vector<int> free_slots_;
@@ -111,6 +150,7 @@ class ProcessEngine {
   double task_us_ = 1000;  // Running estimate of one task's duration (µs).
   std::vector<pollfd> poll_fds_;
   std::vector<int> poll_index_;
+  std::vector<WorkerChannel*> offer_;  // Idle channels to offer (Step).
 
   std::mutex join_mu_;
   std::thread handler_;

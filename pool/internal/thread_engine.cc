@@ -84,6 +84,15 @@ void ThreadEngine::Submit(std::vector<std::unique_ptr<ThreadJob>> jobs) {
   }
 }
 
+void ThreadEngine::Submit(std::unique_ptr<ThreadJob> job) {
+  {
+    std::lock_guard lock(mu_);
+    if (state_ != State::kRun) throw UsageError("Pool not running");
+    queue_.push_back(std::move(job));
+  }
+  cv_.notify_one();
+}
+
 void ThreadEngine::Close() {
   {
     std::lock_guard lock(mu_);

@@ -32,6 +32,10 @@ class ThreadEngine {
   ThreadEngine& operator=(const ThreadEngine&) = delete;
 
   void Submit(std::vector<std::unique_ptr<ThreadJob>> jobs);
+  void Submit(std::unique_ptr<ThreadJob> job);
+  // For a blocking call: the same as Submit (ProcessEngine::Apply has a
+  // path of its own; a thread pool needs none).
+  void Apply(std::unique_ptr<ThreadJob> job) { Submit(std::move(job)); }
   void Close();
   void Terminate();
   void Join();

@@ -32,9 +32,11 @@
 #ifndef POOL_INTERNAL_WIRE_H_
 #define POOL_INTERNAL_WIRE_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 
 namespace pool::internal {
@@ -91,6 +93,37 @@ inline FrameHeader ReadHeader(const char* p) {
   std::memcpy(&h, p, kHeaderSize);
   return h;
 }
+
+// The buffer a pipe is read into. Its memory is left uninitialised: read()
+// fills it, and zeroing it first would touch (and fault in, a page at a
+// time) memory that small messages never reach. Each worker and each of
+// the parent's channels has one.
+class ReadBuffer {
+ public:
+  explicit ReadBuffer(std::size_t size) : data_(new char[size]), size_(size) {}
+  char* data() { return data_.get(); }
+  const char* data() const { return data_.get(); }
+  std::size_t size() const { return size_; }
+  // Grows to `size` bytes, keeping the first `keep`. Throws std::bad_alloc,
+  // leaving the buffer as it was.
+  void Grow(std::size_t size, std::size_t keep) {
+    std::unique_ptr<char[]> bigger(new char[size]);
+    std::memcpy(bigger.get(), data_.get(), std::min(keep, size));
+    data_ = std::move(bigger);
+    size_ = size;
+  }
+  // Replaces a buffer that grew beyond `size` bytes by one of `size` bytes
+  // (its contents are dropped).
+  void Shrink(std::size_t size) {
+    if (size_ <= size) return;
+    data_.reset(new char[size]);
+    size_ = size;
+  }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  std::size_t size_;
+};
 
 }  // namespace pool::internal
 

@@ -11,13 +11,18 @@
 // ...)) are the parent's to handle (pool/README.md, "Signals").
 //
 // The parent talks to the fork server over a SOCK_SEQPACKET socket:
-//   parent -> server   ServerRequest: start a worker in slot N; or stop
-//   server -> parent   ServerMessage; kSpawned carries the parent's ends of
-//                      the worker's two pipes and a pidfd of the worker as
-//                      SCM_RIGHTS; kExited the wait status of a worker
+//   parent -> server   ServerRequest: start a worker in slot N; exit once
+//                      every worker has exited (close()); or stop
+//   server -> parent   ServerMessage; kSpawned carries, as SCM_RIGHTS, the
+//                      parent's ends of the worker's two pipes, a pidfd of
+//                      the worker and a second read end of its task pipe
+//                      (worker_channel.h says why); kExited the wait status
+//                      of a worker
 // On kStop, and when the parent process dies (it watches a pidfd of the
 // parent, not the socket, whose end a forked child of the parent may hold),
-// the server SIGKILLs and reaps every worker it started, then exits.
+// the server SIGKILLs and reaps every worker it started, then exits. On
+// kFinish it starts no more workers and exits as soon as it has reaped and
+// reported every one (they were told to exit).
 
 #ifndef POOL_INTERNAL_WORKER_H_
 #define POOL_INTERNAL_WORKER_H_
@@ -50,7 +55,7 @@ struct WorkerSlot {
 };
 
 struct ServerRequest {
-  enum Kind : std::int32_t { kStart = 1, kStop = 2 };
+  enum Kind : std::int32_t { kStart = 1, kStop = 2, kFinish = 3 };
   std::int32_t kind;
   std::int32_t slot;  // kStart: the worker's WorkerSlot index
 };
@@ -64,6 +69,10 @@ struct ServerMessage {
   std::int32_t call;   // kSpawnFailed: which call failed (Call)
   std::int32_t slot;   // kSpawned, kSpawnFailed: the slot requested
 };
+
+// How many fds a kSpawned message carries: the task pipe's write end, the
+// result pipe's read end, the worker's pidfd, the task pipe's read end.
+inline constexpr int kSpawnedFds = 4;
 
 // The name of a ServerMessage::Call.
 const char* CallName(std::int32_t call);
@@ -86,17 +95,17 @@ struct WorkerSetup {
                             const WorkerSetup& setup,
                             const WorkerConfig& config);
 
-// Sends `msg` with up to three fds attached. Returns false if the peer is
-// gone.
+// Sends `msg` with up to kSpawnedFds fds attached. Returns false if the
+// peer is gone.
 bool SendServerMessage(int sock, const ServerMessage& msg, const int* fds,
                        int nfds);
 
-// Receives one message and the fds attached to it (at most 3; all moved
-// above stdio). Returns false at end of file (the peer is gone). Sets
+// Receives one message and the fds attached to it (at most kSpawnedFds;
+// all moved above stdio). Returns false at end of file (the peer is gone). Sets
 // `fds_lost` if the kernel dropped attached fds because this process has
 // none free (MSG_CTRUNC). Throws SystemError on failure.
-bool ReceiveServerMessage(int sock, ServerMessage& msg, UniqueFd fds[3],
-                          bool& fds_lost);
+bool ReceiveServerMessage(int sock, ServerMessage& msg,
+                          UniqueFd fds[kSpawnedFds], bool& fds_lost);
 
 }  // namespace pool::internal
 

@@ -29,21 +29,22 @@ constexpr int kPidfdIdType = 3;
 }  // namespace
 
 WorkerChannel::WorkerChannel(pid_t pid, UniqueFd pidfd, UniqueFd to,
-                             UniqueFd from, WorkerSlot* slot, int slot_index,
-                             bool ready, std::uint64_t max_frame,
-                             std::uint64_t reply_key)
+                             UniqueFd to_reader, UniqueFd from,
+                             WorkerSlot* slot, int slot_index, bool ready,
+                             std::uint64_t max_frame, std::uint64_t reply_key)
     : pid_(pid),
       pidfd_(std::move(pidfd)),
       to_(std::move(to)),
+      to_reader_(std::move(to_reader)),
       from_(std::move(from)),
       slot_(slot),
       slot_index_(slot_index),
       max_frame_(max_frame),
       reply_key_(reply_key),
+      in_(kReadChunk),
       ready_(ready) {
   SetNonBlocking(to_.get());
   SetNonBlocking(from_.get());
-  in_.resize(kReadChunk);
 }
 
 WorkerChannel::~WorkerChannel() { Kill(); }
@@ -74,9 +75,11 @@ void WorkerChannel::Write() {
     ssize_t written = ::writev(to_.get(), iov, n);
     if (written < 0) {
       if (errno == EINTR) continue;
-      if (errno == EAGAIN) return;  // Full: poll() says when there is room.
-      // EPIPE: the worker closed its task pipe (it exited, or a task closed
-      // fd 3). Its exit status settles its jobs; stop writing to it.
+      // Full: poll() says when there is room. A worker that died never
+      // makes room; its exit status settles its jobs.
+      if (errno == EAGAIN) return;
+      // Not expected (the pipe always has a reader: to_reader_): stop
+      // writing to it; its exit status settles its jobs.
       to_.reset();
       return;
     }
@@ -101,17 +104,17 @@ void WorkerChannel::SendStop() {
   if (stop_sent_) return;
   stop_sent_ = true;
   if (!to_.valid()) return;  // It cannot read tasks any more: it exits.
-  // Sent only when nothing is in flight, so the pipe has room for these 16
-  // bytes. If the write fails the worker is gone already, and its exit is
-  // on its way.
+  // Sent only when nothing is in flight, so the pipe has room for this
+  // header. If the worker is gone already, its exit is on its way.
   const FrameHeader stop{0, kStopId, 0};
   while (::write(to_.get(), &stop, sizeof stop) < 0 && errno == EINTR) {
   }
 }
 
-WorkerChannel::ReadResult WorkerChannel::Read(double& task_us) {
+WorkerChannel::ReadResult WorkerChannel::Read(double& task_us,
+                                              bool until_answered) {
   ReadResult result;
-  while (from_.valid()) {
+  while (from_.valid() && !(until_answered && in_flight_.empty())) {
     // Make room. The buffer only grows when it is full of unparsed bytes, so
     // its size stays within twice what the worker actually sent, whatever a
     // frame header claims.
@@ -122,7 +125,7 @@ WorkerChannel::ReadResult WorkerChannel::Read(double& task_us) {
         start_ = 0;
       } else {
         try {
-          in_.resize(2 * in_.size());
+          in_.Grow(2 * in_.size(), end_);
         } catch (...) {
           FailRunning(CurrentExceptionAsPoolError(
               "worker " + std::to_string(pid_) +
@@ -172,9 +175,7 @@ void WorkerChannel::HandleFrames(double& task_us, ReadResult& result) {
   if (start_ == end_) start_ = end_ = 0;
   // Keep the buffer for the next large reply (fresh memory costs a page
   // fault per 4 KiB), unless it is very large.
-  if (in_.size() > kKeepBuffer && end_ == 0) {
-    std::string(kReadChunk, '\0').swap(in_);
-  }
+  if (in_.size() > kKeepBuffer && end_ == 0) in_.Shrink(kReadChunk);
 }
 
 void WorkerChannel::CheckHeader(const FrameHeader& h) {

@@ -9,7 +9,16 @@
 // SIGKILLs the worker unless its exit was already reported; the fork server
 // reaps it.
 //
-// Only the handler thread of a ProcessEngine uses a channel.
+// It also holds a second read end of the task pipe, which it never reads:
+// while the channel exists the pipe has a reader, so writing to it after
+// the worker died never raises SIGPIPE in the writing thread (which may be
+// a thread of the program, in apply(): see process_engine.h). Such a write
+// fills the pipe instead; the worker's exit status, not EPIPE, is how the
+// parent learns of the death.
+//
+// One thread at a time uses a channel: the handler thread of its
+// ProcessEngine, or a thread in apply() to which the engine has lent it
+// (process_engine.h). The engine's mutex orders the hand-overs.
 
 #ifndef POOL_INTERNAL_WORKER_CHANNEL_H_
 #define POOL_INTERNAL_WORKER_CHANNEL_H_
@@ -41,12 +50,12 @@ class WorkerChannel {
     std::exception_ptr init_error;  // The initializer failed.
   };
 
-  // `to` and `from` are the parent's pipe ends (made non-blocking here).
-  // `ready`: no initializer, so no "ready" frame to wait for. `max_frame`:
-  // the largest frame body the parent can accept.
-  // `reply_key`: the pool's key for ReplyCheck (wire.h).
-  WorkerChannel(pid_t pid, UniqueFd pidfd, UniqueFd to, UniqueFd from,
-                WorkerSlot* slot, int slot_index, bool ready,
+  // `to` and `from` are the parent's pipe ends (made non-blocking here);
+  // `to_reader` the task pipe's second read end. `ready`: no initializer, so
+  // no "ready" frame to wait for. `max_frame`: the largest frame body the
+  // parent can accept. `reply_key`: the pool's key for ReplyCheck (wire.h).
+  WorkerChannel(pid_t pid, UniqueFd pidfd, UniqueFd to, UniqueFd to_reader,
+                UniqueFd from, WorkerSlot* slot, int slot_index, bool ready,
                 std::uint64_t max_frame, std::uint64_t reply_key);
   ~WorkerChannel();
 
@@ -54,6 +63,7 @@ class WorkerChannel {
   WorkerChannel& operator=(const WorkerChannel&) = delete;
 
   pid_t pid() const { return pid_; }
+  int pidfd() const { return pidfd_.get(); }
   int slot_index() const { return slot_index_; }
   // Its initializer (if any) succeeded, and it is not known to be gone.
   bool serving() const { return ready_ && !exited_ && !killed_; }
@@ -66,6 +76,17 @@ class WorkerChannel {
   bool Accepts(std::size_t depth) const {
     return serving() && to_.valid() && !stop_sent_ && in_flight_.size() < depth;
   }
+  // Whether it is idle and could take one more task under a
+  // maxtasksperchild of `quota` (0: none): nothing in flight, both pipes
+  // open, nothing wrong seen.
+  bool Idle(int quota) const {
+    return Accepts(1) && from_.valid() && !eof_deadline_ &&
+           (quota <= 0 || tasks_given_ < quota);
+  }
+  // The engine's record that the channel is out of the handler thread's
+  // hands (lent, or offered for lending). Only the handler thread uses it.
+  bool away() const { return away_; }
+  void set_away(bool away) { away_ = away; }
 
   // Queues a job for the worker; Write() sends it.
   void Push(std::unique_ptr<ProcessJob> job);
@@ -79,8 +100,9 @@ class WorkerChannel {
   void Write();
   // Reads what arrived and handles every whole frame: completes jobs (this
   // runs their callbacks) and updates `task_us`, the engine's running
-  // estimate of one task's duration.
-  ReadResult Read(double& task_us);
+  // estimate of one task's duration. Reads until the pipe is empty, or
+  // with `until_answered` until nothing is in flight any more.
+  ReadResult Read(double& task_us, bool until_answered = false);
   // close(): asks the idle worker to exit.
   void SendStop();
   bool stop_sent() const { return stop_sent_; }
@@ -128,8 +150,9 @@ class WorkerChannel {
 
   const pid_t pid_;
   UniqueFd pidfd_;
-  UniqueFd to_;    // Task pipe, write end (non-blocking).
-  UniqueFd from_;  // Result pipe, read end (non-blocking).
+  UniqueFd to_;         // Task pipe, write end (non-blocking).
+  UniqueFd to_reader_;  // Task pipe, read end: never read (see the top).
+  UniqueFd from_;       // Result pipe, read end (non-blocking).
   WorkerSlot* const slot_;
   const int slot_index_;
   const std::uint64_t max_frame_;
@@ -145,7 +168,7 @@ class WorkerChannel {
   int tasks_given_ = 0;
   Clock::time_point last_reply_;
 
-  std::string in_;              // Bytes received; in_[start_, end_) unparsed.
+  ReadBuffer in_;               // Bytes received; in_[start_, end_) unparsed.
   std::uint64_t received_ = 0;  // Stream offset of in_[start_].
   std::size_t start_ = 0, end_ = 0;
 
@@ -153,6 +176,7 @@ class WorkerChannel {
   bool stop_sent_ = false;
   bool killed_ = false;  // The parent SIGKILLed it.
   bool exited_ = false;  // Its exit status was reported.
+  bool away_ = false;
   std::optional<Clock::time_point> eof_deadline_;
   std::string broke_;  // What it did to be killed, if anything.
   bool blame_running_ = true;
