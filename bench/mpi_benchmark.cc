@@ -324,7 +324,8 @@ class MpiJob {
 void BM_Pool_StartUp(benchmark::State& state) {
   for (auto _ : state) {
     pool::Pool pool(kProcesses);
-    benchmark::DoNotOptimize(pool.map(Square, {0LL, 1LL, 2LL, 3LL}, 1));
+    benchmark::DoNotOptimize(
+        pool.map(Square, {0LL, 1LL, 2LL, 3LL}, {.chunksize = 1}));
   }
 }
 BENCHMARK(BM_Pool_StartUp)->Iterations(5)->UseRealTime();
@@ -353,7 +354,8 @@ std::vector<long long> Iota(long long n) {
 long long PoolSum(pool::Pool& pool, long long (*fn)(long long),
                   const std::vector<long long>& items, int chunksize) {
   long long sum = 0;
-  for (long long r : pool.imap_unordered(fn, items, chunksize)) sum += r;
+  for (long long r : pool.imap_unordered(fn, items, {.chunksize = chunksize}))
+    sum += r;
   return sum;
 }
 

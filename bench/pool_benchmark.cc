@@ -380,9 +380,10 @@ void MapThroughput(benchmark::State& state) {
   P pool(static_cast<int>(state.range(0)));
   const std::vector<int> items = Iota(MapItems(state.range(1)));
   const std::optional<int> chunksize = ChunksizeArg(state.range(1));
-  benchmark::DoNotOptimize(pool.map(Square, items, chunksize));  // Warm-up.
+  benchmark::DoNotOptimize(
+      pool.map(Square, items, {.chunksize = chunksize}));  // Warm-up.
   for (auto _ : state) {
-    benchmark::DoNotOptimize(pool.map(Square, items, chunksize));
+    benchmark::DoNotOptimize(pool.map(Square, items, {.chunksize = chunksize}));
   }
   state.SetItemsProcessed(state.iterations() *
                           static_cast<std::int64_t>(items.size()));
@@ -427,9 +428,11 @@ void BM_Starmap_Throughput(benchmark::State& state) {
     items.emplace_back(static_cast<int>(i), 1);
   }
   const std::optional<int> chunksize = ChunksizeArg(state.range(1));
-  benchmark::DoNotOptimize(pool.starmap(Add, items, chunksize));  // Warm-up.
+  benchmark::DoNotOptimize(
+      pool.starmap(Add, items, {.chunksize = chunksize}));  // Warm-up.
   for (auto _ : state) {
-    benchmark::DoNotOptimize(pool.starmap(Add, items, chunksize));
+    benchmark::DoNotOptimize(
+        pool.starmap(Add, items, {.chunksize = chunksize}));
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
 }
@@ -449,9 +452,10 @@ void IMapThroughput(benchmark::State& state) {
   for (auto _ : state) {
     long long sum = 0;
     if constexpr (kOrdered) {
-      for (int r : pool.imap(Square, items, chunksize)) sum += r;
+      for (int r : pool.imap(Square, items, {.chunksize = chunksize})) sum += r;
     } else {
-      for (int r : pool.imap_unordered(Square, items, chunksize)) sum += r;
+      for (int r : pool.imap_unordered(Square, items, {.chunksize = chunksize}))
+        sum += r;
     }
     benchmark::DoNotOptimize(sum);
   }

@@ -413,10 +413,12 @@ TEST_F(LentApplyTest, ManyCallersWhileWorkersDie) {
   std::thread async([&] {
     const std::vector<int> items(50, 1);
     for (int round = 0; !stop.load(); ++round) {
-      auto r = p->apply_async(Identity, std::tuple{round},
-                              [&](const int&) { callbacks.fetch_add(1); });
+      auto r = p->apply_async(
+          Identity, std::tuple{round},
+          {.callback = [&](const int&) { callbacks.fetch_add(1); }});
       try {
-        if (p->map(Identity, items, 1) != items) wrong.fetch_add(1);
+        if (p->map(Identity, items, {.chunksize = 1}) != items)
+          wrong.fetch_add(1);
         if (r.get() != round) wrong.fetch_add(1);
       } catch (const pool::WorkerDiedError&) {
         died.fetch_add(1);

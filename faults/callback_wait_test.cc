@@ -120,16 +120,18 @@ TYPED_TEST(CallbackWaitTest, WaitsOnAPendingResultThrow) {
   Blocker<TypeParam> blocked(p);
   auto log = std::make_shared<Log>();
   const pool::AsyncResult<int> pending = *blocked.result;
-  auto r = p.apply_async(Square, std::tuple{3}, [log, pending](const int&) {
-    log->Fail(CheckDeadlockError("get()", Outcome([&] { pending.get(); })));
-    log->Fail(CheckDeadlockError("wait()", Outcome([&] { pending.wait(); })));
-    log->Fail(CheckDeadlockError("get(30 s)",
-                                 Outcome([&] { pending.get(seconds(30)); })));
-    log->Fail(CheckDeadlockError(
-        "wait(30 s)", Outcome([&] { (void)pending.wait(seconds(30)); })));
-    if (pending.wait(seconds(0))) log->Fail("wait(0) said ready\n");
-    if (pending.ready()) log->Fail("ready() said ready\n");
-  });
+  auto r = p.apply_async(
+      Square, std::tuple{3}, {.callback = [log, pending](const int&) {
+        log->Fail(CheckDeadlockError("get()", Outcome([&] { pending.get(); })));
+        log->Fail(
+            CheckDeadlockError("wait()", Outcome([&] { pending.wait(); })));
+        log->Fail(CheckDeadlockError(
+            "get(30 s)", Outcome([&] { pending.get(seconds(30)); })));
+        log->Fail(CheckDeadlockError(
+            "wait(30 s)", Outcome([&] { (void)pending.wait(seconds(30)); })));
+        if (pending.wait(seconds(0))) log->Fail("wait(0) said ready\n");
+        if (pending.ready()) log->Fail("ready() said ready\n");
+      }});
   EXPECT_EQ(r.get(), 9);
   EXPECT_EQ(log->failures, "");
   blocked.Release();
@@ -149,14 +151,14 @@ TYPED_TEST(CallbackWaitTest, GetOwnResultInItsCallback) {
   const std::string gate = UniqueTempPath("gate");
   auto r = p.apply_async(MarkThenWaitFor,
                          std::tuple{UniqueTempPath("started"), gate},
-                         [holder](const int&) {
+                         {.callback = [holder](const int&) {
                            std::optional<pool::AsyncResult<int>> self;
                            {
                              std::lock_guard lock(holder->mu);
                              self = holder->r;
                            }
                            self->get();
-                         });
+                         }});
   {
     std::lock_guard lock(holder->mu);
     holder->r = r;
@@ -189,32 +191,33 @@ TYPED_TEST(CallbackWaitTest, BlockingPoolCallsInCallbackThrow) {
   {
     TypeParam p(2);
     Blocker<TypeParam> blocked(p);
-    auto r = p.apply_async(Square, std::tuple{2}, [log, &p](const int&) {
-      log->Fail(
-          CheckDeadlockError("apply()", Outcome([&] { p.apply(Square, 1); })));
-      log->Fail(CheckDeadlockError("map()", Outcome([&] {
-                                     (void)p.map(Square, {1, 2, 3});
-                                   })));
-      const std::vector<std::tuple<int, int>> pairs{{1, 2}};
-      log->Fail(CheckDeadlockError(
-          "starmap()", Outcome([&] { (void)p.starmap(Add, pairs); })));
-      log->Fail(CheckDeadlockError(
-          "imap next()", Outcome([&] {
-            auto it = p.imap(Square, std::vector<int>{1, 2, 3});
-            (void)it.next();
-          })));
-      log->Fail(CheckDeadlockError(
-          "range-for over imap_unordered", Outcome([&] {
-            for (int x : p.imap_unordered(Square, std::vector<int>{4})) {
-              log->Note(std::to_string(x));
-            }
-          })));
-      const std::string join = Outcome([&] { p.join(); });
-      if (join.find("join() cannot be called from a callback") ==
-          std::string::npos) {
-        log->Fail("join(): " + join + "\n");
-      }
-    });
+    auto r = p.apply_async(
+        Square, std::tuple{2}, {.callback = [log, &p](const int&) {
+          log->Fail(CheckDeadlockError("apply()",
+                                       Outcome([&] { p.apply(Square, 1); })));
+          log->Fail(CheckDeadlockError("map()", Outcome([&] {
+                                         (void)p.map(Square, {1, 2, 3});
+                                       })));
+          const std::vector<std::tuple<int, int>> pairs{{1, 2}};
+          log->Fail(CheckDeadlockError(
+              "starmap()", Outcome([&] { (void)p.starmap(Add, pairs); })));
+          log->Fail(CheckDeadlockError(
+              "imap next()", Outcome([&] {
+                auto it = p.imap(Square, std::vector<int>{1, 2, 3});
+                (void)it.next();
+              })));
+          log->Fail(CheckDeadlockError(
+              "range-for over imap_unordered", Outcome([&] {
+                for (int x : p.imap_unordered(Square, std::vector<int>{4})) {
+                  log->Note(std::to_string(x));
+                }
+              })));
+          const std::string join = Outcome([&] { p.join(); });
+          if (join.find("join() cannot be called from a callback") ==
+              std::string::npos) {
+            log->Fail("join(): " + join + "\n");
+          }
+        }});
     EXPECT_EQ(r.get(), 4);
     EXPECT_EQ(log->failures, "");
     EXPECT_TRUE(log->notes.empty()) << "the range-for produced a value";
@@ -231,8 +234,9 @@ TYPED_TEST(CallbackWaitTest, ErrorAndMapCallbacksToo) {
   TypeParam p(2);
   Blocker<TypeParam> blocked(p);
   const pool::AsyncResult<int> pending = *blocked.result;
-  auto failed = p.apply_async(ThrowIfOdd, std::tuple{1}, nullptr,
-                              [pending](const pool::Error&) { pending.get(); });
+  auto failed = p.apply_async(
+      ThrowIfOdd, std::tuple{1},
+      {.error_callback = [pending](const pool::Error&) { pending.get(); }});
   try {
     failed.get();
     FAIL() << "get() returned";
@@ -245,9 +249,10 @@ TYPED_TEST(CallbackWaitTest, ErrorAndMapCallbacksToo) {
               std::string::npos)
         << what;
   }
-  auto mapped =
-      p.map_async(Square, std::vector<int>{1, 2, 3}, 1,
-                  [pending](const std::vector<int>&) { pending.wait(); });
+  auto mapped = p.map_async(
+      Square, std::vector<int>{1, 2, 3},
+      {.chunksize = 1,
+       .callback = [pending](const std::vector<int>&) { pending.wait(); }});
   EXPECT_THROW(mapped.get(), pool::CallbackError);
   blocked.Release();
   EXPECT_EQ(blocked.result->get(), 1);
@@ -264,7 +269,8 @@ TYPED_TEST(CallbackWaitTest, ReadyResultsAndOtherPoolsAreFine) {
   ASSERT_EQ(ready.get(), 25);
   auto log = std::make_shared<Log>();
   auto r = p.apply_async(
-      Square, std::tuple{2}, [log, ready, &same_kind, &threads](const int&) {
+      Square, std::tuple{2},
+      {.callback = [log, ready, &same_kind, &threads](const int&) {
         if (ready.get() != 25) log->Fail("a ready result lost its value\n");
         if (same_kind.apply(Square, 6) != 36) {
           log->Fail("apply() on another pool was wrong\n");
@@ -276,7 +282,7 @@ TYPED_TEST(CallbackWaitTest, ReadyResultsAndOtherPoolsAreFine) {
         if (other.get(seconds(120)) != 49) {
           log->Fail("get() of another pool's result was wrong\n");
         }
-      });
+      }});
   EXPECT_EQ(r.get(), 4);
   EXPECT_EQ(log->failures, "");
 }

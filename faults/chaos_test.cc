@@ -70,7 +70,7 @@ TEST_F(ChaosTest, RandomSigkillDuringHundredThousandTasks) {
   long values = 0, died = 0, duplicates = 0, out_of_range = 0, other = 0;
   std::string other_error;
   const auto start = std::chrono::steady_clock::now();
-  auto it = p.imap_unordered(Identity, items, 1);
+  auto it = p.imap_unordered(Identity, items, {.chunksize = 1});
   for (;;) {
     try {
       const std::optional<int> v = it.next();

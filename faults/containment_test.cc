@@ -169,7 +169,7 @@ TEST_F(FdHolderTest, ParentsChildHoldingPoolFdsDoesNotBlockShutdown) {
     if (child == 0) {
       for (;;) ::pause();
     }
-    auto r = p.map_async(Identity, Iota(500), 1);
+    auto r = p.map_async(Identity, Iota(500), {.chunksize = 1});
     if (graceful) {
       p.close();
       p.join();
@@ -271,7 +271,7 @@ std::string MapSurvivesGroupSignal(pool::Pool& p, int signo) {
       return "worker " + std::to_string(w) + " is in the parent's group";
     }
   }
-  auto m = p.map_async(SlowIdentity, Iota(400), 1);
+  auto m = p.map_async(SlowIdentity, Iota(400), {.chunksize = 1});
   ::usleep(20000);
   if (::kill(0, signo) != 0) return "kill(0) failed";
   if (m.get() != Iota(400)) return "the map returned wrong results";
@@ -366,9 +366,10 @@ TEST_F(RecoveryTest, FdLimitWhileReplacingIsRetried) {
     auto dying = p.apply_async(UnderscoreExit, std::tuple{0});
     if (ErrorOf(dying).empty()) return "the dying task succeeded";
     std::string callback_saw;
-    auto r =
-        p.apply_async(Identity, std::tuple{2}, nullptr,
-                      [&](const pool::Error& e) { callback_saw = e.what(); });
+    auto r = p.apply_async(Identity, std::tuple{2},
+                           {.error_callback = [&](const pool::Error& e) {
+                             callback_saw = e.what();
+                           }});
     std::string error;
     try {
       r.get();
@@ -435,7 +436,7 @@ TEST_F(ForkedTaskTest, ChildReturningFromATaskDoesNotAnswer) {
     EXPECT_EQ(p.apply(ForkChildReturns, throw_in_child), 222);
     EXPECT_EQ(p.apply(Identity, 7), 7);
   }
-  EXPECT_EQ(p.map(ForkChildReturns, std::vector<int>(8, 0), 4),
+  EXPECT_EQ(p.map(ForkChildReturns, std::vector<int>(8, 0), {.chunksize = 4}),
             std::vector<int>(8, 222));
   EXPECT_EQ(p.map(Identity, Iota(300)), Iota(300));
 }
@@ -456,7 +457,7 @@ TEST_F(FaultTest, ThreadsBuildAndDestroyPoolsAtOnce) {
       for (int i = 0; i < kRounds; ++i) {
         pool::Pool p(2);
         if (p.apply(Identity, t * 1000 + i) != t * 1000 + i) ++wrong;
-        if (p.map(Identity, Iota(50), 5) != Iota(50)) ++wrong;
+        if (p.map(Identity, Iota(50), {.chunksize = 5}) != Iota(50)) ++wrong;
       }
     });
   }

@@ -84,9 +84,9 @@ template <class F>
 void ExpectOnlyTheDyingTaskFails(F fn, const std::string& expected) {
   pool::Pool p(2);
   const std::vector<int> items = Iota(300);
-  auto before = p.map_async(Identity, items, 1);
+  auto before = p.map_async(Identity, items, {.chunksize = 1});
   auto dying = p.apply_async(fn, std::tuple{0});
-  auto after = p.map_async(Identity, items, 1);
+  auto after = p.map_async(Identity, items, {.chunksize = 1});
 
   pid_t dead = -1;
   try {
@@ -135,7 +135,7 @@ TEST_F(WorkerDeathTest, SigkillMidTaskFailsOnlyThatTask) {
   const std::string marker = UniqueTempPath("victim");
   const std::vector<int> items = Iota(500);
   auto victim = p.apply_async(MarkThenBlock, std::tuple{marker});
-  auto others = p.map_async(Identity, items, 1);
+  auto others = p.map_async(Identity, items, {.chunksize = 1});
   WaitUntil([&] { return !ReadFile(marker).empty(); });
   const pid_t pid = std::stoi(ReadFile(marker));
   ASSERT_EQ(::kill(pid, SIGKILL), 0);
@@ -151,7 +151,7 @@ TEST_F(WorkerDeathTest, SigkillMidTaskFailsOnlyThatTask) {
   }
   EXPECT_EQ(others.get(), items);
   WaitForReplacement(p, 2, pid);
-  EXPECT_EQ(p.map(Identity, items, 7), items);
+  EXPECT_EQ(p.map(Identity, items, {.chunksize = 7}), items);
 }
 
 // A task that segfaults fails with "SIGSEGV"; only that task fails.
@@ -200,7 +200,8 @@ TEST_F(TaskExceptionTest, TypeWithoutWhatKeepsWorker) {
 TEST_F(TaskExceptionTest, ThrowInMapChunkKeepsWorker) {
   pool::Pool p(1);
   const pid_t pid = p.apply(WorkerPid, 0);
-  EXPECT_THROW((void)p.map(ThrowFortyTwo, Iota(50), 10), pool::TaskError);
+  EXPECT_THROW((void)p.map(ThrowFortyTwo, Iota(50), {.chunksize = 10}),
+               pool::TaskError);
   EXPECT_EQ(p.apply(WorkerPid, 0), pid);
 }
 
@@ -274,9 +275,10 @@ using CallbackFaultTest = FaultTest;
 // exception; the pool goes on serving.
 TEST_F(CallbackFaultTest, ThrowingCallbackFailsItsResult) {
   pool::Pool p(2);
-  auto r = p.apply_async(Identity, std::tuple{5}, [](const int& v) {
-    throw std::runtime_error("callback saw " + std::to_string(v));
-  });
+  auto r = p.apply_async(
+      Identity, std::tuple{5}, {.callback = [](const int& v) {
+        throw std::runtime_error("callback saw " + std::to_string(v));
+      }});
   try {
     r.get();
     ADD_FAILURE() << "the result succeeded";
@@ -292,8 +294,9 @@ TEST_F(CallbackFaultTest, ThrowingCallbackFailsItsResult) {
 // both its own exception and the task's error.
 TEST_F(CallbackFaultTest, ThrowingErrorCallbackFailsItsResult) {
   pool::Pool p(2);
-  auto r = p.apply_async(ThrowFortyTwo, std::tuple{1}, nullptr,
-                         [](const pool::Error&) { throw 7; });
+  auto r =
+      p.apply_async(ThrowFortyTwo, std::tuple{1},
+                    {.error_callback = [](const pool::Error&) { throw 7; }});
   try {
     r.get();
     ADD_FAILURE() << "the result succeeded";
@@ -311,9 +314,10 @@ TEST_F(CallbackFaultTest, OneThrowingCallbackAmongManyFailsOnlyItsResult) {
   pool::Pool p(2);
   std::vector<pool::AsyncResult<int>> results;
   for (int i = 0; i < 200; ++i) {
-    results.push_back(p.apply_async(Identity, std::tuple{i}, [](const int& v) {
-      if (v == 100) throw std::logic_error("hundred");
-    }));
+    results.push_back(
+        p.apply_async(Identity, std::tuple{i}, {.callback = [](const int& v) {
+                        if (v == 100) throw std::logic_error("hundred");
+                      }}));
   }
   for (int i = 0; i < 200; ++i) {
     if (i == 100) {
@@ -322,11 +326,13 @@ TEST_F(CallbackFaultTest, OneThrowingCallbackAmongManyFailsOnlyItsResult) {
       EXPECT_EQ(results[static_cast<std::size_t>(i)].get(), i);
     }
   }
-  auto m = p.map_async(Identity, Iota(64), 4, [](const std::vector<int>&) {
-    throw std::runtime_error("map cb");
-  });
+  auto m =
+      p.map_async(Identity, Iota(64),
+                  {.chunksize = 4, .callback = [](const std::vector<int>&) {
+                     throw std::runtime_error("map cb");
+                   }});
   EXPECT_THROW(m.get(), pool::CallbackError);
-  EXPECT_EQ(p.map(Identity, Iota(64), 4), Iota(64));
+  EXPECT_EQ(p.map(Identity, Iota(64), {.chunksize = 4}), Iota(64));
 }
 
 }  // namespace

@@ -52,8 +52,6 @@ std::string Describe(const std::vector<pid_t>& pids) {
 
 }  // namespace
 
-int OpenFdCount() { return CountEntries("/proc/self/fd"); }
-
 int HighestOpenFd() {
   int highest = -1;
   CountEntries("/proc/self/fd", &highest);
@@ -125,10 +123,6 @@ void WriteFileAtomically(const std::string& path, const std::string& text) {
     out << text;
   }
   std::rename(tmp.c_str(), path.c_str());
-}
-
-void WaitUntil(const std::function<bool()>& done) {
-  while (!done()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 std::uint64_t Hash(const std::string& bytes) {

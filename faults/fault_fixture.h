@@ -26,6 +26,8 @@
 #include <string>
 #include <vector>
 
+#include "pool/test_util.h"
+
 namespace faults {
 
 // True in the sanitizer builds (--config=asan, --config=tsan). They run the
@@ -38,8 +40,11 @@ inline constexpr bool kSanitized = true;
 inline constexpr bool kSanitized = false;
 #endif
 
-// The number of fds this process has open (entries of /proc/self/fd).
-int OpenFdCount();
+// OpenFdCount() and WaitUntil(done) (without a limit: the fixture's
+// watchdog is the hang guard), shared with pool/'s and the exercises' tests.
+using pool::testing::OpenFdCount;
+using pool::testing::WaitUntil;
+
 // The highest fd number this process has open.
 int HighestOpenFd();
 // The number of threads of this process (entries of /proc/self/task).
@@ -57,10 +62,6 @@ std::string ReadFile(const std::string& path);
 // Writes `text` to `path` atomically (write to a temporary, then rename), so
 // a reader never sees half of it.
 void WriteFileAtomically(const std::string& path, const std::string& text);
-
-// Polls `done` every millisecond until it returns true. There is no timeout
-// here on purpose: the fixture's watchdog is the hang guard.
-void WaitUntil(const std::function<bool()>& done);
 
 // A fast 64-bit hash of a byte string (FNV-1a over 8-byte words).
 std::uint64_t Hash(const std::string& bytes);

@@ -32,7 +32,6 @@
 #include "faults/fault_fixture.h"
 #include "pool/pool.h"
 
-
 #if defined(__SANITIZE_ADDRESS__)
 // LeakSanitizer in a child that calls exit(): the parent's threads were
 // copied into the child's memory but do not run there, so LeakSanitizer
@@ -213,7 +212,7 @@ TEST_F(ForkTest, ChildExitsWhileGlobalPoolIsBusy) {
         global_pool->apply_async(MarkThenWaitFor, std::tuple{marker, gate}));
     WaitUntil([&] { return !ReadFile(marker).empty(); });
   }
-  auto queued = global_pool->map_async(Identity, Iota(2000), 1);
+  auto queued = global_pool->map_async(Identity, Iota(2000), {.chunksize = 1});
   const std::vector<pid_t> workers = Sorted(global_pool->worker_pids());
   ASSERT_EQ(workers.size(), 3u);
 
@@ -237,7 +236,8 @@ TEST_F(ForkTest, ChildrenForkedDuringTrafficExitCleanly) {
   GlobalScope<pool::Pool> scope(global_pool, 2);
   const int items = kSanitized ? 20000 : 200000;
   const int max_children = kSanitized ? 20 : 100;
-  auto traffic = global_pool->map_async(Identity, Iota(items), 1);
+  auto traffic =
+      global_pool->map_async(Identity, Iota(items), {.chunksize = 1});
   int children = 0;
   while (!traffic.ready() && children < max_children) {
     const bool call_first = children % 2 == 1;
@@ -314,9 +314,10 @@ TEST_F(ForkTest, ParentResultsInChild) {
   GlobalScope<pool::Pool> scope(global_pool, 2);
   auto done = global_pool->apply_async(Square, std::tuple{6});
   ASSERT_EQ(done.get(), 36);
-  auto failed = global_pool->apply_async(Square, std::tuple{1}, [](const int&) {
-    throw std::runtime_error("callback failed");
-  });
+  auto failed = global_pool->apply_async(
+      Square, std::tuple{1}, {.callback = [](const int&) {
+        throw std::runtime_error("callback failed");
+      }});
   ASSERT_THROW(failed.get(), pool::CallbackError);
   auto it = global_pool->imap(Square, Iota(100));
   ASSERT_EQ(it.next(), 0);
@@ -325,7 +326,8 @@ TEST_F(ForkTest, ParentResultsInChild) {
   auto pending =
       global_pool->apply_async(MarkThenWaitFor, std::tuple{marker, gate});
   WaitUntil([&] { return !ReadFile(marker).empty(); });
-  auto pending_map = global_pool->map_async(Square, Iota(100), 1);
+  auto pending_map =
+      global_pool->map_async(Square, Iota(100), {.chunksize = 1});
 
   const Child c = ForkAndRun([&] {
     std::string failures;

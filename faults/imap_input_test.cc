@@ -50,6 +50,13 @@ auto InputThrowingAt(int at, int size) {
 }
 
 // What a consumer that catches every exception and reads on sees.
+// An imap read-ahead window of n chunks; Window() leaves it to the default.
+std::optional<int> Window(std::optional<int> n = std::nullopt) { return n; }
+// "2", or "unset" for the default window: for failure messages.
+std::string Show(std::optional<int> buffersize) {
+  return buffersize ? std::to_string(*buffersize) : "unset";
+}
+
 struct Drained {
   std::vector<std::string>
       events;  // "v:<value>", "task error", "input: <what>"
@@ -97,13 +104,14 @@ TYPED_TEST(ImapInputTest, OrderedDeliversResultsBeforeTheFailure) {
   std::vector<std::string> expected = Values({0, 1, 4, 9, 16, 25});
   expected.push_back("input: cannot read element 6");
   for (int chunksize : {1, 4}) {
-    for (int buffersize : {1, 2, 0}) {
-      auto it = p.imap(Square, InputThrowingAt(6, 10), chunksize, buffersize);
+    for (std::optional<int> buffersize : {Window(1), Window(2), Window()}) {
+      auto it = p.imap(Square, InputThrowingAt(6, 10),
+                       {.chunksize = chunksize, .buffersize = buffersize});
       const Drained d = Drain(it, 50);
       EXPECT_EQ(d.events, expected)
-          << "chunksize " << chunksize << ", buffersize " << buffersize;
+          << "chunksize " << chunksize << ", buffersize " << Show(buffersize);
       EXPECT_TRUE(d.ended) << "chunksize " << chunksize << ", buffersize "
-                           << buffersize << ": the iterator never ended";
+                           << Show(buffersize) << ": the iterator never ended";
       EXPECT_EQ(it.next(), std::nullopt) << "it ended, then went on";
     }
   }
@@ -113,17 +121,17 @@ TYPED_TEST(ImapInputTest, OrderedDeliversResultsBeforeTheFailure) {
 // order, then the input's exception, once, then the end.
 TYPED_TEST(ImapInputTest, UnorderedDeliversEverythingBeforeRaising) {
   TypeParam p(3);
-  for (int buffersize : {1, 0}) {
-    auto it =
-        p.imap_unordered(Square, InputThrowingAt(20, 1000), 3, buffersize);
+  for (std::optional<int> buffersize : {Window(1), Window()}) {
+    auto it = p.imap_unordered(Square, InputThrowingAt(20, 1000),
+                               {.chunksize = 3, .buffersize = buffersize});
     const Drained d = Drain(it, 100);
-    ASSERT_EQ(d.events.size(), 21u) << "buffersize " << buffersize;
+    ASSERT_EQ(d.events.size(), 21u) << "buffersize " << Show(buffersize);
     std::multiset<std::string> values(d.events.begin(), d.events.end() - 1);
     std::multiset<std::string> expected;
     for (int i = 0; i < 20; ++i) expected.insert("v:" + std::to_string(i * i));
-    EXPECT_EQ(values, expected) << "buffersize " << buffersize;
+    EXPECT_EQ(values, expected) << "buffersize " << Show(buffersize);
     EXPECT_EQ(d.events.back(), "input: cannot read element 20");
-    EXPECT_TRUE(d.ended) << "buffersize " << buffersize;
+    EXPECT_TRUE(d.ended) << "buffersize " << Show(buffersize);
   }
 }
 
@@ -154,7 +162,7 @@ TYPED_TEST(ImapInputTest, FailureAtTheStart) {
 TYPED_TEST(ImapInputTest, TaskErrorsThenInputErrorOnAnEndlessInput) {
   TypeParam p(2);
   auto endless = std::views::iota(0) | std::views::transform(ThrowAt{5});
-  auto it = p.imap(ThrowIfOdd, endless, 2, 1);
+  auto it = p.imap(ThrowIfOdd, endless, {.chunksize = 2, .buffersize = 1});
   const Drained d = Drain(it, 1000);
   EXPECT_EQ(d.events,
             (std::vector<std::string>{"v:0", "task error", "v:2", "task error",

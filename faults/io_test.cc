@@ -143,10 +143,11 @@ TEST_F(BrokenPipeTest, WorkerWritingToDeadParentExitsCleanly) {
     pool::Pool p(2);
     auto huge =
         p.apply_async(MarkWaitThenReplyHuge, std::tuple{marker, blocked});
-    auto quick = p.apply_async(Identity, std::tuple{1}, [blocked](const int&) {
-      WriteFileAtomically(blocked, "handler thread blocked");
-      for (;;) ::pause();
-    });
+    auto quick = p.apply_async(
+        Identity, std::tuple{1}, {.callback = [blocked](const int&) {
+          WriteFileAtomically(blocked, "handler thread blocked");
+          for (;;) ::pause();
+        }});
     for (;;) ::pause();
   }
   WaitUntil([&] { return !ReadFile(blocked).empty(); });
@@ -260,7 +261,8 @@ TEST_F(InterruptedSyscallTest, AlarmEveryMillisecondLosesNothing) {
   // Repeat until the parent has been interrupted often, within a bound.
   for (int round = 0; round < 40 && (round < 2 || parent_interruptions < 2000);
        ++round) {
-    const auto mapped = p.map(IndexAndHash, items, 1 + round % 7);
+    const auto mapped =
+        p.map(IndexAndHash, items, {.chunksize = 1 + round % 7});
     ASSERT_EQ(mapped.size(), items.size());
     for (std::size_t i = 0; i < mapped.size(); ++i) {
       ASSERT_EQ(mapped[i].first, static_cast<int>(i));

@@ -72,7 +72,7 @@ Backlog Fill(pool::Pool& p) {
   }
   std::vector<int> items(50000);
   for (std::size_t i = 0; i < items.size(); ++i) items[i] = static_cast<int>(i);
-  b.map.emplace(p.map_async(Identity, items, 1));
+  b.map.emplace(p.map_async(Identity, items, {.chunksize = 1}));
   for (int i = 0; i < 100; ++i) {
     b.singles.push_back(p.apply_async(Identity, std::tuple{i}));
   }
@@ -121,7 +121,7 @@ TEST_F(TerminateTest, TerminateInTheMiddleOfARunningMap) {
   const std::string marker = UniqueTempPath("progress");
   std::vector<std::tuple<int, int, std::string>> items;
   for (int i = 0; i < 100000; ++i) items.emplace_back(i, 2000, marker);
-  auto map = p.starmap_async(MarkAt, items, 1);
+  auto map = p.starmap_async(MarkAt, items, {.chunksize = 1});
   auto after = p.apply_async(Identity, std::tuple{7});
   WaitUntil([&] { return !ReadFile(marker).empty(); });
   const std::vector<pid_t> workers = p.worker_pids();

@@ -166,7 +166,7 @@ std::string ErrorOf(const pool::AsyncResult<R>& r) {
 void ExpectServing(pool::Pool& p) {
   std::vector<int> items(200);
   for (int i = 0; i < 200; ++i) items[static_cast<std::size_t>(i)] = i;
-  EXPECT_EQ(p.map(Identity, items, 3), items);
+  EXPECT_EQ(p.map(Identity, items, {.chunksize = 3}), items);
 }
 
 bool Contains(const std::string& text, const std::string& part) {
@@ -184,8 +184,9 @@ TEST_F(DecodeFaultTest, ResultCodecThrowingInParentFailsOnlyThatTask) {
   pool::Pool p(1);
   const pid_t pid = p.apply(WorkerPid, 0);
   std::atomic<int> error_callbacks{0};
-  auto r = p.apply_async(MakeUndecodable, std::tuple{7}, nullptr,
-                         [&](const pool::Error&) { ++error_callbacks; });
+  auto r = p.apply_async(
+      MakeUndecodable, std::tuple{7},
+      {.error_callback = [&](const pool::Error&) { ++error_callbacks; }});
   const std::string error = ErrorOf(r);
   EXPECT_TRUE(Contains(error, "cannot decode Undecodable 7")) << error;
   EXPECT_TRUE(Contains(error, "std::runtime_error")) << error;
@@ -219,12 +220,12 @@ TEST_F(DecodeFaultTest, ArgumentCodecThrowingInMapChunk) {
   pool::Pool p(2);
   std::vector<Picky> items;
   for (int i = 0; i < 40; ++i) items.push_back(Picky{i == 13 ? -1 : i});
-  auto m = p.map_async(PickyValue, items, 10);
+  auto m = p.map_async(PickyValue, items, {.chunksize = 10});
   const std::string error = ErrorOf(m);
   EXPECT_TRUE(Contains(error, "negative Picky -1")) << error;
   // The chunks without the bad item all succeed.
   std::vector<Picky> good(items.begin() + 20, items.end());
-  const std::vector<int> values = p.map(PickyValue, good, 10);
+  const std::vector<int> values = p.map(PickyValue, good, {.chunksize = 10});
   for (std::size_t i = 0; i < values.size(); ++i) {
     EXPECT_EQ(values[i], static_cast<int>(i) + 20);
   }
@@ -288,7 +289,7 @@ TEST_F(BlameTest, TaskClosingTaskPipeDoesNotFailQueuedTasks) {
   pool::Pool p(1);
   // Many tiny tasks first: the pool then keeps up to 64 in flight on a
   // worker, so the tasks below are written while the first one runs.
-  (void)p.map(Identity, std::vector<int>(2000, 1), 1);
+  (void)p.map(Identity, std::vector<int>(2000, 1), {.chunksize = 1});
   auto closing = p.apply_async(CloseTaskPipeWhenQueued, std::tuple{-1});
   std::vector<pool::AsyncResult<int>> behind;
   for (int i = 0; i < 50; ++i) {
@@ -377,10 +378,11 @@ TEST_F(GarbageTest, ForgedHeaderReadTogetherWithTheRealReply) {
     return ReadFile(marker);
   }());
   std::atomic<bool> in_callback{false};
-  auto blocker = p.apply_async(Identity, std::tuple{1}, [&](const int&) {
-    in_callback = true;
-    WaitUntil([&] { return !ReadFile(release).empty(); });
-  });
+  auto blocker =
+      p.apply_async(Identity, std::tuple{1}, {.callback = [&](const int&) {
+                      in_callback = true;
+                      WaitUntil([&] { return !ReadFile(release).empty(); });
+                    }});
   WaitUntil([&] { return in_callback.load(); });
   WriteFileAtomically(go, "x");
   // Forged header and real reply are in the pipe once the worker waits
@@ -432,10 +434,11 @@ TEST_F(GarbageTest, DeathInTheMiddleOfAReplyFailsThatTask) {
   const pid_t writer = std::stoi(ReadFile(marker));
   // Hold the handler thread in a callback, then let the worker write.
   std::atomic<bool> in_callback{false};
-  auto blocker = p.apply_async(Identity, std::tuple{1}, [&](const int&) {
-    in_callback = true;
-    WaitUntil([&] { return !ReadFile(release).empty(); });
-  });
+  auto blocker =
+      p.apply_async(Identity, std::tuple{1}, {.callback = [&](const int&) {
+                      in_callback = true;
+                      WaitUntil([&] { return !ReadFile(release).empty(); });
+                    }});
   WaitUntil([&] { return in_callback.load(); });
   WriteFileAtomically(go, "x");
   WaitUntil([&] {

@@ -45,7 +45,7 @@ TEST_F(MaxTasksPerChildTest, TenThousandItemsTenThousandWorkers) {
   pool::Pool p(options);
   std::vector<int> items(kItems);
   for (std::size_t i = 0; i < items.size(); ++i) items[i] = static_cast<int>(i);
-  const auto results = p.map(WhoRan, items, 1);
+  const auto results = p.map(WhoRan, items, {.chunksize = 1});
   ASSERT_EQ(results.size(), items.size());
   std::set<std::pair<std::int32_t, std::uint64_t>> workers;
   for (std::size_t i = 0; i < results.size(); ++i) {
@@ -67,7 +67,7 @@ TEST_F(MaxTasksPerChildTest, ChunksCountAsOneTask) {
   pool::Pool p(options);
   std::vector<int> items(3000);
   for (std::size_t i = 0; i < items.size(); ++i) items[i] = static_cast<int>(i);
-  const auto results = p.map(WhoRan, items, 5);
+  const auto results = p.map(WhoRan, items, {.chunksize = 5});
   std::map<std::pair<std::int32_t, std::uint64_t>, std::set<std::size_t>>
       chunks_of;
   for (std::size_t i = 0; i < results.size(); ++i) {

@@ -10,10 +10,14 @@
 // std::array, std::pair, std::tuple, std::optional, std::map,
 // std::unordered_map (and nesting of all of these).
 //
-// Your own type: specialize `pool::Codec` in namespace pool, for example
+// Your own type: specialize `pool::Codec`, for example
 //
-//   struct Point { double x, y; };
-//   template <> struct pool::Codec<Point> {
+//   ```cpp file
+//   struct Point {
+//     double x, y;
+//   };
+//   template <>
+//   struct pool::Codec<Point> {
 //     static void encode(Writer& w, const Point& p) {
 //       Codec<double>::encode(w, p.x);
 //       Codec<double>::encode(w, p.y);
@@ -23,9 +27,13 @@
 //       return {x, Codec<double>::decode(r)};
 //     }
 //   };
+//   static_assert(pool::Encodable<std::vector<Point>>);
+//   ```
 //
-// A type with no codec is a compile-time error naming it. Pointers have no
-// codec on purpose: an address means nothing in another process.
+// `pool::Encodable<T>` says whether T has a codec (a built-in container has
+// one when its elements do). A pool call whose arguments or result have none
+// does not compile, and the error says which. Pointers have no codec on
+// purpose: an address means nothing in another process.
 //
 // Decoding trusts nothing: every read is bounds-checked, a truncated or
 // malformed buffer throws pool::ProtocolError, and no length read from the
@@ -36,6 +44,7 @@
 
 #include <algorithm>
 #include <array>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -123,13 +132,29 @@ class Reader {
   const char* end_;
 };
 
+// Declared, never defined: a type has a codec only by a specialization.
 template <class T, class Enable = void>
-struct Codec {
-  // Reached only when no specialization matches T.
-  static_assert(sizeof(T) == 0,
-                "pool::Codec<T> has no specialization for this type T; see "
-                "pool/codec.h for how to write one");
+struct Codec;
+
+// Whether values of T can cross the pipe: Codec<T> exists and has both
+// members.
+template <class T>
+concept Encodable = requires(Writer& w, Reader& r, const T& v) {
+  Codec<T>::encode(w, v);
+  { Codec<T>::decode(r) } -> std::convertible_to<T>;
 };
+
+namespace internal {
+
+// Whether a T is encoded as its own bytes (arithmetic types and enums, not
+// bool, whose byte is checked), so that a run of them is copied in one go:
+// by the vector codec here, and by the engine for a map's arguments and
+// results.
+template <class T>
+inline constexpr bool kIsPlainData =
+    (std::is_arithmetic_v<T> || std::is_enum_v<T>)&&!std::is_same_v<T, bool>;
+
+}  // namespace internal
 
 // The number of bytes an encoded T takes at the least (used to bound counts).
 template <class T>
@@ -166,18 +191,18 @@ struct Codec<std::string> {
 template <>
 inline constexpr std::size_t kMinEncodedSize<std::string> = 8;
 
-template <class T, class A>
+template <Encodable T, class A>
 struct Codec<std::vector<T, A>> {
   static void encode(Writer& w, const std::vector<T, A>& v) {
     w.write_raw<std::uint64_t>(v.size());
-    if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
+    if constexpr (internal::kIsPlainData<T>) {
       if (!v.empty()) w.write(v.data(), v.size() * sizeof(T));  // One copy.
     } else {
       for (const auto& e : v) Codec<T>::encode(w, e);
     }
   }
   static std::vector<T, A> decode(Reader& r) {
-    if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
+    if constexpr (internal::kIsPlainData<T>) {
       const std::size_t n = r.read_count(sizeof(T));
       std::vector<T, A> v(n);
       const char* bytes = r.take(n * sizeof(T));
@@ -194,7 +219,7 @@ struct Codec<std::vector<T, A>> {
   }
 };
 
-template <class T, std::size_t N>
+template <Encodable T, std::size_t N>
 struct Codec<std::array<T, N>> {
   static void encode(Writer& w, const std::array<T, N>& a) {
     for (const auto& e : a) Codec<T>::encode(w, e);
@@ -211,7 +236,7 @@ struct Codec<std::array<T, N>> {
   }
 };
 
-template <class... T>
+template <Encodable... T>
 struct Codec<std::tuple<T...>> {
   static void encode(Writer& w, const std::tuple<T...>& t) {
     std::apply([&w](const auto&... e) { (Codec<T>::encode(w, e), ...); }, t);
@@ -222,7 +247,7 @@ struct Codec<std::tuple<T...>> {
   }
 };
 
-template <class A, class B>
+template <Encodable A, Encodable B>
 struct Codec<std::pair<A, B>> {
   static void encode(Writer& w, const std::pair<A, B>& p) {
     Codec<A>::encode(w, p.first);
@@ -234,7 +259,7 @@ struct Codec<std::pair<A, B>> {
   }
 };
 
-template <class T>
+template <Encodable T>
 struct Codec<std::optional<T>> {
   static void encode(Writer& w, const std::optional<T>& o) {
     Codec<bool>::encode(w, o.has_value());
@@ -268,21 +293,27 @@ struct MapCodec {
     return m;
   }
 };
-template <class K, class V, class C, class A>
+template <Encodable K, Encodable V, class C, class A>
 struct Codec<std::map<K, V, C, A>> : MapCodec<std::map<K, V, C, A>> {};
-template <class K, class V, class H, class E, class A>
+template <Encodable K, Encodable V, class H, class E, class A>
 struct Codec<std::unordered_map<K, V, H, E, A>>
     : MapCodec<std::unordered_map<K, V, H, E, A>> {};
 
 // Encodes one value; a shorthand for Codec<T>::encode.
 template <class T>
 void Encode(Writer& w, const T& v) {
+  static_assert(Encodable<T>,
+                "pool::Codec<T> has no specialization for this T; see "
+                "pool/codec.h for how to write one");
   Codec<T>::encode(w, v);
 }
 
 // Decodes one value; a shorthand for Codec<T>::decode.
 template <class T>
 T Decode(Reader& r) {
+  static_assert(Encodable<T>,
+                "pool::Codec<T> has no specialization for this T; see "
+                "pool/codec.h for how to write one");
   return Codec<T>::decode(r);
 }
 

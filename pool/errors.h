@@ -5,6 +5,7 @@
 // `catch (const pool::Error&)` sees them all, and an error_callback runs for
 // every one of them; the subclasses let a program tell them apart.
 //
+// clang-format off
 //   Error
 //   ├── TaskError          the task threw; carries the exception's type and
 //   │                      what(), as Python attaches the remote traceback
@@ -18,6 +19,7 @@
 //   ├── ProtocolError      a malformed message crossed a pipe
 //   └── SystemError        a system call failed (pipe, fork, ...); carries
 //                          the std::error_code and the call's name
+// clang-format on
 //
 // All of these are plain value types: copyable, and safe to rethrow on another
 // thread.

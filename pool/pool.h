@@ -1,11 +1,20 @@
 // pool/pool.h: a process pool with the API of Python's multiprocessing.Pool.
 //
-//   pool::Pool pool(4);                              // Pool(processes=4)
-//   int r = pool.apply(square, 7);                   // apply(square, (7,))
+//   ```cpp
+//   pool::Pool pool(4);                                // Pool(processes=4)
+//   int r = pool.apply(square, 7);                     // apply(square, (7,))
 //   auto a = pool.apply_async(square, std::tuple{7});  // apply_async
-//   std::vector<int> v = pool.map(square, xs);       // map
-//   for (int x : pool.imap(square, xs)) ...          // imap
-//   pool.close(); pool.join();
+//   std::vector<int> v = pool.map(square, xs);         // map(square, xs)
+//   auto m = pool.map_async(square, xs,                // map_async(square, xs,
+//                           {.chunksize = 8,           //   chunksize=8,
+//                            .callback = [](const std::vector<int>&) {}});
+//   for (int x : pool.imap(square, xs)) r += x;        // imap(square, xs)
+//   pool.close();
+//   pool.join();
+//   ```
+//
+// Python's keyword arguments are options structs written with designated
+// initializers, in Python's order: see "Keyword arguments" below.
 //
 // Processes. The constructor forks a fork server, which forks the workers
 // (see internal/worker.h for why), and waits until all are running. Each
@@ -82,172 +91,211 @@
 #define POOL_POOL_H_
 
 #include <sys/types.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <cstddef>
 #include <functional>
 #include <initializer_list>
-#include <iterator>
 #include <memory>
 #include <optional>
 #include <ranges>
 #include <string>
-#include <thread>
 #include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
+// task.h first, so that a compile error in a call (reported from task.h)
+// shows one line of include chain, not five.
+// clang-format off
+#include "pool/internal/task.h"
+// clang-format on
 #include "pool/async_result.h"
+#include "pool/codec.h"
 #include "pool/errors.h"
-#include "pool/internal/job.h"
-#include "pool/internal/process_engine.h"
-#include "pool/internal/thread_engine.h"
+#include "pool/internal/backend.h"
+#include "pool/internal/result_state.h"
 
 namespace pool {
 
-// Construction options, like Python's Pool(processes, initializer, initargs,
-// maxtasksperchild).
+// Construction options: Python's Pool(processes, initializer, initargs,
+// maxtasksperchild). An option left unset takes Python's default; one that
+// is set must be at least 1, or the constructor throws UsageError.
 struct Options {
-  // Number of workers; 0 means one per CPU (Python's processes=None).
-  int processes = 0;
+  // The number of workers. Unset: one per CPU (Python's processes=None,
+  // os.cpu_count()). Below 1: UsageError("Number of processes must be at
+  // least 1"), as Python raises ValueError for Pool(0).
+  std::optional<int> processes{};
   // Runs once in each worker before its first task. Unlike a task it may be
   // any callable, captures included: it runs in a fork of the parent, which
   // has a copy of everything it captured. Bind arguments by capturing them
   // (Python's initargs): [=] { Setup(path, level); }.
-  std::function<void()> initializer;
-  // A worker exits after this many tasks and is replaced; 0 means never. A
-  // map chunk counts as one task, as in Python. Negative: UsageError. (Pool
-  // only.)
-  int maxtasksperchild = 0;
+  std::function<void()> initializer{};
+  // A worker exits after this many tasks and is replaced. Unset: never
+  // (Python's None). A map chunk counts as one task, as in Python. Below 1:
+  // UsageError. Pool only; a ThreadPool throws UsageError if it is set.
+  std::optional<int> maxtasksperchild{};
 };
 
 // The number of CPUs, as Python's os.cpu_count(); at least 1.
 int CpuCount();
 
-// The callback types: callback(result) on success, error_callback(error) on
-// failure. For a function returning void the callback takes no argument.
+// A callback: callback(result) on success. It takes the result as
+// `const R&`, or nothing when R is void. Anything callable that way
+// converts to it; anything else is a compile error that says so.
 template <class R>
-struct CallbackOf {
-  using type = std::function<void(const R&)>;
-};
-template <>
-struct CallbackOf<void> {
-  using type = std::function<void()>;
-};
-template <class R>
-using Callback = typename CallbackOf<R>::type;
-using ErrorCallback = std::function<void(const Error&)>;
+class Callback {
+  using Function = typename internal::CallbackFunction<R>::type;
 
-namespace internal {
-
-// Turns a task into a plain function pointer, or fails to compile with a
-// message that says why.
-template <class F>
-constexpr auto ToFunctionPointer(F f) {
-  if constexpr (std::is_pointer_v<F> &&
-                std::is_function_v<std::remove_pointer_t<F>>) {
-    return f;
-  } else {
-    constexpr bool kConvertible = requires(F g) { +g; };
-    static_assert(kConvertible && std::is_empty_v<F>,
-                  "a pool task must be a plain function or a captureless "
-                  "lambda with concrete parameter types: it runs in another "
-                  "process, where captured state does not exist. Pass the "
-                  "captured values as arguments instead.");
-    return +f;
-  }
-}
-
-template <class F>
-using FnPtr = decltype(ToFunctionPointer(std::declval<F>()));
-template <class F>
-using ResultOf = typename FnTraits<FnPtr<F>>::Result;
-
-void CheckMaxTasksPerChild(int maxtasksperchild);
-
-// The engines behind Pool and ThreadPool, with the job type each runs.
-struct ProcessBackend {
-  using Engine = ProcessEngine;
-  using JobBase = ProcessJob;
-  template <class C>
-  using Job = ProcessChunkJob<C>;
-  static constexpr const char* kName = "Pool";
-  static std::unique_ptr<Engine> Start(const Options& o, int processes) {
-    CheckMaxTasksPerChild(o.maxtasksperchild);
-    return std::make_unique<Engine>(
-        processes, WorkerConfig{o.initializer, o.maxtasksperchild});
-  }
-};
-struct ThreadBackend {
-  using Engine = ThreadEngine;
-  using JobBase = ThreadJob;
-  template <class C>
-  using Job = ThreadChunkJob<C>;
-  static constexpr const char* kName = "ThreadPool";
-  static std::unique_ptr<Engine> Start(const Options& o, int processes) {
-    if (o.maxtasksperchild != 0) {
-      throw UsageError("maxtasksperchild is not supported by ThreadPool");
+ public:
+  Callback() = default;
+  Callback(std::nullptr_t) {}  // NOLINT: "no callback", as Python's None.
+  template <class G>
+  requires(!std::is_same_v<std::remove_cvref_t<G>, Callback> &&
+           !std::is_same_v<std::remove_cvref_t<G>, std::nullptr_t>)
+      Callback(G&& g) {  // NOLINT: converts like std::function.
+    if constexpr (Fits<G>()) {
+      function_ = std::forward<G>(g);
+    } else {
+      internal::Fail<internal::Verdict<internal::Problem::kCallbackType, R>>();
     }
-    return std::make_unique<Engine>(processes, o.initializer);
   }
+  explicit operator bool() const { return static_cast<bool>(function_); }
+  // The std::function it holds (empty if none).
+  const Function& function() const& { return function_; }
+  Function function() && { return std::move(function_); }
+
+ private:
+  template <class G>
+  static constexpr bool Fits() {
+    if constexpr (std::is_void_v<R>) {
+      return std::is_invocable_v<G&>;
+    } else {
+      return std::is_invocable_v<G&, const R&>;
+    }
+  }
+
+  Function function_;
 };
 
-// Adapts a Callback<R> to the callback of the stored value type.
-template <class R>
-typename Future<Stored<R>>::Callback AdaptCallback(Callback<R> cb) {
-  if (!cb) return nullptr;
-  if constexpr (std::is_void_v<R>) {
-    return [cb = std::move(cb)](const Unit&) { cb(); };
-  } else {
-    return cb;
+// An error_callback: error_callback(error) on failure, with the pool::Error
+// (see errors.h) the result fails with.
+class ErrorCallback {
+ public:
+  ErrorCallback() = default;
+  ErrorCallback(std::nullptr_t) {}  // NOLINT: "no callback".
+  template <class G>
+  requires(!std::is_same_v<std::remove_cvref_t<G>, ErrorCallback> &&
+           !std::is_same_v<std::remove_cvref_t<G>, std::nullptr_t>)
+      ErrorCallback(G&& g) {  // NOLINT: converts like std::function.
+    if constexpr (std::is_invocable_v<G&, const Error&>) {
+      function_ = std::forward<G>(g);
+    } else {
+      internal::Fail<
+          internal::Verdict<internal::Problem::kErrorCallbackType, G>>();
+    }
   }
-}
+  explicit operator bool() const { return static_cast<bool>(function_); }
+  const std::function<void(const Error&)>& function() const& {
+    return function_;
+  }
+  std::function<void(const Error&)> function() && {
+    return std::move(function_);
+  }
 
-// Python's default map chunksize: len / (4 * processes), rounded up.
-std::size_t DefaultChunksize(std::size_t items, int processes);
-std::size_t CheckChunksize(std::optional<int> chunksize);
-int CheckProcesses(int processes);
+ private:
+  std::function<void(const Error&)> function_;
+};
 
-// The UsageError for `kind::method` (e.g. "Pool", "map()") called in a
-// process other than `creator`, the one that created the pool.
-[[noreturn]] void ThrowForeignPool(const char* kind, const char* method,
-                                   pid_t creator);
-// The UsageError for a blocking `kind::method` called in a callback of the
-// same pool.
-[[noreturn]] void ThrowBlockingInCallback(const char* kind, const char* method);
-// For a pool destroyed in one of its own callbacks: says why, then aborts.
-[[noreturn]] void AbortDestroyedInCallback(const char* kind) noexcept;
-// Keeps `engine` from ever being destroyed (and reachable, so that leak
-// checkers do not report it): for a pool destroyed in a forked child, where
-// its destructor would wait for threads and locks of the parent.
-void Abandon(std::shared_ptr<void> engine) noexcept;
+// --- Keyword arguments
+// ---------------------------------------------------------
+//
+// Python's keyword arguments are an options struct per method, written with
+// designated initializers in Python's order (C++ requires the declared
+// order). Leave out what you do not need:
+//
+//   ```cpp
+//   pool::Pool pool(2);
+//   auto r = pool.apply_async(square, std::tuple{7},
+//                             {.error_callback = [](const pool::Error& e) {
+//                               std::fprintf(stderr, "%s\n", e.what());
+//                             }});
+//   auto it = pool.imap_unordered(square, xs, {.chunksize = 4});
+//   ```
+//
+// chunksize is a std::optional<int> everywhere: unset means the method's
+// Python default, and a value below 1 throws UsageError("Chunksize must be
+// 1+, not 0") when the call is made.
 
-template <class T>
-struct IsTuple : std::false_type {};
-template <class... T>
-struct IsTuple<std::tuple<T...>> : std::true_type {};
+// apply_async(func, args, {callback, error_callback}).
+template <class R>
+struct ApplyAsyncOptions {
+  Callback<R> callback{};
+  ErrorCallback error_callback{};
+};
 
-}  // namespace internal
+// map / starmap(func, iterable, {chunksize}). Unset chunksize: Python's
+// len(iterable) / (4 * processes), rounded up.
+struct MapOptions {
+  std::optional<int> chunksize{};
+};
+
+// map_async / starmap_async(func, iterable, {chunksize, callback,
+// error_callback}). The callback gets the whole std::vector of results
+// (nothing, for a task returning void); the error_callback the error of the
+// lowest failing index.
+template <class R>
+struct MapAsyncOptions {
+  std::optional<int> chunksize{};
+  Callback<std::conditional_t<std::is_void_v<R>, void, std::vector<R>>>
+      callback{};
+  ErrorCallback error_callback{};
+};
+
+// imap / imap_unordered(func, iterable, {chunksize, buffersize}). Unset
+// chunksize: 1, as in Python. buffersize: how many chunks may be submitted
+// ahead of the consumer; unset: 32 per worker (see imap() below).
+struct IMapOptions {
+  std::optional<int> chunksize{};
+  std::optional<int> buffersize{};
+};
 
 // The API shared by Pool (processes) and ThreadPool (threads).
+//
+// Every method checks its arguments at compile time: a task that is not a
+// plain function or a captureless lambda, arguments that do not fit its
+// parameters, a type without a Codec (Pool only), a callback of the wrong
+// type and options in the wrong place are each one compile error whose
+// message says what is wrong ("pool: the task (first argument) has state:
+// ..."). The catch-all overloads marked "misuse" below exist only for that.
 template <class Backend>
 class BasicPool {
+  static constexpr bool kEncodes = Backend::kEncodes;
+  template <class F>
+  using R = internal::ResultOf<F>;
+  // What map() returns: the results, or nothing for a task returning void.
+  template <class F>
+  using MapValue = std::conditional_t<std::is_void_v<R<F>>, void,
+                                      std::vector<internal::Stored<R<F>>>>;
+  using kOne =
+      std::integral_constant<internal::CallStyle, internal::CallStyle::kOne>;
+  using kStar =
+      std::integral_constant<internal::CallStyle, internal::CallStyle::kStar>;
+
  public:
-  // Starts Options::processes workers (0: one per CPU).
-  // Throws UsageError if Options::processes < 0.
+  // Starts options.processes workers. Throws UsageError if an option is out
+  // of range (see Options).
   explicit BasicPool(const Options& options)
       : creator_(internal::CurrentPid()),
-        engine_(Backend::Start(
-            options, options.processes == 0
-                         ? CpuCount()
-                         : internal::CheckProcesses(options.processes))) {}
-  // Starts `processes` workers. Throws UsageError if processes < 1.
+        engine_(Backend::Start(internal::CheckProcesses(options.processes),
+                               options.initializer, options.maxtasksperchild)) {
+  }
+  // Starts `processes` workers, as Pool(processes) in Python. Throws
+  // UsageError if processes < 1.
   explicit BasicPool(int processes)
-      : creator_(internal::CurrentPid()),
-        engine_(
-            Backend::Start(Options{}, internal::CheckProcesses(processes))) {}
+      : BasicPool(Options{.processes = processes}) {}
+  // One worker per CPU.
+  BasicPool() : BasicPool(Options{}) {}
 
   // Terminates: see the comment at the top of this file. In a forked child,
   // does nothing (see "fork()" there).
@@ -266,124 +314,247 @@ class BasicPool {
   // Calls fn(args...) in a worker and waits for the result, like Python's
   // apply(func, args). Throws the task's error.
   template <class F, class... A>
-  internal::ResultOf<F> apply(F fn, std::tuple<A...> args) {
-    CheckCanBlock("apply()");
-    auto result = SubmitApply(fn, std::move(args), nullptr, nullptr,
-                              /*blocking=*/true);
-    if constexpr (std::is_void_v<internal::ResultOf<F>>) {
-      std::move(result).take("apply()");
+  R<F> apply(F fn, std::tuple<A...> args) {
+    using Check = internal::ApplyCheck<kEncodes, F, A...>;
+    if constexpr (Check::kProblem != internal::Problem::kNone) {
+      internal::Fail<Check>();
     } else {
-      return std::move(result).take("apply()");
+      CheckCanBlock("apply()");
+      // The engine may run it on this thread (ProcessEngine::Apply).
+      return SubmitApply(fn, std::move(args), {}, /*blocking=*/true)
+          .take("apply()");
     }
   }
   // Convenience: apply(fn, a, b) is apply(fn, std::tuple{a, b}).
   template <class F, class... A>
-  requires(!(sizeof...(A) == 1 &&
-             (internal::IsTuple<std::decay_t<A>>::value &&
-              ...))) internal::ResultOf<F> apply(F fn, A&&... args) {
-    return apply(fn, std::tuple<std::decay_t<A>...>(std::forward<A>(args)...));
+  requires(!(sizeof...(A) == 1 && (internal::IsTuple<std::decay_t<A>>::value &&
+                                   ...))) R<F> apply(F fn, A&&... args) {
+    using Check = internal::ApplyCheck<kEncodes, F, std::decay_t<A>...>;
+    if constexpr (Check::kProblem != internal::Problem::kNone) {
+      internal::Fail<Check>();
+    } else {
+      return apply(fn,
+                   std::tuple<std::decay_t<A>...>(std::forward<A>(args)...));
+    }
   }
 
-  // Submits fn(args...) and returns at once, like Python's apply_async. The
-  // callback gets the result, the error_callback the error; see the top of
-  // this file for where they run.
+  // Submits fn(args...) and returns at once, like Python's
+  // apply_async(func, args, callback=..., error_callback=...). See the top
+  // of this file for where the callbacks run.
   template <class F, class... A>
-  AsyncResult<internal::ResultOf<F>> apply_async(
-      F fn, std::tuple<A...> args = {},
-      Callback<internal::ResultOf<F>> callback = nullptr,
-      ErrorCallback error_callback = nullptr) {
-    CheckCreator("apply_async()");
-    return SubmitApply(fn, std::move(args), std::move(callback),
-                       std::move(error_callback), /*blocking=*/false);
+  AsyncResult<R<F>> apply_async(F fn, std::tuple<A...> args = {},
+                                ApplyAsyncOptions<R<F>> options = {}) {
+    using Check = internal::ApplyCheck<kEncodes, F, A...>;
+    if constexpr (Check::kProblem != internal::Problem::kNone) {
+      internal::Fail<Check>();
+    } else {
+      CheckCreator("apply_async()");
+      return SubmitApply(fn, std::move(args), std::move(options),
+                         /*blocking=*/false);
+    }
+  }
+  // Misuse: arguments not as a std::tuple, or callbacks outside the options.
+  template <class F, class... Rest>
+  requires(!internal::ApplyAsyncFits<ApplyAsyncOptions<R<F>>, Rest...>::value)
+      AsyncResult<R<F>> apply_async(F, Rest&&...) {
+    internal::Fail<internal::Verdict<internal::Problem::kApplyAsyncShape>>();
   }
 
   // --- map / starmap ---------------------------------------------------------
 
   // Calls fn(x) for every x of `items` in the workers and returns the results
-  // in order, like Python's map. chunksize: items per task; by default
-  // Python's len / (4 * processes), rounded up.
-  template <class F, std::ranges::forward_range Items>
-  std::vector<internal::Stored<internal::ResultOf<F>>> map(
-      F fn, const Items& items, std::optional<int> chunksize = std::nullopt) {
-    CheckCanBlock("map()");
-    return std::move(map_async(fn, items, chunksize)).take("map()");
+  // in order, like Python's map(func, iterable, chunksize). For a task
+  // returning void, returns nothing (it still waits, and throws the error of
+  // the lowest failing item).
+  template <class F, class Items>
+  MapValue<F> map(F fn, const Items& items, MapOptions options = {}) {
+    using Check =
+        internal::MapCheck<kEncodes, internal::CallStyle::kOne, true, F, Items>;
+    if constexpr (Check::kProblem != internal::Problem::kNone) {
+      internal::Fail<Check>();
+    } else {
+      return Map<kOne>(fn, items, options, "map()");
+    }
   }
-  template <class F, class T>
-  std::vector<internal::Stored<internal::ResultOf<F>>> map(
-      F fn, std::initializer_list<T> items,
-      std::optional<int> chunksize = std::nullopt) {
-    CheckCanBlock("map()");
-    return std::move(map_async(fn, items, chunksize)).take("map()");
+  // map(fn, {1, 2, 3}): a braced list of items.
+  template <class F>
+  MapValue<F> map(
+      F fn,
+      std::initializer_list<internal::ListItem<F, internal::CallStyle::kOne>>
+          items,
+      MapOptions options = {}) {
+    using Items =
+        std::initializer_list<internal::ListItem<F, internal::CallStyle::kOne>>;
+    using Check =
+        internal::MapCheck<kEncodes, internal::CallStyle::kOne, true, F, Items>;
+    if constexpr (Check::kProblem != internal::Problem::kNone) {
+      internal::Fail<Check>();
+    } else {
+      return Map<kOne>(fn, items, options, "map()");
+    }
   }
-
-  // map() without waiting: returns a MapResult whose get() is the vector.
-  // The callback gets the whole vector; the error_callback the error of the
-  // lowest failing index.
-  template <class F, std::ranges::forward_range Items>
-  MapResult<internal::ResultOf<F>> map_async(
-      F fn, const Items& items, std::optional<int> chunksize = std::nullopt,
-      Callback<std::vector<internal::Stored<internal::ResultOf<F>>>> callback =
-          nullptr,
-      ErrorCallback error_callback = nullptr) {
-    CheckCreator("map_async()");
-    return MapImpl<internal::CallStyle::kOne>(
-        fn, items, chunksize, std::move(callback), std::move(error_callback));
-  }
-  template <class F, class T>
-  MapResult<internal::ResultOf<F>> map_async(
-      F fn, std::initializer_list<T> items,
-      std::optional<int> chunksize = std::nullopt,
-      Callback<std::vector<internal::Stored<internal::ResultOf<F>>>> callback =
-          nullptr,
-      ErrorCallback error_callback = nullptr) {
-    CheckCreator("map_async()");
-    return MapImpl<internal::CallStyle::kOne>(
-        fn, items, chunksize, std::move(callback), std::move(error_callback));
+  // Misuse: chunksize or callbacks outside the options.
+  template <class F, class Items, class... Rest>
+  requires(!internal::kOptionsFit<MapOptions, Rest...>) MapValue<F> map(
+      F, Items&&, Rest&&...) {
+    internal::Fail<internal::Verdict<internal::Problem::kMapShape>>();
   }
 
-  // Like map, but each item is a tuple unpacked into the call:
-  // starmap(f, {{1, 2}, {3, 4}}) is {f(1, 2), f(3, 4)}.
-  template <class F, std::ranges::forward_range Items>
-  std::vector<internal::Stored<internal::ResultOf<F>>> starmap(
-      F fn, const Items& items, std::optional<int> chunksize = std::nullopt) {
-    CheckCanBlock("starmap()");
-    return std::move(starmap_async(fn, items, chunksize)).take("starmap()");
+  // map() without waiting, like Python's map_async(func, iterable,
+  // chunksize, callback, error_callback): returns a MapResult whose get() is
+  // the vector.
+  template <class F, class Items>
+  MapResult<R<F>> map_async(F fn, const Items& items,
+                            MapAsyncOptions<R<F>> options = {}) {
+    using Check =
+        internal::MapCheck<kEncodes, internal::CallStyle::kOne, true, F, Items>;
+    if constexpr (Check::kProblem != internal::Problem::kNone) {
+      internal::Fail<Check>();
+    } else {
+      return MapAsync<kOne>(fn, items, std::move(options), "map_async()");
+    }
   }
-  template <class F, std::ranges::forward_range Items>
-  MapResult<internal::ResultOf<F>> starmap_async(
-      F fn, const Items& items, std::optional<int> chunksize = std::nullopt,
-      Callback<std::vector<internal::Stored<internal::ResultOf<F>>>> callback =
-          nullptr,
-      ErrorCallback error_callback = nullptr) {
-    CheckCreator("starmap_async()");
-    return MapImpl<internal::CallStyle::kStar>(
-        fn, items, chunksize, std::move(callback), std::move(error_callback));
+  template <class F>
+  MapResult<R<F>> map_async(
+      F fn,
+      std::initializer_list<internal::ListItem<F, internal::CallStyle::kOne>>
+          items,
+      MapAsyncOptions<R<F>> options = {}) {
+    using Items =
+        std::initializer_list<internal::ListItem<F, internal::CallStyle::kOne>>;
+    using Check =
+        internal::MapCheck<kEncodes, internal::CallStyle::kOne, true, F, Items>;
+    if constexpr (Check::kProblem != internal::Problem::kNone) {
+      internal::Fail<Check>();
+    } else {
+      return MapAsync<kOne>(fn, items, std::move(options), "map_async()");
+    }
+  }
+  // Misuse: chunksize or callbacks outside the options.
+  template <class F, class Items, class... Rest>
+  requires(!internal::kOptionsFit<MapAsyncOptions<R<F>>, Rest...>)
+      MapResult<R<F>> map_async(F, Items&&, Rest&&...) {
+    internal::Fail<internal::Verdict<internal::Problem::kMapAsyncShape>>();
+  }
+
+  // Like map, but each item is a tuple unpacked into the call, like
+  // Python's starmap(func, iterable, chunksize):
+  //
+  //   ```cpp
+  //   pool::ThreadPool pool(2);
+  //   std::vector<int> sums = pool.starmap(add, {{1, 2}, {3, 4}});  // {3, 7}
+  //   ```
+  template <class F, class Items>
+  MapValue<F> starmap(F fn, const Items& items, MapOptions options = {}) {
+    using Check = internal::MapCheck<kEncodes, internal::CallStyle::kStar, true,
+                                     F, Items>;
+    if constexpr (Check::kProblem != internal::Problem::kNone) {
+      internal::Fail<Check>();
+    } else {
+      return Map<kStar>(fn, items, options, "starmap()");
+    }
+  }
+  template <class F>
+  MapValue<F> starmap(
+      F fn,
+      std::initializer_list<internal::ListItem<F, internal::CallStyle::kStar>>
+          items,
+      MapOptions options = {}) {
+    using Items = std::initializer_list<
+        internal::ListItem<F, internal::CallStyle::kStar>>;
+    using Check = internal::MapCheck<kEncodes, internal::CallStyle::kStar, true,
+                                     F, Items>;
+    if constexpr (Check::kProblem != internal::Problem::kNone) {
+      internal::Fail<Check>();
+    } else {
+      return Map<kStar>(fn, items, options, "starmap()");
+    }
+  }
+  // Misuse: chunksize or callbacks outside the options.
+  template <class F, class Items, class... Rest>
+  requires(!internal::kOptionsFit<MapOptions, Rest...>) MapValue<F> starmap(
+      F, Items&&, Rest&&...) {
+    internal::Fail<internal::Verdict<internal::Problem::kMapShape>>();
+  }
+  // starmap() without waiting, with map_async's options.
+  template <class F, class Items>
+  MapResult<R<F>> starmap_async(F fn, const Items& items,
+                                MapAsyncOptions<R<F>> options = {}) {
+    using Check = internal::MapCheck<kEncodes, internal::CallStyle::kStar, true,
+                                     F, Items>;
+    if constexpr (Check::kProblem != internal::Problem::kNone) {
+      internal::Fail<Check>();
+    } else {
+      return MapAsync<kStar>(fn, items, std::move(options), "starmap_async()");
+    }
+  }
+  template <class F>
+  MapResult<R<F>> starmap_async(
+      F fn,
+      std::initializer_list<internal::ListItem<F, internal::CallStyle::kStar>>
+          items,
+      MapAsyncOptions<R<F>> options = {}) {
+    using Items = std::initializer_list<
+        internal::ListItem<F, internal::CallStyle::kStar>>;
+    using Check = internal::MapCheck<kEncodes, internal::CallStyle::kStar, true,
+                                     F, Items>;
+    if constexpr (Check::kProblem != internal::Problem::kNone) {
+      internal::Fail<Check>();
+    } else {
+      return MapAsync<kStar>(fn, items, std::move(options), "starmap_async()");
+    }
+  }
+  // Misuse: chunksize or callbacks outside the options.
+  template <class F, class Items, class... Rest>
+  requires(!internal::kOptionsFit<MapAsyncOptions<R<F>>, Rest...>)
+      MapResult<R<F>> starmap_async(F, Items&&, Rest&&...) {
+    internal::Fail<internal::Verdict<internal::Problem::kMapAsyncShape>>();
   }
 
   // --- imap ------------------------------------------------------------------
 
-  // A lazy map: results come out one at a time, in input order. Input is
-  // read only as results are consumed, at most `buffersize` chunks ahead
-  // (default: 32 per worker), so an endless or huge range is fine. An lvalue
-  // range must outlive the iterator; an rvalue one is moved in. Throws
-  // UsageError("Pool not running") after close() or terminate(), as Python
-  // does. If reading the input throws, see IMapIterator::next().
-  template <class F, std::ranges::input_range Items>
-  IMapIterator<internal::ResultOf<F>> imap(F fn, Items&& items,
-                                           int chunksize = 1,
-                                           int buffersize = 0) {
-    CheckCreator("imap()");
-    return IMapImpl(/*ordered=*/true, fn, std::forward<Items>(items), chunksize,
-                    buffersize);
+  // A lazy map, like Python's imap(func, iterable, chunksize): results come
+  // out one at a time, in input order. Input is read only as results are
+  // consumed, at most `buffersize` chunks ahead (default: 32 per worker), so
+  // an endless or huge range is fine. An lvalue range must outlive the
+  // iterator; an rvalue one is moved in. Throws UsageError("Pool not
+  // running") after close() or terminate(), as Python does. If reading the
+  // input throws, see IMapIterator::next().
+  template <class F, class Items>
+  IMapIterator<R<F>> imap(F fn, Items&& items, IMapOptions options = {}) {
+    using Check = internal::MapCheck<kEncodes, internal::CallStyle::kOne, false,
+                                     F, Items>;
+    if constexpr (Check::kProblem != internal::Problem::kNone) {
+      internal::Fail<Check>();
+    } else {
+      return IMap(/*ordered=*/true, fn, std::forward<Items>(items), options,
+                  "imap()");
+    }
+  }
+  // Misuse: chunksize or buffersize outside the options.
+  template <class F, class Items, class... Rest>
+  requires(!internal::kOptionsFit<IMapOptions, Rest...>)
+      IMapIterator<R<F>> imap(F, Items&&, Rest&&...) {
+    internal::Fail<internal::Verdict<internal::Problem::kIMapShape>>();
   }
   // Like imap, but results come out as they finish.
-  template <class F, std::ranges::input_range Items>
-  IMapIterator<internal::ResultOf<F>> imap_unordered(F fn, Items&& items,
-                                                     int chunksize = 1,
-                                                     int buffersize = 0) {
-    CheckCreator("imap_unordered()");
-    return IMapImpl(/*ordered=*/false, fn, std::forward<Items>(items),
-                    chunksize, buffersize);
+  template <class F, class Items>
+  IMapIterator<R<F>> imap_unordered(F fn, Items&& items,
+                                    IMapOptions options = {}) {
+    using Check = internal::MapCheck<kEncodes, internal::CallStyle::kOne, false,
+                                     F, Items>;
+    if constexpr (Check::kProblem != internal::Problem::kNone) {
+      internal::Fail<Check>();
+    } else {
+      return IMap(/*ordered=*/false, fn, std::forward<Items>(items), options,
+                  "imap_unordered()");
+    }
+  }
+  // Misuse: chunksize or buffersize outside the options.
+  template <class F, class Items, class... Rest>
+  requires(!internal::kOptionsFit<IMapOptions, Rest...>)
+      IMapIterator<R<F>> imap_unordered(F, Items&&, Rest&&...) {
+    internal::Fail<internal::Verdict<internal::Problem::kIMapShape>>();
   }
 
   // --- lifetime --------------------------------------------------------------
@@ -443,14 +614,13 @@ class BasicPool {
   // apply_async(), and apply() with `blocking`: the engine may then run the
   // call from this thread (ProcessEngine::Apply).
   template <class F, class... A>
-  AsyncResult<internal::ResultOf<F>> SubmitApply(
-      F fn, std::tuple<A...> args, Callback<internal::ResultOf<F>> callback,
-      ErrorCallback error_callback, bool blocking) {
-    using R = internal::ResultOf<F>;
+  AsyncResult<R<F>> SubmitApply(F fn, std::tuple<A...> args,
+                                ApplyAsyncOptions<R<F>> options,
+                                bool blocking) {
     using C = internal::Call<internal::FnPtr<F>, internal::CallStyle::kStar>;
-    auto state = std::make_shared<internal::ApplyState<internal::Stored<R>>>(
-        origin(), internal::AdaptCallback<R>(std::move(callback)),
-        std::move(error_callback));
+    auto state = std::make_shared<internal::ApplyState<internal::Stored<R<F>>>>(
+        origin(), Adapt<R<F>>(std::move(options.callback)),
+        std::move(options.error_callback).function());
     typename C::Item item(std::move(args));
     auto job = std::make_unique<typename Backend::template Job<C>>(
         internal::ToFunctionPointer(fn), &item, &item + 1, 0, state);
@@ -459,17 +629,47 @@ class BasicPool {
     } else {
       engine_->Submit(std::move(job));
     }
-    return AsyncResult<R>(std::move(state));
+    return AsyncResult<R<F>>(std::move(state));
   }
 
-  template <internal::CallStyle kStyle, class F, class Items, class CB>
-  MapResult<internal::ResultOf<F>> MapImpl(F fn, const Items& items,
-                                           std::optional<int> chunksize,
-                                           CB callback,
-                                           ErrorCallback error_callback) {
-    using R = internal::ResultOf<F>;
-    using T = internal::Stored<R>;
+  // A Callback<T> as the state's callback, which takes the stored value
+  // (Unit for void).
+  template <class T>
+  static std::function<void(const internal::Stored<T>&)> Adapt(
+      Callback<T> callback) {
+    if (!callback) return nullptr;
+    if constexpr (std::is_void_v<T>) {
+      return
+          [f = std::move(callback).function()](const internal::Unit&) { f(); };
+    } else {
+      return std::move(callback).function();
+    }
+  }
+
+  // The calls behind the public methods, once these checked the call.
+  template <class Style, class F, class Items>
+  MapValue<F> Map(F fn, const Items& items, const MapOptions& options,
+                  const char* method) {
+    CheckCanBlock(method);
+    return MapImpl<Style::value>(fn, items, options.chunksize,
+                                 MapAsyncOptions<R<F>>{})
+        .take(method);
+  }
+  template <class Style, class F, class Items>
+  MapResult<R<F>> MapAsync(F fn, const Items& items,
+                           MapAsyncOptions<R<F>> options, const char* method) {
+    CheckCreator(method);
+    const std::optional<int> chunksize = options.chunksize;
+    return MapImpl<Style::value>(fn, items, chunksize, std::move(options));
+  }
+
+  template <internal::CallStyle kStyle, class F, class Items>
+  MapResult<R<F>> MapImpl(F fn, const Items& items,
+                          std::optional<int> chunksize,
+                          MapAsyncOptions<R<F>> options) {
+    using T = internal::Stored<R<F>>;
     using C = internal::Call<internal::FnPtr<F>, kStyle>;
+    using Value = internal::MapValue<T>;
     const std::size_t size =
         static_cast<std::size_t>(std::ranges::distance(items));
     const std::size_t chunk =
@@ -477,10 +677,13 @@ class BasicPool {
                   : internal::DefaultChunksize(size, processes());
     const std::size_t chunks = size == 0 ? 0 : (size + chunk - 1) / chunk;
     auto state = std::make_shared<internal::MapState<T>>(
-        origin(), size, chunks, std::move(callback), std::move(error_callback));
+        origin(), size, chunks,
+        Adapt<std::conditional_t<std::is_void_v<R<F>>, void, Value>>(
+            std::move(options.callback)),
+        std::move(options.error_callback).function());
     if (size == 0) {
       state->Finish();
-      return MapResult<R>(std::move(state));
+      return MapResult<R<F>>(std::move(state));
     }
     std::vector<std::unique_ptr<typename Backend::JobBase>> jobs;
     jobs.reserve(chunks);
@@ -494,31 +697,25 @@ class BasicPool {
       it = next;
     }
     engine_->Submit(std::move(jobs));
-    return MapResult<R>(std::move(state));
+    return MapResult<R<F>>(std::move(state));
   }
 
   template <class F, class Items>
-  IMapIterator<internal::ResultOf<F>> IMapImpl(bool ordered, F fn,
-                                               Items&& items, int chunksize,
-                                               int buffersize) {
-    using R = internal::ResultOf<F>;
-    using T = internal::Stored<R>;
+  IMapIterator<R<F>> IMap(bool ordered, F fn, Items&& items,
+                          const IMapOptions& options, const char* method) {
+    CheckCreator(method);
+    using T = internal::Stored<R<F>>;
     using C = internal::Call<internal::FnPtr<F>, internal::CallStyle::kOne>;
     using State = internal::IMapState<T>;
-    const std::size_t chunk = internal::CheckChunksize(chunksize);
-    if (buffersize < 0) {
-      throw UsageError("buffersize must be 1+ (or 0 for the default), not " +
-                       std::to_string(buffersize));
-    }
+    const std::size_t chunk = internal::CheckChunksize(options.chunksize);
+    const std::size_t buffer = internal::CheckBuffersize(
+        options.buffersize, 32 * static_cast<std::size_t>(processes()));
     // Python checks at the call; the engine would only say so when the
     // first chunk is submitted.
     if (!running_) {
       throw UsageError("Pool not running");
     }
-    const std::size_t window =
-        chunk * static_cast<std::size_t>(buffersize > 0 ? buffersize
-                                                        : 32 * processes());
-    auto state = std::make_shared<State>(origin(), ordered, window);
+    auto state = std::make_shared<State>(origin(), ordered, chunk * buffer);
     // The feed owns the range (or a view of it) and its position, and holds
     // the engine weakly: an iterator that outlives its pool gets "Pool not
     // running", not a dangling pointer. The input is first touched (begin())
@@ -564,7 +761,7 @@ class BasicPool {
           }
           return step;
         });
-    return IMapIterator<R>(std::move(state));
+    return IMapIterator<R<F>>(std::move(state));
   }
 
   // Declared before engine_: the fork server and the workers are forked
@@ -579,8 +776,6 @@ class BasicPool {
 class Pool : public BasicPool<internal::ProcessBackend> {
  public:
   using BasicPool::BasicPool;
-  // One worker per CPU.
-  Pool() : BasicPool(Options{}) {}
 
   // The pids of the live workers (for lessons and tests).
   std::vector<pid_t> worker_pids() {
@@ -596,7 +791,6 @@ class Pool : public BasicPool<internal::ProcessBackend> {
 class ThreadPool : public BasicPool<internal::ThreadBackend> {
  public:
   using BasicPool::BasicPool;
-  ThreadPool() : BasicPool(Options{}) {}
 };
 
 }  // namespace pool

@@ -43,6 +43,10 @@ std::string Greet(const std::string& name, int times) {
 }
 int Seven() { return 7; }
 void Nothing(int) {}
+void TouchTwo(int, int) {}
+void ThrowIfOddVoid(int x) {
+  if (x % 2 != 0) throw std::out_of_range("odd: " + std::to_string(x));
+}
 pid_t Pid(int) { return ::getpid(); }
 int SleepMs(int ms) {
   std::this_thread::sleep_for(milliseconds(ms));
@@ -108,8 +112,8 @@ TYPED_TEST(BothPoolsTest, ApplyReturnsResult) {
 TYPED_TEST(BothPoolsTest, ApplyAsyncRunsCallbackBeforeReady) {
   TypeParam p(2);
   std::atomic<int> seen{0};
-  auto r =
-      p.apply_async(Square, std::tuple{9}, [&seen](const int& v) { seen = v; });
+  auto r = p.apply_async(Square, std::tuple{9},
+                         {.callback = [&seen](const int& v) { seen = v; }});
   EXPECT_EQ(r.get(), 81);
   EXPECT_EQ(seen.load(), 81);
   EXPECT_TRUE(r.ready());
@@ -123,8 +127,9 @@ TYPED_TEST(BothPoolsTest, ApplyAsyncErrorCallback) {
   std::atomic<int> callbacks{0};
   std::string message;
   auto r = p.apply_async(
-      ThrowIfOdd, std::tuple{3}, [&](const int&) { ++callbacks; },
-      [&](const pool::Error& e) { message = e.what(); });
+      ThrowIfOdd, std::tuple{3},
+      {.callback = [&](const int&) { ++callbacks; },
+       .error_callback = [&](const pool::Error& e) { message = e.what(); }});
   EXPECT_THROW(r.get(), pool::TaskError);
   EXPECT_EQ(callbacks.load(), 0);
   EXPECT_EQ(message, "task threw std::out_of_range: odd: 3");
@@ -162,17 +167,18 @@ TYPED_TEST(BothPoolsTest, ExceptionsOfAnyTypeAreDescribed) {
 // result fails with CallbackError naming the callback's exception.
 TYPED_TEST(BothPoolsTest, ThrowingCallbackFailsOnlyItsResult) {
   TypeParam p(2);
-  auto bad = p.apply_async(Square, std::tuple{2}, [](const int&) {
-    throw std::runtime_error("callback broke");
-  });
+  auto bad = p.apply_async(Square, std::tuple{2}, {.callback = [](const int&) {
+                             throw std::runtime_error("callback broke");
+                           }});
   try {
     bad.get();
     FAIL() << "no exception";
   } catch (const pool::CallbackError& e) {
     EXPECT_NE(std::string(e.what()).find("callback broke"), std::string::npos);
   }
-  auto bad_error = p.apply_async(ThrowIfOdd, std::tuple{1}, nullptr,
-                                 [](const pool::Error&) { throw 1; });
+  auto bad_error =
+      p.apply_async(ThrowIfOdd, std::tuple{1},
+                    {.error_callback = [](const pool::Error&) { throw 1; }});
   EXPECT_THROW(bad_error.get(), pool::CallbackError);
   EXPECT_EQ(p.map(Square, {1, 2, 3}), (std::vector<int>{1, 4, 9}));
 }
@@ -197,7 +203,8 @@ TYPED_TEST(BothPoolsTest, MapPreservesOrder) {
   for (int x : xs) expected.push_back(x * x);
   EXPECT_EQ(p.map(Square, xs), expected);
   for (int chunk : {1, 7, 1000, 5000}) {
-    EXPECT_EQ(p.map(Square, xs, chunk), expected) << "chunksize " << chunk;
+    EXPECT_EQ(p.map(Square, xs, {.chunksize = chunk}), expected)
+        << "chunksize " << chunk;
   }
   EXPECT_TRUE(p.map(Square, std::vector<int>{}).empty());
 }
@@ -207,25 +214,59 @@ TYPED_TEST(BothPoolsTest, MapPreservesOrder) {
 TYPED_TEST(BothPoolsTest, MapAsyncCallbacks) {
   TypeParam p(2);
   std::vector<int> got;
-  auto ok = p.map_async(Square, std::vector<int>{1, 2, 3}, std::nullopt,
-                        [&](const std::vector<int>& v) { got = v; });
+  auto ok =
+      p.map_async(Square, std::vector<int>{1, 2, 3},
+                  {.callback = [&](const std::vector<int>& v) { got = v; }});
   ok.wait();
   EXPECT_EQ(got, (std::vector<int>{1, 4, 9}));
 
   std::string error;
-  auto bad =
-      p.map_async(ThrowIfOdd, std::vector<int>{2, 4, 7, 8, 9}, 1, nullptr,
-                  [&](const pool::Error& e) { error = e.what(); });
+  auto bad = p.map_async(
+      ThrowIfOdd, std::vector<int>{2, 4, 7, 8, 9},
+      {.chunksize = 1,
+       .error_callback = [&](const pool::Error& e) { error = e.what(); }});
   EXPECT_THROW(bad.get(), pool::TaskError);
   EXPECT_EQ(error, "task threw std::out_of_range: odd: 7");
+}
+
+// A task returning void has no result: map and starmap return nothing,
+// map_async's get() and callback take nothing, imap's next() says whether
+// one more task finished; errors are reported as for any task.
+TYPED_TEST(BothPoolsTest, VoidTasksHaveNoResult) {
+  TypeParam p(2);
+  static_assert(std::is_void_v<decltype(p.map(Nothing, {1, 2}))>);
+  p.map(Nothing, {1, 2, 3});
+  p.starmap(TouchTwo, {{1, 2}, {3, 4}});
+  int calls = 0;
+  auto r = p.map_async(Nothing, std::vector<int>{1, 2, 3},
+                       {.callback = [&calls] { ++calls; }});
+  static_assert(std::is_void_v<decltype(r.get())>);
+  r.get();
+  EXPECT_EQ(calls, 1);
+  auto it = p.imap_unordered(Nothing, std::vector<int>{1, 2, 3});
+  int finished = 0;
+  while (it.next()) ++finished;
+  EXPECT_EQ(finished, 3);
+  EXPECT_THROW(p.map(ThrowIfOddVoid, {2, 3}), pool::TaskError);
+}
+
+// A braced list of items works for map and starmap, each item converted to
+// the task's parameter type.
+TYPED_TEST(BothPoolsTest, BracedItems) {
+  TypeParam p(2);
+  EXPECT_EQ(p.starmap(Add, {{1, 2}, {3, 4}}), (std::vector<int>{3, 7}));
+  EXPECT_EQ(p.map(Square, {1, 2, 3}, {.chunksize = 2}),
+            (std::vector<int>{1, 4, 9}));
+  EXPECT_EQ(p.starmap_async(Add, {{5, 6}}).get(), (std::vector<int>{11}));
 }
 
 // An empty map is ready at once with an empty result, and its callback runs.
 TYPED_TEST(BothPoolsTest, EmptyMapIsReadyAtOnce) {
   TypeParam p(1);
   bool called = false;
-  auto r = p.map_async(Square, std::vector<int>{}, std::nullopt,
-                       [&](const std::vector<int>& v) { called = v.empty(); });
+  auto r = p.map_async(
+      Square, std::vector<int>{},
+      {.callback = [&](const std::vector<int>& v) { called = v.empty(); }});
   EXPECT_TRUE(r.ready());
   EXPECT_TRUE(r.get().empty());
   EXPECT_TRUE(called);
@@ -236,7 +277,7 @@ TYPED_TEST(BothPoolsTest, StarmapUnpacksTuples) {
   TypeParam p(2);
   std::vector<std::tuple<int, int>> pairs{{1, 2}, {3, 4}, {5, 6}};
   EXPECT_EQ(p.starmap(Add, pairs), (std::vector<int>{3, 7, 11}));
-  auto r = p.starmap_async(Add, pairs, 2);
+  auto r = p.starmap_async(Add, pairs, {.chunksize = 2});
   EXPECT_EQ(r.get(), (std::vector<int>{3, 7, 11}));
 }
 
@@ -247,7 +288,7 @@ TYPED_TEST(BothPoolsTest, ImapIsOrdered) {
   std::vector<int> got;
   for (int r : p.imap(SleepMs, xs)) got.push_back(r);
   EXPECT_EQ(got, xs);
-  auto it = p.imap(Square, std::vector<int>{1, 2, 3}, 2);
+  auto it = p.imap(Square, std::vector<int>{1, 2, 3}, {.chunksize = 2});
   EXPECT_EQ(it.next(), 1);
   EXPECT_EQ(it.next(seconds(60)), 4);
   EXPECT_EQ(it.next(), 9);
@@ -258,7 +299,8 @@ TYPED_TEST(BothPoolsTest, ImapIsOrdered) {
 TYPED_TEST(BothPoolsTest, ImapUnorderedYieldsEachResultOnce) {
   TypeParam p(3);
   std::multiset<int> got;
-  for (int r : p.imap_unordered(Square, std::views::iota(0, 200), 3)) {
+  for (int r :
+       p.imap_unordered(Square, std::views::iota(0, 200), {.chunksize = 3})) {
     got.insert(r);
   }
   std::multiset<int> expected;
@@ -294,7 +336,7 @@ TYPED_TEST(BothPoolsTest, ImapReadsInputLazily) {
         ++pulled;
         return x;
       });
-  auto it = p.imap(Square, counted, 1, /*buffersize=*/4);
+  auto it = p.imap(Square, counted, {.chunksize = 1, .buffersize = 4});
   for (int i = 0; i < 10; ++i) EXPECT_EQ(it.next(), i * i);
   EXPECT_LE(pulled, 10 + 4);
 }
@@ -311,13 +353,24 @@ TYPED_TEST(BothPoolsTest, MisuseMessagesMatchPython) {
   };
   EXPECT_EQ(message([] { TypeParam p(0); }),
             "Number of processes must be at least 1");
+  EXPECT_EQ(message([] { TypeParam p(pool::Options{.processes = 0}); }),
+            "Number of processes must be at least 1");
   TypeParam p(1);
   EXPECT_EQ(
-      message([&] { static_cast<void>(p.imap(Square, std::vector{1}, 0)); }),
+      message([&] {
+        static_cast<void>(p.imap(Square, std::vector{1}, {.chunksize = 0}));
+      }),
       "Chunksize must be 1+, not 0");
   EXPECT_EQ(
-      message([&] { static_cast<void>(p.map(Square, std::vector{1}, -2)); }),
+      message([&] {
+        static_cast<void>(p.map(Square, std::vector{1}, {.chunksize = -2}));
+      }),
       "Chunksize must be 1+, not -2");
+  EXPECT_EQ(
+      message([&] {
+        static_cast<void>(p.imap(Square, std::vector{1}, {.buffersize = 0}));
+      }),
+      "buffersize must be 1+ (or unset for the default), not 0");
   EXPECT_EQ(message([&] { p.join(); }), "Pool is still running");
   p.close();
   p.close();  // Idempotent.
@@ -368,7 +421,8 @@ TYPED_TEST(BothPoolsTest, ImapAfterCloseOrTerminateIsPoolNotRunning) {
 // CancelledError stands for the rest, then the iteration ends.
 TYPED_TEST(BothPoolsTest, ImapMadeBeforeCloseStopsFeeding) {
   TypeParam p(1);
-  auto it = p.imap(Square, std::views::iota(0, 100), 1, /*buffersize=*/2);
+  auto it = p.imap(Square, std::views::iota(0, 100),
+                   {.chunksize = 1, .buffersize = 2});
   EXPECT_EQ(it.next(), 0);  // Submitted 0 and 1, then 2 after taking 0.
   p.close();
   EXPECT_EQ(it.next(), 1);
@@ -446,9 +500,10 @@ TYPED_TEST(BothPoolsTest, ImapEndIteratorMisuseThrows) {
 TYPED_TEST(BothPoolsTest, ImapCopiesShareOneStream) {
   TypeParam p(2);
   for (bool ordered : {true, false}) {
-    auto it = ordered
-                  ? p.imap(Square, std::views::iota(0, 2000), 1, 4)
-                  : p.imap_unordered(Square, std::views::iota(0, 2000), 1, 4);
+    auto it = ordered ? p.imap(Square, std::views::iota(0, 2000),
+                               {.chunksize = 1, .buffersize = 4})
+                      : p.imap_unordered(Square, std::views::iota(0, 2000),
+                                         {.chunksize = 1, .buffersize = 4});
     auto copy = it;
     // next(timeout) as a hang guard: false if the stream stalled.
     auto drain = [](pool::IMapIterator<int>& from, std::vector<int>& to) {
@@ -485,7 +540,7 @@ TYPED_TEST(BothPoolsTest, DestroyedInItsOwnCallbackAbortsWithAMessage) {
       {
         auto* p = new TypeParam(1);
         auto r = p->apply_async(Square, std::tuple{1},
-                                [p](const int&) { delete p; });
+                                {.callback = [p](const int&) { delete p; }});
         r.wait();
       },
       "was destroyed in one of its own callbacks");
@@ -515,8 +570,10 @@ TYPED_TEST(BothPoolsTest, TerminateCancelsPendingResults) {
     queued.push_back(p.apply_async(SleepMs, std::tuple{200}));
   }
   std::atomic<int> error_callbacks{0};
-  auto mapped = p.map_async(Square, std::vector<int>(100, 1), 1, nullptr,
-                            [&](const pool::Error&) { ++error_callbacks; });
+  auto mapped = p.map_async(
+      Square, std::vector<int>(100, 1),
+      {.chunksize = 1,
+       .error_callback = [&](const pool::Error&) { ++error_callbacks; }});
   p.terminate();
   for (auto& r : queued) EXPECT_THROW(r.get(), pool::CancelledError);
   EXPECT_THROW(mapped.get(), pool::CancelledError);
@@ -590,7 +647,7 @@ using PoolTest = LeakCheck;
 TEST_F(PoolTest, TasksRunInWorkerProcesses) {
   pool::Pool p(3);
   EXPECT_EQ(p.processes(), 3);
-  const auto pids = p.map(Pid, std::vector<int>(30, 0), 1);
+  const auto pids = p.map(Pid, std::vector<int>(30, 0), {.chunksize = 1});
   const std::set<pid_t> distinct(pids.begin(), pids.end());
   EXPECT_EQ(distinct.count(::getpid()), 0u);
   const auto workers = p.worker_pids();
@@ -612,10 +669,10 @@ TEST(ChunksizeTest, DefaultMatchesPython) {
   EXPECT_EQ(DefaultChunksize(1'000'000, 8), 31250u);
 }
 
-// A negative maxtasksperchild is refused before any process starts (it was
-// accepted, and meant "never" or worse, depending on the comparison).
-TEST_F(PoolTest, NegativeMaxTasksPerChildIsRejected) {
-  for (int bad : {-1, std::numeric_limits<int>::min()}) {
+// A maxtasksperchild below 1 is refused before any process starts (unset
+// means "never", as Python's None).
+TEST_F(PoolTest, MaxTasksPerChildBelowOneIsRejected) {
+  for (int bad : {0, -1, std::numeric_limits<int>::min()}) {
     pool::Options o;
     o.processes = 1;
     o.maxtasksperchild = bad;
@@ -624,8 +681,7 @@ TEST_F(PoolTest, NegativeMaxTasksPerChildIsRejected) {
       FAIL() << "maxtasksperchild " << bad << " was accepted";
     } catch (const pool::UsageError& e) {
       EXPECT_EQ(std::string(e.what()),
-                "maxtasksperchild must be a positive number of tasks (or 0 "
-                "for no limit), not " +
+                "maxtasksperchild must be a positive int or unset, not " +
                     std::to_string(bad));
     }
   }
@@ -659,7 +715,7 @@ TEST_F(PoolTest, KilledWorkerFailsOnlyItsTask) {
   }
   for (int i = 0; i < 20; ++i) EXPECT_EQ(others[i].get(), i * i);
   EXPECT_EQ(p.map(Square, {4, 5}), (std::vector<int>{16, 25}));
-  const auto pids = p.map(Pid, std::vector<int>(40, 0), 1);
+  const auto pids = p.map(Pid, std::vector<int>(40, 0), {.chunksize = 1});
   for (pid_t pid : pids) EXPECT_NE(pid, 0);
 }
 
@@ -670,13 +726,13 @@ TEST_F(PoolTest, MaxTasksPerChildReplacesWorkers) {
   o.processes = 2;
   o.maxtasksperchild = 3;
   pool::Pool p(o);
-  const auto pids = p.map(Pid, std::vector<int>(30, 0), 1);
+  const auto pids = p.map(Pid, std::vector<int>(30, 0), {.chunksize = 1});
   std::map<pid_t, int> per_pid;
   for (pid_t pid : pids) ++per_pid[pid];
   EXPECT_GE(per_pid.size(), 10u);  // 30 tasks, at most 3 per worker.
   for (const auto& [pid, n] : per_pid) EXPECT_LE(n, 3) << "pid " << pid;
   // Chunks: 30 items in chunks of 10 are 3 tasks for one worker at most.
-  const auto chunked = p.map(Pid, std::vector<int>(30, 0), 10);
+  const auto chunked = p.map(Pid, std::vector<int>(30, 0), {.chunksize = 10});
   EXPECT_EQ(chunked.size(), 30u);
 }
 
@@ -730,8 +786,8 @@ TEST_F(PoolTest, ShortTasksDoNotWaitBehindALongOne) {
 // terminate() may be called from a callback; the pool stops after it.
 TEST_F(PoolTest, TerminateFromCallback) {
   pool::Pool p(1);
-  auto first =
-      p.apply_async(Square, std::tuple{2}, [&p](const int&) { p.terminate(); });
+  auto first = p.apply_async(Square, std::tuple{2},
+                             {.callback = [&p](const int&) { p.terminate(); }});
   EXPECT_EQ(first.get(), 4);
   p.join();
   EXPECT_THROW(static_cast<void>(p.apply_async(Square, std::tuple{1})),

@@ -54,7 +54,7 @@ void BM_Pool_Imap(benchmark::State& state) {
   const std::vector<long long> items = Iota<long long>(kItems);
   for (auto _ : state) {
     long long sum = 0;
-    for (long long r : pool.imap(Identity, items, 100)) sum += r;
+    for (long long r : pool.imap(Identity, items, {.chunksize = 100})) sum += r;
     benchmark::DoNotOptimize(sum);
   }
   state.SetItemsProcessed(state.iterations() * kItems);

@@ -89,7 +89,8 @@ TEST_F(ImapTest, ImapAllFollowsInputOrderNotCompletionOrder) {
   ASSERT_TRUE(NobodyGaveUp(
       gate_.gave_up(), "item 2 to run while item 0 was still running",
       "The items did not run side by side in the pool: loop over "
-      "pool.imap(fn, items, chunksize) instead of computing them yourself."));
+      "pool.imap(fn, items, {.chunksize = chunksize}) instead of computing "
+      "them yourself."));
   ASSERT_EQ(got.size(), 4u) << "one result per item";
   std::vector<long long> values, pids;
   for (long long r : got) {

@@ -60,7 +60,8 @@ void BM_Pool_ImapUnordered(benchmark::State& state) {
   const std::vector<long long> items = Iota<long long>(5000);
   for (auto _ : state) {
     long long sum = 0;
-    for (long long r : pool.imap_unordered(Identity, items, 100)) sum += r;
+    for (long long r : pool.imap_unordered(Identity, items, {.chunksize = 100}))
+      sum += r;
     benchmark::DoNotOptimize(sum);
   }
   state.SetItemsProcessed(state.iterations() * 5000);

@@ -72,11 +72,11 @@ TEST_F(TerminateTest, StopNowCancelsAMapAndCallsItsErrorCallback) {
   auto count = std::make_shared<Count>();
   pool::MapResult<long long> result =
       pool_.map_async(SquareAfterGate, std::vector<long long>(6, 3),
-                      std::nullopt, nullptr, [count](const pool::Error& e) {
+                      {.error_callback = [count](const pool::Error& e) {
                         std::lock_guard lock(count->mu);
                         if (dynamic_cast<const pool::CancelledError*>(&e))
                           ++count->cancelled;
-                      });
+                      }});
   StopNow(pool_);
   EXPECT_THROW((void)result.get(), pool::CancelledError)
       << "a map still running should be cancelled by StopNow";

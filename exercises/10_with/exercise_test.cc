@@ -3,9 +3,7 @@
 
 #include "exercises/10_with/exercise.h"
 
-#include <errno.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,6 +13,7 @@
 #include "exercises/testing/checks.h"
 #include "exercises/testing/gate.h"
 #include "pool/pool.h"
+#include "pool/test_util.h"
 
 namespace exercises {
 namespace {
@@ -22,18 +21,13 @@ namespace {
 using ::exercises::testing::Gate;
 using ::exercises::testing::NobodyGaveUp;
 using ::exercises::testing::WaitAtGate;
+using ::pool::testing::HasNoChildren;
 
 // Tasks. They are plain functions: they run in the worker processes.
 
 long long Cube(long long x) { return x * x * x; }
 long long OwnPid(long long) { return ::getpid(); }
 long long CubeAfterGate(long long x) { return WaitAtGate() ? x * x * x : -1; }
-
-// True if this process has no child process at all, live or zombie: every
-// process a pool started has exited and been reaped.
-bool HasNoChildren() {
-  return ::waitpid(-1, nullptr, WNOHANG) == -1 && errno == ECHILD;
-}
 
 // Results equal a plain loop, for several inputs and pool sizes.
 TEST(WithTest, MapInScopedPoolMatchesAPlainLoop) {

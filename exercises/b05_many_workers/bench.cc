@@ -61,8 +61,9 @@ BENCHMARK(BM_MapEach_Spin)
 void BM_Pool_MapEach_Tiny(benchmark::State& state) {
   pool::Pool pool(kWorkers);
   const std::vector<std::int64_t> items = Iota<std::int64_t>(state.range(0));
-  benchmark::DoNotOptimize(pool.map(Identity, items, 1));
-  for (auto _ : state) benchmark::DoNotOptimize(pool.map(Identity, items, 1));
+  benchmark::DoNotOptimize(pool.map(Identity, items, {.chunksize = 1}));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(pool.map(Identity, items, {.chunksize = 1}));
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_Pool_MapEach_Tiny)

@@ -17,6 +17,7 @@ load(":speed.bzl", "reference_speed_test")
 
 _TEST_DEPS = [
     "//exercises/testing",
+    "//pool:test_util",
     "@googletest//:gtest_main",
 ]
 

@@ -139,15 +139,6 @@ std::string Show(const std::vector<int>& values) {
   return out + "]";
 }
 
-bool WaitUntil(const std::function<bool()>& done, std::chrono::seconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
-}
-
 SharedCounters::SharedCounters() {
   void* memory =
       ::mmap(nullptr, sizeof(std::atomic<long>) * kCount,

@@ -27,6 +27,8 @@
 #include <thread>
 #include <vector>
 
+#include "pool/test_util.h"
+
 namespace exercises::testing {
 
 // How long a call under FinishesWithin() may take in the track's tests
@@ -59,9 +61,12 @@ bool IsZombie(pid_t pid);
 std::string Show(const std::vector<int>& values);
 
 // Waits until `done()` holds, checking every millisecond, for at most
-// `limit`; returns whether it held.
-bool WaitUntil(const std::function<bool()>& done,
-               std::chrono::seconds limit = kCallGuard);
+// `limit` (pool::testing::WaitUntil, with the track's guard as the default);
+// returns whether it held.
+inline bool WaitUntil(const std::function<bool()>& done,
+                      std::chrono::seconds limit = kCallGuard) {
+  return pool::testing::WaitUntil(done, limit);
+}
 
 // A few counters in memory shared with every process forked after it was
 // made (workers included, replacements too): tasks count arrivals and wait

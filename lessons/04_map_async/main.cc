@@ -49,11 +49,10 @@ int main() {
   // the pool's handler thread), so unlike a task it may capture anything;
   // it prints the pid to show whose process it runs in.
   pool::MapResult<int> r = pool.map_async(
-      Square, xs, /*chunksize=*/std::nullopt,
-      /*callback=*/[me](const std::vector<int>& results) {
+      Square, xs, {.callback = [me](const std::vector<int>& results) {
         lessons::PrintLine("(", ::getpid(), ")callback: ", Join(results),
                            ::getpid() == me ? "  [in the main process]" : "");
-      });
+      }});
 
   // Step 2. map_async returned at once; the parent is free to do other
   // work meanwhile. ready() is almost surely false this early (eight
@@ -68,10 +67,9 @@ int main() {
   // Step 4. A failing task and an error_callback. The whole map fails with
   // the error of the lowest failing index; the other items still run.
   pool::MapResult<int> bad = pool.map_async(
-      Check, xs, /*chunksize=*/std::nullopt, /*callback=*/nullptr,
-      /*error_callback=*/[](const pool::Error& e) {
+      Check, xs, {.error_callback = [](const pool::Error& e) {
         lessons::PrintLine("(", ::getpid(), ")error_callback: ", e.what());
-      });
+      }});
   bad.wait();
   lessons::PrintLine(
       "(", me, ")主进程: successful() = ", bad.successful() ? "true" : "false");

@@ -61,7 +61,7 @@ int main() {
                  });
   lessons::PrintLine("(", me, ")主进程: imap(square, itertools.count(1))");
   int taken = 0;
-  for (int r : pool.imap(Square, numbers, /*chunksize=*/1, /*buffersize=*/8)) {
+  for (int r : pool.imap(Square, numbers, {.chunksize = 1, .buffersize = 8})) {
     lessons::PrintLine("(", me, ")主进程: got ", r);
     if (++taken == 5) break;
   }

@@ -13,17 +13,26 @@ def long_task(i):
 
 if __name__ == '__main__':
     pool = multiprocessing.Pool(processes=2)
+    me = os.getpid()
     quick = pool.apply_async(square, (7,))
-    print('quick result:', quick.get())
+    print('(%s)主进程: quick result: %d' % (me, quick.get()))
     results = [pool.apply_async(long_task, (i,)) for i in range(1, 7)]
     time.sleep(0.5)
     pool.terminate()
-    print('terminate() returned')
-    for r in results:
-        print('ready():', r.ready(), end=' ')
+    print('(%s)主进程: terminate() returned, %d workers left'
+          % (me, len(multiprocessing.active_children())))
+    for i, r in enumerate(results, 1):
         try:
             r.get(timeout=1)
+            print('(%s)主进程: task %d finished?!' % (me, i))
         except multiprocessing.TimeoutError:
-            print('get(timeout=1): TimeoutError, still pending')
-    print('quick result is still:', quick.get())
+            print('(%s)主进程: task %d: ready() = %s, get(timeout=1) threw '
+                  'TimeoutError: still pending' % (me, i, r.ready()))
+    print('(%s)主进程: quick result is still: %d' % (me, quick.get()))
+    try:
+        pool.apply_async(square, (8,))
+    except ValueError as e:
+        print('(%s)主进程: apply_async after terminate(): ValueError: %s'
+              % (me, e))
     pool.join()
+    print('(%s)主进程: join() returned' % me)

@@ -129,7 +129,7 @@ struct MapWorkload {
   }
   template <class P>
   std::vector<long> on(P& p) const {
-    return p.map(Fn, inputs, chunksize);
+    return p.map(Fn, inputs, {.chunksize = chunksize});
   }
 };
 

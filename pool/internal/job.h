@@ -29,24 +29,10 @@
 
 #include "pool/codec.h"
 #include "pool/errors.h"
+#include "pool/internal/task.h"
 #include "pool/internal/wire.h"
 
-namespace pool {
-
-// Stands for "no value": the stored result of a function returning void.
-struct Unit {
-  friend bool operator==(Unit, Unit) { return true; }
-};
-template <>
-struct Codec<Unit> {
-  static void encode(Writer&, Unit) {}
-  static Unit decode(Reader&) { return {}; }
-};
-
-namespace internal {
-
-template <class R>
-using Stored = std::conditional_t<std::is_void_v<R>, Unit, R>;
+namespace pool::internal {
 
 // The outcome of one chunk: a value for every item (default-constructed where
 // the item failed) and the errors, by absolute item index.
@@ -88,61 +74,6 @@ TaskError DecodeTaskError(Reader& in);
 
 // --- Calling the user's function ---------------------------------------------
 
-// The traits of a task function: its plain function-pointer type, result and
-// decayed parameter types.
-template <class F>
-struct FnTraits;
-template <class R, class... A>
-struct FnTraits<R (*)(A...)> {
-  using Ptr = R (*)(A...);
-  using Result = R;
-  using Args = std::tuple<std::decay_t<A>...>;
-  static constexpr std::size_t kArity = sizeof...(A);
-};
-template <class R, class... A>
-struct FnTraits<R (*)(A...) noexcept> : FnTraits<R (*)(A...)> {};
-
-// How one item becomes a call: kOne passes the item as the single argument
-// (map, imap); kStar unpacks a tuple item into the arguments (apply, starmap).
-enum class CallStyle { kOne, kStar };
-
-template <class Args, CallStyle kStyle>
-struct ItemOf {
-  using type = Args;  // kStar: the whole argument tuple.
-};
-template <class Args>
-struct ItemOf<Args, CallStyle::kOne> {
-  static_assert(std::tuple_size_v<Args> == 1,
-                "map/imap functions take exactly one parameter; use starmap "
-                "for several");
-  using type = std::tuple_element_t<0, Args>;
-};
-
-template <class Ptr, CallStyle kStyle>
-struct Call {
-  using Traits = FnTraits<Ptr>;
-  using R = typename Traits::Result;
-  using Item = typename ItemOf<typename Traits::Args, kStyle>::type;
-
-  static Stored<R> Run(Ptr fn, Item& item) {
-    if constexpr (kStyle == CallStyle::kStar) {
-      if constexpr (std::is_void_v<R>) {
-        std::apply(fn, item);
-        return Unit{};
-      } else {
-        return std::apply(fn, item);
-      }
-    } else {
-      if constexpr (std::is_void_v<R>) {
-        fn(item);
-        return Unit{};
-      } else {
-        return fn(item);
-      }
-    }
-  }
-};
-
 // Runs in a worker: decodes each item of a task body, calls the function on
 // it and encodes the reply body (see wire.h): every item's value, then the
 // errors. An exception from the function (or from encoding its result)
@@ -150,12 +81,6 @@ struct Call {
 // after it still run. An argument that cannot be decoded fails its item and
 // the rest of the chunk.
 using Invoker = void (*)(std::uintptr_t fn, Reader& in, Writer& out);
-
-// Whether values of T are encoded as their bytes, so that a run of them can
-// be copied in one go.
-template <class T>
-inline constexpr bool kIsPlainData =
-    (std::is_arithmetic_v<T> || std::is_enum_v<T>)&&!std::is_same_v<T, bool>;
 
 template <class C>
 void InvokeChunk(std::uintptr_t fn_bits, Reader& in, Writer& out) {
@@ -363,7 +288,6 @@ class ThreadChunkJob final : public ThreadJob {
   std::size_t first_;
 };
 
-}  // namespace internal
-}  // namespace pool
+}  // namespace pool::internal
 
 #endif  // POOL_INTERNAL_JOB_H_

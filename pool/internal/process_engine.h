@@ -3,8 +3,9 @@
 // ProcessEngine owns the fork server (ForkServer, fork_server.h), one
 // WorkerChannel per worker and the handler thread. It takes encoded chunks
 // (ProcessJob) from any thread and schedules them onto the channels; the
-// channels do the I/O. process_engine.cc describes the handler loop, the
-// lending of idle channels to apply() and the shutdown sequence.
+// channels do the I/O. process_engine.cc describes the handler loop and the
+// lending of idle channels to apply(); pool/README.md ("Shutdown") describes
+// the shutdown sequence.
 //
 // Thread safety: every public method may be called from any thread.
 // Callbacks run on the handler thread (see pool.h).

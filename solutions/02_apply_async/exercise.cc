@@ -17,7 +17,8 @@ pool::AsyncResult<std::string> Submit(pool::Pool& pool,
 pool::AsyncResult<std::string> SubmitWithCallback(
     pool::Pool& pool, std::string (*fn)(std::string), std::string arg,
     std::function<void(const std::string&)> on_result) {
-  return pool.apply_async(fn, std::tuple{std::move(arg)}, std::move(on_result));
+  return pool.apply_async(fn, std::tuple{std::move(arg)},
+                          {.callback = std::move(on_result)});
 }
 
 std::vector<std::string> SubmitAllThenJoin(

@@ -19,7 +19,7 @@ std::vector<long long> MapInChunks(pool::Pool& pool, long long (*fn)(long long),
   // Bigger chunks: fewer round trips, coarser load balancing. The pool
   // rejects chunksize < 1 with pool::UsageError, as Python raises
   // ValueError.
-  return pool.map(fn, items, chunksize);
+  return pool.map(fn, items, {.chunksize = chunksize});
 }
 
 }  // namespace exercises

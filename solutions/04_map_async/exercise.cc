@@ -13,8 +13,9 @@ pool::MapResult<long long> MapAsync(
     std::function<void(const pool::Error&)> on_error) {
   // std::nullopt: the default chunksize, as in Python when it is omitted.
   // The callbacks run later, in this process, on the pool's handler thread.
-  return pool.map_async(fn, items, std::nullopt, std::move(on_results),
-                        std::move(on_error));
+  return pool.map_async(fn, items,
+                        {.callback = std::move(on_results),
+                         .error_callback = std::move(on_error)});
 }
 
 std::pair<std::vector<long long>, std::vector<long long>> MapTwoAtOnce(

@@ -13,7 +13,8 @@ std::vector<long long> ImapAll(pool::Pool& pool, long long (*fn)(long long),
   std::vector<long long> results;
   // Each pass of the loop waits for the next result in input order; the
   // workers keep computing the ones after it meanwhile.
-  for (long long r : pool.imap(fn, items, chunksize)) results.push_back(r);
+  for (long long r : pool.imap(fn, items, {.chunksize = chunksize}))
+    results.push_back(r);
   return results;
 }
 

@@ -12,7 +12,7 @@ std::vector<long long> ImapUnorderedAll(pool::Pool& pool,
   results.reserve(items.size());
   // Each pass takes whichever result arrived first. With chunksize > 1 the
   // results of one chunk arrive together, in order within the chunk.
-  for (long long r : pool.imap_unordered(fn, items, chunksize)) {
+  for (long long r : pool.imap_unordered(fn, items, {.chunksize = chunksize})) {
     results.push_back(r);
   }
   return results;

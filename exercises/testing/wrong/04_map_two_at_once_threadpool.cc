@@ -12,8 +12,9 @@ pool::MapResult<long long> MapAsync(
     const std::vector<long long>& items,
     std::function<void(const std::vector<long long>&)> on_results,
     std::function<void(const pool::Error&)> on_error) {
-  return pool.map_async(fn, items, std::nullopt, std::move(on_results),
-                        std::move(on_error));
+  return pool.map_async(fn, items,
+                        {.callback = std::move(on_results),
+                         .error_callback = std::move(on_error)});
 }
 
 std::pair<std::vector<long long>, std::vector<long long>> MapTwoAtOnce(

@@ -10,7 +10,7 @@ std::vector<long long> ImapUnorderedAll(pool::Pool& pool,
                                         const std::vector<long long>& items,
                                         int chunksize) {
   std::vector<long long> results;
-  for (long long r : pool.imap_unordered(fn, items, chunksize)) {
+  for (long long r : pool.imap_unordered(fn, items, {.chunksize = chunksize})) {
     results.push_back(r);
   }
   return results;

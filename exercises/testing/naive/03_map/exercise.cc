@@ -23,14 +23,16 @@ std::vector<long long> MapInChunks(pool::Pool& pool, long long (*fn)(long long),
                                    const std::vector<long long>& items,
                                    int chunksize) {
   // The pool refuses chunksize < 1 itself (UsageError).
-  if (chunksize < 1 || items.empty()) return pool.map(fn, items, chunksize);
+  if (chunksize < 1 || items.empty())
+    return pool.map(fn, items, {.chunksize = chunksize});
   std::vector<long long> results;
   const std::size_t size = static_cast<std::size_t>(chunksize);
   for (std::size_t begin = 0; begin < items.size(); begin += size) {
     const std::size_t end = std::min(items.size(), begin + size);
     const std::vector<long long> chunk(items.begin() + begin,
                                        items.begin() + end);
-    for (long long r : pool.map(fn, chunk, chunksize)) results.push_back(r);
+    for (long long r : pool.map(fn, chunk, {.chunksize = chunksize}))
+      results.push_back(r);
   }
   return results;
 }

@@ -1,4 +1,4 @@
-#include "pool/pool.h"
+#include "pool/internal/backend.h"
 
 #include <unistd.h>
 
@@ -7,8 +7,11 @@
 #include <cstdlib>
 #include <memory>
 #include <new>
+#include <optional>
 #include <string>
 #include <utility>
+
+#include "pool/internal/result_state.h"
 
 namespace pool {
 
@@ -28,28 +31,39 @@ std::size_t DefaultChunksize(std::size_t items, int processes) {
   return chunk == 0 ? 1 : chunk;
 }
 
+int CheckProcesses(std::optional<int> processes) {
+  if (!processes) return CpuCount();
+  if (*processes < 1) {
+    throw UsageError("Number of processes must be at least 1");
+  }
+  return *processes;
+}
+
 std::size_t CheckChunksize(std::optional<int> chunksize) {
-  if (!chunksize || *chunksize < 1) {
-    throw UsageError("Chunksize must be 1+, not " +
-                     (chunksize ? std::to_string(*chunksize) : "None"));
+  if (!chunksize) return 1;
+  if (*chunksize < 1) {
+    throw UsageError("Chunksize must be 1+, not " + std::to_string(*chunksize));
   }
   return static_cast<std::size_t>(*chunksize);
 }
 
-int CheckProcesses(int processes) {
-  if (processes < 1) {
-    throw UsageError("Number of processes must be at least 1");
+int CheckMaxTasksPerChild(std::optional<int> maxtasksperchild) {
+  if (!maxtasksperchild) return 0;  // The engine's "never".
+  if (*maxtasksperchild < 1) {
+    throw UsageError("maxtasksperchild must be a positive int or unset, not " +
+                     std::to_string(*maxtasksperchild));
   }
-  return processes;
+  return *maxtasksperchild;
 }
 
-void CheckMaxTasksPerChild(int maxtasksperchild) {
-  if (maxtasksperchild < 0) {
-    throw UsageError(
-        "maxtasksperchild must be a positive number of tasks (or 0 for no "
-        "limit), not " +
-        std::to_string(maxtasksperchild));
+std::size_t CheckBuffersize(std::optional<int> buffersize,
+                            std::size_t default_chunks) {
+  if (!buffersize) return default_chunks;
+  if (*buffersize < 1) {
+    throw UsageError("buffersize must be 1+ (or unset for the default), not " +
+                     std::to_string(*buffersize));
   }
+  return static_cast<std::size_t>(*buffersize);
 }
 
 void ThrowForeignPool(const char* kind, const char* method, pid_t creator) {

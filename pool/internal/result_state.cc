@@ -1,4 +1,4 @@
-#include "pool/async_result.h"
+#include "pool/internal/result_state.h"
 
 #include <pthread.h>
 #include <unistd.h>
