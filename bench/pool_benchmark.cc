@@ -18,6 +18,10 @@
 //   BM_CpuBoundMap                   BM_Serial_CpuBound (its "speedup"
 //                                    counter is serial time / pool time)
 //
+// Each workload run on both pools is one template, registered once for
+// pool::Pool and once for pool::ThreadPool; ->Name() gives the two rows the
+// names above (bench/compare.py and bench/README.md read them).
+//
 // Everything is timed in wall-clock time (UseRealTime): the work happens in
 // other processes, so the benchmark thread's CPU time means nothing. Each
 // benchmark makes one untimed call first: the first calls on a new pool pay
@@ -120,10 +124,28 @@ std::optional<int> ChunksizeArg(std::int64_t arg) {
   return static_cast<int>(arg);
 }
 
+// processes: 1, 2, 4 ... up to the core count and at least kProcesses, and
+// the core count itself.
 void ProcessCounts(benchmark::internal::Benchmark* b) {
+  b->ArgName("processes")->UseRealTime();
   const int cpus = pool::CpuCount();
   for (int n = 1; n <= std::max(cpus, kProcesses); n *= 2) b->Arg(n);
   if ((cpus & (cpus - 1)) != 0) b->Arg(cpus);  // Not a power of two.
+}
+
+// processes: 1 and kProcesses.
+void OneAndDefaultPool(benchmark::internal::Benchmark* b) {
+  b->ArgName("processes")->Arg(1)->Arg(kProcesses)->UseRealTime();
+}
+
+// processes: kProcesses only.
+void DefaultPool(benchmark::internal::Benchmark* b) {
+  b->ArgName("processes")->Arg(kProcesses)->UseRealTime();
+}
+
+// processes: 1, 2, 4 and 8.
+void StartSizes(benchmark::internal::Benchmark* b) {
+  b->ArgName("processes")->Arg(1)->Arg(2)->Arg(4)->Arg(8)->UseRealTime();
 }
 
 // --- The physical floor: a parent and a forked child, two pipes --------------
@@ -254,39 +276,12 @@ BENCHMARK(BM_RawPipe_Bandwidth)
     ->Arg(16 << 20)
     ->UseRealTime();
 
-// fork() `processes` children that exit at once, and reap them: the floor of
-// starting and joining a pool of that size.
-void BM_Fork_Waitpid(benchmark::State& state) {
-  const int n = static_cast<int>(state.range(0));
-  std::vector<pid_t> pids(static_cast<std::size_t>(n));
-  const LoopTimer timer;
-  for (auto _ : state) {
-    for (auto& pid : pids) {
-      pid = ::fork();
-      if (pid < 0) std::abort();
-      if (pid == 0) ::_exit(0);
-    }
-    for (pid_t pid : pids) {
-      int status;
-      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-      }
-    }
-  }
-  timer.SetMicrosPerCall(state);
-}
-BENCHMARK(BM_Fork_Waitpid)
-    ->ArgName("processes")
-    ->Arg(1)
-    ->Arg(2)
-    ->Arg(4)
-    ->Arg(8)
-    ->UseRealTime();
-
 // --- apply
 // ---------------------------------------------------------------------
 
+// One apply() at a time: submit, run in a worker, get the result back.
 template <class P>
-void ApplyRoundTrip(benchmark::State& state) {
+void BM_Apply_RoundTrip(benchmark::State& state) {
   P pool(static_cast<int>(state.range(0)));
   int i = 0;
   benchmark::DoNotOptimize(pool.apply(Identity, i++));  // Warm-up.
@@ -296,24 +291,12 @@ void ApplyRoundTrip(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
-// One apply() at a time: submit, run in a worker, get the result back.
-void BM_Apply_RoundTrip(benchmark::State& state) {
-  ApplyRoundTrip<pool::Pool>(state);
-}
-BENCHMARK(BM_Apply_RoundTrip)
-    ->ArgName("processes")
-    ->Arg(1)
-    ->Arg(kProcesses)
-    ->UseRealTime();
-
-void BM_ThreadPool_Apply_RoundTrip(benchmark::State& state) {
-  ApplyRoundTrip<pool::ThreadPool>(state);
-}
-BENCHMARK(BM_ThreadPool_Apply_RoundTrip)
-    ->ArgName("processes")
-    ->Arg(1)
-    ->Arg(kProcesses)
-    ->UseRealTime();
+BENCHMARK_TEMPLATE(BM_Apply_RoundTrip, pool::Pool)
+    ->Name("BM_Apply_RoundTrip")
+    ->Apply(OneAndDefaultPool);
+BENCHMARK_TEMPLATE(BM_Apply_RoundTrip, pool::ThreadPool)
+    ->Name("BM_ThreadPool_Apply_RoundTrip")
+    ->Apply(OneAndDefaultPool);
 
 // apply() of a `bytes`-long string that comes back: encoding, framing and
 // two pipe transfers.
@@ -338,7 +321,7 @@ BENCHMARK(BM_Apply_Payload)
 constexpr int kAsyncBatch = 1000;
 
 template <class P>
-void ApplyAsyncThroughput(benchmark::State& state) {
+void BM_ApplyAsync_Throughput(benchmark::State& state) {
   P pool(static_cast<int>(state.range(0)));
   std::vector<pool::AsyncResult<int>> results;
   results.reserve(kAsyncBatch);
@@ -353,22 +336,12 @@ void ApplyAsyncThroughput(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * kAsyncBatch);
 }
 
-void BM_ApplyAsync_Throughput(benchmark::State& state) {
-  ApplyAsyncThroughput<pool::Pool>(state);
-}
-BENCHMARK(BM_ApplyAsync_Throughput)
-    ->ArgName("processes")
-    ->Arg(1)
-    ->Arg(kProcesses)
-    ->UseRealTime();
-
-void BM_ThreadPool_ApplyAsync_Throughput(benchmark::State& state) {
-  ApplyAsyncThroughput<pool::ThreadPool>(state);
-}
-BENCHMARK(BM_ThreadPool_ApplyAsync_Throughput)
-    ->ArgName("processes")
-    ->Arg(kProcesses)
-    ->UseRealTime();
+BENCHMARK_TEMPLATE(BM_ApplyAsync_Throughput, pool::Pool)
+    ->Name("BM_ApplyAsync_Throughput")
+    ->Apply(OneAndDefaultPool);
+BENCHMARK_TEMPLATE(BM_ApplyAsync_Throughput, pool::ThreadPool)
+    ->Name("BM_ThreadPool_ApplyAsync_Throughput")
+    ->Apply(DefaultPool);
 
 // --- map, starmap, imap
 // ----------------------------------------------------------
@@ -376,7 +349,7 @@ BENCHMARK(BM_ThreadPool_ApplyAsync_Throughput)
 // map() of a trivial function over MapItems(chunksize) ints; chunksize 0 is
 // Python's default, len / (4 * processes).
 template <class P>
-void MapThroughput(benchmark::State& state) {
+void BM_Map_Throughput(benchmark::State& state) {
   P pool(static_cast<int>(state.range(0)));
   const std::vector<int> items = Iota(MapItems(state.range(1)));
   const std::optional<int> chunksize = ChunksizeArg(state.range(1));
@@ -392,17 +365,15 @@ void MapThroughput(benchmark::State& state) {
 void MapArgs(benchmark::internal::Benchmark* b) {
   b->ArgNames({"processes", "chunksize"});
   for (int chunksize : {1, 16, 0, 1024}) b->Args({kProcesses, chunksize});
+  b->UseRealTime();
 }
 
-void BM_Map_Throughput(benchmark::State& state) {
-  MapThroughput<pool::Pool>(state);
-}
-BENCHMARK(BM_Map_Throughput)->Apply(MapArgs)->UseRealTime();
-
-void BM_ThreadPool_Map_Throughput(benchmark::State& state) {
-  MapThroughput<pool::ThreadPool>(state);
-}
-BENCHMARK(BM_ThreadPool_Map_Throughput)->Apply(MapArgs)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_Map_Throughput, pool::Pool)
+    ->Name("BM_Map_Throughput")
+    ->Apply(MapArgs);
+BENCHMARK_TEMPLATE(BM_Map_Throughput, pool::ThreadPool)
+    ->Name("BM_ThreadPool_Map_Throughput")
+    ->Apply(MapArgs);
 
 // The same function in a plain loop: the floor of every map figure.
 void BM_Serial_Map(benchmark::State& state) {
@@ -487,7 +458,7 @@ BENCHMARK(BM_IMapUnordered_Throughput)
 // Pool(n), close(), join(): fork the server and n workers, wait until they
 // are up, then shut them all down.
 template <class P>
-void StartCloseJoin(benchmark::State& state) {
+void BM_StartCloseJoin(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
   const LoopTimer timer;
   for (auto _ : state) {
@@ -498,24 +469,37 @@ void StartCloseJoin(benchmark::State& state) {
   timer.SetMicrosPerCall(state);
 }
 
-void BM_Pool_StartCloseJoin(benchmark::State& state) {
-  StartCloseJoin<pool::Pool>(state);
+// fork() `processes` children that exit at once, and reap them: the floor of
+// starting and joining a pool of that size.
+void BM_Fork_Waitpid(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  std::vector<pid_t> pids(static_cast<std::size_t>(n));
+  const LoopTimer timer;
+  for (auto _ : state) {
+    for (auto& pid : pids) {
+      pid = ::fork();
+      if (pid < 0) std::abort();
+      if (pid == 0) ::_exit(0);
+    }
+    for (pid_t pid : pids) {
+      int status;
+      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+    }
+  }
+  timer.SetMicrosPerCall(state);
 }
-BENCHMARK(BM_Pool_StartCloseJoin)
-    ->ArgName("processes")
-    ->Arg(1)
-    ->Arg(2)
-    ->Arg(4)
-    ->Arg(8)
-    ->UseRealTime();
-
-void BM_ThreadPool_StartCloseJoin(benchmark::State& state) {
-  StartCloseJoin<pool::ThreadPool>(state);
-}
-BENCHMARK(BM_ThreadPool_StartCloseJoin)
-    ->ArgName("processes")
-    ->Arg(4)
-    ->UseRealTime();
+// The floor runs immediately before the pool rows (Google Benchmark runs
+// benchmarks in registration order): fork() copies the parent's page tables,
+// so its cost grows with the heap the map rows above leave behind, and the
+// floor and the pool start must be measured in the same process state.
+BENCHMARK(BM_Fork_Waitpid)->Apply(StartSizes);
+BENCHMARK_TEMPLATE(BM_StartCloseJoin, pool::Pool)
+    ->Name("BM_Pool_StartCloseJoin")
+    ->Apply(StartSizes);
+BENCHMARK_TEMPLATE(BM_StartCloseJoin, pool::ThreadPool)
+    ->Name("BM_ThreadPool_StartCloseJoin")
+    ->Apply(DefaultPool);
 
 // --- CPU-bound work
 // ----------------------------------------------------------------
@@ -556,7 +540,7 @@ BENCHMARK(BM_Serial_CpuBound)->UseRealTime();
 // serial time divided by this one: ideally the number of processes, up to
 // the number of cores.
 template <class P>
-void CpuBoundMap(benchmark::State& state) {
+void BM_CpuBoundMap(benchmark::State& state) {
   const double serial = SerialCpuSeconds();
   P pool(static_cast<int>(state.range(0)));
   const std::vector<int> items = Iota(kCpuItems);
@@ -569,18 +553,11 @@ void CpuBoundMap(benchmark::State& state) {
                           static_cast<std::int64_t>(kCpuItems));
 }
 
-void BM_CpuBoundMap(benchmark::State& state) { CpuBoundMap<pool::Pool>(state); }
-BENCHMARK(BM_CpuBoundMap)
-    ->ArgName("processes")
-    ->Apply(ProcessCounts)
-    ->UseRealTime();
-
-void BM_ThreadPool_CpuBoundMap(benchmark::State& state) {
-  CpuBoundMap<pool::ThreadPool>(state);
-}
-BENCHMARK(BM_ThreadPool_CpuBoundMap)
-    ->ArgName("processes")
-    ->Apply(ProcessCounts)
-    ->UseRealTime();
+BENCHMARK_TEMPLATE(BM_CpuBoundMap, pool::Pool)
+    ->Name("BM_CpuBoundMap")
+    ->Apply(ProcessCounts);
+BENCHMARK_TEMPLATE(BM_CpuBoundMap, pool::ThreadPool)
+    ->Name("BM_ThreadPool_CpuBoundMap")
+    ->Apply(ProcessCounts);
 
 }  // namespace

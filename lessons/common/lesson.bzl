@@ -1,0 +1,35 @@
+"""The two targets every lesson defines, written once.
+
+lessons/NN_name/BUILD calls lesson(). The package holds main.cc, the lesson
+program, and main_test.cc, its test; both targets are named after the
+package's directory, so the lesson runs as ./bazelw run //lessons/NN_name.
+"""
+
+load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_test")
+
+def lesson():
+    """Defines :NN_name (the lesson) and :NN_name_test (what it prints)."""
+    name = native.package_name().split("/")[-1]
+
+    # The lesson: ./bazelw run //lessons/NN_name
+    cc_binary(
+        name = name,
+        srcs = ["main.cc"],
+        deps = [
+            "//lessons/common:print",
+            "//pool",
+        ],
+    )
+
+    # Runs the lesson binary above and checks what it prints.
+    cc_test(
+        name = name + "_test",
+        size = "small",
+        srcs = ["main_test.cc"],
+        data = [":" + name],
+        tags = ["lesson"],
+        deps = [
+            "//lessons/common:run_lesson",
+            "@googletest//:gtest_main",
+        ],
+    )
