@@ -45,7 +45,8 @@ ExitStatus Worker::Stop() {
 }
 
 ExitStatus Worker::Kill() {
-  // TODO: close both pipes, SIGKILL the process, Wait() for it.
+  // TODO: SIGKILL the process, Wait() for it, then close both pipes (in
+  // this order: see the header).
   throw std::logic_error("TODO: Worker::Kill is not written yet");
 }
 

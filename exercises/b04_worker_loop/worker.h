@@ -68,8 +68,10 @@ class Worker {
   // already gone is reaped all the same.
   ExitStatus Stop();
 
-  // Kills the worker now (SIGKILL), closes both pipes and reaps it; says how
-  // it ended (a worker that had already died is reported as it died).
+  // Kills the worker now (SIGKILL), reaps it and closes both pipes; says how
+  // it ended (a worker that had already died is reported as it died). The
+  // signal goes first: a worker whose task pipe is closed first may see end
+  // of file and exit 0 before the signal arrives.
   ExitStatus Kill();
 
   // The worker's pid; -1 once stopped or killed, or for no process.

@@ -80,11 +80,16 @@ ExitStatus Worker::Stop() {
 }
 
 ExitStatus Worker::Kill() {
+  // Signal first: with its task pipe closed first, the worker would see end
+  // of file and exit 0 before the signal arrived.
+  ExitStatus how;
+  if (process_.running()) {
+    process_.Kill(SIGKILL);
+    how = process_.Wait();
+  }
   tasks_.Reset();
   results_.Reset();
-  if (!process_.running()) return ExitStatus{};
-  process_.Kill(SIGKILL);
-  return process_.Wait();
+  return how;
 }
 
 int ServeTasks(int task_fd, int result_fd) {
