@@ -21,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 readonly FILES=(
-  pool/pool.cc
+  pool/internal/process_engine.cc
   lessons/03_map/main.cc
   exercises/03_map/exercise.cc
   exercises/03_map/exercise_test.cc

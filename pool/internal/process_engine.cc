@@ -98,11 +98,6 @@ constexpr double kQueueDelayTargetUs = 200;
 
 constexpr std::chrono::milliseconds kMinBackoff{10};
 constexpr std::chrono::milliseconds kMaxBackoff{1000};
-// How long a worker whose result pipe reached end of file may take to be
-// reported dead before it is taken to have broken the protocol. A process
-// closes its fds a moment before it becomes a zombie.
-constexpr std::chrono::seconds kEofGrace{1};
-
 // The largest frame body the parent accepts: as much memory as this process
 // may have (the physical memory, or RLIMIT_AS if lower). A larger reply
 // could not be held to be decoded, so a header announcing one is a

@@ -22,6 +22,10 @@ namespace {
 constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr std::size_t kKeepBuffer = 64 * 1024 * 1024;
 constexpr int kMaxIov = 64;
+// How long a worker whose result pipe reached end of file may take to be
+// reported dead before it is taken to have broken the protocol. A process
+// closes its fds a moment before it becomes a zombie.
+constexpr std::chrono::seconds kEofGrace{1};
 // waitid()'s P_PIDFD (linux/wait.h; Linux 5.4), which glibc's idtype_t
 // may not name.
 constexpr int kPidfdIdType = 3;
@@ -143,7 +147,7 @@ WorkerChannel::ReadResult WorkerChannel::Read(double& task_us,
       // has closed or replaced its fd 4 and broke the protocol.
       CloseResultPipe();
       if (!exited_ && !killed_) {
-        eof_deadline_ = Clock::now() + std::chrono::seconds(1);
+        eof_deadline_ = Clock::now() + kEofGrace;
       }
       break;
     }
