@@ -76,6 +76,7 @@
 #include <iterator>
 #include <limits>
 #include <string>
+#include <system_error>
 #include <utility>
 
 #include "pool/errors.h"
@@ -172,7 +173,12 @@ ProcessEngine::ProcessEngine(int processes, WorkerConfig config)
   try {
     ForkGateShared gate;
     Replenish();
-    handler_ = std::thread(&ProcessEngine::Run, this);
+    try {
+      handler_ = std::thread(&ProcessEngine::Run, this);
+    } catch (const std::system_error& e) {
+      // An OS failure is a pool::SystemError, like every other (errors.h).
+      throw SystemError(e.code(), "pthread_create");
+    }
   } catch (...) {
     // No thread (EAGAIN under a process limit): stop the fork server and
     // its workers here, so that nothing is left behind.
