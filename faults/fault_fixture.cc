@@ -198,7 +198,8 @@ std::string NothingLeftInChild(int fds) {
   return "";
 }
 
-ChildOutcome RunInChild(const std::function<std::string()>& body) {
+ChildOutcome RunInChild(const std::function<std::string()>& body,
+                        ChildOptions options) {
   int report[2];
   if (::pipe2(report, O_CLOEXEC) != 0) {
     return {-1, std::string("pipe2: ") + std::strerror(errno)};
@@ -213,6 +214,7 @@ ChildOutcome RunInChild(const std::function<std::string()>& body) {
   }
   if (pid == 0) {
     ::close(report[0]);
+    if (options.alarm_seconds != 0) ::alarm(options.alarm_seconds);
     std::string result;
     try {
       result = body();
@@ -230,6 +232,8 @@ ChildOutcome RunInChild(const std::function<std::string()>& body) {
       p += n;
       left -= static_cast<std::size_t>(n);
     }
+    ::close(report[1]);
+    if (options.run_exit_handlers) std::exit(result.empty() ? 0 : 1);
     ::_exit(result.empty() ? 0 : 1);
   }
   ::close(report[1]);

@@ -88,11 +88,22 @@ struct ChildOutcome {
   std::string report;
 };
 
+// How a RunInChild child runs and leaves.
+struct ChildOptions {
+  // Leave with exit() instead of _exit(), so that static destructors (a
+  // global pool's, say) and atexit handlers run in the child.
+  bool run_exit_handlers = false;
+  // If not 0, an alarm() that kills a child hung for this many seconds.
+  unsigned alarm_seconds = 0;
+};
+
 // Forks; the child runs `body` and reports its return value ("" means every
-// check passed; anything else describes the failure), then _exit()s without
-// running the parent's atexit handlers. The parent waits for the child and
-// returns what it reported. An exception escaping `body` is reported too.
-ChildOutcome RunInChild(const std::function<std::string()>& body);
+// check passed; anything else describes the failure), then leaves as
+// `options` say (by default _exit(), without running the parent's atexit
+// handlers). The parent waits for the child and returns what it reported.
+// An exception escaping `body` is reported too.
+ChildOutcome RunInChild(const std::function<std::string()>& body,
+                        ChildOptions options = {});
 
 // Checks a RunInChild outcome: exited with status 0 and reported nothing.
 ::testing::AssertionResult ChildSucceeded(const ChildOutcome& outcome);

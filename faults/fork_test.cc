@@ -87,58 +87,14 @@ struct GlobalScope {
 
 // --- Running a scenario in a child -------------------------------------------
 
-struct Child {
-  int wait_status = -1;
-  std::string report;
-};
-
-// Forks. The child arms an alarm, runs `body`, writes what it returned to a
-// pipe ("" means every check passed) and leaves with exit(), so that static
-// destructors run. The parent reads the report and reaps the child.
-Child ForkAndRun(const std::function<std::string()>& body) {
-  int report[2];
-  if (::pipe2(report, O_CLOEXEC) != 0) return {-1, "pipe2 failed"};
-  std::fflush(nullptr);
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    ::close(report[0]);
-    ::close(report[1]);
-    return {-1, "fork failed"};
-  }
-  if (pid == 0) {
-    ::close(report[0]);
-    ::alarm(kChildGuardSeconds);
-    std::string result;
-    try {
-      result = body();
-    } catch (const std::exception& e) {
-      result = std::string("uncaught exception: ") + e.what();
-    } catch (...) {
-      result = "uncaught exception of unknown type";
-    }
-    if (!result.empty()) {
-      [[maybe_unused]] ssize_t n =
-          ::write(report[1], result.data(), result.size());
-    }
-    ::close(report[1]);
-    std::exit(result.empty() ? 0 : 1);  // Runs the global pools' destructors.
-  }
-  ::close(report[1]);
-  Child child;
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = ::read(report[0], buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    child.report.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(report[0]);
-  while (::waitpid(pid, &child.wait_status, 0) < 0 && errno == EINTR) {
-  }
-  return child;
+// The child arms an alarm, runs `body` and leaves with exit(), so that
+// static destructors (the global pools') run in it.
+ChildOutcome ForkAndRun(const std::function<std::string()>& body) {
+  return RunInChild(
+      body, {.run_exit_handlers = true, .alarm_seconds = kChildGuardSeconds});
 }
 
-::testing::AssertionResult Passed(const Child& c) {
+::testing::AssertionResult Passed(const ChildOutcome& c) {
   if (WIFEXITED(c.wait_status) && WEXITSTATUS(c.wait_status) == 0) {
     return ::testing::AssertionSuccess();
   }
@@ -241,7 +197,7 @@ TEST_F(ForkTest, ChildrenForkedDuringTrafficExitCleanly) {
   int children = 0;
   while (!traffic.ready() && children < max_children) {
     const bool call_first = children % 2 == 1;
-    const Child c = ForkAndRun([call_first] {
+    const ChildOutcome c = ForkAndRun([call_first] {
       if (!call_first) return std::string();
       const std::string m = UsageMessage(
           [] { (void)global_pool->apply_async(Square, std::tuple{2}); });
@@ -259,7 +215,7 @@ TEST_F(ForkTest, ChildrenForkedDuringTrafficExitCleanly) {
 // pool is unaffected (the child's close() and terminate() did nothing).
 TEST_F(ForkTest, EveryMethodThrowsInChild) {
   GlobalScope<pool::Pool> scope(global_pool, 2);
-  const Child c = ForkAndRun([] {
+  const ChildOutcome c = ForkAndRun([] {
     pool::Pool& p = *global_pool;
     const char* remedy = "Create a new Pool in this process";
     std::vector<int> xs{1, 2, 3};
@@ -296,7 +252,7 @@ TEST_F(ForkTest, LocalPoolDestroyedInChild) {
   std::optional<pool::Pool> local;
   local.emplace(2);
   const std::vector<pid_t> workers = Sorted(local->worker_pids());
-  const Child c = ForkAndRun([&] {
+  const ChildOutcome c = ForkAndRun([&] {
     local.reset();
     return std::string();
   });
@@ -329,7 +285,7 @@ TEST_F(ForkTest, ParentResultsInChild) {
   auto pending_map =
       global_pool->map_async(Square, Iota(100), {.chunksize = 1});
 
-  const Child c = ForkAndRun([&] {
+  const ChildOutcome c = ForkAndRun([&] {
     std::string failures;
     const char* remedy = "create a new Pool in this one";
     if (done.get() != 36 || !done.ready() || !done.successful()) {
@@ -381,7 +337,7 @@ TEST_F(ForkTest, ChildCreatesItsOwnPool) {
   GTEST_SKIP() << "ThreadSanitizer: no threads after a multi-threaded fork";
 #endif
   GlobalScope<pool::Pool> scope(global_pool, 2);
-  const Child c = ForkAndRun([] {
+  const ChildOutcome c = ForkAndRun([] {
     const int fds = OpenFdCount();
     {
       pool::Pool own(2);
@@ -417,7 +373,7 @@ TEST_F(ForkTest, ThreadPoolInChild) {
   auto blocked = global_thread_pool->apply_async(MarkThenWaitFor,
                                                  std::tuple{marker, gate});
   WaitUntil([&] { return !ReadFile(marker).empty(); });
-  const Child c = ForkAndRun([&] {
+  const ChildOutcome c = ForkAndRun([&] {
     const char* remedy = "Create a new ThreadPool in this process";
     std::string failures;
     failures += CheckForkMessage("apply", UsageMessage([] {
