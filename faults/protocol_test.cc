@@ -22,6 +22,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -171,6 +172,21 @@ void ExpectServing(pool::Pool& p) {
 
 bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
+}
+
+// Holds `p`'s handler thread in a callback until the file `release` exists,
+// so that whatever workers write meanwhile waits in their pipes. Returns once
+// the callback runs; the result resolves to 1 after the release.
+pool::AsyncResult<int> HoldHandlerUntil(pool::Pool& p,
+                                        const std::string& release) {
+  auto in_callback = std::make_shared<std::atomic<bool>>(false);
+  auto blocker = p.apply_async(
+      Identity, std::tuple{1}, {.callback = [in_callback, release](const int&) {
+        *in_callback = true;
+        WaitUntil([&] { return !ReadFile(release).empty(); });
+      }});
+  WaitUntil([&] { return in_callback->load(); });
+  return blocker;
 }
 
 // --- B. Exceptions on the handler thread and in the worker -------------------
@@ -377,13 +393,7 @@ TEST_F(GarbageTest, ForgedHeaderReadTogetherWithTheRealReply) {
     WaitUntil([&] { return !ReadFile(marker).empty(); });
     return ReadFile(marker);
   }());
-  std::atomic<bool> in_callback{false};
-  auto blocker =
-      p.apply_async(Identity, std::tuple{1}, {.callback = [&](const int&) {
-                      in_callback = true;
-                      WaitUntil([&] { return !ReadFile(release).empty(); });
-                    }});
-  WaitUntil([&] { return in_callback.load(); });
+  auto blocker = HoldHandlerUntil(p, release);
   WriteFileAtomically(go, "x");
   // Forged header and real reply are in the pipe once the worker waits
   // for its next task.
@@ -433,13 +443,7 @@ TEST_F(GarbageTest, DeathInTheMiddleOfAReplyFailsThatTask) {
   WaitUntil([&] { return !ReadFile(marker).empty(); });
   const pid_t writer = std::stoi(ReadFile(marker));
   // Hold the handler thread in a callback, then let the worker write.
-  std::atomic<bool> in_callback{false};
-  auto blocker =
-      p.apply_async(Identity, std::tuple{1}, {.callback = [&](const int&) {
-                      in_callback = true;
-                      WaitUntil([&] { return !ReadFile(release).empty(); });
-                    }});
-  WaitUntil([&] { return in_callback.load(); });
+  auto blocker = HoldHandlerUntil(p, release);
   WriteFileAtomically(go, "x");
   WaitUntil([&] {
     // "pipe_write" or "anon_pipe_write", depending on the kernel.
