@@ -112,20 +112,6 @@ ChildOutcome ForkAndRun(const std::function<std::string()>& body) {
   return failure;
 }
 
-// The message of the UsageError `f` throws, or a description of what it did
-// instead.
-template <class F>
-std::string UsageMessage(F&& f) {
-  try {
-    f();
-  } catch (const pool::UsageError& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    return std::string("not a UsageError: ") + e.what();
-  }
-  return "no exception";
-}
-
 // "" if `message` names the fork and says what to do, else why not.
 std::string CheckForkMessage(const std::string& what,
                              const std::string& message, const char* remedy) {
@@ -199,7 +185,7 @@ TEST_F(ForkTest, ChildrenForkedDuringTrafficExitCleanly) {
     const bool call_first = children % 2 == 1;
     const ChildOutcome c = ForkAndRun([call_first] {
       if (!call_first) return std::string();
-      const std::string m = UsageMessage(
+      const std::string m = pool::testing::UsageErrorMessage(
           [] { (void)global_pool->apply_async(Square, std::tuple{2}); });
       return CheckForkMessage("apply_async", m, "Create a new Pool");
     });
@@ -222,7 +208,8 @@ TEST_F(ForkTest, EveryMethodThrowsInChild) {
     std::vector<std::tuple<int, int>> pairs{{1, 2}};
     std::string failures;
     auto check = [&](const std::string& what, auto&& f) {
-      failures += CheckForkMessage(what, UsageMessage(f), remedy);
+      failures +=
+          CheckForkMessage(what, pool::testing::UsageErrorMessage(f), remedy);
     };
     check("apply_async", [&] { (void)p.apply_async(Square, std::tuple{2}); });
     check("apply", [&] { (void)p.apply(Square, 2); });
@@ -298,24 +285,32 @@ TEST_F(ForkTest, ParentResultsInChild) {
     }
     if (pending.ready()) failures += "the pending result claims ready\n";
     if (pending.wait(seconds(0))) failures += "wait(0) said ready\n";
-    failures +=
-        CheckForkMessage("get", UsageMessage([&] { pending.get(); }), remedy);
     failures += CheckForkMessage(
-        "get(timeout)", UsageMessage([&] { pending.get(seconds(30)); }),
+        "get", pool::testing::UsageErrorMessage([&] { pending.get(); }),
+        remedy);
+    failures += CheckForkMessage(
+        "get(timeout)",
+        pool::testing::UsageErrorMessage([&] { pending.get(seconds(30)); }),
+        remedy);
+    failures += CheckForkMessage(
+        "wait", pool::testing::UsageErrorMessage([&] { pending.wait(); }),
         remedy);
     failures +=
-        CheckForkMessage("wait", UsageMessage([&] { pending.wait(); }), remedy);
-    failures += CheckForkMessage(
-        "wait(timeout)", UsageMessage([&] { (void)pending.wait(seconds(30)); }),
-        remedy);
+        CheckForkMessage("wait(timeout)", pool::testing::UsageErrorMessage([&] {
+                           (void)pending.wait(seconds(30));
+                         }),
+                         remedy);
     if (!pending_map.ready()) {
       failures += CheckForkMessage(
-          "map get", UsageMessage([&] { pending_map.get(); }), remedy);
+          "map get",
+          pool::testing::UsageErrorMessage([&] { pending_map.get(); }), remedy);
     }
     failures += CheckForkMessage(
-        "imap next", UsageMessage([&] { (void)it.next(); }), remedy);
+        "imap next", pool::testing::UsageErrorMessage([&] { (void)it.next(); }),
+        remedy);
     failures += CheckForkMessage(
-        "imap next(timeout)", UsageMessage([&] { (void)it.next(seconds(30)); }),
+        "imap next(timeout)",
+        pool::testing::UsageErrorMessage([&] { (void)it.next(seconds(30)); }),
         remedy);
     return failures;
   });
@@ -376,14 +371,17 @@ TEST_F(ForkTest, ThreadPoolInChild) {
   const ChildOutcome c = ForkAndRun([&] {
     const char* remedy = "Create a new ThreadPool in this process";
     std::string failures;
-    failures += CheckForkMessage("apply", UsageMessage([] {
+    failures += CheckForkMessage("apply", pool::testing::UsageErrorMessage([] {
                                    (void)global_thread_pool->apply(Square, 2);
                                  }),
                                  remedy);
+    failures += CheckForkMessage("close", pool::testing::UsageErrorMessage([] {
+                                   global_thread_pool->close();
+                                 }),
+                                 remedy);
     failures += CheckForkMessage(
-        "close", UsageMessage([] { global_thread_pool->close(); }), remedy);
-    failures += CheckForkMessage("get", UsageMessage([&] { blocked.get(); }),
-                                 "create a new Pool");
+        "get", pool::testing::UsageErrorMessage([&] { blocked.get(); }),
+        "create a new Pool");
     return failures;  // exit() then destroys global_thread_pool.
   });
   EXPECT_TRUE(Passed(c));

@@ -343,14 +343,7 @@ TYPED_TEST(BothPoolsTest, ImapReadsInputLazily) {
 
 // Python's messages for bad arguments and misuse.
 TYPED_TEST(BothPoolsTest, MisuseMessagesMatchPython) {
-  auto message = [](auto&& f) -> std::string {
-    try {
-      f();
-    } catch (const pool::UsageError& e) {
-      return e.what();
-    }
-    return "no UsageError";
-  };
+  const auto message = pool::testing::UsageErrorMessage;
   EXPECT_EQ(message([] { TypeParam p(0); }),
             "Number of processes must be at least 1");
   EXPECT_EQ(message([] { TypeParam p(pool::Options{.processes = 0}); }),
@@ -385,16 +378,7 @@ TYPED_TEST(BothPoolsTest, MisuseMessagesMatchPython) {
 // imap and imap_unordered after close() or terminate() raise "Pool not
 // running" at the call, as Python's do, not a CancelledError later.
 TYPED_TEST(BothPoolsTest, ImapAfterCloseOrTerminateIsPoolNotRunning) {
-  auto message = [](auto&& f) -> std::string {
-    try {
-      f();
-    } catch (const pool::UsageError& e) {
-      return e.what();
-    } catch (const std::exception& e) {
-      return std::string("not a UsageError: ") + e.what();
-    }
-    return "no exception";
-  };
+  const auto message = pool::testing::UsageErrorMessage;
   for (bool terminate : {false, true}) {
     TypeParam p(1);
     if (terminate) {
@@ -436,14 +420,7 @@ TYPED_TEST(BothPoolsTest, ImapMadeBeforeCloseStopsFeeding) {
 // its methods throws UsageError saying so (it used to dereference a null
 // pointer); the object it was moved to works.
 TYPED_TEST(BothPoolsTest, MovedFromHandlesThrowUsageError) {
-  auto message = [](auto&& f) -> std::string {
-    try {
-      f();
-    } catch (const pool::UsageError& e) {
-      return e.what();
-    }
-    return "no UsageError";
-  };
+  const auto message = pool::testing::UsageErrorMessage;
   auto expect_moved_from = [&](const std::string& type, const std::string& m) {
     EXPECT_NE(m.find("on a moved-from " + type), std::string::npos) << m;
     EXPECT_NE(m.find("Use the object it was moved to"), std::string::npos) << m;

@@ -4,7 +4,11 @@
 #include <errno.h>
 #include <sys/wait.h>
 
+#include <exception>
+#include <string>
 #include <thread>
+
+#include "pool/errors.h"
 
 namespace pool::testing {
 
@@ -32,6 +36,17 @@ bool WaitUntil(const std::function<bool()>& done,
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   return true;
+}
+
+std::string UsageErrorMessage(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const UsageError& e) {
+    return e.what();
+  } catch (const std::exception& e) {
+    return std::string("not a UsageError: ") + e.what();
+  }
+  return "no exception";
 }
 
 }  // namespace pool::testing

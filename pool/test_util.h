@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <functional>
+#include <string>
 
 namespace pool::testing {
 
@@ -27,6 +28,10 @@ bool HasNoChildren();
 bool WaitUntil(
     const std::function<bool()>& done,
     std::chrono::milliseconds limit = std::chrono::milliseconds::max());
+
+// The message of the pool::UsageError that `f` throws; otherwise what it did
+// instead ("not a UsageError: ..." or "no exception"), for a failure message.
+std::string UsageErrorMessage(const std::function<void()>& f);
 
 }  // namespace pool::testing
 
