@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <exception>
 #include <string>
+#include <thread>
 
 #include "faults/fault_fixture.h"
 #include "pool/pool.h"
@@ -116,6 +117,43 @@ TEST_F(ProcessLimitTest, ThreadLimitLeavesNoZombie) {
     // Give the fork server every chance to have exited.
     WaitUntil([&] { return TasksOfUid(uid) <= tasks + 1; });
     return NothingLeftInChild(fds);
+  });
+  if (outcome.report.rfind(kSkip, 0) == 0) GTEST_SKIP() << outcome.report;
+  EXPECT_TRUE(ChildSucceeded(outcome));
+}
+
+// The process limit lets a ThreadPool start 2 of its 8 threads: the
+// constructor stops and joins those 2 and throws pool::SystemError naming
+// pthread_create, instead of leaving joinable threads to std::terminate().
+TEST_F(ProcessLimitTest, ThreadPoolThreadLimitFailsConstruction) {
+  const uid_t uid = 1900000000u + static_cast<uid_t>(::getpid());
+  const ChildOutcome outcome = RunInChild([uid]() -> std::string {
+    bool skip = false;
+    if (std::string e = DropPrivilegesTo(uid, skip); !e.empty()) {
+      return skip ? kSkip + e : e;
+    }
+    // A first thread, started and joined, so that a thread the runtime
+    // keeps once any thread exists (TSan's) is counted before, not after.
+    std::thread([] {}).join();
+    const int tasks = TasksOfUid(uid);
+    rlimit lim{};
+    ::getrlimit(RLIMIT_NPROC, &lim);
+    lim.rlim_cur = static_cast<rlim_t>(tasks + 2);
+    if (::setrlimit(RLIMIT_NPROC, &lim) != 0) return "setrlimit failed";
+    try {
+      pool::ThreadPool p(8);
+      return "the ThreadPool started 8 threads under RLIMIT_NPROC " +
+             std::to_string(lim.rlim_cur);
+    } catch (const pool::SystemError& e) {
+      if (std::string(e.what()).find("pthread_create") == std::string::npos) {
+        return std::string("the error does not name pthread_create: ") +
+               e.what();
+      }
+    }
+    if (const int now = TasksOfUid(uid); now != tasks) {
+      return "threads left: " + std::to_string(now - tasks);
+    }
+    return "";
   });
   if (outcome.report.rfind(kSkip, 0) == 0) GTEST_SKIP() << outcome.report;
   EXPECT_TRUE(ChildSucceeded(outcome));

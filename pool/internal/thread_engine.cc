@@ -1,6 +1,7 @@
 #include "pool/internal/thread_engine.h"
 
 #include <algorithm>
+#include <system_error>
 #include <utility>
 
 #include "pool/errors.h"
@@ -11,7 +12,15 @@ ThreadEngine::ThreadEngine(int threads, std::function<void()> initializer) {
   if (threads < 1) throw UsageError("Number of processes must be at least 1");
   threads_.reserve(threads);
   for (int i = 0; i < threads; ++i) {
-    threads_.emplace_back([this, initializer] { Run(initializer); });
+    try {
+      threads_.emplace_back([this, initializer] { Run(initializer); });
+    } catch (const std::system_error& e) {
+      // EAGAIN under a process limit: the threads already started are
+      // stopped and joined, and the failure is a pool::SystemError, as in
+      // ProcessEngine's constructor.
+      Terminate();
+      throw SystemError(e.code(), "pthread_create");
+    }
   }
   std::exception_ptr error;
   {
