@@ -48,18 +48,34 @@ std::string Complemented(std::string data) {
 
 // Exits (status 0) once the parent has put 48 KiB of the next task into this
 // worker's task pipe, that is while the parent is in the middle of writing
-// a task far larger than the pipe. Looks at fd 3, the
-// worker's task pipe (kTaskFd in pool/internal/worker.cc); gives up waiting
-// after about 10 s so that a change of that layout cannot hang the test.
+// a task far larger than the pipe. Looks at fd 3, the worker's task pipe
+// (kTaskFd in pool/internal/worker.cc). If nothing arrives within about
+// 10 s it returns instead, and the test that expected it to die fails: the
+// parent did not write the next task while this one ran.
 int ExitWhenTaskPipeFull(int) {
   int queued = 0;
   for (int i = 0; i < 100000; ++i) {
-    if (::ioctl(3, FIONREAD, &queued) != 0 || queued >= 48 * 1024) break;
+    if (::ioctl(3, FIONREAD, &queued) == 0 && queued >= 48 * 1024) {
+      ::_exit(0);
+    }
     ::usleep(100);
   }
-  ::_exit(0);
+  return queued;
 }
 int Identity(int x) { return x; }
+
+// A new pool sends a worker one task at a time until it has seen how long
+// tasks take; once they are short it sends the next ones while the worker
+// runs the current one (ProcessEngine::Dispatch). The tests below need the
+// parent writing a second task while the worker runs or answers the first:
+// a few hundred instant tasks get it there.
+void SendTasksAhead(pool::Pool& p) {
+  std::vector<pool::AsyncResult<int>> quick;
+  for (int i = 0; i < 300; ++i) {
+    quick.push_back(p.apply_async(Identity, std::tuple{i}));
+  }
+  for (auto& r : quick) r.get();
+}
 
 // Records this worker's pid in `path`, waits until the file `go` exists,
 // then returns a reply far larger than a pipe holds.
@@ -84,6 +100,7 @@ using LargeMessageTest = FaultTest;
 // task, so both directions are busy at once. Everything arrives intact.
 TEST_F(LargeMessageTest, HundredMiBBothDirectionsAtOnce) {
   pool::Pool p(1);
+  SendTasksAhead(p);
   std::vector<std::uint64_t> want;
   std::vector<pool::AsyncResult<std::string>> results;
   for (std::uint64_t seed = 1; seed <= 2; ++seed) {
@@ -116,9 +133,12 @@ TEST_F(BrokenPipeTest, ParentWritingToDeadWorkerSurvives) {
     std::string data = RandomBytes(size, size);
     const std::uint64_t hash = Hash(data);
     const std::uint64_t want = Hash(Complemented(data));
+    SendTasksAhead(p);
     auto dies = p.apply_async(ExitWhenTaskPipeFull, std::tuple{0});
     auto big = p.apply_async(Complement, std::tuple{std::move(data), hash});
-    EXPECT_THROW(dies.get(), pool::WorkerDiedError);
+    EXPECT_THROW(dies.get(), pool::WorkerDiedError)
+        << "size " << size << ": the task pipe never held 48 KiB of the next "
+        << "task while the worker ran this one";
     EXPECT_EQ(Hash(big.get()), want) << "size " << size;
   }
   EXPECT_EQ(p.apply(Identity, 4), 4);
@@ -188,13 +208,15 @@ TEST_F(BrokenPipeTest, SigpipeResetToDefaultBetweenPools) {
     { pool::Pool first(1); }
     ::signal(SIGPIPE, SIG_DFL);
     pool::Pool p(1);
+    SendTasksAhead(p);
     std::string data = RandomBytes(16 * kMiB, 3);
     const std::uint64_t hash = Hash(data);
     auto dies = p.apply_async(ExitWhenTaskPipeFull, std::tuple{0});
     auto big = p.apply_async(Complement, std::tuple{std::move(data), hash});
     try {
       dies.get();
-      return "the exiting task succeeded";
+      return "the task pipe never held 48 KiB of the next task while the "
+             "worker ran the one that was to exit";
     } catch (const pool::WorkerDiedError&) {
     }
     if (big.get().size() != 16 * kMiB) return "the big task lost bytes";
