@@ -84,6 +84,13 @@ void SetNonBlocking(int fd) {
   }
 }
 
+void GrowPipeFor(int fd, std::size_t frame_bytes, bool& grown) noexcept {
+  constexpr std::size_t kLargeFrame = 16 * 1024;
+  if (grown || frame_bytes <= kLargeFrame) return;
+  grown = true;
+  ::fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+}
+
 bool WriteAll(int fd, const void* data, std::size_t n) {
   const char* p = static_cast<const char*>(data);
   while (n > 0) {

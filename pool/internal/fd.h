@@ -65,6 +65,15 @@ void SignalEventFd(int fd) noexcept;
 
 void SetNonBlocking(int fd);
 
+// A pipe holds 64 KiB until it is told otherwise: a few large frames fill
+// it, and then every frame costs the writer and the reader a wake-up each.
+// The first time a frame of more than 16 KiB is about to go through pipe
+// `fd`, the pipe is grown to 1 MiB; `grown` remembers that it was done. Not
+// done when the pipe is made: the kernel allocates the larger ring at once,
+// and a pool that never sends a large frame should not pay for it. Failure
+// (a lower /proc/sys/fs/pipe-max-size) only costs wake-ups, and is ignored.
+void GrowPipeFor(int fd, std::size_t frame_bytes, bool& grown) noexcept;
+
 // Writes all n bytes, blocking; retries on EINTR. Returns false if the reader
 // is gone (EPIPE); throws SystemError on other failures.
 bool WriteAll(int fd, const void* data, std::size_t n);

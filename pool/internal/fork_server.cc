@@ -88,11 +88,6 @@ pid_t StartWorker(int ctl, int slot, WorkerSlot* slots, std::uint64_t reply_key,
     Report(ctl, failed);
     return -1;
   }
-  // Larger pipe buffers mean fewer wake-ups per large message. Pages are
-  // only allocated when used; failure (a lower pipe-max-size) is harmless.
-  for (int fd : {task_write.get(), result_write.get()}) {
-    ::fcntl(fd, F_SETPIPE_SZ, 1 << 20);
-  }
   // The slot is the parent's to reuse only after the previous worker in it
   // was reported dead, so nothing writes it now.
   slots[slot].started.store(0, std::memory_order_relaxed);

@@ -98,14 +98,22 @@ bool NotTheWorker(pid_t self) {
   return forked_from_worker != 0 && ::getpid() != self;
 }
 
+// Set once the worker has run an initializer or a task. Until then nothing
+// it holds in a stdio buffer is its own (the parent flushed before the fork
+// server was forked), so a worker that never ran any exits without the
+// flush, which walks every stream.
+bool ran_user_code = false;
+
 [[noreturn]] void Exit(int code) {
-  FlushOutput();
+  if (ran_user_code) FlushOutput();
   ::_exit(code);
 }
 
 // Writes a whole frame; a parent that has gone away means there is nobody to
 // work for.
 void Send(const std::string& frame) {
+  static bool pipe_grown = false;
+  GrowPipeFor(kResultFd, frame.size(), pipe_grown);
   try {
     if (!WriteAll(kResultFd, frame.data(), frame.size())) Exit(0);
   } catch (const std::exception&) {
@@ -150,6 +158,7 @@ void Work(pid_t self, const WorkerSetup& setup, const WorkerConfig& config) {
     StartFrame(out, kReadyId);
     Writer w(out);
     bool ok = true;
+    ran_user_code = true;
     try {
       config.initializer();
       w.write_raw<std::uint8_t>(1);
@@ -203,6 +212,7 @@ void Work(pid_t self, const WorkerSetup& setup, const WorkerConfig& config) {
     // Step 3. Run the task: the frame names the invoker to use, which
     // decodes the items, calls the function and encodes the reply.
     ++seq;
+    ran_user_code = true;
     StartFrame(out, h.task_id);
     Writer w(out);
     setup.slot->started.store(seq, std::memory_order_release);

@@ -61,6 +61,7 @@ void WorkerChannel::Kill() noexcept {
 }
 
 void WorkerChannel::Push(std::unique_ptr<ProcessJob> job) {
+  if (to_.valid()) GrowPipeFor(to_.get(), job->frame().size(), pipe_grown_);
   in_flight_.push_back(std::move(job));
   ++tasks_given_;
 }

@@ -163,6 +163,7 @@ class WorkerChannel {
   std::deque<std::unique_ptr<ProcessJob>> in_flight_;
   std::size_t sent_ = 0;          // Jobs of in_flight_ written completely.
   std::size_t write_offset_ = 0;  // Bytes of in_flight_[sent_] written.
+  bool pipe_grown_ = false;       // GrowPipeFor (fd.h) grew the task pipe.
   std::uint64_t answered_ = 0;    // Replies received.
   std::uint64_t last_answered_id_ = 0;
   int tasks_given_ = 0;
