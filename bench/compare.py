@@ -78,6 +78,10 @@ def rows(cpus):
                     f"start_close_join/{n}",
                     f"BM_ThreadPool_StartCloseJoin/processes:{n}",
                     f"BM_Fork_Waitpid/processes:{n}"))
+        # What any pool that forks its workers from a fork server pays.
+        out.append((f"fork server skeleton, {n} children", US,
+                    f"BM_ForkServer_Skeleton/processes:{n}", None, None,
+                    f"BM_Fork_Waitpid/processes:{n}"))
     n = 1
     counts = []
     while n <= max(cpus, PROCESSES):
@@ -346,10 +350,12 @@ def main():
             data["commit"] = subprocess.run(
                 git + ["rev-parse", "--short", "HEAD"],
                 stdout=subprocess.PIPE, text=True).stdout.strip()
-            # Whether pool/ had uncommitted changes when it was built.
-            if subprocess.run(git + ["status", "--porcelain", "pool"],
+            # Whether what was measured had uncommitted changes.
+            measured = ["pool", "bench/pool_benchmark.cc",
+                        "bench/python_pool_bench.py", "bench/compare.py"]
+            if subprocess.run(git + ["status", "--porcelain"] + measured,
                               stdout=subprocess.PIPE, text=True).stdout:
-                data["commit"] += " + uncommitted pool/ changes"
+                data["commit"] += " + uncommitted changes to what is measured"
         out = args.out
         if out is None and workspace:
             out = os.path.join(workspace, "bench", "results.json")

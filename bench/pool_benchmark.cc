@@ -14,6 +14,9 @@
 //                                    BM_RawPipe_Bandwidth
 //   BM_Pool_StartCloseJoin           BM_Fork_Waitpid (fork N children that
 //                                    exit at once, reap them),
+//                                    BM_ForkServer_Skeleton (the same N
+//                                    children forked by a fork server, as
+//                                    the pool's are, and nothing else),
 //                                    BM_ThreadPool_StartCloseJoin
 //   BM_CpuBoundMap                   BM_Serial_CpuBound (its "speedup"
 //                                    counter is serial time / pool time)
@@ -33,7 +36,9 @@
 // bench/README.md explains every figure and how to compare with Python.
 
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -494,12 +499,72 @@ void BM_Fork_Waitpid(benchmark::State& state) {
   }
   timer.SetMicrosPerCall(state);
 }
-// The floor runs immediately before the pool rows (Google Benchmark runs
-// benchmarks in registration order) and trims the heap as the pool does:
+// The process work of a pool whose workers a fork server forks, and no
+// more: fork the server; it forks `processes` children, each blocked in
+// read() on a pipe of its own, and says so; on the parent's word it closes
+// the pipes (the children read end of file and exit), reaps them and exits;
+// the parent reaps it. Against BM_Fork_Waitpid this costs one fork and exit
+// more, and none of the children can exit before all of them are up and the
+// parent has heard so: the part of the pool's start and stop that comes
+// from having a fork server at all (pool/README.md, "Three choices that
+// cost speed, on purpose").
+void BM_ForkServer_Skeleton(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  auto check = [](bool ok) {
+    if (!ok) std::abort();
+  };
+  ::malloc_trim(0);  // As BM_Fork_Waitpid, and for the same reason.
+  const LoopTimer timer;
+  for (auto _ : state) {
+    int sv[2];
+    check(::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == 0);
+    const pid_t server = ::fork();
+    check(server >= 0);
+    if (server == 0) {
+      ::close(sv[0]);
+      std::vector<int> pipes;
+      for (int i = 0; i < n; ++i) {
+        int p[2];
+        if (::pipe2(p, O_CLOEXEC) != 0) ::_exit(1);
+        const pid_t child = ::fork();
+        if (child < 0) ::_exit(1);
+        if (child == 0) {
+          char c;
+          ::close(p[1]);
+          while (::read(p[0], &c, 1) < 0 && errno == EINTR) {
+          }
+          ::_exit(0);
+        }
+        ::close(p[0]);
+        pipes.push_back(p[1]);
+      }
+      char c = 0;
+      if (::write(sv[1], &c, 1) != 1 || ::read(sv[1], &c, 1) != 1) ::_exit(1);
+      for (int fd : pipes) ::close(fd);
+      while (::wait(nullptr) > 0 || errno == EINTR) {
+      }
+      ::_exit(0);
+    }
+    ::close(sv[1]);
+    char c = 0;
+    check(::read(sv[0], &c, 1) == 1);   // All children are up.
+    check(::write(sv[0], &c, 1) == 1);  // close(), join().
+    int status;
+    while (::waitpid(server, &status, 0) < 0 && errno == EINTR) {
+    }
+    check(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ::close(sv[0]);
+  }
+  timer.SetMicrosPerCall(state);
+}
+
+// The floors run immediately before the pool rows (Google Benchmark runs
+// benchmarks in registration order) and trim the heap as the pool does:
 // fork() copies the parent's page tables, so its cost grows with the heap
 // the map rows above leave behind, and the floor and the pool start must be
 // measured in the same process state.
 BENCHMARK(BM_Fork_Waitpid)->Apply(StartSizes);
+BENCHMARK(BM_ForkServer_Skeleton)->Apply(StartSizes);
 BENCHMARK_TEMPLATE(BM_StartCloseJoin, pool::Pool)
     ->Name("BM_Pool_StartCloseJoin")
     ->Apply(StartSizes);
