@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs the C++ pool benchmark and the Python one, and prints them side by side.
 
-  ./bazelw run -c opt //bench:compare                 # everything, ~6 minutes
+  ./bazelw run -c opt //bench:compare                 # everything, ~3 minutes
   ./bazelw run -c opt //bench:compare -- --quick      # a rough pass, ~1 minute
 
 Options after `--`:
