@@ -79,7 +79,8 @@ def rows(cpus):
                     f"BM_ThreadPool_StartCloseJoin/processes:{n}",
                     f"BM_Fork_Waitpid/processes:{n}"))
         # What any pool that forks its workers from a fork server pays.
-        out.append((f"fork server skeleton, {n} children", US,
+        children = "child" if n == 1 else "children"
+        out.append((f"fork server skeleton, {n} {children}", US,
                     f"BM_ForkServer_Skeleton/processes:{n}", None, None,
                     f"BM_Fork_Waitpid/processes:{n}"))
     n = 1
