@@ -20,6 +20,8 @@
 #include <sstream>
 #include <thread>
 
+#include "pool/errors.h"
+
 namespace faults {
 namespace {
 
@@ -256,17 +258,15 @@ ChildOutcome RunInChild(const std::function<std::string()>& body,
       outcome.report.empty()) {
     return ::testing::AssertionSuccess();
   }
-  std::string how;
-  if (WIFSIGNALED(outcome.wait_status)) {
-    how = "killed by signal " + std::to_string(WTERMSIG(outcome.wait_status));
-  } else if (WIFEXITED(outcome.wait_status)) {
-    how = "exited with status " +
-          std::to_string(WEXITSTATUS(outcome.wait_status));
-  } else {
-    how = "wait status " + std::to_string(outcome.wait_status);
+  auto failure = ::testing::AssertionFailure()
+                 << "the child "
+                 << pool::DescribeWaitStatus(outcome.wait_status);
+  if (WIFSIGNALED(outcome.wait_status) &&
+      WTERMSIG(outcome.wait_status) == SIGALRM) {
+    failure << ": it hung until its alarm went off";
   }
-  return ::testing::AssertionFailure()
-         << "the child " << how << " and reported: " << outcome.report;
+  if (!outcome.report.empty()) failure << "; it reported: " << outcome.report;
+  return failure;
 }
 
 void FaultTest::SetUp() {

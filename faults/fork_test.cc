@@ -12,11 +12,8 @@
 // suite. The child leaves with exit(), which runs static destructors as a
 // real program does: that is where a global pool is destroyed.
 
-#include <errno.h>
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -94,24 +91,6 @@ ChildOutcome ForkAndRun(const std::function<std::string()>& body) {
       body, {.run_exit_handlers = true, .alarm_seconds = kChildGuardSeconds});
 }
 
-::testing::AssertionResult Passed(const ChildOutcome& c) {
-  if (WIFEXITED(c.wait_status) && WEXITSTATUS(c.wait_status) == 0) {
-    return ::testing::AssertionSuccess();
-  }
-  auto failure = ::testing::AssertionFailure();
-  if (WIFSIGNALED(c.wait_status) && WTERMSIG(c.wait_status) == SIGALRM) {
-    failure << "the child hung: its alarm (" << kChildGuardSeconds
-            << " s) killed it";
-  } else if (WIFSIGNALED(c.wait_status)) {
-    failure << "the child was killed by signal " << WTERMSIG(c.wait_status)
-            << " (" << pool::SignalName(WTERMSIG(c.wait_status)) << ")";
-  } else {
-    failure << "the child exited with status " << WEXITSTATUS(c.wait_status);
-  }
-  if (!c.report.empty()) failure << "; it reported: " << c.report;
-  return failure;
-}
-
 // "" if `message` names the fork and says what to do, else why not.
 std::string CheckForkMessage(const std::string& what,
                              const std::string& message, const char* remedy) {
@@ -158,7 +137,7 @@ TEST_F(ForkTest, ChildExitsWhileGlobalPoolIsBusy) {
   const std::vector<pid_t> workers = Sorted(global_pool->worker_pids());
   ASSERT_EQ(workers.size(), 3u);
 
-  EXPECT_TRUE(Passed(ForkAndRun([] { return std::string(); })));
+  EXPECT_TRUE(ChildSucceeded(ForkAndRun([] { return std::string(); })));
 
   for (pid_t pid : workers) EXPECT_TRUE(IsAlive(pid)) << "worker " << pid;
   EXPECT_EQ(Sorted(global_pool->worker_pids()), workers);
@@ -189,7 +168,7 @@ TEST_F(ForkTest, ChildrenForkedDuringTrafficExitCleanly) {
           [] { (void)global_pool->apply_async(Square, std::tuple{2}); });
       return CheckForkMessage("apply_async", m, "Create a new Pool");
     });
-    ASSERT_TRUE(Passed(c)) << "child " << children;
+    ASSERT_TRUE(ChildSucceeded(c)) << "child " << children;
     ++children;
   }
   EXPECT_GT(children, 0);
@@ -226,7 +205,7 @@ TEST_F(ForkTest, EveryMethodThrowsInChild) {
     check("join", [&] { p.join(); });
     return failures;
   });
-  EXPECT_TRUE(Passed(c));
+  EXPECT_TRUE(ChildSucceeded(c));
   EXPECT_EQ(global_pool->worker_pids().size(), 2u);
   EXPECT_EQ(global_pool->map(Square, {1, 2, 3}), (std::vector<int>{1, 4, 9}));
   EXPECT_THROW(global_pool->join(), pool::UsageError);  // Still running.
@@ -243,7 +222,7 @@ TEST_F(ForkTest, LocalPoolDestroyedInChild) {
     local.reset();
     return std::string();
   });
-  EXPECT_TRUE(Passed(c));
+  EXPECT_TRUE(ChildSucceeded(c));
   for (pid_t pid : workers) EXPECT_TRUE(IsAlive(pid)) << "worker " << pid;
   EXPECT_EQ(local->apply(Square, 5), 25);
 }
@@ -314,7 +293,7 @@ TEST_F(ForkTest, ParentResultsInChild) {
         remedy);
     return failures;
   });
-  EXPECT_TRUE(Passed(c));
+  EXPECT_TRUE(ChildSucceeded(c));
   WriteFileAtomically(gate, "open");
   EXPECT_EQ(pending.get(), 1);
   EXPECT_EQ(it.next(), 1);  // The parent's iterator is untouched.
@@ -354,7 +333,7 @@ TEST_F(ForkTest, ChildCreatesItsOwnPool) {
     }
     return NothingLeftInChild(fds);
   });
-  EXPECT_TRUE(Passed(c));
+  EXPECT_TRUE(ChildSucceeded(c));
   EXPECT_EQ(global_pool->apply(Square, 3), 9);
 }
 
@@ -384,7 +363,7 @@ TEST_F(ForkTest, ThreadPoolInChild) {
         "create a new Pool");
     return failures;  // exit() then destroys global_thread_pool.
   });
-  EXPECT_TRUE(Passed(c));
+  EXPECT_TRUE(ChildSucceeded(c));
   WriteFileAtomically(gate, "open");
   EXPECT_EQ(blocked.get(), 1);
   EXPECT_EQ(global_thread_pool->apply(Square, 4), 16);

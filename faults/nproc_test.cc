@@ -15,6 +15,7 @@
 
 #include <cstdlib>
 #include <exception>
+#include <functional>
 #include <string>
 #include <thread>
 
@@ -46,6 +47,31 @@ int OtherProcessesOfUid(uid_t uid) {
   return n;
 }
 
+// Runs `body` in a forked child that has given up root for a uid of its
+// own (see the top), passing it that uid, and expects the child to report
+// success. Skips the test where the child cannot change its uid.
+void ExpectSucceedsAsFreshUid(const std::function<std::string(uid_t)>& body) {
+  const uid_t uid = 1900000000u + static_cast<uid_t>(::getpid());
+  const ChildOutcome outcome = RunInChild([&]() -> std::string {
+    bool skip = false;
+    if (std::string e = DropPrivilegesTo(uid, skip); !e.empty()) {
+      return skip ? kSkip + e : e;
+    }
+    return body(uid);
+  });
+  if (outcome.report.rfind(kSkip, 0) == 0) GTEST_SKIP() << outcome.report;
+  EXPECT_TRUE(ChildSucceeded(outcome));
+}
+
+// Lets this process's uid have at most `tasks` processes and threads (the
+// limit is RLIMIT_NPROC's). False if setrlimit() refused.
+bool LimitTasksTo(int tasks) {
+  rlimit lim{};
+  ::getrlimit(RLIMIT_NPROC, &lim);
+  lim.rlim_cur = static_cast<rlim_t>(tasks);
+  return ::setrlimit(RLIMIT_NPROC, &lim) == 0;
+}
+
 using ProcessLimitTest = FaultTest;
 
 // The process limit lets the fork server start 6 workers of 12: the
@@ -58,22 +84,15 @@ using ProcessLimitTest = FaultTest;
 // instead if the fork server managed all 7 forks before this process made
 // that one pthread_create(), and the error then names pthread_create.
 TEST_F(ProcessLimitTest, ForkFailureFailsConstructionAndReaps) {
-  const uid_t uid = 1900000000u + static_cast<uid_t>(::getpid());
-  const ChildOutcome outcome = RunInChild([uid]() -> std::string {
-    bool skip = false;
-    if (std::string e = DropPrivilegesTo(uid, skip); !e.empty()) {
-      return skip ? kSkip + e : e;
-    }
+  ExpectSucceedsAsFreshUid([](uid_t uid) -> std::string {
     const int fds = OpenFdCount();
     const int tasks = TasksOfUid(uid);
-    rlimit lim{};
-    ::getrlimit(RLIMIT_NPROC, &lim);
-    lim.rlim_cur = static_cast<rlim_t>(tasks + 2 + 6);
-    if (::setrlimit(RLIMIT_NPROC, &lim) != 0) return "setrlimit failed";
+    const int limit = tasks + 2 + 6;
+    if (!LimitTasksTo(limit)) return "setrlimit failed";
     try {
       pool::Pool p(12);
       return "the pool started 12 workers under RLIMIT_NPROC " +
-             std::to_string(lim.rlim_cur);
+             std::to_string(limit);
     } catch (const pool::SystemError& e) {
       // Usually a worker's fork() fails first; when the fork server is
       // quicker than this process (slow under TSan), the handler thread's
@@ -89,61 +108,42 @@ TEST_F(ProcessLimitTest, ForkFailureFailsConstructionAndReaps) {
     }
     return NothingLeftInChild(fds);
   });
-  if (outcome.report.rfind(kSkip, 0) == 0) GTEST_SKIP() << outcome.report;
-  EXPECT_TRUE(ChildSucceeded(outcome));
 }
 
 // The process limit allows the fork server but not the pool's handler
 // thread: the constructor must still fail cleanly, leaving no process.
 TEST_F(ProcessLimitTest, ThreadLimitLeavesNoZombie) {
-  const uid_t uid = 1900000000u + static_cast<uid_t>(::getpid());
-  const ChildOutcome outcome = RunInChild([uid]() -> std::string {
-    bool skip = false;
-    if (std::string e = DropPrivilegesTo(uid, skip); !e.empty()) {
-      return skip ? kSkip + e : e;
-    }
+  ExpectSucceedsAsFreshUid([](uid_t uid) -> std::string {
     const int fds = OpenFdCount();
     const int tasks = TasksOfUid(uid);
-    rlimit lim{};
-    ::getrlimit(RLIMIT_NPROC, &lim);
-    lim.rlim_cur = static_cast<rlim_t>(tasks + 1);  // The fork server only.
-    if (::setrlimit(RLIMIT_NPROC, &lim) != 0) return "setrlimit failed";
+    const int limit = tasks + 1;  // The fork server only.
+    if (!LimitTasksTo(limit)) return "setrlimit failed";
     try {
       pool::Pool p(2);
-      return "the pool started under RLIMIT_NPROC " +
-             std::to_string(lim.rlim_cur);
+      return "the pool started under RLIMIT_NPROC " + std::to_string(limit);
     } catch (const std::exception&) {
     }
     // Give the fork server every chance to have exited.
     WaitUntil([&] { return TasksOfUid(uid) <= tasks + 1; });
     return NothingLeftInChild(fds);
   });
-  if (outcome.report.rfind(kSkip, 0) == 0) GTEST_SKIP() << outcome.report;
-  EXPECT_TRUE(ChildSucceeded(outcome));
 }
 
 // The process limit lets a ThreadPool start 2 of its 8 threads: the
 // constructor stops and joins those 2 and throws pool::SystemError naming
 // pthread_create, instead of leaving joinable threads to std::terminate().
 TEST_F(ProcessLimitTest, ThreadPoolThreadLimitFailsConstruction) {
-  const uid_t uid = 1900000000u + static_cast<uid_t>(::getpid());
-  const ChildOutcome outcome = RunInChild([uid]() -> std::string {
-    bool skip = false;
-    if (std::string e = DropPrivilegesTo(uid, skip); !e.empty()) {
-      return skip ? kSkip + e : e;
-    }
+  ExpectSucceedsAsFreshUid([](uid_t uid) -> std::string {
     // A first thread, started and joined, so that a thread the runtime
     // keeps once any thread exists (TSan's) is counted before, not after.
     std::thread([] {}).join();
     const int tasks = TasksOfUid(uid);
-    rlimit lim{};
-    ::getrlimit(RLIMIT_NPROC, &lim);
-    lim.rlim_cur = static_cast<rlim_t>(tasks + 2);
-    if (::setrlimit(RLIMIT_NPROC, &lim) != 0) return "setrlimit failed";
+    const int limit = tasks + 2;
+    if (!LimitTasksTo(limit)) return "setrlimit failed";
     try {
       pool::ThreadPool p(8);
       return "the ThreadPool started 8 threads under RLIMIT_NPROC " +
-             std::to_string(lim.rlim_cur);
+             std::to_string(limit);
     } catch (const pool::SystemError& e) {
       if (std::string(e.what()).find("pthread_create") == std::string::npos) {
         return std::string("the error does not name pthread_create: ") +
@@ -155,8 +155,6 @@ TEST_F(ProcessLimitTest, ThreadPoolThreadLimitFailsConstruction) {
     }
     return "";
   });
-  if (outcome.report.rfind(kSkip, 0) == 0) GTEST_SKIP() << outcome.report;
-  EXPECT_TRUE(ChildSucceeded(outcome));
 }
 
 }  // namespace
