@@ -272,7 +272,9 @@ void ProcessEngine::Apply(std::unique_ptr<ProcessJob> job) {
     std::lock_guard lock(mu_);
     CheckRunningLocked();
     // Jobs queued before this one go first: it takes the handler's path.
-    if (idle_.empty() || !incoming_.empty()) {
+    // So does a job with a timeout: the handler watches the deadlines.
+    if (idle_.empty() || !incoming_.empty() ||
+        job->timeout() != std::chrono::nanoseconds::zero()) {
       QueueLocked(std::move(job));
       WakeHandlerLocked();
       return;
@@ -798,8 +800,10 @@ void ProcessEngine::Dispatch() {
       if (!best || c->in_flight() < best->in_flight()) best = c.get();
     }
     if (!best) break;
-    best->Push(std::move(pending_.front()));
+    std::unique_ptr<ProcessJob> job = std::move(pending_.front());
     pending_.pop_front();
+    if (!job->Start()) continue;  // cancel()led: resolved already.
+    best->Push(std::move(job));
   }
   // Write now rather than after the next poll(): usually it all fits.
   for (auto& c : channels_) {

@@ -38,9 +38,17 @@
 
 namespace pool::internal {
 
+// Options::memory_limit and cpu_time_limit (pool.h); 0: none. Applied by
+// ApplyLimits (worker.cc) in each worker before its initializer.
+struct WorkerLimits {
+  std::uint64_t memory_bytes = 0;  // RLIMIT_AS
+  std::int64_t cpu_seconds = 0;    // RLIMIT_CPU, per task
+};
+
 struct WorkerConfig {
   std::function<void()> initializer;  // may be empty
   int maxtasksperchild = 0;           // 0: unlimited
+  WorkerLimits limits{};
 };
 
 // One per worker, in memory shared (MAP_SHARED, mapped before the fork
