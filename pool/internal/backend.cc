@@ -1,5 +1,6 @@
 #include "pool/internal/backend.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -109,6 +110,19 @@ WorkerLimits CheckLimits(std::optional<std::size_t> memory_limit,
     if (cpu_time_limit->count() <= 0) {
       throw UsageError("cpu_time_limit must be at least 1s (or unset), not " +
                        std::to_string(cpu_time_limit->count()) + "s");
+    }
+    // The worker sets a hard limit of twice the budget plus 2 s (CpuBudget,
+    // worker.cc); it cannot raise the hard limit it inherits.
+    const std::int64_t needed = 2 * cpu_time_limit->count() + 2;
+    rlimit lim{};
+    if (::getrlimit(RLIMIT_CPU, &lim) == 0 && lim.rlim_max != RLIM_INFINITY &&
+        lim.rlim_max < static_cast<rlim_t>(needed)) {
+      throw UsageError(
+          "cpu_time_limit of " + std::to_string(cpu_time_limit->count()) +
+          "s needs a hard RLIMIT_CPU of at least " + std::to_string(needed) +
+          "s (twice the limit plus 2), "
+          "and this process's is " +
+          std::to_string(lim.rlim_max) + "s");
     }
     limits.cpu_seconds = cpu_time_limit->count();
   }

@@ -533,6 +533,7 @@ void ProcessEngine::Step(State state) {
   if (server_open) fds.push_back({server_->fd(), POLLIN, 0});
   const bool lend = state == State::kRun && !broken && pending_.empty();
   std::optional<Clock::time_point> deadline;
+  std::optional<Clock::time_point> now;  // Read only for a task's timeout.
   for (const auto& c : channels_) {
     where.push_back(static_cast<int>(fds.size()));
     if (c->away()) continue;
@@ -544,6 +545,13 @@ void ProcessEngine::Step(State state) {
     if (c->poll_out_fd() >= 0) fds.push_back({c->poll_out_fd(), POLLOUT, 0});
     if (c->eof_deadline() && (!deadline || *c->eof_deadline() < *deadline)) {
       deadline = *c->eof_deadline();
+    }
+    if (c->timed()) {
+      if (!now) now = Clock::now();
+      const auto task_deadline = c->TaskDeadline(*now);
+      if (task_deadline && (!deadline || *task_deadline < *deadline)) {
+        deadline = task_deadline;
+      }
     }
   }
   where.push_back(static_cast<int>(fds.size()));
@@ -612,6 +620,9 @@ void ProcessEngine::Step(State state) {
         c->BreakProtocol("closed its result pipe (fd 4) but did not exit");
         PublishPids();
       }
+      // A task past its timeout: its worker is stopped, and the task fails
+      // when the fork server reports the exit (WorkerExited).
+      if (!c->away() && c->timed() && c->StopAtDeadline(after)) PublishPids();
     }
   }
   if (server_open && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
