@@ -263,7 +263,6 @@ void ProcessEngine::Apply(std::unique_ptr<ProcessJob> job) {
 // whether the channel is idle again and could be lent once more.
 bool ProcessEngine::RunOnLoan(WorkerChannel& channel,
                               std::unique_ptr<ProcessJob>& job) {
-  double task_us = 0;  // The handler's estimate is its own; unused here.
   try {
     channel.Push(std::move(job));  // Left in `job` if this throws.
     channel.Write();
@@ -283,12 +282,12 @@ bool ProcessEngine::RunOnLoan(WorkerChannel& channel,
       }
       if (ready < 0) return false;  // The handler takes over.
       if (count == 4 && fds[3].revents != 0) channel.Write();
-      if (fds[0].revents != 0) channel.Read(task_us, /*until_answered=*/true);
+      if (fds[0].revents != 0) channel.Read(/*until_answered=*/true);
       if (fds[1].revents != 0) {
         // The worker is gone. What it wrote before is in the pipe: read it,
         // then let the handler settle the rest when its exit is reported.
         died = true;
-        if (channel.poll_in_fd() >= 0) channel.Read(task_us, true);
+        if (channel.poll_in_fd() >= 0) channel.Read(/*until_answered=*/true);
         break;
       }
       if (fds[2].revents != 0) return false;  // terminate(), or broken.
@@ -570,9 +569,7 @@ void ProcessEngine::Step(State state) {
     }
     if (out & (POLLOUT | POLLERR | POLLHUP)) c.Write();
     if (in & (POLLIN | POLLHUP | POLLERR)) {
-      const WorkerChannel::ReadResult r = c.Read(task_us_);
-      if (r.init_error) Broken(r.init_error);
-      if (r.became_ready) PublishPids();
+      OnRead(c.Read());
     }
   }
   if (deadline) {
@@ -625,11 +622,13 @@ void ProcessEngine::HandleServerMessage() {
     std::unique_ptr<WorkerChannel> c;
     try {
       c = std::make_unique<WorkerChannel>(
-          started->pid, std::move(started->fds.pidfd),
-          std::move(started->fds.task_write), std::move(started->fds.task_read),
-          std::move(started->fds.result_read), server_->slot(started->slot),
-          started->slot, !config_.initializer, max_frame_,
-          server_->reply_key());
+          WorkerChannel::Setup{.pid = started->pid,
+                               .fds = std::move(started->fds),
+                               .slot = server_->slot(started->slot),
+                               .slot_index = started->slot,
+                               .ready = !config_.initializer,
+                               .max_frame = max_frame_,
+                               .reply_key = server_->reply_key()});
     } catch (...) {
       free_slots_.push_back(started->slot);
       OnSpawnFailure(CurrentExceptionAsPoolError("starting a worker"));
@@ -670,9 +669,17 @@ void ProcessEngine::OnWorkerExit(WorkerChannel* channel, int wait_status) {
   channels_.erase(it);
   free_slots_.push_back(gone->slot_index());
   PublishPids();
-  WorkerChannel::ReadResult r;
-  gone->SettleExit(wait_status, task_us_, pending_, r);
+  OnRead(gone->SettleExit(wait_status, pending_));
+}
+
+void ProcessEngine::OnRead(const WorkerChannel::ReadResult& r) {
   if (r.init_error) Broken(r.init_error);
+  if (r.became_ready) PublishPids();
+  if (r.replies > 0) {
+    // A running average over the last few dozen replies.
+    const double mean = r.task_us / r.replies;
+    for (int i = 0; i < r.replies; ++i) task_us_ = 0.9 * task_us_ + 0.1 * mean;
+  }
 }
 
 void ProcessEngine::OnSpawnFailure(std::exception_ptr error) {

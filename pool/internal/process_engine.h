@@ -98,6 +98,7 @@ class ProcessEngine {
   void SettleReturned(std::vector<Returned>& returned);
   void AwaitLoans();
   void OnWorkerExit(WorkerChannel* channel, int wait_status);
+  void OnRead(const WorkerChannel::ReadResult& r);
   void Replenish();
   void HandleServerMessage();
   void OnSpawnFailure(std::exception_ptr error);
