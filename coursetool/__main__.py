@@ -1,4 +1,5 @@
-"""python3 -m coursetool (with the repository root on the path): see ./course --help."""
+"""python3 -m coursetool (with the repository root on the path): see
+./course --help."""
 
 import sys
 

@@ -14,6 +14,8 @@ import subprocess
 import urllib.parse
 import urllib.request
 
+from . import errors
+
 # Flags that keep Bazel silent: no progress, no INFO lines, no result
 # listing, no colour; what is left (errors) goes to the log file anyway.
 QUIET = [
@@ -150,7 +152,8 @@ def info(bazelw, workdir, key, startup=()):
                          capture_output=True, text=True,
                          stdin=subprocess.DEVNULL)
     if out.returncode != 0:
-        raise RuntimeError("bazel info %s failed:\n%s" % (key, out.stderr))
+        raise errors.ToolError("bazel info %s failed:\n%s" %
+                               (key, out.stderr))
     return out.stdout.strip()
 
 

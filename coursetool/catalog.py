@@ -11,6 +11,8 @@ import os
 import re
 import tomllib
 
+from . import errors
+
 TRACKS = ("Using a pool", "Build your own pool", "Beyond one machine")
 
 # What a submission may provide: source files, nothing Bazel reads as
@@ -18,7 +20,7 @@ TRACKS = ("Using a pool", "Build your own pool", "Beyond one machine")
 _ALLOWED_FILE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./-]*\.(cc|h|cpp|hpp)$")
 
 
-class ConfigError(Exception):
+class ConfigError(errors.UsageError):
     """A course.toml is missing a field or holds a wrong value."""
 
 
@@ -130,7 +132,18 @@ def parse(text, dirname, where=None):
                                  for h in hints):
         raise ConfigError("%s: `hints` needs at least three non-empty "
                           "strings, from nudge to near-answer" % where)
-    weights = data.get("weights", {})
+    weights = _check_weights(data.get("weights", {}), where)
+    perf = None
+    if "performance" in data:
+        perf = _parse_performance(data["performance"], where)
+    return Exercise(id=ex_id, dir=dirname, title=title, track=track,
+                    order=order, lesson=lesson, files=tuple(files),
+                    timeout=timeout, hints=tuple(h.strip() for h in hints),
+                    weights=dict(weights), performance=perf)
+
+
+def _check_weights(weights, where):
+    """A [weights] table, checked: {"Suite.Case": number >= 0}."""
     if not isinstance(weights, dict):
         raise ConfigError("%s: [weights] must be a table" % where)
     for case, w in weights.items():
@@ -140,13 +153,17 @@ def parse(text, dirname, where=None):
         if not isinstance(w, (int, float)) or isinstance(w, bool) or w < 0:
             raise ConfigError("%s: weight of %s must be a number >= 0" %
                               (where, case))
-    perf = None
-    if "performance" in data:
-        perf = _parse_performance(data["performance"], where)
-    return Exercise(id=ex_id, dir=dirname, title=title, track=track,
-                    order=order, lesson=lesson, files=tuple(files),
-                    timeout=timeout, hints=tuple(h.strip() for h in hints),
-                    weights=dict(weights), performance=perf)
+    return weights
+
+
+def parse_weights(text, where):
+    """The [weights] of a hidden tests' course.toml (which holds nothing
+    else), checked as an exercise's own are."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError("%s: not valid TOML: %s" % (where, e)) from None
+    return dict(_check_weights(data.get("weights", {}), where))
 
 
 def _parse_performance(table, where):
@@ -182,7 +199,7 @@ def discover(root):
     """
     base = os.path.join(root, "exercises")
     found = []
-    for name in sorted(os.listdir(base)):
+    for name in sorted(os.listdir(base)) if os.path.isdir(base) else []:
         path = os.path.join(base, name, "course.toml")
         if os.path.isfile(path):
             with open(path, "rb") as f:

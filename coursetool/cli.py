@@ -14,8 +14,13 @@ import os
 import sys
 
 from . import catalog
+from . import errors
 from . import learner
+from . import progress
+from . import screens
+from . import testrun
 from . import ui
+from . import watch
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TOOL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -24,26 +29,24 @@ def repo_root():
     return os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 
 
-class UsageError(Exception):
-    pass
-
-
 def load(root):
     try:
         exercises = catalog.discover(root)
     except catalog.ConfigError as e:
-        raise UsageError("bad course.toml: %s" % e) from None
+        raise errors.UsageError("bad course.toml: %s" % e) from None
     if not exercises:
-        raise UsageError("no exercises found (no exercises/*/course.toml "
-                         "under %s)" % root)
+        raise errors.UsageError("no exercises found (no "
+                                "exercises/*/course.toml under %s)" %
+                                root)
     return exercises
 
 
 def pick(exercises, wanted):
     ex = catalog.find(exercises, wanted)
     if ex is None:
-        raise UsageError("no exercise %r; `./course` lists them (ids: %s)" %
-                         (wanted, ", ".join(e.id for e in exercises)))
+        raise errors.UsageError(
+            "no exercise %r; `./course` lists them (ids: %s)" %
+            (wanted, ", ".join(e.id for e in exercises)))
     return ex
 
 
@@ -202,7 +205,7 @@ def build_parser():
 
 
 def _runner(root):
-    return learner.Runner(root)
+    return testrun.Runner(root)
 
 
 def cmd_status(args, root, out):
@@ -231,12 +234,12 @@ def cmd_list(args, root, out):
 
 def _next_unsolved(root, exercises):
     runs = _runner(root).run(exercises)
-    return learner.next_exercise(exercises, runs), runs
+    return screens.next_exercise(exercises, runs), runs
 
 
 def cmd_hint(args, root, out):
     exercises = load(root)
-    state = learner.State(root)
+    state = progress.State(root)
     if args.exercise:
         ex = pick(exercises, args.exercise)
     else:
@@ -265,25 +268,24 @@ def cmd_watch(args, root, out):
     if not todo:
         print(style.green("Every exercise passes. Well done!"), file=out)
         return 0
-    keys = learner.Keys(sys.stdin)
+    keys = watch.Keys(sys.stdin)
     try:
-        return learner.watch(
+        return watch.watch(
             root, todo, lambda ex: runner.run([ex])[ex.dir],
-            learner.State(root), style, out, keys, poll=args.poll)
+            progress.State(root), style, out, keys, poll=args.poll)
     finally:
         keys.close()
 
 
 def check_bench_flags(args):
-    rounds = getattr(args, "rounds", None) or getattr(args, "bench_rounds",
-                                                      None)
-    min_time = (args.min_time if hasattr(args, "min_time") else
-                args.bench_min_time)
+    grading = args.command == "grade"
+    rounds = args.bench_rounds if grading else args.rounds
+    min_time = args.bench_min_time if grading else args.min_time
     if rounds is not None and rounds < 1:
-        raise UsageError("the number of rounds must be at least 1")
+        raise errors.UsageError("the number of rounds must be at least 1")
     if min_time is not None and min_time <= 0:
-        raise UsageError("the minimum time must be a positive number of "
-                         "seconds, e.g. 0.1")
+        raise errors.UsageError("the minimum time must be a positive "
+                                "number of seconds, e.g. 0.1")
 
 
 def cmd_bench(args, root, out):
@@ -291,7 +293,7 @@ def cmd_bench(args, root, out):
     ex = pick(exercises, args.exercise)
     if ex.performance is None:
         with_perf = [e.id for e in exercises if e.performance]
-        raise UsageError("exercise %s has no benchmark%s" % (
+        raise errors.UsageError("exercise %s has no benchmark%s" % (
             ex.id, "; these do: " + ", ".join(with_perf) if with_perf
             else ""))
     check_bench_flags(args)
@@ -302,86 +304,39 @@ def cmd_bench(args, root, out):
 def cmd_grade(args, root, out):
     from . import grader
     from . import report
-    from . import submission as submission_mod
+    from . import submission
+    from . import workspace
     exercises = load(root)
     if args.exercise:
         exercises = [pick(exercises, e) for e in args.exercise]
     if args.timeout is not None and args.timeout < 1:
-        raise UsageError("--timeout must be at least 1 second")
+        raise errors.UsageError("--timeout must be at least 1 second")
     check_bench_flags(args)
-    subs = []
-    names = set()
-    for path in args.submissions:
-        if not os.path.isdir(path):
-            raise UsageError("no submission directory %s" % path)
-        sub = submission_mod.load(path, exercises)
-        base, n = sub.name, 2
-        while sub.name in names:
-            sub.name = "%s-%d" % (base, n)
-            n += 1
-        names.add(sub.name)
-        subs.append(sub)
+    subs = submission.load_all(args.submissions, exercises)
     if args.json and len(subs) > 1 and not os.path.isdir(args.json):
-        raise UsageError("--json %s: with several submissions give a "
-                         "directory (one NAME.json per submission)" %
-                         args.json)
+        raise errors.UsageError(
+            "--json %s: with several submissions give a directory (one "
+            "NAME.json per submission)" % args.json)
     base = args.base
     if base == "first-commit":
-        import subprocess
-        roots = subprocess.run(["git", "-C", root, "rev-list",
-                                "--max-parents=0", "HEAD"],
-                               capture_output=True, text=True)
-        if roots.returncode != 0 or not roots.stdout.split():
-            raise UsageError("--base first-commit: %s has no git history "
-                             "(check it out with its full history)" % root)
-        base = roots.stdout.split()[-1]
+        base = workspace.first_commit(root)
     options = grader.Options(
         timeout=args.timeout, hidden=args.hidden, sandbox=args.sandbox,
         cache=args.cache or os.environ.get("COURSE_GRADER_CACHE"),
         performance=not args.no_performance, base=base,
         bench_rounds=args.bench_rounds, bench_min_time=args.bench_min_time)
-    cache = options.cache or grader.workspace.default_cache()
-    grader.check_paths(cache, [s.path for s in subs] +
-                       ([args.hidden] if args.hidden else []))
-    g = grader.Grader(root, exercises, options,
-                      log=lambda m: print("course grade: " + m,
-                                          file=sys.stderr, flush=True))
-    graded = []
-    try:
-        for i, sub in enumerate(subs):
-            print("course grade: %d/%d %s" % (i + 1, len(subs), sub.name),
-                  file=sys.stderr, flush=True)
-            try:
-                result = g.grade(sub, subs)
-            except grader.GradeError as e:
-                if options.sandbox == "auto" and "linux-sandbox" in str(e):
-                    print("course grade: no linux-sandbox here; grading "
-                          "without it (--sandbox=auto)", file=sys.stderr)
-                    g.options.sandbox = "off"
-                    result = g.grade(sub, subs)
-                else:
-                    raise
-            graded.append(result)
-            if args.quiet:
-                print("%-30s %s/%s  (%.0f s)" % (
-                    sub.name, report._num(result.score),
-                    report._num(result.max_score), result.seconds),
-                    file=out, flush=True)
-            else:
-                print(report.text_report(result), file=out, flush=True)
-    finally:
-        g.close()
+
+    def show(_, result):
+        print(report.one_line(result) if args.quiet else
+              report.text_report(result), file=out, flush=True)
+    graded = grader.grade_all(
+        root, exercises, subs, options, show,
+        log=lambda m: print("course grade: " + m, file=sys.stderr,
+                            flush=True))
     if args.json:
-        for result in graded:
-            path = (os.path.join(args.json, result.submission.name +
-                                 ".json") if os.path.isdir(args.json)
-                    else args.json)
-            report.write_json(path, report.results_json(result))
+        report.write_json_reports(args.json, graded)
     if args.csv:
-        tmp = args.csv + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(report.class_csv(graded))
-        os.replace(tmp, args.csv)
+        report.write_csv(args.csv, graded)
     full = all(r.score >= r.max_score for r in graded)
     return EXIT_OK if full else EXIT_FAILED
 
@@ -414,20 +369,12 @@ def main(argv=None):
     out = sys.stdout
     try:
         return args.func(args, root, out)
-    except UsageError as e:
+    except errors.UsageError as e:
         print("course: %s" % e, file=sys.stderr)
         return EXIT_USAGE
+    except errors.ToolError as e:
+        print("course: %s" % e, file=sys.stderr)
+        return EXIT_TOOL
     except KeyboardInterrupt:
         print("\ncourse: interrupted; nothing was written", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except SystemExit as e:
-        if isinstance(e.code, str):
-            print(e.code, file=sys.stderr)
-            return EXIT_TOOL
-        raise
-    except Exception as e:  # the grader's own failures, named
-        from . import grader
-        if isinstance(e, (grader.GradeError, RuntimeError)):
-            print("course: %s" % e, file=sys.stderr)
-            return EXIT_TOOL
-        raise

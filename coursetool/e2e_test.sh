@@ -84,8 +84,8 @@ fingerprint() {
 # The checks below expect the starters in exercises/: say so plainly if a
 # learner's file differs from the last commit (a solution copied in by hand,
 # for instance) rather than fail later on an odd score.
-learner_files=$(PYTHONPATH=exercises python3 -c '
-from course import catalog
+learner_files=$(PYTHONPATH=. python3 -c '
+from coursetool import catalog
 for e in catalog.discover("."):
     for f in e.files:
         print(e.path + "/" + f)')
@@ -344,8 +344,8 @@ naive=$work/naive
 mkdir -p "$naive/03_map" "$naive/b05_many_workers" "$work/speed_track"
 cp exercises/testing/naive/03_map/exercise.cc "$naive/03_map/"
 cp exercises/testing/naive/b05_many_workers/engine.cc "$naive/b05_many_workers/"
-speed_flags=$(PYTHONPATH=exercises python3 -c '
-from course import catalog
+speed_flags=$(PYTHONPATH=. python3 -c '
+from coursetool import catalog
 print(" ".join("--exercise " + e.id for e in catalog.discover(".")
                if e.performance and e.performance.scored))')
 start=$SECONDS

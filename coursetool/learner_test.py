@@ -13,8 +13,12 @@ import unittest
 from coursetool import bazel
 from coursetool import catalog
 from coursetool import learner
+from coursetool import progress
+from coursetool import screens
+from coursetool import testrun
 from coursetool import results
 from coursetool import ui
+from coursetool import watch
 from coursetool.testutil import GOOD_TOML, data
 
 EX = [catalog.parse(GOOD_TOML.replace('"03"', '"%02d"' % n).replace(
@@ -27,7 +31,7 @@ def run_of(ex, passed, total, built=True, message="expected 1, got 2"):
     cases = [results.CaseResult("S.C%d" % i, results.PASS if i < passed
                                 else results.FAIL, "" if i < passed else
                                 message) for i in range(total)]
-    return learner.Run(ex, built, "" if built else
+    return testrun.Run(ex, built, "" if built else
                        "exercise.cc:3:1: error: boom", cases)
 
 
@@ -37,7 +41,7 @@ class InterpretTest(unittest.TestCase):
         d = data("runs", "exit0", "shard_1")
         tr = bazel.TestRun("//x:test", 1, "PASSED", d + "/test.xml",
                            d + "/test.log", False)
-        run = learner.interpret_test_run(
+        run = testrun.interpret_test_run(
             EX[0], tr, ["ApplyTest.ApplyOneMatchesPlainCall", "ApplyTest.B"])
         self.assertFalse(run.solved)
         self.assertEqual(run.passed, 0)
@@ -49,7 +53,7 @@ class InterpretTest(unittest.TestCase):
         d = data("runs")
         tr = bazel.TestRun("//x:test", 1, "FAILED",
                            d + "/starter_01_test.xml", "", False)
-        run = learner.interpret_test_run(EX[0], tr, [])
+        run = testrun.interpret_test_run(EX[0], tr, [])
         self.assertEqual((run.passed, run.total), (0, 6))
         self.assertEqual(run.problem, "")
 
@@ -58,10 +62,10 @@ class FirstBlockTest(unittest.TestCase):
 
     def test_shows_the_first_failed_check_of_a_case(self):
         msg = "(t.cc line 1)\nfirst\n\n(t.cc line 2)\nsecond\n\nthird"
-        self.assertEqual(learner.first_block(msg),
+        self.assertEqual(screens.first_block(msg),
                          "(t.cc line 1)\nfirst\n(and 2 more failed checks "
                          "in this case: ./course run shows them)")
-        self.assertEqual(learner.first_block("only\n"), "only")
+        self.assertEqual(screens.first_block("only\n"), "only")
 
 
 def course_of(counts):
@@ -110,9 +114,9 @@ class StatusTest(unittest.TestCase):
 
     def render(self, runs, exercises=EX, everything=False, root=None):
         with tempfile.TemporaryDirectory() as tmp:
-            render = (learner.render_list if everything else
-                      learner.render_status)
-            return render(exercises, runs, learner.State(root or tmp), STYLE)
+            render = (screens.render_list if everything else
+                      screens.render_status)
+            return render(exercises, runs, progress.State(root or tmp), STYLE)
 
     def test_one_screen_with_progress_and_the_next_exercise(self):
         runs = {EX[0].dir: run_of(EX[0], 3, 3),
@@ -187,7 +191,7 @@ class SpeedColumnTest(unittest.TestCase):
     def test_an_unsolved_exercise_says_speed_counts_too(self):
         runs = {e.dir: run_of(e, 1, 2) for e in COURSE}
         with tempfile.TemporaryDirectory() as root:
-            listing = learner.render_list(COURSE, runs, learner.State(root),
+            listing = screens.render_list(COURSE, runs, progress.State(root),
                                           STYLE)
         rows = {l.split()[1]: l for l in listing.splitlines()
                 if l.startswith("  X ")}
@@ -202,21 +206,21 @@ class SpeedColumnTest(unittest.TestCase):
             path = os.path.join(root, ex.path, "exercise.cc")
             with open(path, "w") as f:
                 f.write("// mine\n")
-            state = learner.State(root)
-            listing = learner.render_list(COURSE, runs, state, STYLE)
+            state = progress.State(root)
+            listing = screens.render_list(COURSE, runs, state, STYLE)
             self.assertIn("01   ex 1", listing)
             self.assertIn("speed: ./course bench", listing)  # solved
             state.set_speed(ex.id, {"index": 1.37, "points": 5.0,
-                                    "digest": learner.files_digest(root,
+                                    "digest": progress.files_digest(root,
                                                                    ex)})
-            listing = learner.render_list(COURSE, runs, learner.State(root),
+            listing = screens.render_list(COURSE, runs, progress.State(root),
                                           STYLE)
             row = [l for l in listing.splitlines() if " 01 " in l][0]
             self.assertIn("speed 1.00 (5/5)", row)  # capped for display
             # The file changes: the measurement is no longer its speed.
             with open(path, "w") as f:
                 f.write("// changed\n")
-            listing = learner.render_list(COURSE, runs, learner.State(root),
+            listing = screens.render_list(COURSE, runs, progress.State(root),
                                           STYLE)
             row = [l for l in listing.splitlines() if " 01 " in l][0]
             self.assertIn("speed: ./course bench", row)
@@ -229,7 +233,7 @@ class HintTest(unittest.TestCase):
             shown = []
             for _ in range(4):
                 out = io.StringIO()
-                learner.cmd_hint(EX[0], learner.State(root), STYLE, out)
+                learner.cmd_hint(EX[0], progress.State(root), STYLE, out)
                 shown.append(out.getvalue())
             self.assertIn("Hint 1 of 3", shown[0])
             self.assertIn("one", shown[0])
@@ -237,8 +241,8 @@ class HintTest(unittest.TestCase):
             self.assertIn("Hint 3 of 3", shown[2])
             self.assertIn("last hint", shown[2])
             self.assertIn("Hint 3 of 3", shown[3])  # stays at the last
-            self.assertEqual(learner.State(root).hints_shown("01"), 3)
-            self.assertEqual(learner.State(root).hints_shown("02"), 0)
+            self.assertEqual(progress.State(root).hints_shown("01"), 3)
+            self.assertEqual(progress.State(root).hints_shown("02"), 0)
 
 
 def git(root, *args):
@@ -327,7 +331,7 @@ class WatchTest(unittest.TestCase):
             editor = threading.Thread(target=learner_edits)
             editor.start()
             out = io.StringIO()
-            code = learner.watch(root, EX[:2], run_one, learner.State(root),
+            code = watch.watch(root, EX[:2], run_one, progress.State(root),
                                  STYLE, out, NoKeys(), poll=0.05,
                                  max_cycles=2000)
             editor.join()

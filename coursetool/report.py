@@ -7,19 +7,17 @@ status ("passed"/"failed"), output and visibility.
 """
 
 import csv
-import re
 import io
 import json
+import os
+import re
 
+from . import files
 from . import scoring
+from . import ui
 
 _VISIBLE = "visible"
 _HIDDEN = "hidden"
-
-
-def _num(x):
-    x = round(float(x), 2)
-    return int(x) if x.is_integer() else x
 
 
 def exercise_line(es):
@@ -30,14 +28,14 @@ def exercise_line(es):
               "passed" if es.all_passed else "failed")
     line = "%-4s %-26s %-13s %3d/%-3d cases  %6s/%-4s points" % (
         ex.id, ex.title[:26], status, c, len(es.cases),
-        _num(es.correctness_score), _num(es.correctness_max))
+        ui.num(es.correctness_score), ui.num(es.correctness_max))
     if es.graded_on_speed:
         p = es.performance
         if p is None or p.index is None:
             line += "   speed -"
         else:
-            line += "   speed %.2f: %s/%s" % (p.shown_index, _num(p.points),
-                                              _num(p.max_points))
+            line += "   speed %.2f: %s/%s" % (p.shown_index, ui.num(p.points),
+                                              ui.num(p.max_points))
     return line
 
 
@@ -66,8 +64,8 @@ def text_report(graded, verbose=True):
                         "x", c.name, first[0][:110] if first else ""))
     for w in graded.warnings:
         lines.append("  look at: " + w)
-    lines.append("Score: %s/%s  (%.0f s)" % (_num(graded.score),
-                                             _num(graded.max_score),
+    lines.append("Score: %s/%s  (%.0f s)" % (ui.num(graded.score),
+                                             ui.num(graded.max_score),
                                              graded.seconds))
     return "\n".join(lines)
 
@@ -83,8 +81,8 @@ def results_json(graded, hidden_visibility=_HIDDEN):
                 tests.append({
                     "name": "%s %s%s: %s" % (ex.id, ex.title, " (hidden)"
                                              if hidden else "", c.name),
-                    "score": _num(got),
-                    "max_score": _num(worth),
+                    "score": ui.num(got),
+                    "max_score": ui.num(worth),
                     "status": "passed" if c.passed else "failed",
                     "output": "" if c.passed else (c.message or c.status),
                     "visibility": hidden_visibility if hidden else _VISIBLE,
@@ -93,8 +91,8 @@ def results_json(graded, hidden_visibility=_HIDDEN):
             p = es.performance
             tests.append({
                 "name": "%s %s: speed" % (ex.id, ex.title),
-                "score": _num(p.points if p else 0),
-                "max_score": _num(ex.performance.points),
+                "score": ui.num(p.points if p else 0),
+                "max_score": ui.num(ex.performance.points),
                 "status": ("passed" if p and p.points >=
                            ex.performance.points else "failed"),
                 "output": (scoring.format_performance(p) if p and p.rows
@@ -102,7 +100,7 @@ def results_json(graded, hidden_visibility=_HIDDEN):
                 "visibility": _VISIBLE,
             })
     out = {
-        "score": _num(graded.score),
+        "score": ui.num(graded.score),
         "execution_time": int(round(graded.seconds)),
         "output": summary_output(graded),
         "visibility": _VISIBLE,
@@ -133,12 +131,28 @@ def summary_output(graded):
 
 
 def write_json(path, data):
-    import os
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(data, f, indent=2)
-        f.write("\n")
-    os.replace(tmp, path)
+    files.write_atomically(path, json.dumps(data, indent=2) + "\n")
+
+
+def write_json_reports(where, graded):
+    """Gradescope's results.json for each graded submission: `where` is
+    the file (one submission) or a directory (NAME.json each)."""
+    for result in graded:
+        path = (os.path.join(where, result.submission.name + ".json")
+                if os.path.isdir(where) else where)
+        write_json(path, results_json(result))
+
+
+def write_csv(path, graded):
+    files.write_atomically(path, class_csv(graded))
+
+
+def one_line(graded):
+    """A submission's score on one line (`--quiet`)."""
+    return "%-30s %s/%s  (%.0f s)" % (graded.submission.name,
+                                      ui.num(graded.score),
+                                      ui.num(graded.max_score),
+                                      graded.seconds)
 
 
 def class_csv(graded_list):
@@ -159,12 +173,12 @@ def class_csv(graded_list):
     header.append("look at")
     w.writerow(header)
     for g in graded_list:
-        row = [g.submission.name, _num(g.score), _num(g.max_score)]
+        row = [g.submission.name, ui.num(g.score), ui.num(g.max_score)]
         for es in g.exercises:
-            row.append(_num(es.correctness_score))
+            row.append(ui.num(es.correctness_score))
             if es.graded_on_speed:
                 p = es.performance
-                row.append(_num(p.points) if p else 0)
+                row.append(ui.num(p.points) if p else 0)
                 row.append("" if p is None or p.index is None else
                            round(p.index, 3))
         row.append("; ".join(g.warnings))

@@ -99,6 +99,13 @@ def running_case(log):
     return None
 
 
+def exit_code_from_xml(xml):
+    """The exit status Bazel's generated XML reports for a test process
+    that wrote no report of its own, or None."""
+    m = re.search(r"exited with error code (\d+)", xml or "")
+    return int(m.group(1)) if m else None
+
+
 def describe_ending(status, exit_code=None, timeout=None):
     """Why a test process recorded nothing, in plain words."""
     if status == "TIMEOUT":

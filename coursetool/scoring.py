@@ -12,6 +12,8 @@ import json
 import math
 import statistics
 
+from . import ui
+
 
 @dataclasses.dataclass
 class ExerciseScore:
@@ -221,7 +223,7 @@ def format_performance(result):
                          result.rounds))
         if result.max_points:
             lines.append("speed points: %s of %s%s" % (
-                _num(result.points), _num(result.max_points),
+                ui.num(result.points), ui.num(result.max_points),
                 "  (%s)" % result.note if result.note else ""))
         else:
             lines.append("speed points: none, this benchmark is shown, "
@@ -241,7 +243,3 @@ def _ns(t):
         if t >= scale:
             return "%.3g %s" % (t / scale, unit)
     return "%.3g ns" % t
-
-
-def _num(x):
-    return ("%d" % x) if float(x).is_integer() else ("%.2f" % x)

@@ -14,6 +14,8 @@ import os
 import re
 import stat
 
+from . import errors
+
 MAX_BYTES = 1 << 20
 
 
@@ -38,6 +40,23 @@ def exercises_root(path):
     if os.path.isdir(inner) and not os.path.islink(inner):
         return inner
     return path
+
+
+def load_all(paths, exercises):
+    """Every submission at `paths`, each with a name of its own (a second
+    `ana` becomes `ana-2`)."""
+    subs, names = [], set()
+    for path in paths:
+        if not os.path.isdir(path):
+            raise errors.UsageError("no submission directory %s" % path)
+        sub = load(path, exercises)
+        base, n = sub.name, 2
+        while sub.name in names:
+            sub.name = "%s-%d" % (base, n)
+            n += 1
+        names.add(sub.name)
+        subs.append(sub)
+    return subs
 
 
 def load(path, exercises, name=None):

@@ -40,10 +40,16 @@ class Style:
         return self._c("33", t)
 
 
+def num(x):
+    """A score or point count as shown and as written to JSON: a whole
+    number without decimals, else rounded to two places (2, 2.5, 1.33)."""
+    x = round(float(x), 2)
+    return int(x) if x.is_integer() else x
+
+
 def progress_bar(done, total, width=30, unicode=True):
     """[#########.........] done/total, as a string."""
-    total = max(total, 1)
-    filled = round(width * done / total)
+    filled = round(width * done / max(total, 1))
     full, empty = ("█", "░") if unicode else ("#", ".")
     return "[%s%s] %d/%d" % (full * filled, empty * (width - filled), done,
                              total)

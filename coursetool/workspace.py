@@ -24,6 +24,8 @@ import stat
 import subprocess
 import tarfile
 
+from . import errors
+
 MAX_SLOTS = 16
 
 
@@ -67,9 +69,9 @@ def claim(cache):
             f.close()
             continue
         return Slot(cache, i, f)
-    raise RuntimeError("all %d grading workspaces under %s are in use by "
-                       "other graders; wait for one to finish" %
-                       (MAX_SLOTS, cache))
+    raise errors.ToolError("all %d grading workspaces under %s are in use "
+                           "by other graders; wait for one to finish" %
+                           (MAX_SLOTS, cache))
 
 
 def default_cache():
@@ -79,6 +81,20 @@ def default_cache():
 
 
 # ------------------------------------------------------------ source trees
+
+
+def first_commit(checkout):
+    """The first commit of the checkout's history (where a GitHub
+    Classroom repository's tests were handed out)."""
+    roots = subprocess.run(["git", "-C", checkout, "rev-list",
+                            "--max-parents=0", "HEAD"],
+                           capture_output=True, text=True,
+                           stdin=subprocess.DEVNULL)
+    if roots.returncode != 0 or not roots.stdout.split():
+        raise errors.UsageError(
+            "--base first-commit: %s has no git history (check it out with "
+            "its full history)" % checkout)
+    return roots.stdout.split()[-1]
 
 
 def committed_files(checkout, rev="HEAD"):
@@ -111,8 +127,8 @@ def committed_files(checkout, rev="HEAD"):
                                      None)
         return files, rev.stdout.strip()
     if os.path.exists(os.path.join(checkout, ".git")):
-        raise RuntimeError("%s: no commit %r: %s" % (checkout, wanted,
-                                                    rev.stderr.strip()))
+        raise errors.ToolError("%s: no commit %r: %s" % (
+            checkout, wanted, rev.stderr.strip()))
     return _walk(checkout), "working tree"
 
 

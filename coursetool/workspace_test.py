@@ -5,6 +5,7 @@ import subprocess
 import tempfile
 import unittest
 
+from coursetool import errors
 from coursetool import workspace
 
 
@@ -105,7 +106,7 @@ class CommittedFilesTest(unittest.TestCase):
             files, rev = workspace.committed_files(repo)
             self.assertEqual(files, {"a.cc": (b"committed", False)})
             self.assertEqual(len(rev), 40)
-            with self.assertRaises(RuntimeError):
+            with self.assertRaises(errors.ToolError):
                 workspace.committed_files(repo, "no-such-rev")
 
 
