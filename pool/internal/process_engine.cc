@@ -298,7 +298,7 @@ void ProcessEngine::Serve(State state) {
 
   // With nothing queued, idle channels are lent instead of polled.
   const bool lend = state == State::kRun && !broken && pending_.empty();
-  std::optional<Clock::time_point> deadline = NextDeadline(replenishing);
+  const std::optional<Clock::time_point> deadline = NextDeadline(replenishing);
   const int timeout_ms = PreparePoll(lend, deadline);
   {
     std::lock_guard lock(mu_);
@@ -328,8 +328,8 @@ void ProcessEngine::Serve(State state) {
 // Fills poll_fds_ (only open fds: poll() fails with EINVAL when it has more
 // entries than RLIMIT_NOFILE, which a program may lower while the pool
 // runs) and, with `lend`, offer_. Returns poll()'s timeout for `deadline`.
-int ProcessEngine::PreparePoll(bool lend,
-                               std::optional<Clock::time_point>& deadline) {
+int ProcessEngine::PreparePoll(
+    bool lend, const std::optional<Clock::time_point>& deadline) {
   poll_fds_.clear();
   poll_index_.clear();
   offer_.clear();

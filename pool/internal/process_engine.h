@@ -101,7 +101,7 @@ class ProcessEngine {
   // The handler thread: its loop, one round of serving, and shutdown.
   void Run();
   void Serve(State state);
-  int PreparePoll(bool lend, std::optional<Clock::time_point>& deadline);
+  int PreparePoll(bool lend, const std::optional<Clock::time_point>& deadline);
   void ActOnPoll(bool deadline_due);
   std::optional<Clock::time_point> NextDeadline(bool replenishing) const;
   bool Stop(std::span<const StopStep> steps, const std::exception_ptr& cancel);
