@@ -6,6 +6,7 @@ package's directory, so the lesson runs as ./bazelw run //lessons/NN_name.
 """
 
 load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_test")
+load("//i18n:defs.bzl", "i18n_files")
 
 def lesson():
     """Defines :NN_name (the lesson) and :NN_name_test (what it prints)."""
@@ -33,3 +34,6 @@ def lesson():
             "@googletest//:gtest_main",
         ],
     )
+
+    # The README and its translation, for //i18n:sync_test.
+    i18n_files()
