@@ -143,6 +143,9 @@ def check_pages(present):
             if en in listed:
                 errors.append(f"{en} has a translation ({twin}): remove it "
                               f"from {UNTRANSLATED}")
+        elif f"({os.path.basename(twin)})" in read(en):
+            errors.append(f"{en} links {os.path.basename(twin)}, which "
+                          f"does not exist")
         elif en not in listed:
             errors.append(f"{en} has no translation and is not listed in "
                           f"{UNTRANSLATED}: translate it (README.zh-CN.md "
