@@ -10,7 +10,7 @@ repository root), it checks every page and message it is given:
   and that hash is X.md's current one: an English page changed since its
   translation was last brought up to date fails, naming both files;
 - each translated English page links its twin near the top, and the twin
-  links back;
+  links back; their code blocks are the same, comments aside;
 - each English page is either translated or listed in untranslated.txt, and
   no listed page has a twin; every lesson or exercise page another page
   links to is among the pages checked;
@@ -86,6 +86,23 @@ def links(text):
     return [t.split("#")[0] for t in re.findall(r"\]\(([^)\s]+)\)", text)]
 
 
+def code_blocks(text):
+    """The fenced code blocks of a page, without their comments (which a
+    translation translates) or trailing spaces."""
+    found, block = [], None
+    for line in text.split("\n"):
+        if line.strip().startswith("```"):
+            if block is None:
+                block = []
+            else:
+                found.append("\n".join(block))
+                block = None
+        elif block is not None:
+            line = re.sub(r"(^|\s)#\s.*$", "", line)
+            block.append(line.rstrip())
+    return found
+
+
 def untranslated_list(present):
     if UNTRANSLATED not in present:
         return [], [f"{UNTRANSLATED} is missing"]
@@ -128,6 +145,17 @@ def check_pages(present):
                 f"{now[:12]} (git diff {match.group(2)[:12]} {now[:12]} "
                 f"shows what changed). Update the Chinese, then run "
                 f"python3 i18n/sync.py --refresh {zh}")
+        else:
+            en_blocks, zh_blocks = code_blocks(read(source)), code_blocks(text)
+            if len(en_blocks) != len(zh_blocks):
+                errors.append(f"{zh} has {len(zh_blocks)} code blocks, "
+                              f"{source} has {len(en_blocks)}")
+            for n, (a, b) in enumerate(zip(en_blocks, zh_blocks), 1):
+                if a != b:
+                    errors.append(
+                        f"{zh}: code block {n} differs from {source}'s "
+                        f"(code, commands and output stay as they are; "
+                        f"only comments are translated)")
         if twin_of(source) != zh:
             errors.append(f"{zh} should be named {twin_of(source)}")
         if "(README.md)" not in top_lines(text):
