@@ -231,7 +231,7 @@ def messages(path):
             errors.append(f"{path}:{line}: Explain() takes two string "
                           f"literals, the English and the Chinese")
             continue
-        if not re.search(r"[\u4e00-\u9fff]", zh[0]):
+        if not re.search(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", zh[0]):
             errors.append(f"{path}:{line}: the second argument of "
                           f"Explain() is not Chinese")
         pairs.append((line, en[0], zh[0]))
@@ -246,14 +246,15 @@ def lock_entries(present):
     entries = set()
     if LOCK in present:
         for line in read(LOCK).splitlines():
-            if line.strip() and not line.startswith("#"):
+            if "\t" in line and not line.startswith("#"):
                 path, digest = line.split("\t")[:2]
                 entries.add((path, digest))
     return entries
 
 
 def lock_lines(path, pairs):
-    return [f"{path}\t{english_hash(en)}\t{en[:50]}" for _, en, _ in pairs]
+    return [f"{path}\t{english_hash(en)}\t{' '.join(en.split())[:50]}"
+            for _, en, _ in pairs]
 
 
 def check_messages(present):
@@ -306,7 +307,13 @@ def refresh(zh):
 def refresh_messages(paths):
     kept = [l for l in read(LOCK).splitlines()
             if l.split("\t")[0] not in paths] if os.path.exists(LOCK) else []
-    header = [l for l in kept if l.startswith("#")]
+    header = [l for l in kept if l.startswith("#")] or [
+        "# The English of every Explain(en, zh) message whose Chinese is up "
+        "to date:",
+        "# source file, sha1 of the English (16 hex digits), its start. "
+        "Written by",
+        "# python3 i18n/sync.py --refresh-messages FILE; see "
+        "CONTRIBUTING.md."]
     body = [l for l in kept if not l.startswith("#")]
     for path in paths:
         pairs, errors = messages(path)
