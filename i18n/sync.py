@@ -142,8 +142,9 @@ def check_pages(present):
             errors.append(
                 f"{zh} is out of date: it translates {source} at blob "
                 f"{match.group(2)[:12]}, and {source} is now at blob "
-                f"{now[:12]} (git diff {match.group(2)[:12]} {now[:12]} "
-                f"shows what changed). Update the Chinese, then run "
+                f"{now[:12]} (git diff {match.group(2)[:12]} "
+                f"$(git hash-object -w {source}) shows what changed). "
+                f"Update the Chinese, then run "
                 f"python3 i18n/sync.py --refresh {zh}")
         else:
             en_blocks, zh_blocks = code_blocks(read(source)), code_blocks(text)

@@ -105,7 +105,7 @@ def exercise(name = None, bench = False, mpi = False):
 
     # The README, its translation and the test's messages, for
     # //i18n:sync_test.
-    i18n_files(["exercise_test.cc"])
+    i18n_files(extra = ["exercise_test.cc"])
 
     # Part of //...: the starter still compiles and still fails every test.
     sh_test(

@@ -172,7 +172,7 @@ def track_exercise(name, srcs, hdrs = [], interface_deps = [], bench = False):
 
     # The README, its translation and the test's messages, for
     # //i18n:sync_test.
-    i18n_files([test])
+    i18n_files(extra = [test])
 
     # Part of //...: the starter still compiles and still fails every test.
     sh_test(

@@ -8,9 +8,13 @@ package's directory, so the lesson runs as ./bazelw run //lessons/NN_name.
 load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_test")
 load("//i18n:defs.bzl", "i18n_files")
 
-def lesson():
-    """Defines :NN_name (the lesson) and :NN_name_test (what it prints)."""
-    name = native.package_name().split("/")[-1]
+def lesson(name = None):
+    """Defines :NN_name (the lesson) and :NN_name_test (what it prints).
+
+    Args:
+      name: the lesson target's name; by default the package's directory.
+    """
+    name = name or native.package_name().split("/")[-1]
 
     # The lesson: ./bazelw run //lessons/NN_name
     cc_binary(
