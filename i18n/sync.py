@@ -54,11 +54,12 @@ def read(path):
 
 def files(root="."):
     """Every file under root, as a path relative to it, except Bazel's
-    output links and git's own directory."""
+    output links, git's own directory and npm's packages."""
     found = []
     for directory, subdirs, names in os.walk(root):
         subdirs[:] = sorted(d for d in subdirs
-                            if d != ".git" and not d.startswith("bazel-"))
+                            if d not in (".git", "node_modules")
+                            and not d.startswith("bazel-"))
         for name in names:
             found.append(os.path.normpath(
                 os.path.relpath(os.path.join(directory, name), root)))
