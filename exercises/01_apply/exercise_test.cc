@@ -64,7 +64,7 @@ TEST_F(ApplyTest, ApplyTwoPassesArgumentsInOrder) {
     EXPECT_EQ(ApplyTwo(pool_, Place, a, b), Place(a, b))
         << "ApplyTwo(pool, fn, " << a << ", " << b
         << Explain(") should return fn(", ") 应当返回 fn(") << a << ", " << b
-        << Explain("), the arguments in that order", "),参数按这个顺序");
+        << Explain("), the arguments in that order", ")，参数按这个顺序");
   }
 }
 
@@ -90,8 +90,9 @@ TEST_F(ApplyTest, ApplyOneLetsTaskErrorsThrough) {
         "The task threw, so ApplyOne should have thrown pool::TaskError; it "
         "returned normally. Let the error through: no try/catch around "
         "pool.apply.",
-        "任务抛出了异常,所以 ApplyOne 应当抛出 "
-        "pool::TaskError;它却正常返回了。让错误传出来:不要在 pool.apply 外面包 "
+        "任务抛出了异常，所以 ApplyOne 应当抛出 "
+        "pool::TaskError；它却正常返回了。让错误传出来：不要在 pool.apply "
+        "外面包 "
         "try/catch。");
   } catch (const pool::TaskError& e) {
     EXPECT_EQ(e.message(), "negative: -2")

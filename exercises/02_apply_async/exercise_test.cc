@@ -63,7 +63,7 @@ TEST_F(ApplyAsyncTest, SubmitDoesNotWait) {
   ASSERT_TRUE(NobodyGaveUp(
       gate_.gave_up(),
       Explain("Submit to return so that the test could let it end",
-              "Submit 返回,好让测试放它结束"),
+              "Submit 返回，好让测试放它结束"),
       Explain("Submit waited for its own task (get() or wait() inside "
               "Submit?). Return the AsyncResult from apply_async at once.",
               "Submit 在等它自己的任务(在 Submit 里调用了 get() 或 "
@@ -71,7 +71,7 @@ TEST_F(ApplyAsyncTest, SubmitDoesNotWait) {
   EXPECT_FALSE(result.ready()) << Explain(
       "Submit returned a result that is already done; it should return while "
       "the task still runs (do not wait inside Submit)",
-      "Submit 返回的结果已经完成了;它应当在任务仍在执行时就返回(不要在 Submit "
+      "Submit 返回的结果已经完成了；它应当在任务仍在执行时就返回(不要在 Submit "
       "里等待)");
   gate_.Open();
   EXPECT_EQ(result.get(), "hi");
@@ -107,8 +107,8 @@ TEST_F(ApplyAsyncTest, SubmitWithCallbackCallsBackOnceWithTheResult) {
     EXPECT_TRUE(seen->results.empty()) << Explain(
         "on_result was called before the task finished; pass it to apply_async "
         "as the callback instead of calling it yourself",
-        "on_result 在任务完成之前就被调用了;把它作为 callback 传给 "
-        "apply_async,而不是自己调用它");
+        "on_result 在任务完成之前就被调用了；把它作为 callback 传给 "
+        "apply_async，而不是自己调用它");
   }
   gate_.Open();
   EXPECT_EQ(result.get(), "payload");
@@ -116,7 +116,7 @@ TEST_F(ApplyAsyncTest, SubmitWithCallbackCallsBackOnceWithTheResult) {
     std::lock_guard lock(seen->mu);  // get() returns after the callback.
     EXPECT_EQ(seen->results, std::vector<std::string>{"payload"}) << Explain(
         "on_result should be called exactly once, with the task's result",
-        "on_result 应当恰好被调用一次,参数是任务的结果");
+        "on_result 应当恰好被调用一次，参数是任务的结果");
   }
   const std::string pid =
       SubmitWithCallback(pool_, OwnPid, "", [](const std::string&) {}).get();
@@ -136,8 +136,8 @@ TEST_F(ApplyAsyncTest, SubmitAllThenJoinRunsTheArticleProgram) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     EXPECT_TRUE(lines[i].ends_with("argument: " + args[i]))
         << Explain("result ", "结果 ") << i << Explain(" is \"", " 是 \"")
-        << lines[i] << Explain("\"; it should be fn(\"", "\";它应当是 fn(\"")
-        << args[i] << Explain("\"), in argument order", "\"),并按参数顺序");
+        << lines[i] << Explain("\"; it should be fn(\"", "\"；它应当是 fn(\"")
+        << args[i] << Explain("\"), in argument order", "\")，并按参数顺序");
   }
 }
 
@@ -148,7 +148,7 @@ TEST_F(ApplyAsyncTest, SubmitAllThenJoinKeepsOrder) {
   for (int i = 0; i < 25; ++i) args.push_back("item-" + std::to_string(i * 7));
   EXPECT_EQ(SubmitAllThenJoin(pool_, Reverse, args), ReverseEach(args))
       << Explain("the results should be fn of each argument, in argument order",
-                 "结果应当是对每个参数调用 fn 的值,并按参数顺序");
+                 "结果应当是对每个参数调用 fn 的值，并按参数顺序");
 }
 
 // An empty list still closes and joins the pool.
@@ -158,7 +158,7 @@ TEST_F(ApplyAsyncTest, SubmitAllThenJoinWithNoArgs) {
                pool::UsageError)
       << Explain(
              "with no arguments SubmitAllThenJoin should still close the pool",
-             "没有参数时,SubmitAllThenJoin 仍应关闭进程池");
+             "没有参数时，SubmitAllThenJoin 仍应关闭进程池");
 }
 
 // All tasks are submitted before any is waited for: three tasks that each
@@ -178,8 +178,8 @@ TEST_F(ApplyAsyncTest, SubmitAllThenJoinSubmitsBeforeWaiting) {
                " s for each other and gave up: they never ran at the same "
                "time. Submit every task with apply_async before calling get() "
                "on any of them.",
-               " 秒后放弃:它们从未同时执行。先用 apply_async "
-               "提交所有任务,再对其中任何一个调用 get()。");
+               " 秒后放弃：它们从未同时执行。先用 apply_async "
+               "提交所有任务，再对其中任何一个调用 get()。");
     pids.push_back(std::stoll(r.substr(4)));
   }
   EXPECT_TRUE(RanInWorkers("SubmitAllThenJoin", pids, workers));
@@ -192,11 +192,11 @@ TEST_F(ApplyAsyncTest, SubmitAllThenJoinClosesThePool) {
                pool::UsageError)
       << Explain(
              "the pool still accepts work: SubmitAllThenJoin should close() it",
-             "进程池仍在接收工作:SubmitAllThenJoin 应当 close() 它");
+             "进程池仍在接收工作：SubmitAllThenJoin 应当 close() 它");
   EXPECT_TRUE(pool_.worker_pids().empty()) << Explain(
       "the pool's workers are still running: SubmitAllThenJoin should join() "
       "it after close()",
-      "进程池的工作进程仍在运行:SubmitAllThenJoin 应当在 close() 之后 join() "
+      "进程池的工作进程仍在运行：SubmitAllThenJoin 应当在 close() 之后 join() "
       "它");
 }
 

@@ -71,12 +71,12 @@ TEST_F(MapTest, MapInWorkersMatchesAPlainLoop) {
         << Explain("with ", "元素个数 ") << items.size()
         << Explain(
                " items: the results should be fn of each item, in input order",
-               ":结果应当是对每个元素调用 fn 的值,并按输入顺序");
+               "：结果应当是对每个元素调用 fn 的值，并按输入顺序");
     EXPECT_EQ(MapInWorkers(pool_, Collatz, items), SerialMap(Collatz, items))
         << Explain("with ", "元素个数 ") << items.size()
         << Explain(
                " items: the results should be fn of each item, in input order",
-               ":结果应当是对每个元素调用 fn 的值,并按输入顺序");
+               "：结果应当是对每个元素调用 fn 的值，并按输入顺序");
   }
 }
 
@@ -96,9 +96,9 @@ TEST_F(MapTest, MapInChunksMatchesAPlainLoop) {
       EXPECT_EQ(MapInChunks(pool_, Collatz, items, chunksize),
                 SerialMap(Collatz, items))
           << Explain("with ", "元素个数 ") << items.size()
-          << Explain(" items and chunksize ", ",chunksize 为 ") << chunksize
+          << Explain(" items and chunksize ", "，chunksize 为 ") << chunksize
           << Explain(": the results should be fn of each item, in input order",
-                     ":结果应当是对每个元素调用 fn 的值,并按输入顺序");
+                     "：结果应当是对每个元素调用 fn 的值，并按输入顺序");
     }
   }
 }
@@ -116,15 +116,15 @@ TEST_F(MapTest, MapInChunksPassesTheChunksize) {
              "64 items with chunksize 64 are one chunk, so one worker should "
              "compute them all; they were spread over several, so the "
              "chunksize did not reach pool.map",
-             "chunksize 为 64 时,64 "
-             "个元素是一个分块,应当由一个工作进程全部算完;"
-             "它们却分散到了几个工作进程,所以 chunksize 没有传到 pool.map");
+             "chunksize 为 64 时，64 "
+             "个元素是一个分块，应当由一个工作进程全部算完；"
+             "它们却分散到了几个工作进程，所以 chunksize 没有传到 pool.map");
   EXPECT_THROW((void)MapInChunks(pool_, Collatz, {1, 2, 3}, 0),
                pool::UsageError)
       << Explain(
              "chunksize 0 should be refused by the pool (pool::UsageError); "
              "pass it to pool.map unchanged",
-             "chunksize 0 应当被进程池拒绝(pool::UsageError);把它原样传给 "
+             "chunksize 0 应当被进程池拒绝（pool::UsageError）；把它原样传给 "
              "pool.map");
 }
 

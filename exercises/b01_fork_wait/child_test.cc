@@ -49,14 +49,14 @@ void ExpectExited(const ExitStatus& how, int code) {
                           << code
                           << Explain(
                                  ", but Wait() says it was killed by signal ",
-                                 " 退出,但 Wait() 说它被信号杀死了:signal ")
+                                 " 退出，但 Wait() 说它被信号杀死了：signal ")
                           << how.signal;
   if (how.exited && how.code == kReturnedIntoTest) {
     ADD_FAILURE() << Explain(
         "Start() returned inside the child: the child went on running the "
         "caller's code. After body() the child must call _exit().",
-        "Start() 在子进程中返回了:子进程继续执行了调用者的代码。body() "
-        "之后,子进程必须调用 _exit()。");
+        "Start() 在子进程中返回了：子进程继续执行了调用者的代码。body() "
+        "之后，子进程必须调用 _exit()。");
     return;
   }
   EXPECT_EQ(how.code, code)
@@ -85,9 +85,9 @@ TEST(ForkWaitTest, ReturnZeroIsANormalExit) {
   ExpectExited(child.Wait(), 0);
   EXPECT_FALSE(child.running())
       << Explain("after Wait(), running() must be false",
-                 "Wait() 之后,running() 必须为 false");
+                 "Wait() 之后，running() 必须为 false");
   EXPECT_EQ(child.pid(), -1) << Explain("after Wait(), pid() must be -1",
-                                        "Wait() 之后,pid() 必须为 -1");
+                                        "Wait() 之后，pid() 必须为 -1");
 }
 
 // What the body returns, or passes to _exit(), is the exit code Wait()
@@ -114,11 +114,11 @@ TEST(ForkWaitTest, SignalIsReported) {
   const std::string text = how.Describe();
   EXPECT_NE(text.find("SIGKILL"), std::string::npos)
       << Explain("Describe() should name the signal; it says: ",
-                 "Describe() 应当写出信号的名字;它写的是:")
+                 "Describe() 应当写出信号的名字；它写的是：")
       << text;
   EXPECT_NE(text.find('9'), std::string::npos)
       << Explain("Describe() should give the signal's number; it says: ",
-                 "Describe() 应当写出信号的编号;它写的是:")
+                 "Describe() 应当写出信号的编号；它写的是：")
       << text;
 }
 
@@ -150,7 +150,7 @@ TEST(ForkWaitTest, BodyRunsInAChildProcess) {
   ExpectExited(child.Wait(), 42);
   EXPECT_EQ(g_touched, 0) << Explain(
       "the parent's memory changed: the body ran in the parent",
-      "父进程的内存被改了:body 在父进程中执行了");
+      "父进程的内存被改了：body 在父进程中执行了");
 }
 
 // A body that throws does not throw into the caller's code in the child:
@@ -169,7 +169,7 @@ TEST(ForkWaitTest, WaitLeavesNoZombie) {
   EXPECT_FALSE(IsChild(pid))
       << Explain("child ", "子进程 ") << pid
       << Explain(" is still there after Wait() (a zombie?): waitpid() reaps it",
-                 " 在 Wait() 之后仍然存在(僵尸进程?):waitpid() 会回收它");
+                 " 在 Wait() 之后仍然存在（僵尸进程？）：waitpid() 会回收它");
 }
 
 // Kill() sends the signal; Wait() reports it.
@@ -194,11 +194,12 @@ TEST(ForkWaitTest, DestructorKillsAndReapsARunningChild) {
       << Explain(
              " s for a child that waits forever: kill it (SIGKILL) before "
              "waiting for it",
-             " 秒内没有返回,而子进程会永远等下去:先杀死它(SIGKILL),再等待它");
+             " 秒内没有返回，而子进程会永远等下去：先杀死它（SIGKILL），再等待"
+             "它");
   EXPECT_FALSE(IsChild(pid))
       << Explain("child ", "子进程 ") << pid
       << Explain(" is still there after ~Child(): kill it, then waitpid() it",
-                 " 在 ~Child() 之后仍然存在:先杀死它,再 waitpid() 它");
+                 " 在 ~Child() 之后仍然存在：先杀死它，再 waitpid() 它");
 }
 
 // Destroying a Child whose process has already ended reaps it.
@@ -213,7 +214,7 @@ TEST(ForkWaitTest, DestructorReapsAnEndedChild) {
   EXPECT_FALSE(IsChild(pid))
       << Explain("child ", "子进程 ") << pid
       << Explain(" is still a zombie after ~Child(): waitpid() it",
-                 " 在 ~Child() 之后仍是僵尸进程:要 waitpid() 它");
+                 " 在 ~Child() 之后仍是僵尸进程：要 waitpid() 它");
 }
 
 // Moving a Child into one that owns a process reaps the old process.
@@ -241,7 +242,7 @@ TEST(ForkWaitTest, WaitRetriesWhenInterrupted) {
   ExitStatus how;
   EXPECT_NO_THROW(how = child.Wait()) << Explain(
       "Wait() failed when a signal interrupted waitpid() (EINTR): retry",
-      "信号中断 waitpid() 时(EINTR)Wait() 失败了:应当重试");
+      "信号中断 waitpid() 时（EINTR）Wait() 失败了：应当重试");
   ExpectExited(how, 7);
 }
 

@@ -51,9 +51,10 @@ std::optional<ChildResult> RunGuarded(int (*fn)(int), int arg) {
                " s. If the child ended without writing, read() sees end of "
                "file only once no process holds the pipe's write end: close "
                "the parent's copy right after fork().",
-               " 秒内没有返回。如果子进程没写结果就结束了,"
-               "只有当没有任何进程还持有管道的写端时,read() "
-               "才会看到文件结束(EOF):在 fork() 之后立即关闭父进程那份写端。");
+               " 秒内没有返回。如果子进程没写结果就结束了，"
+               "只有当没有任何进程还持有管道的写端时，read() "
+               "才会看到文件结束（EOF）：在 fork() "
+               "之后立即关闭父进程那份写端。");
     return std::nullopt;
   }
   return *result;
@@ -66,7 +67,7 @@ TEST(ResultPipeTest, ValueArrives) {
   std::optional<ChildResult> r = RunGuarded(Square, 7);
   ASSERT_TRUE(r);
   ASSERT_TRUE(r->value) << Explain("no value arrived; the child ",
-                                   "没有收到值;子进程 ")
+                                   "没有收到值；子进程 ")
                         << r->status.Describe();
   EXPECT_EQ(*r->value, 49);
   EXPECT_TRUE(r->status.exited) << r->status.Describe();
@@ -99,7 +100,7 @@ TEST(ResultPipeTest, ChildThatExitsWithoutWritingIsReported) {
   ASSERT_TRUE(r);
   EXPECT_FALSE(r->value)
       << Explain("a value arrived from a child that wrote none: ",
-                 "一个什么也没写的子进程却传来了值:")
+                 "一个什么也没写的子进程却传来了值：")
       << *r->value;
   EXPECT_TRUE(r->status.exited) << r->status.Describe();
   EXPECT_EQ(r->status.code, 4);
@@ -125,12 +126,12 @@ TEST(ResultPipeTest, NoFdLeakedAndNoZombieLeft) {
   }
   EXPECT_EQ(Show(OpenFds()), Show(before))
       << Explain("descriptors were left open (before: ",
-                 "有描述符没有关闭(之前:")
+                 "有描述符没有关闭(之前：")
       << Show(before) << ")";
   EXPECT_TRUE(Children().empty())
       << Children().size()
       << Explain(" child processes are left (reap each child)",
-                 " 个子进程没有回收(每个子进程都要回收)");
+                 " 个子进程没有回收（每个子进程都要回收）");
 }
 
 // MakePipe() gives a working pipe whose ends are close-on-exec.
@@ -140,10 +141,10 @@ TEST(ResultPipeTest, MakePipeIsAPipeAndCloseOnExec) {
   ASSERT_GE(pipe.write.get(), 0);
   EXPECT_TRUE(::fcntl(pipe.read.get(), F_GETFD) & FD_CLOEXEC)
       << Explain("the read end is not close-on-exec (pipe2 with O_CLOEXEC)",
-                 "读端不是 close-on-exec 的(用 pipe2 加 O_CLOEXEC)");
+                 "读端不是 close-on-exec 的（用 pipe2 加 O_CLOEXEC）");
   EXPECT_TRUE(::fcntl(pipe.write.get(), F_GETFD) & FD_CLOEXEC)
       << Explain("the write end is not close-on-exec (pipe2 with O_CLOEXEC)",
-                 "写端不是 close-on-exec 的(用 pipe2 加 O_CLOEXEC)");
+                 "写端不是 close-on-exec 的（用 pipe2 加 O_CLOEXEC）");
   ASSERT_EQ(::write(pipe.write.get(), "ok", 2), 2);
   char buffer[2];
   ASSERT_EQ(::read(pipe.read.get(), buffer, 2), 2);

@@ -195,7 +195,7 @@ TEST_F(FramingTest, FrameWrittenOneByteAtATime) {
   EXPECT_EQ(frame->size(), body.size()) << Explain(
       "the frame came out short: read() returns what is there, not what was "
       "asked for",
-      "读出的帧不完整:read() 返回的是管道里现有的数据,而不是你要求的数量");
+      "读出的帧不完整：read() 返回的是管道里现有的数据，而不是你要求的数量");
   EXPECT_TRUE(*frame == body);
 }
 
@@ -214,7 +214,7 @@ TEST_F(FramingTest, FramesStayApartAndEndOfFileEnds) {
   std::optional<std::string> end = ReadGuarded(pipe.read, "end of file");
   EXPECT_FALSE(end) << Explain(
       "after the last frame, end of file must read as an empty optional",
-      "最后一帧之后,文件结束必须读成空的 optional");
+      "最后一帧之后，文件结束必须读成空的 optional");
 }
 
 // A frame cut short by end of file is an error, never a short frame.
@@ -224,7 +224,7 @@ TEST_F(FramingTest, TruncatedBodyIsAnError) {
   pipe.CloseWrite();
   EXPECT_THROW((void)ReadFrame(pipe.read), FrameError)
       << Explain("100 bytes announced, 10 sent, then end of file",
-                 "声明 100 字节,只发了 10 字节,然后文件结束");
+                 "声明 100 字节，只发了 10 字节，然后文件结束");
 }
 
 // End of file inside the 8-byte length is an error too.
@@ -234,7 +234,7 @@ TEST_F(FramingTest, TruncatedHeaderIsAnError) {
   pipe.CloseWrite();
   EXPECT_THROW((void)ReadFrame(pipe.read), FrameError)
       << Explain("3 of the 8 header bytes, then end of file",
-                 "8 字节帧头只有 3 字节,然后文件结束");
+                 "8 字节帧头只有 3 字节，然后文件结束");
 }
 
 // A length above kMaxFrame is refused before anything is allocated.
@@ -272,13 +272,13 @@ TEST_F(FramingTest, InterruptedReadsAndWritesAreRetried) {
     });
   } catch (const std::exception& e) {
     ADD_FAILURE() << Explain("ReadFrame() threw while interrupted: ",
-                             "被中断时 ReadFrame() 抛出了异常:")
+                             "被中断时 ReadFrame() 抛出了异常：")
                   << e.what()
                   << Explain(
                          ". Did WriteAll or ReadAll give up on EINTR, or lose "
                          "track of a short write or read?",
                          "。是不是 WriteAll 或 ReadAll 遇到 EINTR "
-                         "就放弃了,或者在部分读写之后没接着往下读写?");
+                         "就放弃了，或者在部分读写之后没接着往下读写？");
     threw = true;
   }
   if (finished) writer.ReaderDone();
@@ -290,12 +290,12 @@ TEST_F(FramingTest, InterruptedReadsAndWritesAreRetried) {
                         << Explain(" s while interrupted", " 秒内没有完成");
   ASSERT_EQ(frames->size(), 2u)
       << Explain("a frame was lost: did a call give up on EINTR?",
-                 "丢了一帧:是不是某个调用遇到 EINTR 就放弃了?");
+                 "丢了一帧：是不是某个调用遇到 EINTR 就放弃了？");
   EXPECT_TRUE((*frames)[0] == *body)
       << Explain("the 8 MiB frame came out changed (", "8 MiB 的帧读出来变了(")
       << (*frames)[0].size()
       << Explain(" bytes): after a short write, go on from where it stopped",
-                 " 字节):部分写出之后,要从停下的地方接着写");
+                 " 字节)：部分写出之后，要从停下的地方接着写");
   EXPECT_EQ((*frames)[1], "after");
 }
 

@@ -48,7 +48,7 @@ std::optional<Outcome> ReceiveGuarded(const std::shared_ptr<Worker>& worker,
                       [worker, outcome] { *outcome = worker->Receive(); })) {
     ADD_FAILURE() << Explain("Receive() did not return within ",
                              "Receive() 在 ")
-                  << kCallGuard.count() << Explain(" s: ", " 秒内没有返回:")
+                  << kCallGuard.count() << Explain(" s: ", " 秒内没有返回：")
                   << hint;
     return std::nullopt;
   }
@@ -63,7 +63,7 @@ std::optional<Outcome> RunOne(const std::shared_ptr<Worker>& worker, Task fn,
       worker, "does the worker answer each task with one reply frame?");
   if (!outcome)
     ADD_FAILURE() << Explain("no reply: the worker is gone",
-                             "没有回复:工作进程已经不在了");
+                             "没有回复：工作进程已经不在了");
   return outcome;
 }
 
@@ -112,7 +112,7 @@ TEST_F(WorkerTest, ThousandTasksThroughOneWorker) {
   EXPECT_EQ(pids.size(), 1u)
       << Explain("the tasks ran in ", "这些任务在 ") << pids.size()
       << Explain(" processes; one worker serves them all",
-                 " 个进程中执行;应当由一个工作进程执行全部任务");
+                 " 个进程中执行；应当由一个工作进程执行全部任务");
   EXPECT_EQ(*pids.begin(), worker->pid())
       << Explain("the tasks did not run in the worker's process",
                  "任务没有在工作进程中执行");
@@ -142,11 +142,11 @@ TEST_F(WorkerTest, ThrowingTaskFailsAloneAndTheWorkerGoesOn) {
   EXPECT_EQ(failed->status, Outcome::Status::kTaskFailed);
   EXPECT_NE(failed->error.find("boom: 13"), std::string::npos)
       << Explain("the error should carry the exception's what(); it is: ",
-                 "错误应当带有异常的 what();它是:")
+                 "错误应当带有异常的 what()；它是：")
       << failed->error;
   std::optional<Outcome> next = RunOne(worker, Square, {3});
   ASSERT_TRUE(next) << Explain("the worker died after a task threw",
-                               "任务抛出异常之后,工作进程死了");
+                               "任务抛出异常之后，工作进程死了");
   EXPECT_EQ(next->results, std::vector<std::int64_t>{9});
 }
 
@@ -160,7 +160,7 @@ TEST_F(WorkerTest, StopMessageEndsTheWorker) {
       << Explain(
              "Stop() did not return: does ServeTasks() end at the stop message "
              "(an empty frame)?",
-             "Stop() 没有返回:ServeTasks() 遇到停止消息(空帧)时结束了吗?");
+             "Stop() 没有返回：ServeTasks() 遇到停止消息（空帧）时结束了吗？");
   EXPECT_TRUE(how->exited) << how->Describe();
   EXPECT_EQ(how->code, 0) << how->Describe();
   EXPECT_FALSE(worker->running());
@@ -210,7 +210,7 @@ TEST_F(WorkerTest, WorkerHoldsOnlyItsOwnPipes) {
              "; above 2 it should hold exactly its task pipe and its result "
              "pipe, nothing the parent had open",
              ";2 "
-             "以上它应当恰好只持有自己的任务管道和结果管道,"
+             "以上它应当恰好只持有自己的任务管道和结果管道，"
              "不应有父进程打开的任何东西");
   ::close(extra[0]);
   ::close(extra[1]);
@@ -256,7 +256,7 @@ TEST_F(WorkerTest, ServeTasksAnswersThenEndsAtEndOfFile) {
     std::optional<Outcome> outcome = DecodeReply(*body);
     ASSERT_TRUE(outcome) << Explain(
         "the reply does not decode (EncodeResults?)",
-        "回复无法解码(EncodeResults?)");
+        "回复无法解码（EncodeResults？）");
     EXPECT_EQ(outcome->results, expected);
   }
   EXPECT_FALSE(ReadFrame(results[0]))

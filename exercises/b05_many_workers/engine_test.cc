@@ -89,7 +89,7 @@ class EngineTest : public ::testing::Test {
       ADD_FAILURE() << Explain("MapEach() did not return within ",
                                "MapEach() 在 ")
                     << kCallGuard.count()
-                    << Explain(" s for ", " 秒内没有返回,元素个数:")
+                    << Explain(" s for ", " 秒内没有返回，元素个数：")
                     << items.size() << " items";
       engine_ = nullptr;  // Still in use by the stuck call: leave it.
     }
@@ -137,7 +137,7 @@ TEST_F(EngineTest, ResultsComeBackInInputOrder) {
       "item 0 waited for the other items, which never ran: while one worker is "
       "busy, the idle ones must be given jobs",
       "元素 0 "
-      "在等其他元素,而它们从未执行:一个工作进程忙碌时,"
+      "在等其他元素，而它们从未执行：一个工作进程忙碌时，"
       "必须给空闲的工作进程分配工作");
   EXPECT_EQ(results, items)
       << Explain("results are not in input order", "结果不是按输入顺序");
@@ -154,8 +154,8 @@ TEST_F(EngineTest, WorkIsSpreadOverTheWorkers) {
         "3 items never ran at the same time on 3 workers: is each idle worker "
         "given a job before waiting?",
         "3 个元素从未在 3 "
-        "个工作进程上同时执行:在等待之前,"
-        "是否给每个空闲的工作进程都分配了工作?");
+        "个工作进程上同时执行：在等待之前，"
+        "是否给每个空闲的工作进程都分配了工作？");
     EXPECT_NE(pid, ::getpid()) << Explain("an item ran in the calling process",
                                           "有元素在调用者的进程中执行了");
   }
@@ -208,14 +208,14 @@ TEST_F(EngineTest, StepWakesOnTheWakeFd) {
   auto engine = engine_;
   ASSERT_TRUE(FinishesWithin(kCallGuard, [engine] { engine->Step(); }))
       << Explain("Step() with nothing queued or running must return at once",
-                 "没有排队也没有执行中的工作时,Step() 必须立即返回");
+                 "没有排队也没有执行中的工作时，Step() 必须立即返回");
   int wake[2];
   ASSERT_EQ(::pipe(wake), 0);
   ASSERT_EQ(::write(wake[1], "x", 1), 1);
   const int fd = wake[0];
   ASSERT_TRUE(FinishesWithin(kCallGuard, [engine, fd] { engine->Step(fd); }))
       << Explain("Step(fd) did not return although fd was readable",
-                 "fd 已可读,Step(fd) 却没有返回");
+                 "fd 已可读，Step(fd) 却没有返回");
   char byte;
   EXPECT_EQ(::read(wake[0], &byte, 1), 1)
       << Explain("Step() read the wake-up byte", "Step() 读走了唤醒字节");
@@ -243,7 +243,7 @@ TEST_F(EngineTest, NoWorkerHoldsAnotherWorkersPipe) {
                          << Explain(
                                 " descriptors above 2; it should hold only its "
                                 "own two pipe ends",
-                                " 个描述符;它应当只持有自己的两个管道端");
+                                " 个描述符；它应当只持有自己的两个管道端");
   }
 }
 
@@ -271,13 +271,13 @@ TEST_F(EngineTest, EndOfFileArrivesWhenAWorkerDies) {
   ASSERT_TRUE(finished) << Explain(
       "the dead worker's job was never settled: its result pipe never read end "
       "of file, so some other process holds its write end",
-      "死掉的工作进程的那件工作一直没有了结:它的结果管道始终读不到文件结束,"
+      "死掉的工作进程的那件工作一直没有了结：它的结果管道始终读不到文件结束，"
       "所以有别的进程持有它的写端");
   EXPECT_EQ((*outcomes)[1].status, Outcome::Status::kWorkerDied);
   EXPECT_NE((*outcomes)[0].results.at(0), -1) << Explain(
       "the other jobs waited in vain: the death was noticed only after they "
       "gave up, when the other workers had gone idle",
-      "其他工作白等了:直到它们放弃、其他工作进程都已空闲时,"
+      "其他工作白等了：直到它们放弃、其他工作进程都已空闲时，"
       "才发现那个工作进程死了");
 }
 
@@ -296,7 +296,7 @@ TEST_F(EngineTest, TaskErrorIsReported) {
   EXPECT_NE(message->find("boom: 13"), std::string::npos)
       << Explain(
              "MapEach should throw TaskFailed with the task's message; got \"",
-             "MapEach 应当抛出带有任务消息的 TaskFailed;实际得到 \"")
+             "MapEach 应当抛出带有任务消息的 TaskFailed；实际得到 \"")
       << *message << "\"";
   EXPECT_EQ(Map(Square, {4}), std::vector<std::int64_t>{16});
 }

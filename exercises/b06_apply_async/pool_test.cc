@@ -59,7 +59,7 @@ class PoolTest : public ::testing::Test {
     if (!ready) {
       ADD_FAILURE() << what
                     << Explain(": the result did not become ready within ",
-                               ":结果没有在以下时间内就绪:")
+                               "：结果没有在以下时间内就绪：")
                     << kCallGuard.count() << Explain(" s", " 秒");
     }
     return ready;
@@ -107,7 +107,7 @@ TEST_F(PoolTest, GetBlocksUntilReady) {
   EXPECT_NE(*value, -1) << Explain(
       "the task gave up waiting: apply_async() did not return until the task "
       "had ended",
-      "任务等不下去了:apply_async() 直到任务结束才返回");
+      "任务等不下去了：apply_async() 直到任务结束才返回");
   EXPECT_EQ(*value, 5);
   EXPECT_TRUE(r.ready());
   EXPECT_TRUE(r.wait_for(std::chrono::milliseconds(0)));
@@ -150,7 +150,7 @@ TEST_F(PoolTest, TaskErrorComesOutOfGet) {
   try {
     (void)bad.get();
     ADD_FAILURE() << Explain("get() of a task that threw returned a value",
-                             "抛出异常的任务,get() 却返回了值");
+                             "抛出异常的任务，get() 却返回了值");
   } catch (const TaskFailed& e) {
     EXPECT_EQ(e.status(), Outcome::Status::kTaskFailed);
     EXPECT_NE(std::string(e.what()).find("boom: 13"), std::string::npos)
@@ -205,7 +205,7 @@ TEST_F(PoolTest, ManyThreadsSubmitAtOnce) {
                        for (std::thread& thread : threads) thread.join();
                      }))
       << Explain("four threads submitting 250 tasks each did not finish",
-                 "四个线程各提交 250 个任务,没有全部完成");
+                 "四个线程各提交 250 个任务，没有全部完成");
   const std::int64_t expected = 249 * 250 * 499 / 6;  // Sum of i^2.
   for (std::int64_t sum : *sums) EXPECT_EQ(sum, expected);
 }

@@ -73,7 +73,7 @@ class MapTest : public ::testing::Test {
         })) {
       ADD_FAILURE() << Explain("map() did not return within ", "map() 在 ")
                     << kCallGuard.count()
-                    << Explain(" s for ", " 秒内没有返回,元素个数:")
+                    << Explain(" s for ", " 秒内没有返回，元素个数：")
                     << items.size() << " items";
     }
     return *results;
@@ -101,7 +101,7 @@ TEST_F(MapTest, DefaultChunksizeIsPythons) {
         Case{100, 4, 7}, Case{1000, 2, 125}, Case{1001, 2, 126}, Case{3, 4, 1},
         Case{64, 1, 16}, Case{65, 1, 17}}) {
     EXPECT_EQ(DefaultChunksize(c.items, c.workers), c.expected)
-        << c.items << Explain(" items, ", " 个元素,工作进程数:") << c.workers
+        << c.items << Explain(" items, ", " 个元素，工作进程数：") << c.workers
         << " workers";
   }
 }
@@ -115,7 +115,7 @@ TEST_F(MapTest, MatchesAPlainLoop) {
          {std::optional<int>(), std::optional<int>(1), std::optional<int>(3),
           std::optional<int>(1000)}) {
       EXPECT_EQ(Map(Collatz, items, chunksize), Serial(Collatz, items))
-          << n << Explain(" items, chunksize ", " 个元素,chunksize ")
+          << n << Explain(" items, chunksize ", " 个元素，chunksize ")
           << (chunksize ? std::to_string(*chunksize) : "default");
     }
   }
@@ -130,14 +130,14 @@ TEST_F(MapTest, NumberOfChunksIsWhatTheFormulaSays) {
     (void)Map(Collatz, Numbers(n));
     EXPECT_EQ(pool_->jobs_submitted() - before,
               CeilDiv(n, DefaultChunksize(n, 2)))
-        << n << Explain(" items on 2 workers", " 个元素,2 个工作进程");
+        << n << Explain(" items on 2 workers", " 个元素，2 个工作进程");
   }
   for (int chunksize : {1, 7, 50}) {
     const std::uint64_t before = pool_->jobs_submitted();
     (void)Map(Collatz, Numbers(100), chunksize);
     EXPECT_EQ(pool_->jobs_submitted() - before,
               CeilDiv(100, static_cast<std::size_t>(chunksize)))
-        << Explain("100 items, chunksize ", "100 个元素,chunksize ")
+        << Explain("100 items, chunksize ", "100 个元素，chunksize ")
         << chunksize;
   }
 }
@@ -154,7 +154,8 @@ TEST_F(MapTest, EachChunkIsConsecutiveItemsOnOneWorker) {
     EXPECT_EQ(in_chunk.size(), 1u)
         << Explain("items ", "元素 ") << chunk * 10 << Explain(" to ", " 到 ")
         << chunk * 10 + 9
-        << Explain(" (one chunk) ran in ", "(一个分块)在以下数目的进程中执行:")
+        << Explain(" (one chunk) ran in ",
+                   "（一个分块）在以下数目的进程中执行：")
         << in_chunk.size() << " processes";
   }
 }
@@ -170,7 +171,7 @@ TEST_F(MapTest, ChunksRunAtTheSameTime) {
   EXPECT_EQ(results, items) << Explain(
       "the first two chunks never ran at once (-1): submit every chunk before "
       "waiting for the first",
-      "前两个分块从未同时执行(-1):先提交所有分块,再等待第一个");
+      "前两个分块从未同时执行（-1）：先提交所有分块，再等待第一个");
 }
 
 // A chunk size below 1 is refused.
@@ -199,7 +200,7 @@ TEST_F(MapTest, FailureIsReported) {
   }));
   EXPECT_NE(message->find("boom: 13"), std::string::npos)
       << Explain("map should throw TaskFailed with the task's message; got \"",
-                 "map 应当抛出带有任务消息的 TaskFailed;实际得到 \"")
+                 "map 应当抛出带有任务消息的 TaskFailed；实际得到 \"")
       << *message << "\"";
 }
 

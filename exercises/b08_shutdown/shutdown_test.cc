@@ -62,7 +62,7 @@ class ShutdownTest : public ::testing::Test {
     }
     ADD_FAILURE() << name
                   << Explain(" did not return within ",
-                             " 没有在以下时间内返回:")
+                             " 没有在以下时间内返回：")
                   << kCallGuard.count() << Explain(" s", " 秒");
     pool_ = nullptr;  // Still in use by the stuck call: leave it.
     stuck_ = true;
@@ -97,7 +97,7 @@ TEST_F(ShutdownTest, CloseThenJoinFinishesQueuedWork) {
     ASSERT_EQ(StatusOf(results[i]), "ok")
         << Explain("task ", "任务 ") << i
         << Explain(" was queued before close(); it must still run",
-                   " 在 close() 之前就已排队;它仍然必须执行");
+                   " 在 close() 之前就已排队；它仍然必须执行");
     EXPECT_EQ(results[i].get(), i * i);
   }
   EXPECT_TRUE(Children().empty()) << Explain(
@@ -119,7 +119,7 @@ TEST_F(ShutdownTest, CloseDoesNotWaitButJoinDoes) {
   EXPECT_EQ(blocked.get(), 7) << Explain(
       "the task gave up waiting: close() waited for the work instead of "
       "returning",
-      "任务等不下去了:close() 等待工作做完,而不是立即返回");
+      "任务等不下去了：close() 等待工作做完，而不是立即返回");
 }
 
 // After close(), apply_async is refused ("Pool not running").
@@ -143,14 +143,14 @@ TEST_F(ShutdownTest, TerminateStopsNow) {
   })) << Explain("the first tasks never started", "最初的几个任务始终没有开始");
   ASSERT_TRUE(Call("terminate()", &Pool::terminate))
       << Explain("terminate() must kill the workers, not wait for their tasks",
-                 "terminate() 必须杀死工作进程,而不是等它们的任务做完");
+                 "terminate() 必须杀死工作进程，而不是等它们的任务做完");
   for (std::size_t i = 0; i < results.size(); ++i) {
     EXPECT_EQ(StatusOf(results[i]), "cancelled")
         << Explain("task ", "任务 ") << i;
   }
   EXPECT_TRUE(Children().empty())
       << Explain("after terminate(), no worker may be left, not even a zombie",
-                 "terminate() 之后不能留下任何工作进程,连僵尸进程也不行");
+                 "terminate() 之后不能留下任何工作进程，连僵尸进程也不行");
   EXPECT_THROW((void)pool_->apply_async(Square, 1), std::logic_error);
 }
 
@@ -194,7 +194,7 @@ TEST_F(ShutdownTest, JoinTwiceAndTerminateAfterwards) {
                              }))
       << Explain(
              "two join()s at once, a third, then terminate() did not return",
-             "两个 join() 同时调用、再来第三个、然后 terminate(),没有返回");
+             "两个 join() 同时调用、再来第三个、然后 terminate()，没有返回");
   EXPECT_EQ(StatusOf(r), "ok");
 }
 

@@ -122,10 +122,10 @@ TEST_F(CrashTest, KilledMidTaskFailsOnlyThatTask) {
   for (std::int64_t i = 0; i < 20; ++i) {
     EXPECT_EQ(HowItEnded(before[i]), "ok")
         << Explain("task ", "任务 ") << i
-        << Explain(" before the kill", "(杀死之前)");
+        << Explain(" before the kill", "（杀死之前）");
     EXPECT_EQ(HowItEnded(after[i]), "ok")
         << Explain("task ", "任务 ") << i
-        << Explain(" after the kill", "(杀死之后)");
+        << Explain(" after the kill", "（杀死之后）");
     if (HowItEnded(after[i]) == "ok") {
       EXPECT_EQ(after[i].get(), i * i);
     }
@@ -152,7 +152,8 @@ TEST_F(CrashTest, PoolKeepsServingWithAReplacement) {
   EXPECT_NE(a.get(), -1) << Explain(
       "two tasks never ran at once: after the crash the pool has only one "
       "worker (fork a replacement)",
-      "两个任务从未同时执行:崩溃之后进程池只剩一个工作进程(要 fork 一个替补)");
+      "两个任务从未同时执行：崩溃之后进程池只剩一个工作进程（要 fork "
+      "一个替补）");
   EXPECT_NE(a.get(), b.get());
 }
 
@@ -183,10 +184,10 @@ TEST_F(CrashTest, ManyCrashesInARow) {
   const std::vector<pid_t> children = Children();
   EXPECT_EQ(children.size(), 2u)
       << Explain("a pool of 2 should have 2 processes, not ",
-                 "2 个工作进程的进程池应当有 2 个进程,而不是 ")
+                 "2 个工作进程的进程池应当有 2 个进程，而不是 ")
       << children.size()
       << Explain(" (dead workers must be reaped)",
-                 " 个(死掉的工作进程必须回收)");
+                 " 个（死掉的工作进程必须回收）");
   for (pid_t pid : children) EXPECT_FALSE(IsZombie(pid)) << pid;
 }
 
@@ -218,7 +219,7 @@ TEST_F(CrashTest, WorkerThatClosesItsPipesIsKilled) {
       << Explain(
              "the worker closed its pipes but was still running: kill it "
              "before waiting for it. Got: ",
-             "工作进程关闭了管道却仍在运行:先杀死它,再等待它。得到的是:")
+             "工作进程关闭了管道却仍在运行：先杀死它，再等待它。得到的是：")
       << outcome;
   EXPECT_EQ(HowItEnded(pool_->apply_async(Square, 2)), "ok");
 }

@@ -47,16 +47,17 @@ std::string Join(const std::vector<pid_t>& pids) {
                  "pid:")
           << Join(workers) << Explain(").", ")。");
   if (here > 0) {
-    failure << "\n  " << here << Explain(" of ", " 个任务(共 ") << pids.size()
-            << Explain(" tasks ran in this test's own process (pid ",
-                       " 个)在本测试自己的进程中执行(pid ")
-            << self
-            << Explain(
-                   "): the function was called directly, in a loop, or on a "
-                   "thread (std::thread, std::async, a ThreadPool). Submit the "
-                   "work through the pool instead.",
-                   "):函数被直接调用了,在循环中,或在线程中(std::thread、std::"
-                   "async、ThreadPool)。请改为通过进程池提交工作。");
+    failure
+        << "\n  " << here << Explain(" of ", " 个任务(共 ") << pids.size()
+        << Explain(" tasks ran in this test's own process (pid ",
+                   " 个)在本测试自己的进程中执行(pid ")
+        << self
+        << Explain(
+               "): the function was called directly, in a loop, or on a "
+               "thread (std::thread, std::async, a ThreadPool). Submit the "
+               "work through the pool instead.",
+               ")：函数被直接调用了，在循环中，或在线程中(std::thread、std::"
+               "async、ThreadPool)。请改为通过进程池提交工作。");
   }
   if (elsewhere > 0) {
     failure << "\n  " << elsewhere << Explain(" of ", " 个任务(共 ")
@@ -65,7 +66,7 @@ std::string Join(const std::vector<pid_t>& pids) {
             << Explain(
                    ", which is not one of that pool's workers: use the pool "
                    "passed in, not a pool of your own.",
-                   " 中执行,它不是那个进程池的工作进程:请使用传进来的进程池,"
+                   " 中执行，它不是那个进程池的工作进程：请使用传进来的进程池，"
                    "而不是自己建的。");
   }
   return failure;
@@ -82,8 +83,8 @@ std::string Join(const std::vector<pid_t>& pids) {
   if (!gave_up) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure()
          << Explain("A task waited ", "一个任务等待了 ") << kGuard.count()
-         << Explain(" s for ", " 秒,等的是 ") << waited_for
-         << Explain(" and gave up. ", ",然后放弃了。") << meaning;
+         << Explain(" s for ", " 秒，等的是 ") << waited_for
+         << Explain(" and gave up. ", "，然后放弃了。") << meaning;
 }
 
 }  // namespace exercises::testing

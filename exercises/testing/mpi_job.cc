@@ -133,24 +133,24 @@ bool ScenarioRun::ok() const {
 
 std::string ScenarioRun::Describe() const {
   std::ostringstream text;
-  text << Explain("mpirun: exit code ", "mpirun:退出码 ") << exit_code;
-  if (term_signal != 0) text << Explain(", signal ", ",信号 ") << term_signal;
+  text << Explain("mpirun: exit code ", "mpirun：退出码 ") << exit_code;
+  if (term_signal != 0) text << Explain(", signal ", "，信号 ") << term_signal;
   if (timed_out) {
-    text << Explain(", KILLED after ", ",在以下秒数后被杀死:")
+    text << Explain(", KILLED after ", "，在以下秒数后被杀死：")
          << kJobGuard.count()
          << Explain(" s (a rank waits for a message that never comes?)",
-                    " 秒(某个 rank 在等一条永远不会来的消息?)");
+                    " 秒（某个 rank 在等一条永远不会来的消息？）");
   }
   for (int rank = 0; rank < kRanks; ++rank) {
     if (const std::string error = Get(rank, "error"); !error.empty()) {
       text << "\n  rank " << rank << ": " << error;
     } else if (Get(rank, "finished") != "yes") {
       text << "\n  rank " << rank
-           << Explain(": did not finish its part", ":没有完成它的那部分");
+           << Explain(": did not finish its part", "：没有完成它的那部分");
     }
   }
   text << Explain("\n--- mpirun's stderr, last lines ---",
-                  "\n--- mpirun 的 stderr,最后几行 ---")
+                  "\n--- mpirun 的 stderr，最后几行 ---")
        << TailLines(err, 12);
   return text.str();
 }
