@@ -14,6 +14,9 @@ repository root), it checks every page and message it is given:
 - each English page is either translated or listed in untranslated.txt, and
   no listed page has a twin; every lesson or exercise page another page
   links to is among the pages checked;
+- each exercise's course.toml has a [zh] table whose hints translate the
+  English hints as they are now (its `source` is their hash), or is listed
+  in untranslated.txt;
 - each Explain("English", "中文") in a test source is recorded in
   messages.lock with the hash of its English: an English message changed
   without its Chinese fails, naming the file and the message.
@@ -22,12 +25,14 @@ After updating a translation or a message's Chinese, from the repository
 root:
   python3 i18n/sync.py --refresh lessons/01_apply/README.zh-CN.md
   python3 i18n/sync.py --refresh-messages exercises/b02_result_pipe/result_pipe_test.cc
+  python3 i18n/sync.py --refresh-hints exercises/b02_result_pipe/course.toml
 """
 
 import hashlib
 import os
 import re
 import sys
+import tomllib
 
 SUFFIX = ".zh-CN.md"
 HEADER = re.compile(r"<!-- source: (\S+) blob: ([0-9a-f]{40}) -->")
@@ -35,6 +40,7 @@ UNTRANSLATED = "i18n/untranslated.txt"
 LOCK = "i18n/messages.lock"
 # Pages another page links to that must be checked: a lesson's or an
 # exercise's own README.
+EXERCISE_TOML = re.compile(r"^exercises/(\d\d|b\d\d)_[^/]+/course\.toml$")
 LINKED_PAGE = re.compile(r"^(lessons|exercises)/(\d\d|b\d\d)_[^/]+/README\.md$")
 TOP_LINES = 3  # a twin link must be among the first lines of text
 SOURCE_SUFFIXES = (".cc", ".h")
@@ -290,6 +296,61 @@ def check_messages(present):
     return errors
 
 
+def hints_hash(hints):
+    """The hash a [zh] table's `source` records: of the English hints."""
+    text = "\n".join(h.strip() for h in hints)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+def check_hints(present):
+    errors = []
+    listed, _ = untranslated_list(present)
+    for path in present:
+        if not EXERCISE_TOML.match(path):
+            continue
+        try:
+            data = tomllib.loads(read(path))
+        except tomllib.TOMLDecodeError as e:
+            errors.append(f"{path}: not valid TOML: {e}")
+            continue
+        zh = data.get("zh")
+        if zh is None:
+            if path not in listed:
+                errors.append(f"{path} has no [zh] hints and is not listed "
+                              f"in {UNTRANSLATED}: translate its hints "
+                              f"(a [zh] table) or list it")
+            continue
+        if path in listed:
+            errors.append(f"{path} has [zh] hints: remove it from "
+                          f"{UNTRANSLATED}")
+        english = data.get("hints", [])
+        hints = zh.get("hints", []) if isinstance(zh, dict) else []
+        if len(hints) != len(english):
+            errors.append(f"{path}: [zh] has {len(hints)} hints, the "
+                          f"English {len(english)}")
+        if zh.get("source") != hints_hash(english):
+            errors.append(
+                f"{path}: the English hints changed since the [zh] hints "
+                f"were last brought up to date. Update the Chinese, then run "
+                f"python3 i18n/sync.py --refresh-hints {path}")
+    return errors
+
+
+def refresh_hints(path):
+    text = read(path)
+    now = hints_hash(tomllib.loads(text).get("hints", []))
+    head, zh_table, tail = text.partition("\n[zh]\n")
+    if not zh_table:
+        sys.exit(f"{path} has no [zh] table")
+    tail, n = re.subn(r'^source = "[^"]*"', f'source = "{now}"', tail,
+                      count=1, flags=re.M)
+    if n == 0:
+        tail = f'source = "{now}"\n' + tail
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(head + zh_table + tail)
+    print(f"{path}: [zh] now translates the hints at {now}")
+
+
 def refresh(zh):
     text = read(zh)
     lines = text.split("\n")
@@ -335,15 +396,23 @@ def main(argv):
     if len(argv) > 2 and argv[1] == "--refresh-messages":
         refresh_messages(argv[2:])
         return 0
+    if len(argv) > 2 and argv[1] == "--refresh-hints":
+        for path in argv[2:]:
+            refresh_hints(path)
+        return 0
     if len(argv) > 1:
         sys.exit(__doc__)
     present = files()
-    errors = check_pages(present) + check_messages(present)
+    errors = (check_pages(present) + check_hints(present) +
+              check_messages(present))
     for e in errors:
         print("FAIL: " + e)
     pages = [p for p in present if is_page(p) and not p.endswith(SUFFIX)]
     done = [p for p in pages if twin_of(p) in present]
+    tomls = [p for p in present if EXERCISE_TOML.match(p)]
+    hinted = [p for p in tomls if "\n[zh]\n" in read(p)]
     print(f"{len(done)} of {len(pages)} English pages translated; "
+          f"hints in Chinese for {len(hinted)} of {len(tomls)} exercises; "
           f"{len(lock_entries(present))} messages in both languages")
     return 1 if errors else 0
 

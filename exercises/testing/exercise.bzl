@@ -103,9 +103,12 @@ def exercise(name = None, bench = False, mpi = False):
         visibility = users,
     )
 
-    # The README, its translation and the test's messages, for
+    # The README, its translation, the hints and the test's messages, for
     # //i18n:sync_test.
-    i18n_files(extra = ["exercise_test.cc"])
+    i18n_files(extra = [
+        "course.toml",
+        "exercise_test.cc",
+    ])
 
     # Part of //...: the starter still compiles and still fails every test.
     sh_test(

@@ -170,9 +170,12 @@ def track_exercise(name, srcs, hdrs = [], interface_deps = [], bench = False):
     exported = [test, "course.toml"] + (["bench.cc"] if bench else [])
     native.exports_files(exported, visibility = _TRACK_VISIBILITY)
 
-    # The README, its translation and the test's messages, for
+    # The README, its translation, the hints and the test's messages, for
     # //i18n:sync_test.
-    i18n_files(extra = [test])
+    i18n_files(extra = [
+        "course.toml",
+        test,
+    ])
 
     # Part of //...: the starter still compiles and still fails every test.
     sh_test(
