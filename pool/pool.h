@@ -114,7 +114,10 @@
 #include "pool/async_result.h"
 #include "pool/codec.h"
 #include "pool/errors.h"
+#include "pool/internal/arguments.h"
 #include "pool/internal/backend.h"
+#include "pool/internal/context.h"
+#include "pool/internal/misuse.h"
 #include "pool/internal/result_state.h"
 
 namespace pool {

@@ -19,6 +19,7 @@
 
 #include "pool/errors.h"
 #include "pool/internal/fork_gate.h"
+#include "pool/internal/misuse.h"
 
 namespace pool::internal {
 
@@ -97,9 +98,6 @@ ProcessEngine::ProcessEngine(int processes, WorkerConfig config)
     : processes_(processes),
       config_(std::move(config)),
       max_frame_(MaxFrameBytes()) {
-  if (processes < 1) {
-    throw UsageError("Number of processes must be at least 1");
-  }
   {
     ForkGateShared gate;
     for (int i = processes_ - 1; i >= 0; --i) free_slots_.push_back(i);
@@ -138,13 +136,7 @@ ProcessEngine::ProcessEngine(int processes, WorkerConfig config)
 }
 
 ProcessEngine::~ProcessEngine() {
-  if (OnHandlerThread()) {
-    std::fprintf(stderr,
-                 "pool: a Pool was destroyed from one of its own callbacks; "
-                 "that cannot work (the callback runs on the thread the "
-                 "destructor must wait for)\n");
-    std::abort();
-  }
+  if (OnHandlerThread()) AbortDestroyedInCallback("Pool");
   Terminate();
 }
 

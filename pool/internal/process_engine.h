@@ -46,7 +46,8 @@ namespace pool::internal {
 
 class ProcessEngine {
  public:
-  // Starts the fork server and `processes` workers, and waits until each has
+  // Starts the fork server and `processes` workers (at least 1: pool.h
+  // checked it), and waits until each has
   // run `config.initializer` (when there is one). Throws SystemError if a
   // pipe or fork fails and InitializerError if an initializer fails; in
   // both cases every process already started has been stopped and reaped.

@@ -293,14 +293,13 @@ void Work(pid_t self, const WorkerSetup& setup, const WorkerConfig& config) {
     ++seq;
     ran_user_code = true;
     StartFrame(out, h.task_id);
-    Writer w(out);
     RecordStart(*setup.slot, seq);
     try {
       const auto invoker =
           reinterpret_cast<Invoker>(body.read_raw<std::uint64_t>());
       const auto fn =
           static_cast<std::uintptr_t>(body.read_raw<std::uint64_t>());
-      invoker(fn, body, w);
+      invoker(fn, body, out);
     } catch (...) {
       // The invoker turns every exception of a task or a codec into that
       // item's error; what escapes it is a malformed frame.
