@@ -12,6 +12,7 @@ import time
 
 from . import bazel
 from . import errors
+from . import lang
 from . import results
 from . import screens
 from .progress import STATE_DIR
@@ -206,7 +207,8 @@ class Runner:
             "--keep_going",
             "--build_event_json_file=" + bep,
             "--cache_test_results=" + ("no" if fresh else "yes"),
-        ] + [ex.test_label for ex in exercises]
+        ] + (["--test_env=COURSE_LANG=zh"] if lang.chinese_wanted() else []) + [
+            ex.test_label for ex in exercises]
         code = bazel.run(self.bazelw, self.root, "test", args, log,
                          watch=clock.poll if clock else None)
         events = bazel.parse_events(bep)
