@@ -493,6 +493,32 @@ TEST_F(CancelTest, CancelRacingWithStart) {
   std::printf("%d of %d tasks cancelled before they started\n", stopped, n);
 }
 
+// close() then join() with cancelled tasks still queued behind a running
+// one: when the running task ends, the handler drops the cancelled tasks,
+// and that is the last of the work; join() returns. (It once went back to
+// poll() with nothing left to wait for, and join() hung.)
+TEST_F(CancelTest, JoinAfterCancelledTasksAreDropped) {
+  pool::Pool p(1);  // A new pool sends one task at a time to its worker.
+  auto running = p.apply_async(Block, std::tuple{0});
+  WaitUntil([] { return shared->blocked.load() == 1; });
+  std::vector<pool::AsyncResult<int>> queued;
+  for (int i = 0; i < 20; ++i) {
+    queued.push_back(p.apply_async(CountRun, std::tuple{i}));
+  }
+  int cancelled = 0;
+  for (auto& r : queued) cancelled += r.cancel();
+  EXPECT_EQ(cancelled, 20) << "tasks queued behind a blocked worker";
+  p.close();
+  shared->gate = 1;
+  p.join();  // The fixture's hang guard fails the test if this hangs.
+  EXPECT_EQ(running.get(), 0);
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_THROW(queued[i].get(), pool::CancelledError) << "task " << i;
+    EXPECT_EQ(shared->runs[i].load(), 0) << "task " << i << " ran";
+  }
+  EXPECT_TRUE(p.worker_pids().empty());
+}
+
 // cancel() on a running task is false and changes nothing; its timeout
 // still stops it.
 TEST_F(CancelTest, RunningTaskIsNotCancelled) {

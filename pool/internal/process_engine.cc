@@ -290,7 +290,12 @@ void ProcessEngine::Serve(State state) {
   } else if (replenishing) {
     Replenish();
   }
+  const bool had_pending = !pending_.empty();
   Dispatch();
+  // Dispatch() drops the jobs cancel() took back. After close(), they may
+  // have been the last of the work: walk the close steps again rather than
+  // poll() with nothing left to wake the handler.
+  if (state == State::kClose && had_pending && pending_.empty()) return;
 
   // With nothing queued, idle channels are lent instead of polled.
   const bool lend = state == State::kRun && !broken && pending_.empty();
