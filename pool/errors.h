@@ -140,7 +140,8 @@ class UsageError : public Error {
 };
 
 // Bytes read from a pipe did not form a valid message (a truncated frame, an
-// impossible length, an unknown tag). Only a bug or a task that writes into
+// impossible length, a reply with the wrong check or for another task, a
+// body that does not match its task). Only a bug or a task that writes into
 // the pool's own pipes can cause it.
 class ProtocolError : public Error {
  public:

@@ -42,7 +42,8 @@ struct ChunkResult {
   std::vector<std::pair<std::size_t, std::exception_ptr>> errors;
 };
 
-// Receives chunk outcomes. Deliver and Fail are called exactly once per chunk,
+// Receives chunk outcomes. One of Deliver, DeliverOne and Fail is called
+// exactly once per chunk,
 // from the thread that finished it (a pool's handler thread or a ThreadPool
 // worker thread), and never throw. A chunk that was cancelled (cancel(),
 // async_result.h) is resolved by the sink itself: Fail is then ignored.
@@ -56,6 +57,14 @@ class Sink {
   // was cancelled and is resolved already; the engine drops it.
   virtual bool Start(std::size_t first) noexcept = 0;
   virtual void Deliver(std::size_t first, ChunkResult<T>&& chunk) noexcept = 0;
+  // A chunk of one item, `index`, that succeeded with `value`: how a
+  // ThreadPool delivers an apply() without building a ChunkResult. By
+  // default, the same as Deliver.
+  virtual void DeliverOne(std::size_t index, T&& value) noexcept {
+    ChunkResult<T> chunk;
+    chunk.values.push_back(std::move(value));
+    Deliver(index, std::move(chunk));
+  }
   // The whole chunk failed: its worker died, or terminate() cancelled it.
   virtual void Fail(std::size_t first, std::size_t count,
                     std::exception_ptr error) noexcept = 0;
@@ -270,22 +279,42 @@ template <class C>
 class ThreadChunkJob final : public ThreadJob {
  public:
   using T = Stored<typename C::R>;
+  using Item = typename C::Item;
 
   template <class It>
   ThreadChunkJob(typename C::Traits::Ptr fn, It first, It last,
                  std::size_t first_index, std::shared_ptr<Sink<T>> sink)
       : fn_(fn), sink_(std::move(sink)), first_(first_index) {
-    for (; first != last; ++first) {
-      items_.push_back(static_cast<typename C::Item>(*first));
+    // The first item is kept inline: an apply() has only that one, and its
+    // job is then a single allocation.
+    if (first != last) {
+      head_.emplace(static_cast<Item>(*first));
+      for (++first; first != last; ++first) {
+        tail_.push_back(static_cast<Item>(*first));
+      }
     }
   }
 
   void Run() noexcept override {
-    ChunkResult<T> chunk;
-    chunk.values.reserve(items_.size());
-    for (std::size_t i = 0; i < items_.size(); ++i) {
+    if (head_ && tail_.empty()) {
+      // One item: a value goes to the sink as it is, with no ChunkResult.
       try {
-        chunk.values.push_back(C::Run(fn_, items_[i]));
+        sink_->DeliverOne(first_, C::Run(fn_, *head_));
+        return;
+      } catch (...) {
+        ChunkResult<T> chunk;
+        chunk.values.emplace_back();
+        chunk.errors.emplace_back(
+            first_, std::make_exception_ptr(CurrentExceptionAsTaskError()));
+        sink_->Deliver(first_, std::move(chunk));
+        return;
+      }
+    }
+    ChunkResult<T> chunk;
+    chunk.values.reserve(size());
+    for (std::size_t i = 0; i < size(); ++i) {
+      try {
+        chunk.values.push_back(C::Run(fn_, i == 0 ? *head_ : tail_[i - 1]));
       } catch (...) {
         chunk.values.emplace_back();
         chunk.errors.emplace_back(
@@ -298,12 +327,15 @@ class ThreadChunkJob final : public ThreadJob {
   bool Start() noexcept override { return sink_->Start(first_); }
 
   void Fail(std::exception_ptr error) noexcept override {
-    sink_->Fail(first_, items_.size(), std::move(error));
+    sink_->Fail(first_, size(), std::move(error));
   }
 
  private:
+  std::size_t size() const { return head_ ? 1 + tail_.size() : 0; }
+
   typename C::Traits::Ptr fn_;
-  std::vector<typename C::Item> items_;
+  std::optional<Item> head_;  // The first item.
+  std::vector<Item> tail_;    // The others.
   std::shared_ptr<Sink<T>> sink_;
   std::size_t first_;
 };

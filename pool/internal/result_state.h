@@ -180,6 +180,9 @@ class ApplyState final : public Future<T>, public Sink<T> {
       this->SetValue(std::move(chunk.values.front()));
     }
   }
+  void DeliverOne(std::size_t, T&& value) noexcept override {
+    this->SetValue(std::move(value));
+  }
   void Fail(std::size_t, std::size_t, std::exception_ptr e) noexcept override {
     if (!MoveFromQueued(phase_, ChunkPhase::kTaken)) return;  // Cancelled.
     this->SetError(std::move(e));

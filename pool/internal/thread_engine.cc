@@ -1,14 +1,24 @@
 #include "pool/internal/thread_engine.h"
 
 #include <algorithm>
+#include <string>
 #include <system_error>
 #include <utility>
 
 #include "pool/errors.h"
 
 namespace pool::internal {
+namespace {
 
-ThreadEngine::ThreadEngine(int threads, std::function<void()> initializer) {
+std::exception_ptr Cancelled() {
+  return std::make_exception_ptr(CancelledError(
+      "cancelled: terminate() was called before this task started"));
+}
+
+}  // namespace
+
+ThreadEngine::ThreadEngine(int threads, std::function<void()> initializer)
+    : count_(threads) {
   threads_.reserve(threads);
   for (int i = 0; i < threads; ++i) {
     try {
@@ -24,7 +34,7 @@ ThreadEngine::ThreadEngine(int threads, std::function<void()> initializer) {
   std::exception_ptr error;
   {
     std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return initialized_ == threads; });
+    started_cv_.wait(lock, [&] { return initialized_ == threads; });
     error = init_error_;
   }
   if (error) {
@@ -62,44 +72,84 @@ void ThreadEngine::Run(const std::function<void()>& initializer) {
     std::lock_guard lock(mu_);
     ++initialized_;
   }
-  cv_.notify_all();
+  started_cv_.notify_all();
   if (!ok) return;
-  for (;;) {
-    std::unique_ptr<ThreadJob> job;
-    {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock,
-               [this] { return !queue_.empty() || state_ != State::kRun; });
-      if (state_ == State::kTerminate) return;
-      if (queue_.empty()) return;  // Closed and drained.
-      job = std::move(queue_.front());
-      queue_.pop_front();
-    }
+  while (std::unique_ptr<ThreadJob> job = Take()) {
     if (!job->Start()) continue;  // cancel()led: resolved already.
     job->Run();                   // Runs the callbacks too.
   }
 }
 
+int ThreadEngine::ClaimWakes(int jobs) {
+  // A spinning thread takes the first job without a wake-up.
+  const int wanted = jobs - (spinning_ ? 1 : 0);
+  const int wakes = std::min(wanted, sleeping_ - waking_);
+  if (wakes <= 0) return 0;
+  waking_ += wakes;
+  return wakes;
+}
+
+bool ThreadEngine::Spin() {
+  for (int i = 0; i < kSpinRounds; ++i) {
+    if (queued_.load(std::memory_order_relaxed) > 0) return true;
+    std::this_thread::yield();
+  }
+  return false;
+}
+
+std::unique_ptr<ThreadJob> ThreadEngine::Take() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    if (state_ == State::kTerminate) return nullptr;
+    if (!queue_.empty()) break;
+    if (state_ == State::kClose) return nullptr;  // Closed and drained.
+    if (!spinning_) {
+      spinning_ = true;
+      lock.unlock();
+      Spin();
+      lock.lock();
+      spinning_ = false;
+      continue;  // Whatever the spin saw, the queue is looked at again here.
+    }
+    ++sleeping_;
+    cv_.wait(lock);
+    --sleeping_;
+    // Whether notified or woken spuriously, this thread now looks at the
+    // queue, which is what the wake-up was for.
+    if (waking_ > 0) --waking_;
+  }
+  std::unique_ptr<ThreadJob> job = std::move(queue_.front());
+  queue_.pop_front();
+  queued_.store(queue_.size(), std::memory_order_relaxed);
+  // More work than this thread: bring in another one.
+  const int wakes = queue_.empty() ? 0 : ClaimWakes(1);
+  lock.unlock();
+  if (wakes > 0) cv_.notify_one();
+  return job;
+}
+
 void ThreadEngine::Submit(std::vector<std::unique_ptr<ThreadJob>> jobs) {
+  int wakes = 0;
   {
     std::lock_guard lock(mu_);
     if (state_ != State::kRun) throw UsageError("Pool not running");
     for (auto& job : jobs) queue_.push_back(std::move(job));
+    queued_.store(queue_.size(), std::memory_order_relaxed);
+    wakes = ClaimWakes(static_cast<int>(jobs.size()));
   }
-  if (jobs.size() == 1) {
-    cv_.notify_one();
-  } else {
-    cv_.notify_all();
-  }
+  for (int i = 0; i < wakes; ++i) cv_.notify_one();
 }
 
 void ThreadEngine::Submit(std::unique_ptr<ThreadJob> job) {
+  int wakes = 0;
   {
     std::lock_guard lock(mu_);
     if (state_ != State::kRun) throw UsageError("Pool not running");
     queue_.push_back(std::move(job));
+    queued_.store(queue_.size(), std::memory_order_relaxed);
+    wakes = ClaimWakes(1);
   }
-  cv_.notify_one();
+  if (wakes > 0) cv_.notify_one();
 }
 
 void ThreadEngine::Close() {
@@ -116,10 +166,10 @@ void ThreadEngine::Terminate() {
     std::lock_guard lock(mu_);
     state_ = State::kTerminate;
     cancelled.swap(queue_);
+    queued_.store(0, std::memory_order_relaxed);
   }
   cv_.notify_all();
-  const auto error = std::make_exception_ptr(CancelledError(
-      "cancelled: terminate() was called before this task started"));
+  const auto error = Cancelled();
   for (auto& job : cancelled) job->Fail(error);
   if (OnHandlerThread()) return;  // From a callback: cannot join itself.
   std::lock_guard join_lock(join_mu_);
