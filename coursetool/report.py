@@ -20,53 +20,162 @@ _VISIBLE = "visible"
 _HIDDEN = "hidden"
 
 
+# What the reports say, in one place.
+_NOT_SUBMITTED = "not submitted"
+_STATUS = {
+    "passed": "passed",
+    "failed": "failed %d of %d",
+    "no build": "did not build",
+    "timed out": "timed out",
+    "not submitted": _NOT_SUBMITTED,
+}
+_HEADER = ("id   exercise                   status             cases    "
+           "points        speed")
+_LEGEND = """\
+How to read the tables below:
+  status   passed; failed N of M (test cases); did not build (the
+           compiler's first error follows); timed out (a case ran past
+           its time limit: a hang); not submitted (none of its files)
+  cases    test cases passed / listed (from the reference's own tests)
+  points   points earned / points possible; a case is worth 1 unless the
+           exercise's [weights] say otherwise; hidden tests included
+  speed    the speed index (the reference's time / the submission's:
+           1.00 is as fast as the reference) and the speed points, only
+           given when every case passes
+  x NAME   a case that failed, and why
+  look at  a submitted file doing something a correct exercise never
+           needs (calls exit, opens files, prints test-result lines...):
+           read it before you trust its marks; it costs no points
+Every submission ends with its score; the last lines sum up the class."""
+_WIDTH = 100  # columns of the text report (reasons wrap to it)
+
+
+def legend():
+    """What the text report's columns mean, printed once before it."""
+    return _LEGEND
+
+
+def not_submitted(es):
+    return es.note.startswith(_NOT_SUBMITTED)
+
+
+def timed_out(es):
+    return any(getattr(c, "timed_out", False) for c in es.cases + es.hidden)
+
+
+def exercise_status(es):
+    """The exercise's status in words: passed, failed N of M, did not
+    build, timed out or not submitted."""
+    if not_submitted(es):
+        return _STATUS["not submitted"]
+    if not es.built:
+        return _STATUS["no build"]
+    if timed_out(es):
+        return _STATUS["timed out"]
+    if es.all_passed:
+        return _STATUS["passed"]
+    cases = es.cases + es.hidden
+    return _STATUS["failed"] % (sum(1 for c in cases if not c.passed),
+                                len(cases))
+
+
+def speed_column(es):
+    if not es.graded_on_speed:
+        return ""
+    p = es.performance
+    if p is None or p.index is None:
+        return "-"
+    return "%.2f: %s/%s" % (p.shown_index, ui.num(p.points),
+                            ui.num(p.max_points))
+
+
 def exercise_line(es):
     ex = es.exercise
     c = sum(1 for x in es.cases if x.passed)
-    status = ("not submitted" if es.note.startswith("not submitted") else
-              "NO BUILD" if not es.built else
-              "passed" if es.all_passed else "failed")
-    line = "%-4s %-26s %-13s %3d/%-3d cases  %6s/%-4s points" % (
-        ex.id, ex.title[:26], status, c, len(es.cases),
+    line = "%-4s %-26s %-18s %3d/%-3d  %6s/%-4s" % (
+        ex.id, ex.title[:26], exercise_status(es), c, len(es.cases),
         ui.num(es.correctness_score), ui.num(es.correctness_max))
-    if es.graded_on_speed:
-        p = es.performance
-        if p is None or p.index is None:
-            line += "   speed -"
-        else:
-            line += "   speed %.2f: %s/%s" % (p.shown_index, ui.num(p.points),
-                                              ui.num(p.max_points))
+    speed = speed_column(es)
+    if speed:
+        line += "   " + speed
     return line
+
+
+def _wrapped(text, prefix, first=None):
+    """text wrapped at _WIDTH columns between words (a word longer than a
+    line is left whole), each line after the first indented by prefix."""
+    import textwrap
+    return textwrap.fill(" ".join(text.split()), _WIDTH,
+                         initial_indent=first if first is not None
+                         else prefix, subsequent_indent=prefix,
+                         break_long_words=False, break_on_hyphens=False)
+
+
+def _reason(c):
+    """A failed case's reason, without the test file's own line
+    numbers."""
+    return " ".join(l.strip() for l in (c.message or c.status).strip(
+    ).splitlines() if l.strip() and not re.fullmatch(
+        r"\(\w+_test\.cc line \d+\)", l.strip()))
 
 
 def text_report(graded, verbose=True):
     lines = ["== %s  (%s)" % (graded.submission.name,
-                              graded.submission.path)]
+                              graded.submission.path), _HEADER]
+    for note in graded.notes:
+        lines.append(_wrapped(note, "      ", "   note: "))
     for es in graded.exercises:
         lines.append(exercise_line(es))
         if not verbose:
             continue
-        if es.note.startswith("not submitted"):
+        if not_submitted(es):
             if "(" in es.note:  # something was there but refused
-                lines.append("      note: " + es.note)
+                lines.append(_wrapped(es.note, "            ",
+                                      "      note: "))
             continue
         if not es.built and es.note:
             lines += ["      " + l for l in es.note.splitlines()[:8]]
         elif es.note:
-            lines.append("      note: " + es.note)
+            lines.append(_wrapped(es.note, "            ", "      note: "))
         for c in es.cases + es.hidden:
-            if not c.passed:
-                first = [l for l in (c.message or c.status).strip(
-                ).splitlines() if not re.fullmatch(
-                    r"\(\w+_test\.cc line \d+\)", l.strip())]
-                if es.built:
-                    lines.append("      %s %s: %s" % (
-                        "x", c.name, first[0][:110] if first else ""))
+            if not c.passed and es.built:
+                lines.append(_wrapped("%s: %s" % (c.name, _reason(c)),
+                                      "          ", "      x "))
     for w in graded.warnings:
-        lines.append("  look at: " + w)
+        lines.append(_wrapped(w, "           ", "  look at: "))
     lines.append("Score: %s/%s  (%.0f s)" % (ui.num(graded.score),
                                              ui.num(graded.max_score),
                                              graded.seconds))
+    return "\n".join(lines)
+
+
+def summary_counts(graded):
+    """How many of a submission's exercises are in each status, in words:
+    "2 passed, 1 failed, 1 did not build"."""
+    counts = {}
+    for es in graded.exercises:
+        key = exercise_status(es).split(" ")[0]
+        key = {"did": _STATUS["no build"], "timed": _STATUS["timed out"],
+               "not": _NOT_SUBMITTED}.get(key, key)
+        counts[key] = counts.get(key, 0) + 1
+    order = ["passed", "failed", _STATUS["no build"], _STATUS["timed out"],
+             _NOT_SUBMITTED]
+    return ", ".join("%d %s" % (counts[k], k) for k in order if k in counts)
+
+
+def class_summary(graded_list):
+    """One line per submission, for the end of a class's report."""
+    if not graded_list:
+        return ""
+    width = max(len(g.submission.name) for g in graded_list)
+    lines = ["== summary: %d submission%s" % (
+        len(graded_list), "" if len(graded_list) == 1 else "s")]
+    for g in graded_list:
+        lines.append("%-*s %6s/%-4s %s%s" % (
+            width, g.submission.name, ui.num(g.score), ui.num(g.max_score),
+            summary_counts(g),
+            "; look at %d file%s" % (len(g.warnings), "" if len(
+                g.warnings) == 1 else "s") if g.warnings else ""))
     return "\n".join(lines)
 
 
@@ -117,12 +226,12 @@ def results_json(graded, hidden_visibility=_HIDDEN):
 
 
 def summary_output(graded):
-    lines = []
+    lines = list(graded.notes) + [_HEADER]
     for es in graded.exercises:
         lines.append(exercise_line(es))
         if not es.built and es.note:
             lines.append("    " + es.note.splitlines()[0] if
-                         es.note.startswith("not submitted") else
+                         not_submitted(es) else
                          "    does not compile:\n" + "\n".join(
                              "      " + l for l in es.note.splitlines()))
         elif es.note:
@@ -134,12 +243,26 @@ def write_json(path, data):
     files.write_atomically(path, json.dumps(data, indent=2) + "\n")
 
 
-def write_json_reports(where, graded):
+def json_goes_to_directory(where, count):
+    """Whether --json WHERE names a directory (NAME.json per submission):
+    one that exists, a path ending in "/", or, when several submissions
+    are graded, a path that does not exist and does not end in ".json".
+    Otherwise it is the one results.json."""
+    return (os.path.isdir(where) or where.endswith(os.sep) or
+            (count > 1 and not os.path.exists(where) and
+             not where.endswith(".json")))
+
+
+def write_json_reports(where, graded, count=None):
     """Gradescope's results.json for each graded submission: `where` is
-    the file (one submission) or a directory (NAME.json each)."""
+    the file (one submission) or a directory (NAME.json each, made if it
+    does not exist); see json_goes_to_directory."""
+    into_dir = json_goes_to_directory(where, count or len(graded))
+    if into_dir:
+        os.makedirs(where, exist_ok=True)
     for result in graded:
         path = (os.path.join(where, result.submission.name + ".json")
-                if os.path.isdir(where) else where)
+                if into_dir else where)
         write_json(path, results_json(result))
 
 
@@ -157,8 +280,9 @@ def one_line(graded):
 
 def class_csv(graded_list):
     """One row per submission: name, score, max, then each exercise's
-    points (and, where speed is graded, its speed points and index), then
-    notes."""
+    points and status (passed, failed N of M, did not build, timed out,
+    not submitted) and, where speed is graded, its speed points and
+    index, then anything to look at."""
     if not graded_list:
         return ""
     buf = io.StringIO()
@@ -166,7 +290,7 @@ def class_csv(graded_list):
     first = graded_list[0].exercises
     header = ["submission", "score", "max_score"]
     for es in first:
-        header.append(es.exercise.dir)
+        header += [es.exercise.dir, es.exercise.dir + " status"]
         if es.graded_on_speed:
             header += [es.exercise.dir + " speed",
                        es.exercise.dir + " speed index"]
@@ -175,7 +299,7 @@ def class_csv(graded_list):
     for g in graded_list:
         row = [g.submission.name, ui.num(g.score), ui.num(g.max_score)]
         for es in g.exercises:
-            row.append(ui.num(es.correctness_score))
+            row += [ui.num(es.correctness_score), exercise_status(es)]
             if es.graded_on_speed:
                 p = es.performance
                 row.append(ui.num(p.points) if p else 0)

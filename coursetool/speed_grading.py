@@ -1,6 +1,7 @@
 """Speed points in `./course grade`: each exercise's benchmark pair timed
 in the grading workspace, and scored."""
 
+import math
 import os
 import shutil
 import time
@@ -8,6 +9,90 @@ import time
 from . import bench_pair
 from . import scoring
 from .package import PACKAGE, bench_targets
+
+
+# The benchmarks time a pool of worker processes against the reference's:
+# with fewer CPUs than this, parallel work cannot be told from serial work,
+# so the index means nothing and no speed points are given.
+CPUS_NEEDED = 2
+
+
+def _cgroup_quota(cgroup_file, root):
+    """The CPU quota (in CPUs) of this process's cgroup and its parents,
+    the smallest one, or None: cgroup v2's cpu.max ("QUOTA PERIOD" or
+    "max PERIOD"), v1's cpu.cfs_quota_us / cpu.cfs_period_us."""
+    limits = []
+    try:
+        with open(cgroup_file, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        parts = line.split(":", 2)
+        if len(parts) != 3:
+            continue
+        _, controllers, path = parts
+        if controllers == "":
+            base, names = root, ("cpu.max",)
+        elif "cpu" in controllers.split(","):
+            base = os.path.join(root, controllers)
+            if not os.path.isdir(base):
+                base = os.path.join(root, "cpu,cpuacct")
+            names = ("cpu.cfs_quota_us", "cpu.cfs_period_us")
+        else:
+            continue
+        rel = path.strip("/")
+        while True:
+            d = os.path.join(base, rel)
+            limits.append(_read_quota(d, names))
+            if not rel:
+                break
+            rel = os.path.dirname(rel)
+    limits = [x for x in limits if x is not None]
+    return min(limits) if limits else None
+
+
+def _read_quota(d, names):
+    try:
+        if len(names) == 1:
+            with open(os.path.join(d, names[0]), encoding="utf-8") as f:
+                quota, period = f.read().split()[:2]
+        else:
+            with open(os.path.join(d, names[0]), encoding="utf-8") as f:
+                quota = f.read().strip()
+            with open(os.path.join(d, names[1]), encoding="utf-8") as f:
+                period = f.read().strip()
+        if quota in ("max", "-1"):
+            return None
+        return int(quota) / int(period)
+    except (OSError, ValueError, ZeroDivisionError):
+        return None
+
+
+def available_cpus(cgroup_file="/proc/self/cgroup", root="/sys/fs/cgroup"):
+    """How many CPUs this process may use: the CPUs it may run on
+    (sched_getaffinity, e.g. `taskset`), capped by its cgroup's CPU quota
+    (a container's --cpus, Gradescope's 0.5 vCPU)."""
+    try:
+        cpus = float(len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        cpus = float(os.cpu_count() or 1)
+    quota = _cgroup_quota(cgroup_file, root)
+    return min(cpus, quota) if quota is not None else cpus
+
+
+def too_few_cpus_note(cpus):
+    """Why speed is not graded on a machine with `cpus` CPUs, or "" when
+    there are enough."""
+    if cpus >= CPUS_NEEDED:
+        return ""
+    shown = ("%g" % cpus) if cpus != math.floor(cpus) else "%d" % cpus
+    return ("speed not graded: the grader has %s CPU%s here and the "
+            "benchmarks need %d (a pool's workers must run in parallel to "
+            "be timed), so no speed points are given or counted in the "
+            "total; give the grader %d CPUs (e.g. Gradescope's autograder "
+            "settings) to grade speed" % (
+                shown, "" if cpus == 1 else "s", CPUS_NEEDED, CPUS_NEEDED))
 
 
 def measure_speed(bz, scores, options, sandbox_flags, log):
