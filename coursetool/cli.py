@@ -188,7 +188,9 @@ def build_parser():
                    help="skip [performance] benchmarks")
     s.add_argument("--bench-rounds", type=int, default=3, metavar="N",
                    help="interleaved rounds of each benchmark pair "
-                   "(default 3; the index takes each benchmark's median)")
+                   "(default 3; the index takes each benchmark's median); "
+                   "one round runs first, and an index clearly outside the "
+                   "scoring band stops there")
     s.add_argument("--bench-min-time", type=float, metavar="S",
                    help="seconds each benchmark runs per round "
                    "(--benchmark_min_time; default Google Benchmark's, "

@@ -44,6 +44,9 @@ class Options:
     performance: bool = True
     base: str = "HEAD"  # the revision whose tests and starters are used
     bench_rounds: int = 3  # interleaved rounds of each benchmark pair
+    # Rounds run first; an index clearly outside the scoring band stops
+    # there (scoring.measure). None: `bench_rounds` from the start.
+    bench_probe: int | None = 1
     bench_min_time: float | None = None  # --benchmark_min_time, seconds
 
 

@@ -103,8 +103,9 @@ def measure_speed(bz, scores, options, sandbox_flags, log):
 
     All the pairs are built first, with -c opt, in one step; then they run
     one at a time (--local_test_jobs=1), so no compile and no other
-    benchmark shares the machine with a timed run. An index between the
-    thresholds is measured again (scoring.measure)."""
+    benchmark shares the machine with a timed run. Each pair first runs
+    options.bench_probe rounds; one whose index is not clearly outside the
+    scoring band runs more (scoring.rounds_needed)."""
     if not scores:
         return
     start = time.monotonic()
@@ -120,39 +121,52 @@ def measure_speed(bz, scores, options, sandbox_flags, log):
                    flags + sorted(targets.values()), "bench_build")
     built = time.monotonic()
 
-    def run(dirs):
-        """{exercise dir: bench_pair data or a reason it has none}."""
+    def run(dirs, rounds):
+        """{exercise dir: bench_pair data}; a pair that recorded nothing
+        has the reason in its errors."""
         events, _ = bz.run_checked(
             "test", bz.common_flags(bz.events_file("bench")) + flags + [
-                "--local_test_jobs=1", "--nocache_test_results"] +
+                "--local_test_jobs=1", "--nocache_test_results",
+                "--test_arg=--rounds=%d" % rounds] +
             sorted(targets[d] for d in dirs), "bench")
         out = {}
         for d in dirs:
             runs = events.tests.get(targets[d])
             data = bench_pair.read_outputs(runs[0].xml) if runs else None
-            out[d] = data if data is not None else (
-                "the benchmark did not build (see the grader's Bazel log)"
-                if not runs else
-                "the benchmark run recorded nothing (%s)" % runs[0].status)
+            out[d] = data if data is not None else {
+                "learner": [], "reference": [], "errors": [
+                    "the benchmark did not build (see the grader's Bazel "
+                    "log)" if not runs else
+                    "the benchmark run recorded nothing (%s)" %
+                    runs[0].status]}
         return out
 
-    first = run([es.exercise.dir for es in scores])
-    for es in scores:
-        perf = es.exercise.performance
-        data = first[es.exercise.dir]
-        if isinstance(data, str):
-            es.performance = scoring.PerformanceResult(
-                None, 0.0, perf.points, [], data)
-            continue
-
-        def again(_, d=es.exercise.dir):
-            more = run([d])[d]
-            return more if not isinstance(more, str) else {
-                "learner": [], "reference": [], "errors": [more]}
-        es.performance, data = scoring.measure(
-            perf, es.all_passed, again, options.bench_rounds, first=data)
-        if data.get("errors") and es.performance.index is None:
-            es.performance.note = "; ".join(data["errors"])
+    # Every pair runs its first rounds (a probe, options.bench_probe);
+    # then the pairs that need more (scoring.rounds_needed) run them
+    # together, in one Bazel run per number of rounds.
+    by_dir = {es.exercise.dir: es for es in scores}
+    data = run(sorted(by_dir), options.bench_probe or options.bench_rounds)
+    while True:
+        need = {}
+        for d, es in by_dir.items():
+            perf = es.exercise.performance
+            es.performance = scoring.score_performance(
+                perf, data[d]["learner"], data[d]["reference"],
+                es.all_passed)
+            n = scoring.rounds_needed(perf, es.all_passed, data[d],
+                                      es.performance, options.bench_rounds,
+                                      options.bench_probe)
+            if n:
+                need.setdefault(n, []).append(d)
+        if not need:
+            break
+        for n, dirs in sorted(need.items()):
+            more = run(dirs, n)
+            for d in dirs:
+                data[d] = scoring.merge_rounds(data[d], more[d])
+    for d, es in by_dir.items():
+        if data[d]["errors"] and es.performance.index is None:
+            es.performance.note = "; ".join(data[d]["errors"])
     log("timed %d benchmark pair%s: built in %.0f s, ran in %.0f s" % (
         len(scores), "" if len(scores) == 1 else "s", built - start,
         time.monotonic() - built))
