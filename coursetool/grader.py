@@ -207,9 +207,11 @@ class Grader:
                 self.limit(ex)))
             scores[-1].speed_graded = self.grades_speed
         if self.grades_speed:
+            timed = [s for s in scores if s.graded_on_speed and
+                     sub.has(s.exercise)]
+            speed_grading.not_timed([s for s in timed if not s.all_passed])
             speed_grading.measure_speed(
-                self.bz, [s for s in scores if s.graded_on_speed and
-                          sub.has(s.exercise)], self.options,
+                self.bz, [s for s in timed if s.all_passed], self.options,
                 self._sandbox(all_submissions, True), self.log)
         return Graded(sub, scores, time.monotonic() - start,
                       list(sub.warnings),

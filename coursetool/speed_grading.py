@@ -95,6 +95,19 @@ def too_few_cpus_note(cpus):
                 shown, "" if cpus == 1 else "s", CPUS_NEEDED, CPUS_NEEDED))
 
 
+NOT_TIMED = ("not timed: speed is only scored once every test case "
+             "passes")
+
+
+def not_timed(scores):
+    """Sets the performance of exercises whose cases did not all pass:
+    they can earn no speed points, so their benchmarks are not built or
+    run (the learner's `./course bench` times them for information)."""
+    for es in scores:
+        es.performance = scoring.PerformanceResult(
+            None, 0.0, es.exercise.performance.points, [], NOT_TIMED)
+
+
 def measure_speed(bz, scores, options, sandbox_flags, log):
     """Times each exercise's benchmark pair (bench_pair.py, as a test of
     the generated package) and sets each score's performance. bz: the

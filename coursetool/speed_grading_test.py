@@ -4,7 +4,10 @@ import os
 import tempfile
 import unittest
 
+from coursetool import report
+from coursetool import results
 from coursetool import speed_grading
+from coursetool.report_test import graded
 
 
 class CpusTest(unittest.TestCase):
@@ -52,6 +55,24 @@ class CpusTest(unittest.TestCase):
         self.assertIn("0.5 CPUs", note)
         self.assertIn("no speed points", note)
         self.assertIn("1 CPU here", speed_grading.too_few_cpus_note(1))
+
+
+class NotTimedTest(unittest.TestCase):
+
+    def test_a_failing_exercise_is_not_timed_and_says_why(self):
+        g = graded()
+        es = g.exercises[1]  # b05, the one with a [performance] table
+        es.cases[0] = results.CaseResult("MapTest.A", results.FAIL, "wrong")
+        speed_grading.not_timed([es])
+        self.assertEqual((es.performance.points, es.performance.index),
+                         (0.0, None))
+        self.assertEqual(es.max_score, 2 + 5)  # still out of its points
+        speed = [t for t in report.results_json(g)["tests"]
+                 if t["name"].endswith(": speed")][0]
+        self.assertEqual(speed["output"], speed_grading.NOT_TIMED)
+        line = [l for l in report.text_report(g).splitlines()
+                if l.startswith("b05 ")][0]
+        self.assertRegex(line, r"failed 1 of 1 .* -$")
 
 
 if __name__ == "__main__":
