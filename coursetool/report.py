@@ -63,17 +63,22 @@ def timed_out(es):
     return any(getattr(c, "timed_out", False) for c in es.cases + es.hidden)
 
 
+def _status_key(es):
+    if not_submitted(es):
+        return "not submitted"
+    if not es.built:
+        return "no build"
+    if timed_out(es):
+        return "timed out"
+    return "passed" if es.all_passed else "failed"
+
+
 def exercise_status(es):
     """The exercise's status in words: passed, failed N of M, did not
     build, timed out or not submitted."""
-    if not_submitted(es):
-        return _STATUS["not submitted"]
-    if not es.built:
-        return _STATUS["no build"]
-    if timed_out(es):
-        return _STATUS["timed out"]
-    if es.all_passed:
-        return _STATUS["passed"]
+    key = _status_key(es)
+    if key != "failed":
+        return _STATUS[key]
     cases = es.cases + es.hidden
     return _STATUS["failed"] % (sum(1 for c in cases if not c.passed),
                                 len(cases))
@@ -154,13 +159,10 @@ def summary_counts(graded):
     "2 passed, 1 failed, 1 did not build"."""
     counts = {}
     for es in graded.exercises:
-        key = exercise_status(es).split(" ")[0]
-        key = {"did": _STATUS["no build"], "timed": _STATUS["timed out"],
-               "not": _NOT_SUBMITTED}.get(key, key)
+        key = _status_key(es)
         counts[key] = counts.get(key, 0) + 1
-    order = ["passed", "failed", _STATUS["no build"], _STATUS["timed out"],
-             _NOT_SUBMITTED]
-    return ", ".join("%d %s" % (counts[k], k) for k in order if k in counts)
+    return ", ".join("%d %s" % (counts[k], _STATUS[k].split(" %")[0])
+                     for k in _STATUS if k in counts)
 
 
 def class_summary(graded_list):
