@@ -29,8 +29,8 @@ _STATUS = {
     "timed out": "timed out",
     "not submitted": _NOT_SUBMITTED,
 }
-_HEADER = ("id   exercise                   status             cases    "
-           "points        speed")
+_HEADER = "id   exercise                   status             cases    points"
+_SPEED_HEADER = "        speed"
 _LEGEND = """\
 How to read the tables below:
   status   passed; failed N of M (test cases); did not build (the
@@ -103,7 +103,7 @@ def exercise_line(es):
     speed = speed_column(es)
     if speed:
         line += "   " + speed
-    return line
+    return line.rstrip()
 
 
 def _wrapped(text, prefix, first=None):
@@ -124,9 +124,32 @@ def _reason(c):
         r"\(\w+_test\.cc line \d+\)", l.strip()))
 
 
+def header(graded):
+    """The table's column names (speed only where it is graded)."""
+    speed = any(es.graded_on_speed for es in graded.exercises)
+    return _HEADER + (_SPEED_HEADER if speed else "")
+
+
+def failures(cases):
+    """[(names, reason)] of the failed cases, cases failing for the same
+    reason together (three cases stopped by one hang are one line)."""
+    out = []
+    for c in cases:
+        if c.passed:
+            continue
+        why = _reason(c)
+        for names, other in out:
+            if other == why:
+                names.append(c.name)
+                break
+        else:
+            out.append(([c.name], why))
+    return out
+
+
 def text_report(graded, verbose=True):
     lines = ["== %s  (%s)" % (graded.submission.name,
-                              graded.submission.path), _HEADER]
+                              graded.submission.path), header(graded)]
     for note in graded.notes:
         lines.append(_wrapped(note, "      ", "   note: "))
     for es in graded.exercises:
@@ -142,9 +165,9 @@ def text_report(graded, verbose=True):
             lines += ["      " + l for l in es.note.splitlines()[:8]]
         elif es.note:
             lines.append(_wrapped(es.note, "            ", "      note: "))
-        for c in es.cases + es.hidden:
-            if not c.passed and es.built:
-                lines.append(_wrapped("%s: %s" % (c.name, _reason(c)),
+        if es.built:
+            for names, why in failures(es.cases + es.hidden):
+                lines.append(_wrapped("%s: %s" % (", ".join(names), why),
                                       "          ", "      x "))
     for w in graded.warnings:
         lines.append(_wrapped(w, "           ", "  look at: "))
@@ -228,7 +251,7 @@ def results_json(graded, hidden_visibility=_HIDDEN):
 
 
 def summary_output(graded):
-    lines = list(graded.notes) + [_HEADER]
+    lines = list(graded.notes) + [header(graded)]
     for es in graded.exercises:
         lines.append(exercise_line(es))
         if not es.built and es.note:

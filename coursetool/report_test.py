@@ -166,10 +166,30 @@ class TextReportTest(unittest.TestCase):
 
     def test_the_table_has_a_header_and_the_legend_explains_it(self):
         text = report.text_report(graded())
-        self.assertIn(report._HEADER, text.splitlines())
+        self.assertIn(report._HEADER + report._SPEED_HEADER,
+                      text.splitlines())
         legend = report.legend()
         for column in ("status", "cases", "points", "speed", "look at"):
             self.assertRegex(legend, r"(?m)^  %s " % column)
+
+    def test_cases_failing_for_one_reason_share_a_line(self):
+        g = graded()
+        why = "no result: it did not finish within the time limit"
+        g.exercises[0].cases = [
+            results.CaseResult(n, results.NO_RESULT, why, timed_out=True)
+            for n in ("MapTest.A", "MapTest.B")] + [
+            results.CaseResult("MapTest.C", results.FAIL, "wrong order")]
+        lines = [l.strip() for l in report.text_report(g).splitlines()]
+        self.assertIn("x MapTest.A, MapTest.B: " + why, lines)
+        self.assertIn("x MapTest.C: wrong order", lines)
+
+    def test_no_speed_column_when_speed_is_not_graded(self):
+        g = graded()
+        for es in g.exercises:
+            es.speed_graded = False
+        lines = report.text_report(g).splitlines()
+        self.assertEqual(lines[1], report._HEADER)
+        self.assertFalse([l for l in lines if l != l.rstrip()])
 
     def test_a_note_on_the_whole_submission_is_shown(self):
         g = graded()
