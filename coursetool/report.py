@@ -42,12 +42,15 @@ How to read the tables below:
   speed    the speed index (the reference's time / the submission's:
            1.00 is as fast as the reference) and the speed points, only
            given when every case passes
-  x NAME   a case that failed, and why
+  x NAME   cases that failed, and why (cases failing alike share a
+           line; at most 4 lines per exercise)
   look at  a submitted file doing something a correct exercise never
            needs (calls exit, opens files, prints test-result lines...):
            read it before you trust its marks; it costs no points
 Every submission ends with its score; the last lines sum up the class."""
 _WIDTH = 100  # columns of the text report (reasons wrap to it)
+_MAX_FAILURES = 4  # reasons shown per exercise; results.json has them all
+_MORE_FAILURES = "      x ... %d more failed (every reason is in results.json)"
 
 
 def legend():
@@ -166,9 +169,13 @@ def text_report(graded, verbose=True):
         elif es.note:
             lines.append(_wrapped(es.note, "            ", "      note: "))
         if es.built:
-            for names, why in failures(es.cases + es.hidden):
+            failed = failures(es.cases + es.hidden)
+            for names, why in failed[:_MAX_FAILURES]:
                 lines.append(_wrapped("%s: %s" % (", ".join(names), why),
                                       "          ", "      x "))
+            if len(failed) > _MAX_FAILURES:
+                lines.append(_MORE_FAILURES % sum(
+                    len(n) for n, _ in failed[_MAX_FAILURES:]))
     for w in graded.warnings:
         lines.append(_wrapped(w, "           ", "  look at: "))
     lines.append("Score: %s/%s  (%.0f s)" % (ui.num(graded.score),

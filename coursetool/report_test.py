@@ -183,6 +183,17 @@ class TextReportTest(unittest.TestCase):
         self.assertIn("x MapTest.A, MapTest.B: " + why, lines)
         self.assertIn("x MapTest.C: wrong order", lines)
 
+    def test_at_most_four_reasons_per_exercise(self):
+        g = graded()
+        g.exercises[0].cases = [
+            results.CaseResult("T.C%d" % i, results.FAIL, "reason %d" % i)
+            for i in range(7)]
+        lines = [l.strip() for l in report.text_report(g).splitlines()]
+        self.assertIn("x T.C3: reason 3", lines)
+        self.assertNotIn("x T.C4: reason 4", lines)
+        self.assertIn("x ... 4 more failed (every reason is in "
+                      "results.json)", lines)  # 3 of 03 and the hidden one
+
     def test_no_speed_column_when_speed_is_not_graded(self):
         g = graded()
         for es in g.exercises:
