@@ -6,10 +6,15 @@ package's directory, so the lesson runs as ./bazelw run //lessons/NN_name.
 """
 
 load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_test")
+load("//i18n:defs.bzl", "i18n_files")
 
-def lesson():
-    """Defines :NN_name (the lesson) and :NN_name_test (what it prints)."""
-    name = native.package_name().split("/")[-1]
+def lesson(name = None):
+    """Defines :NN_name (the lesson) and :NN_name_test (what it prints).
+
+    Args:
+      name: the lesson target's name; by default the package's directory.
+    """
+    name = name or native.package_name().split("/")[-1]
 
     # The lesson: ./bazelw run //lessons/NN_name
     cc_binary(
@@ -33,3 +38,6 @@ def lesson():
             "@googletest//:gtest_main",
         ],
     )
+
+    # The README and its translation, for //i18n:sync_test.
+    i18n_files()

@@ -9,7 +9,6 @@
 namespace pool::internal {
 
 ThreadEngine::ThreadEngine(int threads, std::function<void()> initializer) {
-  if (threads < 1) throw UsageError("Number of processes must be at least 1");
   threads_.reserve(threads);
   for (int i = 0; i < threads; ++i) {
     try {
