@@ -54,6 +54,7 @@ err, start, end, n = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sy
 print("   total %.0f s, %.1f s per submission" % (end - start, (end - start) / n))
 PY
   cat "$work/$round.txt"
+  [[ -z ${MEASURE_SHOW_CSV:-} ]] || cat "$work/$round.csv"
   # Every exercise not left at the starter is the reference: its index is
   # the reference's against itself.
   python3 - "$work/$round.csv" <<'PY'
