@@ -50,6 +50,7 @@ How to read the tables below:
 Every submission ends with its score; the last lines sum up the class."""
 _WIDTH = 100  # columns of the text report (reasons wrap to it)
 _MAX_FAILURES = 4  # reasons shown per exercise; results.json has them all
+_REASON_LINES = 6  # lines of each reason shown
 _MORE_FAILURES = "      x ... %d more failed (every reason is in results.json)"
 
 
@@ -113,18 +114,32 @@ def _wrapped(text, prefix, first=None):
     """text wrapped at _WIDTH columns between words (a word longer than a
     line is left whole), each line after the first indented by prefix."""
     import textwrap
+    lead = text[:len(text) - len(text.lstrip())]
+    first = (first if first is not None else prefix) + lead
     return textwrap.fill(" ".join(text.split()), _WIDTH,
-                         initial_indent=first if first is not None
-                         else prefix, subsequent_indent=prefix,
+                         initial_indent=first, subsequent_indent=prefix +
+                         lead,
                          break_long_words=False, break_on_hyphens=False)
 
 
 def _reason(c):
-    """A failed case's reason, without the test file's own line
-    numbers."""
-    return " ".join(l.strip() for l in (c.message or c.status).strip(
+    """A failed case's reason, its lines kept (a gtest message is laid out
+    in lines), without the test file's own line numbers."""
+    return "\n".join(l.rstrip() for l in (c.message or c.status).strip(
     ).splitlines() if l.strip() and not re.fullmatch(
         r"\(\w+_test\.cc line \d+\)", l.strip()))
+
+
+def _failure_lines(names, why):
+    """A failed case (or cases failing alike) and its reason: each line of
+    the reason wrapped on its own, at most _REASON_LINES of them."""
+    first = "      x %s: " % ", ".join(names)
+    out, rest = [], why.splitlines() or [""]
+    for i, line in enumerate(rest[:_REASON_LINES]):
+        out.append(_wrapped(line, "          ", first if i == 0 else None))
+    if len(rest) > _REASON_LINES:
+        out.append("          ...")
+    return out
 
 
 def header(graded):
@@ -171,8 +186,7 @@ def text_report(graded, verbose=True):
         if es.built:
             failed = failures(es.cases + es.hidden)
             for names, why in failed[:_MAX_FAILURES]:
-                lines.append(_wrapped("%s: %s" % (", ".join(names), why),
-                                      "          ", "      x "))
+                lines += _failure_lines(names, why)
             if len(failed) > _MAX_FAILURES:
                 lines.append(_MORE_FAILURES % sum(
                     len(n) for n, _ in failed[_MAX_FAILURES:]))

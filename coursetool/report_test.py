@@ -183,6 +183,20 @@ class TextReportTest(unittest.TestCase):
         self.assertIn("x MapTest.A, MapTest.B: " + why, lines)
         self.assertIn("x MapTest.C: wrong order", lines)
 
+    def test_a_gtest_message_keeps_its_lines(self):
+        g = graded()
+        g.exercises[0].cases[1] = results.CaseResult(
+            "SumTest.Small", results.FAIL,
+            "(sum_test.cc line 12)\nExpected equality of these values:\n"
+            "  zz::SumTo(10)\n    Which is: 50\n  55")
+        text = report.text_report(g)
+        self.assertIn("      x SumTest.Small: Expected equality of these "
+                      "values:\n"
+                      "            zz::SumTo(10)\n"
+                      "              Which is: 50\n"
+                      "            55\n", text)
+        self.assertNotIn("sum_test.cc", text)
+
     def test_at_most_four_reasons_per_exercise(self):
         g = graded()
         g.exercises[0].cases = [
