@@ -20,6 +20,7 @@
 namespace pool::internal {
 
 // kEncodes: arguments and results cross a pipe, so they need a Codec.
+// kKillsTasks: a running task can be stopped (`.timeout`).
 // Start(): `processes` is already checked (CheckProcesses); the other
 // options are checked here, where what they mean depends on the engine.
 struct ProcessBackend {
@@ -29,12 +30,15 @@ struct ProcessBackend {
   using Job = ProcessChunkJob<C>;
   static constexpr const char* kName = "Pool";
   static constexpr bool kEncodes = true;
+  static constexpr bool kKillsTasks = true;
   static std::unique_ptr<Engine> Start(int processes,
                                        std::function<void()> initializer,
-                                       std::optional<int> maxtasksperchild) {
+                                       std::optional<int> maxtasksperchild,
+                                       WorkerLimits limits) {
     return std::make_unique<Engine>(
-        processes, WorkerConfig{std::move(initializer),
-                                CheckMaxTasksPerChild(maxtasksperchild)});
+        processes,
+        WorkerConfig{std::move(initializer),
+                     CheckMaxTasksPerChild(maxtasksperchild), limits});
   }
 };
 struct ThreadBackend {
@@ -44,11 +48,18 @@ struct ThreadBackend {
   using Job = ThreadChunkJob<C>;
   static constexpr const char* kName = "ThreadPool";
   static constexpr bool kEncodes = false;
+  static constexpr bool kKillsTasks = false;
   static std::unique_ptr<Engine> Start(int processes,
                                        std::function<void()> initializer,
-                                       std::optional<int> maxtasksperchild) {
+                                       std::optional<int> maxtasksperchild,
+                                       WorkerLimits limits) {
     if (maxtasksperchild) {
       throw UsageError("maxtasksperchild is not supported by ThreadPool");
+    }
+    if (limits.memory_bytes != 0 || limits.cpu_seconds != 0) {
+      throw UsageError(
+          "memory_limit and cpu_time_limit are not supported by ThreadPool: "
+          "its threads share the limits of the whole program; use a Pool");
     }
     return std::make_unique<Engine>(processes, std::move(initializer));
   }
