@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <poll.h>
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -16,6 +17,7 @@
 
 #include "exercises/b03_framing/framing.h"
 #include "exercises/b09_survive_crash/crash.h"
+#include "exercises/b10_deadline/deadline.h"
 
 namespace bpool {
 
@@ -35,6 +37,7 @@ void Engine::Dispatch() {
     slot.worker = Worker::Start();  // The naive part: one process per job.
     slot.worker.Send(job.fn, job.items);
     slot.job = std::move(job);
+    slot.started = std::chrono::steady_clock::now();
   }
 }
 
@@ -49,13 +52,15 @@ void Engine::Step(int wake_fd) {
   }
   if (wake_fd >= 0) fds.push_back({wake_fd, POLLIN, 0});
   if (fds.empty()) return;
-  if (::poll(fds.data(), fds.size(), -1) < 0) {
+  const int timeout = PollTimeout(slots_, std::chrono::steady_clock::now());
+  if (::poll(fds.data(), fds.size(), timeout) < 0) {
     if (errno == EINTR) return;
     throw std::system_error(errno, std::generic_category(), "poll");
   }
   for (std::size_t i = 0; i < busy.size(); ++i) {
     if (fds[i].revents != 0) ReadReply(*busy[i]);
   }
+  ExpireOverdue(slots_, std::chrono::steady_clock::now());
 }
 
 void Engine::ReadReply(Slot& slot) {
