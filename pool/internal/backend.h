@@ -10,6 +10,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -40,8 +41,22 @@ std::size_t CheckBuffersize(std::optional<int> buffersize,
 // Python's default map chunksize: len / (4 * processes), rounded up.
 std::size_t DefaultChunksize(std::size_t items, int processes);
 
+// Options::memory_limit and cpu_time_limit (pool.h) as the worker applies
+// them: UsageError for 0, and for a memory limit below what this process
+// maps already (a worker starts as a copy of it).
+WorkerLimits CheckLimits(std::optional<std::size_t> memory_limit,
+                         std::optional<std::chrono::seconds> cpu_time_limit);
+
+// The UsageError for a `.timeout` given to `kind::method` of a pool that
+// cannot stop a running task (a ThreadPool).
+[[noreturn]] void ThrowTimeoutUnsupported(const char* kind, const char* method);
+// The UsageError for a `.timeout` that is zero or negative.
+[[noreturn]] void ThrowTimeoutNotPositive(const char* method,
+                                          std::chrono::nanoseconds timeout);
+
 // The engines behind Pool and ThreadPool, with the job type each runs.
 // kEncodes: arguments and results cross a pipe, so they need a Codec.
+// kKillsTasks: a running task can be stopped (`.timeout`).
 struct ProcessBackend {
   using Engine = ProcessEngine;
   using JobBase = ProcessJob;
@@ -49,12 +64,15 @@ struct ProcessBackend {
   using Job = ProcessChunkJob<C>;
   static constexpr const char* kName = "Pool";
   static constexpr bool kEncodes = true;
+  static constexpr bool kKillsTasks = true;
   static std::unique_ptr<Engine> Start(int processes,
                                        std::function<void()> initializer,
-                                       std::optional<int> maxtasksperchild) {
+                                       std::optional<int> maxtasksperchild,
+                                       WorkerLimits limits) {
     return std::make_unique<Engine>(
-        processes, WorkerConfig{std::move(initializer),
-                                CheckMaxTasksPerChild(maxtasksperchild)});
+        processes,
+        WorkerConfig{std::move(initializer),
+                     CheckMaxTasksPerChild(maxtasksperchild), limits});
   }
 };
 struct ThreadBackend {
@@ -64,11 +82,18 @@ struct ThreadBackend {
   using Job = ThreadChunkJob<C>;
   static constexpr const char* kName = "ThreadPool";
   static constexpr bool kEncodes = false;
+  static constexpr bool kKillsTasks = false;
   static std::unique_ptr<Engine> Start(int processes,
                                        std::function<void()> initializer,
-                                       std::optional<int> maxtasksperchild) {
+                                       std::optional<int> maxtasksperchild,
+                                       WorkerLimits limits) {
     if (maxtasksperchild) {
       throw UsageError("maxtasksperchild is not supported by ThreadPool");
+    }
+    if (limits.memory_bytes != 0 || limits.cpu_seconds != 0) {
+      throw UsageError(
+          "memory_limit and cpu_time_limit are not supported by ThreadPool: "
+          "its threads share the limits of the whole program; use a Pool");
     }
     return std::make_unique<Engine>(processes, std::move(initializer));
   }

@@ -44,11 +44,17 @@ struct ChunkResult {
 
 // Receives chunk outcomes. Deliver and Fail are called exactly once per chunk,
 // from the thread that finished it (a pool's handler thread or a ThreadPool
-// worker thread), and never throw.
+// worker thread), and never throw. A chunk that was cancelled (cancel(),
+// async_result.h) is resolved by the sink itself: Fail is then ignored.
 template <class T>
 class Sink {
  public:
   virtual ~Sink() = default;
+  // Called by the engine just before it hands the chunk that starts at item
+  // `first` to a worker or a thread (and again if a worker died before it
+  // started it). From then on cancel() cannot stop it. False: the chunk
+  // was cancelled and is resolved already; the engine drops it.
+  virtual bool Start(std::size_t first) noexcept = 0;
   virtual void Deliver(std::size_t first, ChunkResult<T>&& chunk) noexcept = 0;
   // The whole chunk failed: its worker died, or terminate() cancelled it.
   virtual void Fail(std::size_t first, std::size_t count,
@@ -144,7 +150,13 @@ class ProcessJob {
   // When the frame was completely written to a worker.
   std::chrono::steady_clock::time_point sent_at() const { return sent_at_; }
   void set_sent_at(std::chrono::steady_clock::time_point t) { sent_at_ = t; }
+  // The task's `.timeout` (pool.h), counted from when it starts in its
+  // worker; zero: none.
+  std::chrono::nanoseconds timeout() const { return timeout_; }
+  void set_timeout(std::chrono::nanoseconds t) { timeout_ = t; }
 
+  // Sink::Start for this chunk: false if it was cancelled (drop it).
+  virtual bool Start() noexcept = 0;
   // Decodes the reply body into the sink. Throws ProtocolError on a
   // malformed body, in which case nothing was delivered.
   virtual void Complete(Reader& body) = 0;
@@ -156,6 +168,7 @@ class ProcessJob {
  private:
   std::uint64_t id_ = 0;
   std::chrono::steady_clock::time_point sent_at_;
+  std::chrono::nanoseconds timeout_{0};
 };
 
 template <class C>
@@ -230,6 +243,8 @@ class ProcessChunkJob final : public ProcessJob {
     sink_->Deliver(first_, std::move(chunk));
   }
 
+  bool Start() noexcept override { return sink_->Start(first_); }
+
   void Fail(std::exception_ptr error) noexcept override {
     sink_->Fail(first_, count_, std::move(error));
   }
@@ -244,6 +259,8 @@ class ProcessChunkJob final : public ProcessJob {
 class ThreadJob {
  public:
   virtual ~ThreadJob() = default;
+  // Sink::Start for this chunk: false if it was cancelled (drop it).
+  virtual bool Start() noexcept = 0;
   virtual void Run() noexcept = 0;
   virtual void Fail(std::exception_ptr error) noexcept = 0;
 };
@@ -276,6 +293,8 @@ class ThreadChunkJob final : public ThreadJob {
     }
     sink_->Deliver(first_, std::move(chunk));
   }
+
+  bool Start() noexcept override { return sink_->Start(first_); }
 
   void Fail(std::exception_ptr error) noexcept override {
     sink_->Fail(first_, items_.size(), std::move(error));

@@ -272,7 +272,9 @@ void ProcessEngine::Apply(std::unique_ptr<ProcessJob> job) {
     std::lock_guard lock(mu_);
     CheckRunningLocked();
     // Jobs queued before this one go first: it takes the handler's path.
-    if (idle_.empty() || !incoming_.empty()) {
+    // So does a job with a timeout: the handler watches the deadlines.
+    if (idle_.empty() || !incoming_.empty() ||
+        job->timeout() != std::chrono::nanoseconds::zero()) {
       QueueLocked(std::move(job));
       WakeHandlerLocked();
       return;
@@ -531,6 +533,7 @@ void ProcessEngine::Step(State state) {
   if (server_open) fds.push_back({server_->fd(), POLLIN, 0});
   const bool lend = state == State::kRun && !broken && pending_.empty();
   std::optional<Clock::time_point> deadline;
+  std::optional<Clock::time_point> now;  // Read only for a task's timeout.
   for (const auto& c : channels_) {
     where.push_back(static_cast<int>(fds.size()));
     if (c->away()) continue;
@@ -542,6 +545,13 @@ void ProcessEngine::Step(State state) {
     if (c->poll_out_fd() >= 0) fds.push_back({c->poll_out_fd(), POLLOUT, 0});
     if (c->eof_deadline() && (!deadline || *c->eof_deadline() < *deadline)) {
       deadline = *c->eof_deadline();
+    }
+    if (c->timed()) {
+      if (!now) now = Clock::now();
+      const auto task_deadline = c->TaskDeadline(*now);
+      if (task_deadline && (!deadline || *task_deadline < *deadline)) {
+        deadline = task_deadline;
+      }
     }
   }
   where.push_back(static_cast<int>(fds.size()));
@@ -610,6 +620,9 @@ void ProcessEngine::Step(State state) {
         c->BreakProtocol("closed its result pipe (fd 4) but did not exit");
         PublishPids();
       }
+      // A task past its timeout: its worker is stopped, and the task fails
+      // when the fork server reports the exit (WorkerExited).
+      if (!c->away() && c->timed() && c->StopAtDeadline(after)) PublishPids();
     }
   }
   if (server_open && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
@@ -798,8 +811,10 @@ void ProcessEngine::Dispatch() {
       if (!best || c->in_flight() < best->in_flight()) best = c.get();
     }
     if (!best) break;
-    best->Push(std::move(pending_.front()));
+    std::unique_ptr<ProcessJob> job = std::move(pending_.front());
     pending_.pop_front();
+    if (!job->Start()) continue;  // cancel()led: resolved already.
+    best->Push(std::move(job));
   }
   // Write now rather than after the next poll(): usually it all fits.
   for (auto& c : channels_) {

@@ -107,4 +107,10 @@ void ThrowMovedFrom(const char* method) {
                    "was moved to.");
 }
 
+std::exception_ptr CancelledByCancel() {
+  return std::make_exception_ptr(
+      CancelledError("cancelled: cancel() was called before this task "
+                     "started"));
+}
+
 }  // namespace pool::internal

@@ -76,7 +76,8 @@ void ThreadEngine::Run(const std::function<void()>& initializer) {
       job = std::move(queue_.front());
       queue_.pop_front();
     }
-    job->Run();  // Runs the callbacks too.
+    if (!job->Start()) continue;  // cancel()led: resolved already.
+    job->Run();                   // Runs the callbacks too.
   }
 }
 
