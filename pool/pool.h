@@ -295,6 +295,9 @@ class Timeout {
 //   * A task that finishes at its deadline has exactly one outcome: its
 //     value if the whole reply left the worker before the parent stopped it
 //     from starting another task, TaskTimeoutError otherwise.
+//   * The pool's handler thread acts on the deadline, between callbacks: a
+//     callback that runs long delays it (another reason to keep them
+//     short).
 //   * A ThreadPool cannot kill a thread: any `.timeout` given to it throws
 //     UsageError when the call is made.
 //   * With a timeout, apply() takes the handler thread's path (pool/

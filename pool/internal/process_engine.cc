@@ -547,9 +547,14 @@ void ProcessEngine::Step(State state) {
       deadline = *c->eof_deadline();
     }
     if (c->timed()) {
+      // A task with a timeout: stop it now if it is past its deadline (here
+      // too, not only after poll(), which a stream of submissions can keep
+      // this loop from reaching), else wake up at the deadline.
       if (!now) now = Clock::now();
       const auto task_deadline = c->TaskDeadline(*now);
-      if (task_deadline && (!deadline || *task_deadline < *deadline)) {
+      if (task_deadline && *task_deadline <= *now) {
+        if (c->StopAtDeadline(*now)) PublishPids();
+      } else if (task_deadline && (!deadline || *task_deadline < *deadline)) {
         deadline = task_deadline;
       }
     }
