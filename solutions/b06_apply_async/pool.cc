@@ -71,7 +71,8 @@ AsyncResult Pool::submit(Task fn, std::vector<std::int64_t> items,
   auto state = std::make_shared<AsyncResult::State>();
   // `done` runs on the handler thread; it shares the state with the caller
   // through the shared_ptr, so either may be gone first.
-  Enqueue(Job{fn, std::move(items), [state](Outcome outcome) {
+  Enqueue(Job{fn, std::move(items),
+              [state](Outcome outcome) {
                 {
                   std::lock_guard lock(state->mu);
                   state->outcome = std::move(outcome);
