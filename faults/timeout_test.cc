@@ -347,6 +347,41 @@ TEST_F(TimeoutTest, FinishingAtTheDeadlineHasExactlyOneOutcome) {
   EXPECT_EQ(p.apply(SquareOrHang, 3), 9);
 }
 
+// Short tasks several to a worker (the pool sends tiny tasks ahead, so the
+// next one is in the worker's pipe), every tenth sleeping about as long as
+// the 300 us timeout: when one ends at its deadline, its worker starts the
+// next at once, racing with the parent's stop. Every task has exactly one
+// outcome, and it is its value or TaskTimeoutError: never a WorkerDiedError,
+// which would blame the task after it for the stop.
+TEST_F(TimeoutTest, DeadlineRacesWithTheNextTaskOfTheWorker) {
+  pool::Pool p(2);
+  const int n = kSanitized ? 500 : 3000;
+  std::vector<std::atomic<int>> outcomes(n);
+  std::vector<pool::AsyncResult<int>> results;
+  const auto sleep_of = [](int i) {
+    return i % 10 == 0 ? 300 + (i / 10 % 5 - 2) * 40 : 0;
+  };
+  for (int i = 0; i < n; ++i) {
+    results.push_back(p.apply_async(
+        SleepMicros, std::tuple{sleep_of(i)},
+        {.callback = [&, i](const int&) { ++outcomes[i]; },
+         .error_callback = [&, i](const pool::Error&) { ++outcomes[i]; },
+         .timeout = 300us}));
+  }
+  int timed_out = 0;
+  for (int i = 0; i < n; ++i) {
+    try {
+      EXPECT_EQ(results[i].get(), sleep_of(i));
+    } catch (const pool::TaskTimeoutError&) {
+      ++timed_out;
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "task " << i << ": " << e.what();
+    }
+    EXPECT_EQ(outcomes[i].load(), 1) << "task " << i;
+  }
+  std::printf("%d short tasks: %d timed out\n", n, timed_out);
+}
+
 // --- Timeouts among killed workers ----------------------------------------
 
 // While a thread SIGKILLs a random worker every 20 ms, hung tasks with a

@@ -115,6 +115,34 @@ TEST_F(MemoryLimitTest, BadAllocBecomesTheTasksError) {
   EXPECT_EQ(after, sorted) << "a worker was replaced";
 }
 
+// Tries to raise its own RLIMIT_AS to the hard limit and beyond, then
+// allocates `mib` MiB: returns `mib`, or throws what the allocation threw.
+int RaiseMemoryLimitThenAllocate(int mib) {
+  rlimit lim{};
+  ::getrlimit(RLIMIT_AS, &lim);
+  lim.rlim_cur = lim.rlim_max;
+  ::setrlimit(RLIMIT_AS, &lim);
+  lim.rlim_cur = lim.rlim_max = RLIM_INFINITY;
+  ::setrlimit(RLIMIT_AS, &lim);  // EPERM: an unprivileged process cannot.
+  return AllocateMiB(mib);
+}
+
+// A task cannot lift the limit: it is the worker's hard limit too. (As
+// root, a process may raise its hard limit: the test then only checks that
+// the pool survives what follows.)
+TEST_F(MemoryLimitTest, TaskCannotRaiseTheLimit) {
+  pool::Pool p(pool::Options{.processes = 1,
+                             .memory_limit = MappedBytes() + (256 << 20)});
+  try {
+    (void)p.apply(RaiseMemoryLimitThenAllocate, 4096);
+    EXPECT_EQ(::geteuid(), 0u) << "4 GiB were allocated after the task "
+                                  "raised its own limit";
+  } catch (const pool::TaskError& e) {
+    EXPECT_EQ(e.type_name(), "std::bad_alloc") << e.what();
+  }
+  EXPECT_EQ(p.apply(AllocateMiB, 1), 1);
+}
+
 // A limit at or below what the program maps already cannot work (a worker
 // starts as a copy of it): UsageError saying so, and nothing is started.
 TEST_F(MemoryLimitTest, LimitBelowWhatTheProgramMapsIsAUsageError) {

@@ -17,7 +17,7 @@
 // initializers, in Python's order: see "Keyword arguments" below.
 //
 // Processes. The constructor forks a fork server, which forks the workers
-// (see internal/worker.h for why), and waits until all are running. Each
+// (pool/README.md says why), and waits until all are running. Each
 // worker runs tasks one at a time; the parent's handler thread feeds them
 // through pipes. pool/README.md describes the processes, pipes, message
 // framing, the life of a task and the shutdown sequence in one place.
@@ -72,7 +72,7 @@
 //
 // Thread safety: every method may be called from any thread. Fork safety:
 // construct pools before starting threads of your own when you can; see
-// internal/worker.h.
+// pool/README.md ("Fork safety").
 //
 // fork(). A pool belongs to the process that created it: its workers, fork
 // server and handler thread are that process's. In a forked child (and in
@@ -149,18 +149,23 @@ struct Options {
   // allocation beyond it fails, so a task's std::bad_alloc becomes its
   // TaskError and the worker goes on. It must exceed what this process
   // maps already, or the constructor throws UsageError saying how much
-  // that is. (The sanitizer runtimes reserve terabytes of address space:
-  // under ASan or TSan no useful value exists.)
+  // that is. It is set as the hard limit too, so a task cannot lift it
+  // (unless it has CAP_SYS_RESOURCE, as root outside a container does: a
+  // privileged task can raise any limit). (The sanitizer runtimes reserve
+  // terabytes of address space: under ASan or TSan no useful value exists.)
   std::optional<std::size_t> memory_limit{};
   // cpu_time_limit: the CPU time one task (a map chunk) may use, in whole
-  // seconds as RLIMIT_CPU counts it. Past it the kernel kills the worker
-  // with SIGXCPU: the task fails with WorkerDiedError ("... SIGXCPU: CPU
-  // time limit exceeded") and the worker is replaced. The worker moves its
-  // soft limit before each task (two system calls per task) and keeps a
-  // hard limit that a task cannot raise; a worker that has used more than
-  // cpu_time_limit in all retires before its next task and is replaced, so
-  // that no task inherits the CPU time of those before it. For wall-clock
-  // time (a task that sleeps or waits), use a task's `.timeout`.
+  // seconds as RLIMIT_CPU counts it (a task gets up to a second more).
+  // Past it the kernel kills the worker with SIGXCPU: the task fails with
+  // WorkerDiedError ("... SIGXCPU: CPU time limit exceeded") and the worker
+  // is replaced. RLIMIT_CPU counts the whole worker's time, so before each
+  // task the worker moves its soft limit to the time used so far plus this
+  // budget (a system call or two per task), under a hard limit of twice the
+  // budget plus 2 s that a task cannot raise (the same exception as above;
+  // a task that ignores SIGXCPU is SIGKILLed there). A worker too close to
+  // that hard limit to give a task a whole budget retires before it and is
+  // replaced, so that no task pays for the CPU time of those before it. For
+  // wall-clock time (a task that sleeps or waits), use a task's `.timeout`.
   std::optional<std::chrono::seconds> cpu_time_limit{};
 };
 

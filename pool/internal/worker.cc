@@ -1,11 +1,5 @@
-// The worker: the process that runs tasks. See pool/README.md for where it
-// sits in the data path.
-//
-// A worker reads task frames from its task pipe, runs each one, and writes
-// one reply frame per task to its result pipe, strictly in the order the
-// tasks arrived. Around each task it records in its WorkerSlot (shared with
-// the parent) that it started the task, and it marks each reply with the
-// check only the worker loop can compute (wire.h).
+// The worker: see worker.h. What it does with each task is step 5 of "The
+// life of a task" in pool/README.md.
 //
 // Whatever happens, a worker never returns (or throws) into the code that
 // forked it: every path ends in _exit(). Only the worker process itself
