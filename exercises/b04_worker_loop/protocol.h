@@ -40,13 +40,14 @@ struct Outcome {
     kTaskFailed,  // The task threw; `error` says what.
     kWorkerDied,  // Its worker died while running it; `error` says how.
     kCancelled,   // The pool was terminated before it finished.
+    kTimedOut,    // It ran past its deadline (step b10); `error` says so.
   };
   Status status = Status::kOk;
   std::vector<std::int64_t> results;
   std::string error;
 };
 
-// "ok", "task failed", "worker died" or "cancelled".
+// "ok", "task failed", "worker died", "cancelled" or "timed out".
 inline const char* StatusName(Outcome::Status status) {
   switch (status) {
     case Outcome::Status::kOk:
@@ -57,6 +58,8 @@ inline const char* StatusName(Outcome::Status status) {
       return "worker died";
     case Outcome::Status::kCancelled:
       return "cancelled";
+    case Outcome::Status::kTimedOut:
+      return "timed out";
   }
   return "?";
 }

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <poll.h>
 
+#include <chrono>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "exercises/b03_framing/framing.h"
 #include "exercises/b09_survive_crash/crash.h"
+#include "exercises/b10_deadline/deadline.h"
 
 namespace bpool {
 
@@ -30,7 +32,8 @@ void Engine::Submit(Job /*job*/) {
 
 void Engine::Dispatch() {
   // TODO: for each slot whose worker is running and holds no job: take the
-  // oldest queued job, Send it, keep it in the slot. If Send throws
+  // oldest queued job, Send it, keep it in the slot and note the time in
+  // slot.started (steady_clock, for b10's deadlines). If Send throws
   // std::system_error (the worker died while idle), put the job back at
   // the front of the queue and HandleDeath(slot).
   throw std::logic_error("TODO: Engine::Dispatch is not written yet");
@@ -38,8 +41,9 @@ void Engine::Dispatch() {
 
 void Engine::Step(int /*wake_fd*/) {
   // TODO: Dispatch(); poll() the result_fd of every busy slot, plus wake_fd
-  // if >= 0 (return at once if that is nothing; return on EINTR);
-  // ReadReply() every busy slot whose revents is not 0.
+  // if >= 0 (return at once if that is nothing; return on EINTR), for at
+  // most PollTimeout(slots_, now) ms (b10); ReadReply() every busy slot
+  // whose revents is not 0; then ExpireOverdue(slots_, now) (b10).
   throw std::logic_error("TODO: Engine::Step is not written yet");
 }
 

@@ -18,6 +18,10 @@
 // - A worker whose result pipe reaches end of file, or sends a reply cut
 //   short, is handed to HandleDeath() (step b09), which settles its job and
 //   puts a new worker in its slot.
+// - A job with a timeout that is still running at its deadline is handed
+//   to ExpireOverdue() (step b10), which kills its worker, settles the job
+//   as kTimedOut and puts a new worker in the slot: Step() waits no longer
+//   than PollTimeout() says, and calls ExpireOverdue() before it returns.
 // - Destroying an Engine kills and reaps every worker (their Worker
 //   destructors); queued jobs are dropped without a call to `done`. Call
 //   Close() or Kill() first (step b08) to settle them.
@@ -27,6 +31,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -44,12 +49,17 @@ struct Job {
   std::vector<std::int64_t> items;
   // Called once with how the job ended.
   std::function<void(Outcome)> done;
+  // How long the job may run, from the moment it is sent to its worker;
+  // zero: no limit. Step b10 enforces it.
+  std::chrono::milliseconds timeout{0};
 };
 
 // One worker and the job it is running, if any.
 struct Slot {
   Worker worker;
   std::optional<Job> job;
+  // When `job` was sent to the worker: its timeout counts from here.
+  std::chrono::steady_clock::time_point started;
 };
 
 class Engine {
@@ -64,10 +74,13 @@ class Engine {
   // Queues a job. It is sent to a worker by a later Step().
   void Submit(Job job);
 
-  // One turn of the loop: sends queued jobs to idle workers, then, if any
-  // worker is busy or `wake_fd` >= 0, waits until a reply arrives or
-  // `wake_fd` is readable, and settles every reply that arrived. Returns
-  // at once if there is nothing to wait for. Does not read `wake_fd`.
+  // One turn of the loop: sends queued jobs to idle workers (noting when,
+  // in each slot's `started`), then, if any worker is busy or `wake_fd` >=
+  // 0, waits until a reply arrives, `wake_fd` is readable or a running
+  // job's deadline comes (b10's PollTimeout), settles every reply that
+  // arrived, then every job past its deadline (b10's ExpireOverdue).
+  // Returns at once if there is nothing to wait for. Does not read
+  // `wake_fd`.
   void Step(int wake_fd = -1);
 
   // Whether there is no job queued and none running.

@@ -47,15 +47,18 @@ Pool::Pool(int workers) : size_(workers), engine_(workers) {
   throw std::logic_error("TODO: Pool::Pool is not written yet");
 }
 
-AsyncResult Pool::apply_async(Task /*fn*/, std::int64_t /*arg*/) {
-  // TODO: submit() a job of one item.
+AsyncResult Pool::apply_async(Task /*fn*/, std::int64_t /*arg*/,
+                              std::chrono::milliseconds /*timeout*/) {
+  // TODO: submit() a job of one item, with the same timeout.
   throw std::logic_error("TODO: Pool::apply_async is not written yet");
 }
 
-AsyncResult Pool::submit(Task /*fn*/, std::vector<std::int64_t> /*items*/) {
+AsyncResult Pool::submit(Task /*fn*/, std::vector<std::int64_t> /*items*/,
+                         std::chrono::milliseconds /*timeout*/) {
   // TODO: a new AsyncResult::State; Enqueue a Job whose done() stores the
-  // outcome under the state's mutex and notifies its cv; return an
-  // AsyncResult on the state.
+  // outcome under the state's mutex and notifies its cv, and whose timeout
+  // is `timeout` (step b10 enforces it); return an AsyncResult on the
+  // state.
   throw std::logic_error("TODO: Pool::submit is not written yet");
 }
 

@@ -20,7 +20,8 @@
 //   on `incoming_` under `mu_` and wake the handler with one byte on the
 //   wake-up pipe.
 // - Every AsyncResult is settled exactly once: with results, with the
-//   task's error, with kWorkerDied, or with kCancelled by terminate().
+//   task's error, with kWorkerDied, with kTimedOut (b10), or with
+//   kCancelled by terminate().
 // - Destroying the pool terminates it (as leaving Python's `with Pool()`
 //   block does): call close() and join() first to let queued work finish.
 
@@ -88,14 +89,20 @@ class Pool {
   // Step b08: terminate().
   ~Pool();
 
-  // Queues fn(arg) and returns at once. Throws std::logic_error ("Pool not
-  // running") after close() or terminate().
-  AsyncResult apply_async(Task fn, std::int64_t arg);
+  // Queues fn(arg) and returns at once. A `timeout` above zero is the
+  // job's Job::timeout: if it runs longer, its worker is killed and it ends
+  // as kTimedOut (step b10). Throws std::logic_error ("Pool not running")
+  // after close() or terminate().
+  AsyncResult apply_async(
+      Task fn, std::int64_t arg,
+      std::chrono::milliseconds timeout = std::chrono::milliseconds{0});
 
   // Queues one job: fn over every item, run by one worker in one round
-  // trip. Its AsyncResult's get_all() returns one result per item. Throws
-  // as apply_async() does.
-  AsyncResult submit(Task fn, std::vector<std::int64_t> items);
+  // trip. Its AsyncResult's get_all() returns one result per item.
+  // `timeout` applies to the whole job. Throws as apply_async() does.
+  AsyncResult submit(
+      Task fn, std::vector<std::int64_t> items,
+      std::chrono::milliseconds timeout = std::chrono::milliseconds{0});
 
   // Step b08: no new work; the queued work still runs, then the workers
   // exit. Returns at once.

@@ -1,4 +1,4 @@
-"""The targets of the build-your-own-pool track (exercises b01..b09).
+"""The targets of the build-your-own-pool track (exercises b01..b10).
 
 exercises/bNN_name/BUILD calls track_exercise(); solutions/bNN_name/BUILD
 calls track_solution(). Each step's learner writes its `srcs` (the files
@@ -26,6 +26,7 @@ _POOL = [
     "b07_map_chunks",
     "b08_shutdown",
     "b09_survive_crash",
+    "b10_deadline",
 ]
 
 _USES = {
@@ -75,8 +76,9 @@ def _library(name, step, srcs, testonly = False):
     """One implementation of a step, linked whole.
 
     alwayslink: the steps call one another both ways (b05's engine calls
-    b09's HandleDeath, b09 restarts b04's workers), so every object file
-    must be in the link whatever the archive order.
+    b09's HandleDeath and b10's ExpireOverdue, which restart b04's
+    workers), so every object file must be in the link whatever the
+    archive order.
     """
     cc_library(
         name = name,
@@ -212,17 +214,20 @@ def track_solution(name, srcs, bench = False, scored = True):
     if bench and scored:
         reference_speed_test(exercise_pkg)
 
-def track_variant(name, step, srcs):
+def track_variant(name, step, srcs, bench = True, tags = []):
     """Another solution of one step, built like the learner's code.
 
     Defines <name>_test (the step's tests on `srcs` and the other steps'
-    reference code) and <name>_bench (the step's benchmark, likewise), as
-    the course tool builds a submission. exercises/testing/naive uses it.
+    reference code) and, with `bench`, <name>_bench (the step's benchmark,
+    likewise), as the course tool builds a submission.
+    exercises/testing/naive and exercises/testing/wrong use it.
 
     Args:
-      name: prefix of the two targets.
+      name: prefix of the targets.
       step: the step's directory name, e.g. "b05_many_workers".
       srcs: the variant's files, in place of the learner's.
+      bench: whether to build the step's benchmark on them.
+      tags: the test's tags ("manual" for a variant that must fail).
     """
     exercise_pkg = "//exercises/" + step
     _library(name, step, srcs, testonly = True)
@@ -230,7 +235,8 @@ def track_variant(name, step, srcs):
         name,
         _references(step),
         exercise_pkg + ":" + _test_source([s.split("/")[-1] for s in srcs]),
-        exercise_pkg + ":bench.cc",
+        exercise_pkg + ":bench.cc" if bench else None,
         test_name = name + "_test",
         bench_name = name + "_bench",
+        tags = tags,
     )

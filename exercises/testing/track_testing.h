@@ -1,5 +1,5 @@
 // exercises/testing/track_testing.h: checks and guards for the tests of the
-// build-your-own-pool track (exercises b01..b09).
+// build-your-own-pool track (exercises b01..b10).
 //
 // The track's tests run real processes and pipes, and a wrong answer must
 // make them fail, within seconds, with a message that says what to look at:

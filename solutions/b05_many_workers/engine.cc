@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <poll.h>
 
+#include <chrono>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "exercises/b03_framing/framing.h"
 #include "exercises/b09_survive_crash/crash.h"
+#include "exercises/b10_deadline/deadline.h"
 
 namespace bpool {
 
@@ -49,6 +51,7 @@ void Engine::Dispatch() {
       continue;
     }
     slot.job = std::move(job);
+    slot.started = std::chrono::steady_clock::now();  // Its timeout runs.
   }
   if (!any_worker) {
     // No worker left and none could be started: nothing would ever run
@@ -76,7 +79,9 @@ void Engine::Step(int wake_fd) {
   }
   if (wake_fd >= 0) fds.push_back({wake_fd, POLLIN, 0});
   if (fds.empty()) return;  // Nothing running, nothing to wait for.
-  if (::poll(fds.data(), fds.size(), -1) < 0) {
+  // Until a reply, a wake-up, or the nearest deadline of a running job.
+  const int timeout = PollTimeout(slots_, std::chrono::steady_clock::now());
+  if (::poll(fds.data(), fds.size(), timeout) < 0) {
     if (errno == EINTR) return;  // A signal; the caller steps again.
     throw std::system_error(errno, std::generic_category(), "poll");
   }
@@ -85,6 +90,9 @@ void Engine::Step(int wake_fd) {
     // nothing left to read. ReadReply sees end of file.
     if (fds[i].revents != 0) ReadReply(*busy[i]);
   }
+  // After the replies: a job whose reply arrived is settled already, and
+  // only the ones still running can be past their deadline.
+  ExpireOverdue(slots_, std::chrono::steady_clock::now());
 }
 
 void Engine::ReadReply(Slot& slot) {

@@ -61,21 +61,25 @@ Pool::Pool(int workers) : size_(workers), engine_(workers) {
   handler_ = std::jthread([this](std::stop_token stop) { Run(stop); });
 }
 
-AsyncResult Pool::apply_async(Task fn, std::int64_t arg) {
-  return submit(fn, {arg});
+AsyncResult Pool::apply_async(Task fn, std::int64_t arg,
+                              std::chrono::milliseconds timeout) {
+  return submit(fn, {arg}, timeout);
 }
 
-AsyncResult Pool::submit(Task fn, std::vector<std::int64_t> items) {
+AsyncResult Pool::submit(Task fn, std::vector<std::int64_t> items,
+                         std::chrono::milliseconds timeout) {
   auto state = std::make_shared<AsyncResult::State>();
   // `done` runs on the handler thread; it shares the state with the caller
   // through the shared_ptr, so either may be gone first.
-  Enqueue(Job{fn, std::move(items), [state](Outcome outcome) {
+  Enqueue(Job{fn, std::move(items),
+              [state](Outcome outcome) {
                 {
                   std::lock_guard lock(state->mu);
                   state->outcome = std::move(outcome);
                 }
                 state->cv.notify_all();
-              }});
+              },
+              timeout});
   return AsyncResult(std::move(state));
 }
 

@@ -1,0 +1,52 @@
+// A wrong solution of step b10: a timeout of zero is taken as a deadline
+// at the moment the job was sent, not as "no limit", so every job without
+// a timeout fails at once.
+
+#include "exercises/b10_deadline/deadline.h"
+
+#include <climits>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <utility>
+
+namespace bpool {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string Message(const Job& job, pid_t pid) {
+  return "timed out after " + std::to_string(job.timeout.count()) +
+         " ms: worker " + std::to_string(pid) + " was killed";
+}
+
+}  // namespace
+
+int PollTimeout(const std::vector<Slot>& slots, Clock::time_point now) {
+  std::optional<Clock::time_point> nearest;
+  for (const Slot& slot : slots) {
+    if (!slot.job) continue;
+    const Clock::time_point deadline = slot.started + slot.job->timeout;
+    if (!nearest || deadline < *nearest) nearest = deadline;
+  }
+  if (!nearest) return -1;
+  if (*nearest <= now) return 0;
+  return static_cast<int>(
+      std::chrono::ceil<std::chrono::milliseconds>(*nearest - now).count());
+}
+
+void ExpireOverdue(std::vector<Slot>& slots, Clock::time_point now) {
+  for (Slot& slot : slots) {
+    if (!slot.job || slot.started + slot.job->timeout > now) continue;
+    const pid_t pid = slot.worker.pid();
+    slot.worker.Kill();
+    std::optional<Job> job = std::exchange(slot.job, std::nullopt);
+    try {
+      slot.worker = Worker::Start();
+    } catch (const std::system_error&) {
+    }
+    job->done(Outcome{Outcome::Status::kTimedOut, {}, Message(*job, pid)});
+  }
+}
+
+}  // namespace bpool
