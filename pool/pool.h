@@ -135,6 +135,18 @@ struct Options {
   // (Python's None). A map chunk counts as one task, as in Python. Below 1:
   // UsageError. Pool only; a ThreadPool throws UsageError if it is set.
   std::optional<int> maxtasksperchild{};
+  // Record what the pool does and write it to this file, in Chrome's Trace
+  // Event Format (open it in ui.perfetto.dev, or draw it with
+  // tools/trace_view.py; pool/README.md, "Tracing", describes it). Empty:
+  // the path in the environment variable POOL_TRACE, if set; otherwise no
+  // tracing, at the cost of one branch per event. The file is written, by
+  // this process, when the pool is terminated (terminate(), or the
+  // destructor) and when join() returns, each time with everything
+  // recorded so far, including tasks whose worker died. Pools of one
+  // process given the same path share the file; a forked child writes
+  // PATH.PID instead. A file that cannot be written is reported on stderr
+  // and does not fail the pool.
+  std::string trace{};
 };
 
 // The number of CPUs, as Python's os.cpu_count(); at least 1.
@@ -288,8 +300,8 @@ class BasicPool {
   explicit BasicPool(const Options& options)
       : creator_(internal::CurrentPid()),
         engine_(Backend::Start(internal::CheckProcesses(options.processes),
-                               options.initializer, options.maxtasksperchild)) {
-  }
+                               options.initializer, options.maxtasksperchild,
+                               options.trace)) {}
   // Starts `processes` workers, as Pool(processes) in Python. Throws
   // UsageError if processes < 1.
   explicit BasicPool(int processes)

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "pool/errors.h"
 #include "pool/internal/job.h"
@@ -51,10 +52,13 @@ struct ProcessBackend {
   static constexpr bool kEncodes = true;
   static std::unique_ptr<Engine> Start(int processes,
                                        std::function<void()> initializer,
-                                       std::optional<int> maxtasksperchild) {
+                                       std::optional<int> maxtasksperchild,
+                                       const std::string& trace) {
     return std::make_unique<Engine>(
-        processes, WorkerConfig{std::move(initializer),
-                                CheckMaxTasksPerChild(maxtasksperchild)});
+        processes,
+        WorkerConfig{std::move(initializer),
+                     CheckMaxTasksPerChild(maxtasksperchild)},
+        trace);
   }
 };
 struct ThreadBackend {
@@ -66,11 +70,12 @@ struct ThreadBackend {
   static constexpr bool kEncodes = false;
   static std::unique_ptr<Engine> Start(int processes,
                                        std::function<void()> initializer,
-                                       std::optional<int> maxtasksperchild) {
+                                       std::optional<int> maxtasksperchild,
+                                       const std::string& trace) {
     if (maxtasksperchild) {
       throw UsageError("maxtasksperchild is not supported by ThreadPool");
     }
-    return std::make_unique<Engine>(processes, std::move(initializer));
+    return std::make_unique<Engine>(processes, std::move(initializer), trace);
   }
 };
 

@@ -118,6 +118,11 @@ std::uint64_t MaxFrameBytes() {
   return limit;
 }
 
+WorkerConfig Traced(WorkerConfig config, bool trace) {
+  config.trace = trace;
+  return config;
+}
+
 std::exception_ptr CancelledByTerminate() {
   return std::make_exception_ptr(CancelledError(
       "cancelled: terminate() was called before this task finished"));
@@ -154,9 +159,12 @@ int PollAll(std::vector<pollfd>& fds, int timeout_ms) {
 
 }  // namespace
 
-ProcessEngine::ProcessEngine(int processes, WorkerConfig config)
+ProcessEngine::ProcessEngine(int processes, WorkerConfig config,
+                             const std::string& trace)
     : processes_(processes),
-      config_(std::move(config)),
+      trace_(Trace::ForPool(trace)),
+      trace_pool_(trace_ ? trace_->AddPool("Pool") : 0),
+      config_(Traced(std::move(config), trace_ != nullptr)),
       max_frame_(MaxFrameBytes()) {
   if (processes < 1) {
     throw UsageError("Number of processes must be at least 1");
@@ -207,7 +215,7 @@ ProcessEngine::~ProcessEngine() {
                  "destructor must wait for)\n");
     std::abort();
   }
-  Terminate();
+  Terminate("~Pool(): terminate()");
 }
 
 void ProcessEngine::PublishPids() {
@@ -243,29 +251,41 @@ void ProcessEngine::WakeHandlerLocked() {
   }
 }
 
-void ProcessEngine::QueueLocked(std::unique_ptr<ProcessJob> job) {
-  job->set_id(next_id_++);
+void ProcessEngine::NumberLocked(ProcessJob& job, std::int64_t submit_ns) {
+  job.set_id(next_id_++);
+  if (trace_) {
+    job.set_trace(trace_.get(), trace_pool_);
+    trace_->Submitted(trace_pool_, job.id(), job.label(), submit_ns);
+  }
+}
+
+void ProcessEngine::QueueLocked(std::unique_ptr<ProcessJob> job,
+                                std::int64_t submit_ns) {
+  NumberLocked(*job, submit_ns);
   incoming_.push_back(std::move(job));
 }
 
 void ProcessEngine::Submit(std::vector<std::unique_ptr<ProcessJob>> jobs) {
+  const std::int64_t begin = trace_ ? MonotonicNs() : 0;
   ForkGateShared gate;
   std::lock_guard lock(mu_);
   CheckRunningLocked();
   incoming_.reserve(incoming_.size() + jobs.size());
-  for (auto& job : jobs) QueueLocked(std::move(job));
+  for (auto& job : jobs) QueueLocked(std::move(job), begin);
   WakeHandlerLocked();
 }
 
 void ProcessEngine::Submit(std::unique_ptr<ProcessJob> job) {
+  const std::int64_t begin = trace_ ? MonotonicNs() : 0;
   ForkGateShared gate;
   std::lock_guard lock(mu_);
   CheckRunningLocked();
-  QueueLocked(std::move(job));
+  QueueLocked(std::move(job), begin);
   WakeHandlerLocked();
 }
 
 void ProcessEngine::Apply(std::unique_ptr<ProcessJob> job) {
+  const std::int64_t begin = trace_ ? MonotonicNs() : 0;
   ForkGateShared gate;
   WorkerChannel* channel = nullptr;
   {
@@ -273,15 +293,16 @@ void ProcessEngine::Apply(std::unique_ptr<ProcessJob> job) {
     CheckRunningLocked();
     // Jobs queued before this one go first: it takes the handler's path.
     if (idle_.empty() || !incoming_.empty()) {
-      QueueLocked(std::move(job));
+      QueueLocked(std::move(job), begin);
       WakeHandlerLocked();
       return;
     }
-    job->set_id(next_id_++);
+    NumberLocked(*job, begin);
     channel = idle_.back();
     idle_.pop_back();
     ++lent_;
   }
+  if (trace_) trace_->Dispatched(trace_pool_, job->id(), channel->pid());
   const bool idle = RunOnLoan(*channel, job);
   GiveBack(channel, idle, std::move(job));
 }
@@ -411,13 +432,15 @@ void ProcessEngine::AwaitLoans() {
 }
 
 void ProcessEngine::Close() {
+  if (trace_) trace_->Lifecycle(trace_pool_, "close()");
   std::lock_guard lock(mu_);
   if (state_ == State::kRun) state_ = State::kClose;
   const char byte = 0;
   [[maybe_unused]] ssize_t n = ::write(wake_.write.get(), &byte, 1);
 }
 
-void ProcessEngine::Terminate() {
+void ProcessEngine::Terminate(const char* why) {
+  if (trace_) trace_->Lifecycle(trace_pool_, why);
   {
     std::lock_guard lock(mu_);
     state_ = State::kTerminate;
@@ -430,6 +453,8 @@ void ProcessEngine::Terminate() {
   if (OnHandlerThread()) return;
   std::lock_guard join_lock(join_mu_);
   if (handler_.joinable()) handler_.join();
+  // Everything is settled: the trace holds the whole run, deaths included.
+  if (trace_) trace_->Write();
 }
 
 void ProcessEngine::Join() {
@@ -442,8 +467,10 @@ void ProcessEngine::Join() {
     std::lock_guard lock(mu_);
     if (state_ == State::kRun) throw UsageError("Pool is still running");
   }
+  if (trace_) trace_->Lifecycle(trace_pool_, "join()");
   std::lock_guard join_lock(join_mu_);
   if (handler_.joinable()) handler_.join();
+  if (trace_) trace_->Write();
 }
 
 // --- The handler thread -----------------------------------------------------
@@ -455,6 +482,7 @@ void ProcessEngine::Run() {
   // MSG_NOSIGNAL. So the program's SIGPIPE disposition and this thread's
   // signal mask are left alone.
   ForkGateShared gate;  // Let go of only around waits (Step, AwaitLoans).
+  if (trace_) trace_->HandlerThread(trace_pool_);
   std::vector<Returned> returned;
   try {
     for (;;) {
@@ -681,6 +709,10 @@ void ProcessEngine::HandleServerMessage() {
         OnSpawnFailure(CurrentExceptionAsPoolError("starting a worker"));
         return;
       }
+      if (trace_) {
+        c->set_trace(trace_.get(), trace_pool_);
+        trace_->WorkerStarted(trace_pool_, msg.pid, msg.slot);
+      }
       channels_.push_back(std::move(c));
       spawn_error_ = nullptr;
       backoff_ = std::chrono::milliseconds(0);
@@ -798,6 +830,9 @@ void ProcessEngine::Dispatch() {
       if (!best || c->in_flight() < best->in_flight()) best = c.get();
     }
     if (!best) break;
+    if (trace_) {
+      trace_->Dispatched(trace_pool_, pending_.front()->id(), best->pid());
+    }
     best->Push(std::move(pending_.front()));
     pending_.pop_front();
   }

@@ -24,6 +24,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -31,6 +32,7 @@
 #include "pool/internal/fd.h"
 #include "pool/internal/fork_server.h"
 #include "pool/internal/job.h"
+#include "pool/internal/trace.h"
 #include "pool/internal/worker.h"
 #include "pool/internal/worker_channel.h"
 
@@ -42,7 +44,9 @@ class ProcessEngine {
   // run `config.initializer` (when there is one). Throws SystemError if a
   // pipe or fork fails and InitializerError if an initializer fails; in
   // both cases every process already started has been stopped and reaped.
-  ProcessEngine(int processes, WorkerConfig config);
+  // `trace`: Options::trace (see pool.h; empty: $POOL_TRACE, or none).
+  ProcessEngine(int processes, WorkerConfig config,
+                const std::string& trace = {});
   // terminate() then join(): see pool.h.
   ~ProcessEngine();
 
@@ -64,7 +68,7 @@ class ProcessEngine {
   void Apply(std::unique_ptr<ProcessJob> job);
 
   void Close();
-  void Terminate();
+  void Terminate() { Terminate("terminate()"); }
   void Join();
 
   int processes() const { return processes_; }
@@ -86,10 +90,14 @@ class ProcessEngine {
     std::optional<int> exit_status;
   };
 
+  // Terminate(), marked `why` in the trace.
+  void Terminate(const char* why);
   void Run();
   void Step(State state);
   void CheckRunningLocked() const;
-  void QueueLocked(std::unique_ptr<ProcessJob> job);
+  // Gives `job` its id (and records its submission, from `submit_ns`).
+  void NumberLocked(ProcessJob& job, std::int64_t submit_ns);
+  void QueueLocked(std::unique_ptr<ProcessJob> job, std::int64_t submit_ns);
   void WakeHandlerLocked();
   bool RunOnLoan(WorkerChannel& channel, std::unique_ptr<ProcessJob>& job);
   void GiveBack(WorkerChannel* channel, bool idle,
@@ -109,6 +117,9 @@ class ProcessEngine {
   void PublishPids();
 
   const int processes_;
+  // Null unless tracing is on (trace.h); then every hook records into it.
+  const std::shared_ptr<Trace> trace_;
+  const int trace_pool_;
   const WorkerConfig config_;
   const std::uint64_t max_frame_;
 

@@ -202,6 +202,7 @@ class ApplyState final : public Future<T>, public Sink<T> {
   void Fail(std::size_t, std::size_t, std::exception_ptr e) noexcept override {
     this->SetError(std::move(e));
   }
+  const char* kind() const noexcept override { return "apply"; }
 };
 
 // The value of a map: the results in input order, or, for a task returning
@@ -245,6 +246,7 @@ class MapState final : public Future<MapValue<T>>, public Sink<T> {
   }
   // For an empty input: resolve at once.
   void Finish() noexcept { this->SetValue(TakeResults()); }
+  const char* kind() const noexcept override { return "map"; }
 
  private:
   void Record(std::size_t index, std::exception_ptr e) {
@@ -334,6 +336,9 @@ class IMapState final : public Sink<T> {
       for (std::size_t i = 0; i < count; ++i) Put(first + i, Outcome{{}, e});
     }
     cv_.notify_all();
+  }
+  const char* kind() const noexcept override {
+    return ordered_ ? "imap" : "imap_unordered";
   }
 
   // The next item: its value, nullopt when all are consumed; throws the

@@ -14,10 +14,12 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "pool/internal/job.h"
+#include "pool/internal/trace.h"
 
 namespace pool::internal {
 
@@ -25,7 +27,9 @@ class ThreadEngine {
  public:
   // Starts `threads` threads, each running `initializer` first (if set).
   // Throws InitializerError, after stopping them, if an initializer throws.
-  ThreadEngine(int threads, std::function<void()> initializer);
+  // `trace`: Options::trace (see pool.h; empty: $POOL_TRACE, or none).
+  ThreadEngine(int threads, std::function<void()> initializer,
+               const std::string& trace = {});
   ~ThreadEngine();
 
   ThreadEngine(const ThreadEngine&) = delete;
@@ -37,14 +41,21 @@ class ThreadEngine {
   // path of its own; a thread pool needs none).
   void Apply(std::unique_ptr<ThreadJob> job) { Submit(std::move(job)); }
   void Close();
-  void Terminate();
+  void Terminate() { Terminate("terminate()"); }
   void Join();
   int processes() const { return static_cast<int>(threads_.size()); }
   bool OnHandlerThread() const;
 
  private:
   enum class State { kRun, kClose, kTerminate };
-  void Run(const std::function<void()>& initializer);
+  void Run(int index, const std::function<void()>& initializer);
+  void Terminate(const char* why);  // Marked `why` in the trace.
+  void TraceLocked(ThreadJob& job, std::int64_t submit_ns);
+
+  // Null unless tracing is on (trace.h).
+  const std::shared_ptr<Trace> trace_;
+  const int trace_pool_;
+  std::uint64_t next_id_ = 1;  // Numbers jobs for the trace; under mu_.
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -299,10 +299,17 @@ void Trace::Failed(int pool, std::uint64_t id,
   }
 }
 
-void Trace::WorkerStarted(int pool, pid_t pid, int slot, pid_t replaces) {
+void Trace::WorkerStarted(int pool, pid_t pid, int slot) {
   const std::int64_t now = MonotonicNs();
   std::lock_guard lock(mu_);
   if (pool < 1 || pool > static_cast<int>(pools_.size())) return;
+  pid_t replaces = 0;
+  for (auto it = workers_.rbegin(); it != workers_.rend(); ++it) {
+    if (it->pool == pool && it->slot == slot) {
+      replaces = it->pid;
+      break;
+    }
+  }
   const int number = ++pools_[pool - 1].workers;
   Worker w;
   w.pool = pool;

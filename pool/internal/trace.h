@@ -93,10 +93,9 @@ class Trace {
   void Failed(int pool, std::uint64_t id, const std::exception_ptr& error);
 
   // --- Workers.
-  // The worker `pid` started in slot `slot` (`replaces`: the pid that slot
-  // had before, 0 for a first worker). For a ThreadPool, `pid` is a thread
-  // id.
-  void WorkerStarted(int pool, pid_t pid, int slot, pid_t replaces);
+  // The worker `pid` started in slot `slot` (it replaces the one the slot
+  // had before, if any). For a ThreadPool, `pid` is a thread id.
+  void WorkerStarted(int pool, pid_t pid, int slot);
   // The fork server reported the worker's wait status. `task` is the id of
   // the task it had started and not answered (0: none) and `task_start_ns`
   // when it started it.

@@ -36,7 +36,7 @@ TEST(TraceTest, RecordsTheLifeOfATask) {
   Trace trace(TempPath("life.json"));
   const int pool = trace.AddPool("Pool");
   trace.HandlerThread(pool);
-  trace.WorkerStarted(pool, 4242, 0, 0);
+  trace.WorkerStarted(pool, 4242, 0);
   const std::int64_t t0 = MonotonicNs();
   trace.Submitted(pool, 1, {"map", 3, 1, true, 150}, t0);
   trace.Dispatched(pool, 1, 4242);
@@ -68,14 +68,14 @@ TEST(TraceTest, RecordsTheLifeOfATask) {
 TEST(TraceTest, RecordsADeathWithItsSignalAndTask) {
   Trace trace(TempPath("death.json"));
   const int pool = trace.AddPool("Pool");
-  trace.WorkerStarted(pool, 100, 0, 0);
+  trace.WorkerStarted(pool, 100, 0);
   const std::int64_t t0 = MonotonicNs();
   trace.Submitted(pool, 1, {"apply", 0, 1, true, 7}, t0);
   trace.Dispatched(pool, 1, 100);
   trace.WorkerExited(pool, 100, SIGKILL, 1, t0 + 1000);
   trace.Failed(pool, 1,
                std::make_exception_ptr(std::runtime_error("killed \"9\"")));
-  trace.WorkerStarted(pool, 101, 0, 100);
+  trace.WorkerStarted(pool, 101, 0);
 
   const TraceFile file = WriteAndRead(trace);
   bool death = false, replacement = false;

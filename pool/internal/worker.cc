@@ -32,6 +32,7 @@
 #include "pool/codec.h"
 #include "pool/internal/fd.h"
 #include "pool/internal/job.h"
+#include "pool/internal/trace.h"
 #include "pool/internal/wire.h"
 
 namespace pool::internal {
@@ -215,6 +216,11 @@ void Work(pid_t self, const WorkerSetup& setup, const WorkerConfig& config) {
     ran_user_code = true;
     StartFrame(out, h.task_id);
     Writer w(out);
+    std::int64_t start_ns = 0;
+    if (config.trace) {
+      start_ns = MonotonicNs();
+      setup.slot->started_ns.store(start_ns, std::memory_order_relaxed);
+    }
     setup.slot->started.store(seq, std::memory_order_release);
     try {
       const auto invoker =
@@ -234,6 +240,10 @@ void Work(pid_t self, const WorkerSetup& setup, const WorkerConfig& config) {
     // A task that forked, and whose child returned here instead of calling
     // _exit(): the child must not answer in the worker's place.
     if (NotTheWorker(self)) ::_exit(0);
+    if (config.trace) {
+      w.write_raw<std::int64_t>(start_ns);
+      w.write_raw<std::int64_t>(MonotonicNs());
+    }
     FinishFrame(out);
     SetFrameCheck(out, ReplyCheck(setup.reply_key, seq));
     FlushStandardOutput();

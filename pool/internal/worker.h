@@ -41,6 +41,10 @@ namespace pool::internal {
 struct WorkerConfig {
   std::function<void()> initializer;  // may be empty
   int maxtasksperchild = 0;           // 0: unlimited
+  // Tracing is on (trace.h): the worker stamps each task's start and end
+  // (CLOCK_MONOTONIC) and appends them to its reply, after the body wire.h
+  // describes, as two i64 nanosecond counts.
+  bool trace = false;
 };
 
 // One per worker, in memory shared (MAP_SHARED, mapped before the fork
@@ -52,6 +56,9 @@ struct WorkerConfig {
 // its own, which the parent does not touch while the worker lives.
 struct WorkerSlot {
   alignas(64) std::atomic<std::uint64_t> started{0};
+  // With tracing on: when it started that task (MonotonicNs), stored before
+  // `started`, so that a task killed mid-run is drawn from its real start.
+  std::atomic<std::int64_t> started_ns{0};
 };
 
 struct ServerRequest {

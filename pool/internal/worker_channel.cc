@@ -235,6 +235,20 @@ void WorkerChannel::HandleFrame(const FrameHeader& h, Reader& body,
                          std::to_string(pid_) + ": " + e.what()));
     return;
   }
+  // With tracing on, the reply ends with the worker's two stamps.
+  std::int64_t stamps[2] = {-1, -1};
+  Reader traced(nullptr, 0);
+  if (trace_ != nullptr) {
+    const std::size_t n = body.remaining();
+    if (n < sizeof stamps) {
+      throw ProtocolError("sent a reply without the trace's time stamps");
+    }
+    const char* p = body.take(n);
+    std::memcpy(stamps, p + n - sizeof stamps, sizeof stamps);
+    traced = Reader(p, n - sizeof stamps);
+  }
+  Reader& reply = trace_ != nullptr ? traced : body;
+  const std::int64_t deliver_ns = trace_ != nullptr ? MonotonicNs() : 0;
   std::unique_ptr<ProcessJob> job = std::move(in_flight_.front());
   in_flight_.pop_front();
   --sent_;
@@ -249,7 +263,7 @@ void WorkerChannel::HandleFrame(const FrameHeader& h, Reader& body,
   task_us = 0.9 * task_us + 0.1 * std::max(us, 0.1);
   last_reply_ = now;
   try {
-    job->Complete(body);  // Runs the callback, if any.
+    job->Complete(reply);  // Runs the callback, if any.
   } catch (const ProtocolError&) {
     job->Fail(std::current_exception());
     blame_running_ = false;  // Failed already; the framing is suspect.
@@ -260,6 +274,14 @@ void WorkerChannel::HandleFrame(const FrameHeader& h, Reader& body,
     job->Fail(CurrentExceptionAsPoolError("the reply to task " +
                                           std::to_string(job->id()) +
                                           " could not be decoded"));
+  }
+  if (trace_ != nullptr) {
+    try {
+      trace_->Ran(trace_pool_, job->id(), pid_, stamps[0], stamps[1],
+                  deliver_ns, job->item_errors());
+    } catch (...) {
+      // No memory to record it: the trace only misses this task.
+    }
   }
 }
 
@@ -298,6 +320,17 @@ void WorkerChannel::SettleExit(int wait_status, double& task_us,
     result.init_error = std::make_exception_ptr(InitializerError(
         "worker " + std::to_string(pid_) + " " +
         DescribeWaitStatus(wait_status) + " while running the initializer"));
+  }
+  if (trace_ != nullptr) {
+    const bool ran = sent_ > 0 && slot_->started.load(
+                                      std::memory_order_acquire) >= front_seq();
+    try {
+      trace_->WorkerExited(trace_pool_, pid_, wait_status,
+                           ran ? in_flight_.front()->id() : 0,
+                           slot_->started_ns.load(std::memory_order_relaxed));
+    } catch (...) {
+      // No memory to record it: the trace only misses the death.
+    }
   }
   if (in_flight_.empty()) return;
   // The oldest job fails only if the worker had really started it;

@@ -35,6 +35,7 @@
 
 #include "pool/internal/fd.h"
 #include "pool/internal/job.h"
+#include "pool/internal/trace.h"
 #include "pool/internal/wire.h"
 #include "pool/internal/worker.h"
 
@@ -87,6 +88,12 @@ class WorkerChannel {
   // hands (lent, or offered for lending). Only the handler thread uses it.
   bool away() const { return away_; }
   void set_away(bool away) { away_ = away; }
+  // Tracing is on: each reply ends with the worker's stamps (worker.h),
+  // and what the channel sees goes to `trace` as pool number `pool`.
+  void set_trace(Trace* trace, int pool) {
+    trace_ = trace;
+    trace_pool_ = pool;
+  }
 
   // Queues a job for the worker; Write() sends it.
   void Push(std::unique_ptr<ProcessJob> job);
@@ -178,6 +185,8 @@ class WorkerChannel {
   bool killed_ = false;  // The parent SIGKILLed it.
   bool exited_ = false;  // Its exit status was reported.
   bool away_ = false;
+  Trace* trace_ = nullptr;
+  int trace_pool_ = 0;
   std::optional<Clock::time_point> eof_deadline_;
   std::string broke_;  // What it did to be killed, if anything.
   bool blame_running_ = true;
