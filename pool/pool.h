@@ -158,26 +158,7 @@ int CpuCount();
 template <class R>
 class Callback {
   using Function = typename internal::CallbackFunction<R>::type;
-
- public:
-  Callback() = default;
-  Callback(std::nullptr_t) {}  // NOLINT: "no callback", as Python's None.
-  template <class G>
-  requires(!std::is_same_v<std::remove_cvref_t<G>, Callback> &&
-           !std::is_same_v<std::remove_cvref_t<G>, std::nullptr_t>)
-      Callback(G&& g) {  // NOLINT: converts like std::function.
-    if constexpr (Fits<G>()) {
-      function_ = std::forward<G>(g);
-    } else {
-      internal::Fail<internal::Verdict<internal::Problem::kCallbackType, R>>();
-    }
-  }
-  explicit operator bool() const { return static_cast<bool>(function_); }
-  // The std::function it holds (empty if none).
-  const Function& function() const& { return function_; }
-  Function function() && { return std::move(function_); }
-
- private:
+  // Whether G can be called with the result (internal::Checked's verdict).
   template <class G>
   static constexpr bool Fits() {
     if constexpr (std::is_void_v<R>) {
@@ -186,37 +167,53 @@ class Callback {
       return std::is_invocable_v<G&, const R&>;
     }
   }
+  template <class G>
+  using Check = std::conditional_t<
+      Fits<G>(), internal::Fine,
+      internal::Verdict<internal::Problem::kCallbackType, R>>;
 
+ public:
+  Callback() = default;
+  Callback(std::nullptr_t) {}  // NOLINT: "no callback", as Python's None.
+  template <class G>
+  requires(!std::is_same_v<std::remove_cvref_t<G>, Callback> &&
+           !std::is_same_v<std::remove_cvref_t<G>, std::nullptr_t>)
+      Callback(G&& g)  // NOLINT: converts like std::function.
+      : function_(internal::Checked<Check<G>, Function>(
+            [&](auto) { return Function(std::forward<G>(g)); })) {}
+  explicit operator bool() const { return static_cast<bool>(function_); }
+  // The std::function it holds (empty if none).
+  const Function& function() const& { return function_; }
+  Function function() && { return std::move(function_); }
+
+ private:
   Function function_;
 };
 
 // An error_callback: error_callback(error) on failure, with the pool::Error
 // (see errors.h) the result fails with.
 class ErrorCallback {
+  using Function = std::function<void(const Error&)>;
+  template <class G>
+  using Check = std::conditional_t<
+      std::is_invocable_v<G&, const Error&>, internal::Fine,
+      internal::Verdict<internal::Problem::kErrorCallbackType, G>>;
+
  public:
   ErrorCallback() = default;
   ErrorCallback(std::nullptr_t) {}  // NOLINT: "no callback".
   template <class G>
   requires(!std::is_same_v<std::remove_cvref_t<G>, ErrorCallback> &&
            !std::is_same_v<std::remove_cvref_t<G>, std::nullptr_t>)
-      ErrorCallback(G&& g) {  // NOLINT: converts like std::function.
-    if constexpr (std::is_invocable_v<G&, const Error&>) {
-      function_ = std::forward<G>(g);
-    } else {
-      internal::Fail<
-          internal::Verdict<internal::Problem::kErrorCallbackType, G>>();
-    }
-  }
+      ErrorCallback(G&& g)  // NOLINT: converts like std::function.
+      : function_(internal::Checked<Check<G>, Function>(
+            [&](auto) { return Function(std::forward<G>(g)); })) {}
   explicit operator bool() const { return static_cast<bool>(function_); }
-  const std::function<void(const Error&)>& function() const& {
-    return function_;
-  }
-  std::function<void(const Error&)> function() && {
-    return std::move(function_);
-  }
+  const Function& function() const& { return function_; }
+  Function function() && { return std::move(function_); }
 
  private:
-  std::function<void(const Error&)> function_;
+  Function function_;
 };
 
 // --- Keyword arguments
@@ -283,16 +280,25 @@ struct IMapOptions {
 template <class Backend>
 class BasicPool {
   static constexpr bool kEncodes = Backend::kEncodes;
+  static constexpr internal::CallStyle kOne = internal::CallStyle::kOne;
+  static constexpr internal::CallStyle kStar = internal::CallStyle::kStar;
   template <class F>
   using R = internal::ResultOf<F>;
   // What map() returns: the results, or nothing for a task returning void.
   template <class F>
   using MapValue = std::conditional_t<std::is_void_v<R<F>>, void,
                                       std::vector<internal::Stored<R<F>>>>;
-  using kOne =
-      std::integral_constant<internal::CallStyle, internal::CallStyle::kOne>;
-  using kStar =
-      std::integral_constant<internal::CallStyle, internal::CallStyle::kStar>;
+  // A braced list of items for task F: map(fn, {1, 2, 3}).
+  template <class F, internal::CallStyle kStyle>
+  using List = std::initializer_list<internal::ListItem<F, kStyle>>;
+  // The compile-time checks of a call (internal/task.h); each public method
+  // passes its check and its body to internal::Checked.
+  template <class F, class... A>
+  using ApplyCheck = internal::ApplyCheck<kEncodes, F, A...>;
+  template <internal::CallStyle kStyle, bool kForward, class F, class Items>
+  using MapCheck = internal::MapCheck<kEncodes, kStyle, kForward, F, Items>;
+  template <internal::Problem kMisuse>
+  using Misuse = internal::Verdict<kMisuse>;
 
  public:
   // Starts options.processes workers. Throws UsageError if an option is out
@@ -327,27 +333,20 @@ class BasicPool {
   // apply(func, args). Throws the task's error.
   template <class F, class... A>
   R<F> apply(F fn, std::tuple<A...> args) {
-    using Check = internal::ApplyCheck<kEncodes, F, A...>;
-    if constexpr (Check::kProblem != internal::Problem::kNone) {
-      internal::Fail<Check>();
-    } else {
+    return internal::Checked<ApplyCheck<F, A...>, R<F>>([&](auto) {
       CheckCanBlock("apply()");
       // The engine may run it on this thread (ProcessEngine::Apply).
       return SubmitApply(fn, std::move(args), {}, /*blocking=*/true)
           .take("apply()");
-    }
+    });
   }
   // Convenience: apply(fn, a, b) is apply(fn, std::tuple{a, b}).
   template <class F, class... A>
   requires(!(sizeof...(A) == 1 && (internal::IsTuple<std::decay_t<A>>::value &&
                                    ...))) R<F> apply(F fn, A&&... args) {
-    using Check = internal::ApplyCheck<kEncodes, F, std::decay_t<A>...>;
-    if constexpr (Check::kProblem != internal::Problem::kNone) {
-      internal::Fail<Check>();
-    } else {
-      return apply(fn,
-                   std::tuple<std::decay_t<A>...>(std::forward<A>(args)...));
-    }
+    using Args = std::tuple<std::decay_t<A>...>;
+    return internal::Checked<ApplyCheck<F, std::decay_t<A>...>, R<F>>(
+        [&](auto) { return apply(fn, Args(std::forward<A>(args)...)); });
   }
 
   // Submits fn(args...) and returns at once, like Python's
@@ -356,20 +355,18 @@ class BasicPool {
   template <class F, class... A>
   AsyncResult<R<F>> apply_async(F fn, std::tuple<A...> args = {},
                                 ApplyAsyncOptions<R<F>> options = {}) {
-    using Check = internal::ApplyCheck<kEncodes, F, A...>;
-    if constexpr (Check::kProblem != internal::Problem::kNone) {
-      internal::Fail<Check>();
-    } else {
+    return internal::Checked<ApplyCheck<F, A...>, AsyncResult<R<F>>>([&](auto) {
       CheckCreator("apply_async()");
       return SubmitApply(fn, std::move(args), std::move(options),
                          /*blocking=*/false);
-    }
+    });
   }
   // Misuse: arguments not as a std::tuple, or callbacks outside the options.
   template <class F, class... Rest>
   requires(!internal::ApplyAsyncFits<ApplyAsyncOptions<R<F>>, Rest...>::value)
       AsyncResult<R<F>> apply_async(F, Rest&&...) {
-    internal::Fail<internal::Verdict<internal::Problem::kApplyAsyncShape>>();
+    return internal::Checked<Misuse<internal::Problem::kApplyAsyncShape>,
+                             AsyncResult<R<F>>>();
   }
 
   // --- map / starmap ---------------------------------------------------------
@@ -380,36 +377,22 @@ class BasicPool {
   // the lowest failing item).
   template <class F, class Items>
   MapValue<F> map(F fn, const Items& items, MapOptions options = {}) {
-    using Check =
-        internal::MapCheck<kEncodes, internal::CallStyle::kOne, true, F, Items>;
-    if constexpr (Check::kProblem != internal::Problem::kNone) {
-      internal::Fail<Check>();
-    } else {
-      return Map<kOne>(fn, items, options, "map()");
-    }
+    return internal::Checked<MapCheck<kOne, true, F, Items>, MapValue<F>>(
+        [&](auto) { return Map<kOne>(fn, items, options, "map()"); });
   }
   // map(fn, {1, 2, 3}): a braced list of items.
   template <class F>
-  MapValue<F> map(
-      F fn,
-      std::initializer_list<internal::ListItem<F, internal::CallStyle::kOne>>
-          items,
-      MapOptions options = {}) {
-    using Items =
-        std::initializer_list<internal::ListItem<F, internal::CallStyle::kOne>>;
-    using Check =
-        internal::MapCheck<kEncodes, internal::CallStyle::kOne, true, F, Items>;
-    if constexpr (Check::kProblem != internal::Problem::kNone) {
-      internal::Fail<Check>();
-    } else {
-      return Map<kOne>(fn, items, options, "map()");
-    }
+  MapValue<F> map(F fn, List<F, kOne> items, MapOptions options = {}) {
+    return internal::Checked<MapCheck<kOne, true, F, List<F, kOne>>,
+                             MapValue<F>>(
+        [&](auto) { return Map<kOne>(fn, items, options, "map()"); });
   }
   // Misuse: chunksize or callbacks outside the options.
   template <class F, class Items, class... Rest>
   requires(!internal::kOptionsFit<MapOptions, Rest...>) MapValue<F> map(
       F, Items&&, Rest&&...) {
-    internal::Fail<internal::Verdict<internal::Problem::kMapShape>>();
+    return internal::Checked<Misuse<internal::Problem::kMapShape>,
+                             MapValue<F>>();
   }
 
   // map() without waiting, like Python's map_async(func, iterable,
@@ -418,35 +401,25 @@ class BasicPool {
   template <class F, class Items>
   MapResult<R<F>> map_async(F fn, const Items& items,
                             MapAsyncOptions<R<F>> options = {}) {
-    using Check =
-        internal::MapCheck<kEncodes, internal::CallStyle::kOne, true, F, Items>;
-    if constexpr (Check::kProblem != internal::Problem::kNone) {
-      internal::Fail<Check>();
-    } else {
-      return MapAsync<kOne>(fn, items, std::move(options), "map_async()");
-    }
+    return internal::Checked<MapCheck<kOne, true, F, Items>, MapResult<R<F>>>(
+        [&](auto) {
+          return MapAsync<kOne>(fn, items, std::move(options), "map_async()");
+        });
   }
   template <class F>
-  MapResult<R<F>> map_async(
-      F fn,
-      std::initializer_list<internal::ListItem<F, internal::CallStyle::kOne>>
-          items,
-      MapAsyncOptions<R<F>> options = {}) {
-    using Items =
-        std::initializer_list<internal::ListItem<F, internal::CallStyle::kOne>>;
-    using Check =
-        internal::MapCheck<kEncodes, internal::CallStyle::kOne, true, F, Items>;
-    if constexpr (Check::kProblem != internal::Problem::kNone) {
-      internal::Fail<Check>();
-    } else {
+  MapResult<R<F>> map_async(F fn, List<F, kOne> items,
+                            MapAsyncOptions<R<F>> options = {}) {
+    return internal::Checked<MapCheck<kOne, true, F, List<F, kOne>>,
+                             MapResult<R<F>>>([&](auto) {
       return MapAsync<kOne>(fn, items, std::move(options), "map_async()");
-    }
+    });
   }
   // Misuse: chunksize or callbacks outside the options.
   template <class F, class Items, class... Rest>
   requires(!internal::kOptionsFit<MapAsyncOptions<R<F>>, Rest...>)
       MapResult<R<F>> map_async(F, Items&&, Rest&&...) {
-    internal::Fail<internal::Verdict<internal::Problem::kMapAsyncShape>>();
+    return internal::Checked<Misuse<internal::Problem::kMapAsyncShape>,
+                             MapResult<R<F>>>();
   }
 
   // Like map, but each item is a tuple unpacked into the call, like
@@ -458,69 +431,46 @@ class BasicPool {
   //   ```
   template <class F, class Items>
   MapValue<F> starmap(F fn, const Items& items, MapOptions options = {}) {
-    using Check = internal::MapCheck<kEncodes, internal::CallStyle::kStar, true,
-                                     F, Items>;
-    if constexpr (Check::kProblem != internal::Problem::kNone) {
-      internal::Fail<Check>();
-    } else {
-      return Map<kStar>(fn, items, options, "starmap()");
-    }
+    return internal::Checked<MapCheck<kStar, true, F, Items>, MapValue<F>>(
+        [&](auto) { return Map<kStar>(fn, items, options, "starmap()"); });
   }
   template <class F>
-  MapValue<F> starmap(
-      F fn,
-      std::initializer_list<internal::ListItem<F, internal::CallStyle::kStar>>
-          items,
-      MapOptions options = {}) {
-    using Items = std::initializer_list<
-        internal::ListItem<F, internal::CallStyle::kStar>>;
-    using Check = internal::MapCheck<kEncodes, internal::CallStyle::kStar, true,
-                                     F, Items>;
-    if constexpr (Check::kProblem != internal::Problem::kNone) {
-      internal::Fail<Check>();
-    } else {
-      return Map<kStar>(fn, items, options, "starmap()");
-    }
+  MapValue<F> starmap(F fn, List<F, kStar> items, MapOptions options = {}) {
+    return internal::Checked<MapCheck<kStar, true, F, List<F, kStar>>,
+                             MapValue<F>>(
+        [&](auto) { return Map<kStar>(fn, items, options, "starmap()"); });
   }
   // Misuse: chunksize or callbacks outside the options.
   template <class F, class Items, class... Rest>
   requires(!internal::kOptionsFit<MapOptions, Rest...>) MapValue<F> starmap(
       F, Items&&, Rest&&...) {
-    internal::Fail<internal::Verdict<internal::Problem::kMapShape>>();
+    return internal::Checked<Misuse<internal::Problem::kMapShape>,
+                             MapValue<F>>();
   }
   // starmap() without waiting, with map_async's options.
   template <class F, class Items>
   MapResult<R<F>> starmap_async(F fn, const Items& items,
                                 MapAsyncOptions<R<F>> options = {}) {
-    using Check = internal::MapCheck<kEncodes, internal::CallStyle::kStar, true,
-                                     F, Items>;
-    if constexpr (Check::kProblem != internal::Problem::kNone) {
-      internal::Fail<Check>();
-    } else {
-      return MapAsync<kStar>(fn, items, std::move(options), "starmap_async()");
-    }
+    return internal::Checked<MapCheck<kStar, true, F, Items>, MapResult<R<F>>>(
+        [&](auto) {
+          return MapAsync<kStar>(fn, items, std::move(options),
+                                 "starmap_async()");
+        });
   }
   template <class F>
-  MapResult<R<F>> starmap_async(
-      F fn,
-      std::initializer_list<internal::ListItem<F, internal::CallStyle::kStar>>
-          items,
-      MapAsyncOptions<R<F>> options = {}) {
-    using Items = std::initializer_list<
-        internal::ListItem<F, internal::CallStyle::kStar>>;
-    using Check = internal::MapCheck<kEncodes, internal::CallStyle::kStar, true,
-                                     F, Items>;
-    if constexpr (Check::kProblem != internal::Problem::kNone) {
-      internal::Fail<Check>();
-    } else {
+  MapResult<R<F>> starmap_async(F fn, List<F, kStar> items,
+                                MapAsyncOptions<R<F>> options = {}) {
+    return internal::Checked<MapCheck<kStar, true, F, List<F, kStar>>,
+                             MapResult<R<F>>>([&](auto) {
       return MapAsync<kStar>(fn, items, std::move(options), "starmap_async()");
-    }
+    });
   }
   // Misuse: chunksize or callbacks outside the options.
   template <class F, class Items, class... Rest>
   requires(!internal::kOptionsFit<MapAsyncOptions<R<F>>, Rest...>)
       MapResult<R<F>> starmap_async(F, Items&&, Rest&&...) {
-    internal::Fail<internal::Verdict<internal::Problem::kMapAsyncShape>>();
+    return internal::Checked<Misuse<internal::Problem::kMapAsyncShape>,
+                             MapResult<R<F>>>();
   }
 
   // --- imap ------------------------------------------------------------------
@@ -534,39 +484,35 @@ class BasicPool {
   // input throws, see IMapIterator::next().
   template <class F, class Items>
   IMapIterator<R<F>> imap(F fn, Items&& items, IMapOptions options = {}) {
-    using Check = internal::MapCheck<kEncodes, internal::CallStyle::kOne, false,
-                                     F, Items>;
-    if constexpr (Check::kProblem != internal::Problem::kNone) {
-      internal::Fail<Check>();
-    } else {
+    return internal::Checked<MapCheck<kOne, false, F, Items>,
+                             IMapIterator<R<F>>>([&](auto) {
       return IMap(/*ordered=*/true, fn, std::forward<Items>(items), options,
                   "imap()");
-    }
+    });
   }
   // Misuse: chunksize or buffersize outside the options.
   template <class F, class Items, class... Rest>
   requires(!internal::kOptionsFit<IMapOptions, Rest...>)
       IMapIterator<R<F>> imap(F, Items&&, Rest&&...) {
-    internal::Fail<internal::Verdict<internal::Problem::kIMapShape>>();
+    return internal::Checked<Misuse<internal::Problem::kIMapShape>,
+                             IMapIterator<R<F>>>();
   }
   // Like imap, but results come out as they finish.
   template <class F, class Items>
   IMapIterator<R<F>> imap_unordered(F fn, Items&& items,
                                     IMapOptions options = {}) {
-    using Check = internal::MapCheck<kEncodes, internal::CallStyle::kOne, false,
-                                     F, Items>;
-    if constexpr (Check::kProblem != internal::Problem::kNone) {
-      internal::Fail<Check>();
-    } else {
+    return internal::Checked<MapCheck<kOne, false, F, Items>,
+                             IMapIterator<R<F>>>([&](auto) {
       return IMap(/*ordered=*/false, fn, std::forward<Items>(items), options,
                   "imap_unordered()");
-    }
+    });
   }
   // Misuse: chunksize or buffersize outside the options.
   template <class F, class Items, class... Rest>
   requires(!internal::kOptionsFit<IMapOptions, Rest...>)
       IMapIterator<R<F>> imap_unordered(F, Items&&, Rest&&...) {
-    internal::Fail<internal::Verdict<internal::Problem::kIMapShape>>();
+    return internal::Checked<Misuse<internal::Problem::kIMapShape>,
+                             IMapIterator<R<F>>>();
   }
 
   // --- lifetime --------------------------------------------------------------
@@ -659,20 +605,20 @@ class BasicPool {
   }
 
   // The calls behind the public methods, once these checked the call.
-  template <class Style, class F, class Items>
+  template <internal::CallStyle kStyle, class F, class Items>
   MapValue<F> Map(F fn, const Items& items, const MapOptions& options,
                   const char* method) {
     CheckCanBlock(method);
-    return MapImpl<Style::value>(fn, items, options.chunksize,
-                                 MapAsyncOptions<R<F>>{})
+    return MapImpl<kStyle>(fn, items, options.chunksize,
+                           MapAsyncOptions<R<F>>{})
         .take(method);
   }
-  template <class Style, class F, class Items>
+  template <internal::CallStyle kStyle, class F, class Items>
   MapResult<R<F>> MapAsync(F fn, const Items& items,
                            MapAsyncOptions<R<F>> options, const char* method) {
     CheckCreator(method);
     const std::optional<int> chunksize = options.chunksize;
-    return MapImpl<Style::value>(fn, items, chunksize, std::move(options));
+    return MapImpl<kStyle>(fn, items, chunksize, std::move(options));
   }
 
   template <internal::CallStyle kStyle, class F, class Items>

@@ -9,7 +9,7 @@ def reference_speed_test(exercise_pkg):
     """:speed_test, the reference's :bench timed against itself.
 
     It is scored with the course tool's own runner and formula
-    (exercises/course/speed_check.py, the code behind ./course bench and
+    (coursetool/speed_check.py, the code behind ./course bench and
     ./course grade) and the exercise's [performance] table, and must earn
     every speed point, as the reference graded as a submission does. A
     program timed against itself scores about 1.0; full points come at
@@ -24,7 +24,7 @@ def reference_speed_test(exercise_pkg):
     sh_test(
         name = "speed_test",
         size = "medium",
-        srcs = ["//exercises/course:speed_check.py"],
+        srcs = ["//coursetool:speed_check.py"],
         args = [
             "$(rootpath %s:course.toml)" % exercise_pkg,
             "$(rootpath :bench)",
@@ -36,7 +36,7 @@ def reference_speed_test(exercise_pkg):
         data = [
             ":bench",
             exercise_pkg + ":course.toml",
-            "//exercises/course:tool",
+            "//coursetool:tool",
         ],
         tags = ["exclusive"],
     )

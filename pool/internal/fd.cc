@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <system_error>
@@ -124,6 +125,36 @@ UniqueFd OpenPidfd(pid_t pid) noexcept {
 
 bool SignalPidfd(int pidfd, int signo) noexcept {
   return ::syscall(SYS_pidfd_send_signal, pidfd, signo, nullptr, 0) == 0;
+}
+
+void CloseFdsFrom(int first) noexcept {
+#ifdef SYS_close_range
+  if (::syscall(SYS_close_range, first, ~0U, 0) == 0) return;
+#endif
+  for (int fd = first; fd < 65536; ++fd) ::close(fd);
+}
+
+int PollAll(std::vector<pollfd>& fds, int timeout_ms) {
+  int ready;
+  do {
+    ready = ::poll(fds.data(), fds.size(), timeout_ms);
+  } while (ready < 0 && errno == EINTR);
+  if (ready >= 0 || errno != EINVAL) return ready;
+  rlimit lim{};
+  ::getrlimit(RLIMIT_NOFILE, &lim);
+  const std::size_t batch =
+      std::max<std::size_t>(1, std::min<rlim_t>(lim.rlim_cur, 1024));
+  ready = 0;
+  for (std::size_t i = 0; i < fds.size(); i += batch) {
+    const std::size_t n = std::min(batch, fds.size() - i);
+    const int r = ::poll(fds.data() + i, n, 0);
+    if (r > 0) ready += r;
+  }
+  if (ready > 0) return ready;
+  const int wait_ms = timeout_ms < 0 ? 10 : std::min(timeout_ms, 10);
+  while (::poll(fds.data(), 1, wait_ms) < 0 && errno == EINTR) {
+  }
+  return static_cast<int>(fds[0].revents != 0);
 }
 
 }  // namespace pool::internal

@@ -9,10 +9,12 @@
 #ifndef POOL_INTERNAL_FD_H_
 #define POOL_INTERNAL_FD_H_
 
+#include <poll.h>
 #include <sys/types.h>
 
 #include <cstddef>
 #include <utility>
+#include <vector>
 
 #include "pool/errors.h"
 
@@ -100,6 +102,21 @@ SystemError OsError(int err, const char* call);
 // The error for running out of fds (EMFILE/ENFILE) in `call`: it names the
 // limit and what to do about it.
 SystemError FdLimitError(int err, const char* call);
+
+// Closes every fd numbered `first` or higher: close_range(2), or on a kernel
+// without it a close() of each number up to 65535. Async-signal-safe; the
+// fork server and each worker call it right after fork(), so that nothing
+// the program had open lives on in them.
+void CloseFdsFrom(int first) noexcept;
+
+// poll(2) over `fds`, retried on EINTR. poll() refuses (EINVAL) more entries
+// than RLIMIT_NOFILE, which a program may lower while a pool runs; then the
+// entries are polled in batches the limit allows, without waiting, and if
+// none is ready only fds[0] is waited on, for at most 10 ms: slower, but the
+// caller keeps working until the limit is raised again. fds[0] should be
+// what wakes the caller (the handler's wake-up pipe). Returns what poll()
+// returns.
+int PollAll(std::vector<pollfd>& fds, int timeout_ms);
 
 // Throws OsError(errno, call).
 [[noreturn]] void ThrowErrno(const char* call);

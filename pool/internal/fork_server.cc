@@ -1,7 +1,7 @@
-// The fork server (RunForkServer) and the parent's handle on it
-// (ForkServer): see worker.h for its role and protocol. Every fd either side
-// opens is owned by a UniqueFd; each worker's pipes are closed in the server
-// as soon as the worker (or the parent) has its ends.
+// The fork server (RunForkServer) and the parent's side of it (ForkServer):
+// see fork_server.h. Every fd either side opens is owned by a UniqueFd;
+// each worker's pipes are closed in the server as soon as the parent has
+// its ends.
 
 #include "pool/internal/fork_server.h"
 
@@ -14,7 +14,6 @@
 #include <sys/random.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,16 +34,62 @@ namespace {
 
 constexpr int kExitSetupError = 71;
 
-// Closes every fd from `first` up.
-void CloseFdsFrom(int first) {
-#ifdef SYS_close_range
-  if (::syscall(SYS_close_range, first, ~0U, 0) == 0) return;
-#endif
-  const long max = ::sysconf(_SC_OPEN_MAX);
-  for (int fd = first; fd < (max > 0 && max < 65536 ? max : 65536); ++fd) {
-    ::close(fd);
+// The messages on the socket (fork_server.h describes the conversation).
+// Both ends are in this file, so the layout is its alone.
+struct Request {
+  enum Kind : std::int32_t { kStart = 1, kStop = 2, kFinish = 3 };
+  std::int32_t kind;
+  std::int32_t slot;  // kStart: the worker's WorkerSlot index
+};
+
+struct Message {
+  enum Kind : std::int32_t { kStarted = 1, kStartFailed = 2, kExited = 3 };
+  enum Call : std::int32_t { kPipe = 0, kFork = 1, kPidfd = 2 };
+  std::int32_t kind;
+  std::int32_t pid;    // the worker's pid (kStarted, kExited)
+  std::int32_t value;  // kStartFailed: errno; kExited: the waitpid() status
+  std::int32_t call;   // kStartFailed: which call failed (Call)
+  std::int32_t slot;   // kStarted, kStartFailed: the slot requested
+};
+
+// The fds a kStarted message carries, in this order (WorkerFds names them).
+enum AttachedFd { kPidfd, kTaskWrite, kTaskRead, kResultRead, kAttachedFds };
+
+const char* CallName(std::int32_t call) {
+  switch (call) {
+    case Message::kFork:
+      return "fork";
+    case Message::kPidfd:
+      return "pidfd_open";
+    default:
+      return "pipe";
   }
 }
+
+// Sends `msg` with `nfds` fds (at most kAttachedFds) attached. Returns false
+// if the peer is gone.
+bool SendMessage(int sock, const Message& msg, const int* fds, int nfds) {
+  iovec iov{const_cast<Message*>(&msg), sizeof msg};
+  alignas(cmsghdr) char control[CMSG_SPACE(kAttachedFds * sizeof(int))] = {};
+  msghdr mh{};
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  if (nfds > 0) {
+    mh.msg_control = control;
+    mh.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
+    cmsghdr* c = CMSG_FIRSTHDR(&mh);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+    std::memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
+  }
+  for (;;) {
+    if (::sendmsg(sock, &mh, MSG_NOSIGNAL) >= 0) return true;
+    if (errno != EINTR) return false;
+  }
+}
+
+void Report(int ctl, Message msg) { SendMessage(ctl, msg, nullptr, 0); }
 
 // Moves `fd` to exactly `target` (close-on-exec).
 UniqueFd MoveTo(UniqueFd fd, int target) {
@@ -64,10 +109,6 @@ int MakeServerPipe(UniqueFd& read_end, UniqueFd& write_end) {
   return 0;
 }
 
-void Report(int ctl, ServerMessage msg) {
-  SendServerMessage(ctl, msg, nullptr, 0);
-}
-
 // Starts a worker in `slot`: two pipes, fork, a pidfd of the child, then
 // the parent's fds over the socket. The worker keeps the task pipe's read
 // end and the result pipe's write end; the parent gets the other ends, the
@@ -75,8 +116,7 @@ void Report(int ctl, ServerMessage msg) {
 // or -1.
 pid_t StartWorker(int ctl, int slot, WorkerSlot* slots, std::uint64_t reply_key,
                   const WorkerConfig& config) {
-  ServerMessage failed{ServerMessage::kSpawnFailed, 0, 0, ServerMessage::kPipe,
-                       slot};
+  Message failed{Message::kStartFailed, 0, 0, Message::kPipe, slot};
   UniqueFd task_read, task_write, result_read, result_write;
   if (int err = MakeServerPipe(task_read, task_write)) {
     failed.value = err;
@@ -100,7 +140,7 @@ pid_t StartWorker(int ctl, int slot, WorkerSlot* slots, std::uint64_t reply_key,
   }
   if (pid < 0) {
     failed.value = errno;
-    failed.call = ServerMessage::kFork;
+    failed.call = Message::kFork;
     Report(ctl, failed);
     return -1;
   }
@@ -108,95 +148,26 @@ pid_t StartWorker(int ctl, int slot, WorkerSlot* slots, std::uint64_t reply_key,
   UniqueFd pidfd = OpenPidfd(pid);
   if (!pidfd.valid()) {
     failed.value = errno;
-    failed.call = ServerMessage::kPidfd;
+    failed.call = Message::kPidfd;
     ::kill(pid, SIGKILL);  // Our unreaped child: reaped by the SIGCHLD path.
     Report(ctl, failed);
     return pid;
   }
-  const int parent_ends[kSpawnedFds] = {task_write.get(), result_read.get(),
-                                        pidfd.get(), task_read.get()};
-  SendServerMessage(ctl, {ServerMessage::kSpawned, pid, 0, 0, slot},
-                    parent_ends, kSpawnedFds);
+  int parent_ends[kAttachedFds];
+  parent_ends[kPidfd] = pidfd.get();
+  parent_ends[kTaskWrite] = task_write.get();
+  parent_ends[kTaskRead] = task_read.get();
+  parent_ends[kResultRead] = result_read.get();
+  SendMessage(ctl, {Message::kStarted, pid, 0, 0, slot}, parent_ends,
+              kAttachedFds);
   return pid;
 }
 
-}  // namespace
-
-const char* CallName(std::int32_t call) {
-  switch (call) {
-    case ServerMessage::kFork:
-      return "fork";
-    case ServerMessage::kPidfd:
-      return "pidfd_open";
-    default:
-      return "pipe";
-  }
-}
-
-bool SendServerMessage(int sock, const ServerMessage& msg, const int* fds,
-                       int nfds) {
-  iovec iov{const_cast<ServerMessage*>(&msg), sizeof msg};
-  alignas(cmsghdr) char control[CMSG_SPACE(kSpawnedFds * sizeof(int))] = {};
-  msghdr mh{};
-  mh.msg_iov = &iov;
-  mh.msg_iovlen = 1;
-  if (nfds > 0) {
-    mh.msg_control = control;
-    mh.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
-    cmsghdr* c = CMSG_FIRSTHDR(&mh);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
-    std::memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
-  }
-  for (;;) {
-    if (::sendmsg(sock, &mh, MSG_NOSIGNAL) >= 0) return true;
-    if (errno != EINTR) return false;
-  }
-}
-
-bool ReceiveServerMessage(int sock, ServerMessage& msg,
-                          UniqueFd fds[kSpawnedFds], bool& fds_lost) {
-  iovec iov{&msg, sizeof msg};
-  alignas(cmsghdr) char control[CMSG_SPACE(kSpawnedFds * sizeof(int))] = {};
-  msghdr mh{};
-  mh.msg_iov = &iov;
-  mh.msg_iovlen = 1;
-  mh.msg_control = control;
-  mh.msg_controllen = sizeof control;
-  ssize_t n;
-  do {
-    n = ::recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-  } while (n < 0 && errno == EINTR);
-  if (n < 0) ThrowErrno("recvmsg");
-  if (n == 0) return false;
-  // With no fd free, the kernel drops the attached fds and sets MSG_CTRUNC.
-  fds_lost = (mh.msg_flags & MSG_CTRUNC) != 0;
-  int received = 0;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&mh); c != nullptr; c = CMSG_NXTHDR(&mh, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-    const int count =
-        static_cast<int>((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-    for (int i = 0; i < count; ++i) {
-      int fd;
-      std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-      UniqueFd owned(fd);
-      if (received < kSpawnedFds) fds[received++] = std::move(owned);
-    }
-  }
-  for (int i = 0; i < received; ++i) {
-    if (!MoveAboveStdio(fds[i])) fds_lost = true;
-  }
-  if (static_cast<std::size_t>(n) != sizeof msg) {
-    throw SystemError(std::error_code(EPROTO, std::generic_category()),
-                      "recvmsg",
-                      "recvmsg: a short message from the fork server");
-  }
-  return true;
-}
-
-void RunForkServer(UniqueFd control, pid_t parent, WorkerSlot* slots,
-                   std::uint64_t reply_key, const WorkerConfig& config) {
+// The server, in the child that ForkServer's constructor forks (once the
+// WorkerSlots are mapped, the socket made and stdio flushed).
+[[noreturn]] void RunForkServer(UniqueFd control, pid_t parent,
+                                WorkerSlot* slots, std::uint64_t reply_key,
+                                const WorkerConfig& config) {
   // Step 1. Keep only stdin/stdout/stderr and the control socket (as fd 3).
   // Everything else the parent had open (its other pools' pipes, its
   // sockets, files) must not live on in the server or its workers.
@@ -255,23 +226,23 @@ void RunForkServer(UniqueFd control, pid_t parent, WorkerSlot* slots,
       pid_t pid;
       while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
         std::erase(live, pid);
-        Report(ctl.get(), {ServerMessage::kExited, pid, status, 0, 0});
+        Report(ctl.get(), {Message::kExited, pid, status, 0, 0});
       }
       if (finishing && live.empty()) break;
     }
     if (fds[2].revents & (POLLIN | POLLHUP | POLLERR)) break;  // Parent died.
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-      ServerRequest request{};
+      Request request{};
       const ssize_t n = ::recv(ctl.get(), &request, sizeof request, 0);
       if (n < 0 && errno == EINTR) continue;
       if (n == static_cast<ssize_t>(sizeof request) &&
-          request.kind == ServerRequest::kFinish) {
+          request.kind == Request::kFinish) {
         finishing = true;
         stop = live.empty();
         continue;
       }
       if (n != static_cast<ssize_t>(sizeof request) ||
-          request.kind != ServerRequest::kStart) {
+          request.kind != Request::kStart) {
         stop = true;  // kStop, or the parent closed the socket.
         continue;
       }
@@ -291,6 +262,8 @@ void RunForkServer(UniqueFd control, pid_t parent, WorkerSlot* slots,
   }
   ::_exit(0);
 }
+
+}  // namespace
 
 // --- ForkServer: the parent's side -------------------------------------------
 
@@ -360,8 +333,9 @@ ForkServer::~ForkServer() {
   ::munmap(slots_, map_bytes_);
 }
 
-bool ForkServer::Send(const ServerRequest& request) {
+bool ForkServer::Send(std::int32_t kind, std::int32_t slot) {
   if (!sock_.valid()) return false;
+  const Request request{kind, slot};
   ssize_t n;
   do {
     n = ::send(sock_.get(), &request, sizeof request, MSG_NOSIGNAL);
@@ -369,32 +343,79 @@ bool ForkServer::Send(const ServerRequest& request) {
   return n == static_cast<ssize_t>(sizeof request);
 }
 
-bool ForkServer::RequestWorker(int slot) {
-  return Send({ServerRequest::kStart, slot});
-}
+bool ForkServer::RequestWorker(int slot) { return Send(Request::kStart, slot); }
 
 void ForkServer::Finish() {
-  if (!finishing_) finishing_ = Send({ServerRequest::kFinish, 0});
+  if (!finishing_) finishing_ = Send(Request::kFinish, 0);
 }
 
-int ForkServer::Reap() {
+ServerEvent ForkServer::Receive() {
+  Message msg{};
+  iovec iov{&msg, sizeof msg};
+  alignas(cmsghdr) char control[CMSG_SPACE(kAttachedFds * sizeof(int))] = {};
+  msghdr mh{};
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  mh.msg_control = control;
+  mh.msg_controllen = sizeof control;
+  ssize_t n;
+  do {
+    n = ::recvmsg(sock_.get(), &mh, MSG_CMSG_CLOEXEC);
+  } while (n < 0 && errno == EINTR);
+  // End of file, a failed read, or a short message (not something this
+  // server sends): it is gone, or as good as gone.
+  if (n != static_cast<ssize_t>(sizeof msg)) return ServerGone{};
+  // Take ownership of every fd attached before anything else, so that none
+  // leaks whatever the message says.
+  UniqueFd fds[kAttachedFds];
+  int received = 0;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&mh); c != nullptr; c = CMSG_NXTHDR(&mh, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    const int count =
+        static_cast<int>((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+    for (int i = 0; i < count; ++i) {
+      int fd;
+      std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+      UniqueFd owned(fd);
+      if (received < kAttachedFds) fds[received++] = std::move(owned);
+    }
+  }
+  switch (msg.kind) {
+    case Message::kStarted: {
+      // With no fd free, the kernel drops the attached fds and sets
+      // MSG_CTRUNC. The server has closed its copies, so the worker reads
+      // end of file and exits by itself (its exit is reported as usual).
+      bool complete =
+          (mh.msg_flags & MSG_CTRUNC) == 0 && received == kAttachedFds;
+      for (UniqueFd& fd : fds) complete = complete && MoveAboveStdio(fd);
+      if (!complete) {
+        return WorkerStartFailed{
+            msg.slot, std::make_exception_ptr(FdLimitError(EMFILE, "recvmsg"))};
+      }
+      return WorkerStarted{
+          msg.slot, msg.pid,
+          WorkerFds{std::move(fds[kPidfd]), std::move(fds[kTaskWrite]),
+                    std::move(fds[kTaskRead]), std::move(fds[kResultRead])}};
+    }
+    case Message::kStartFailed:
+      return WorkerStartFailed{msg.slot, std::make_exception_ptr(OsError(
+                                             msg.value, CallName(msg.call)))};
+    case Message::kExited:
+      return WorkerExited{msg.pid, msg.value};
+    default:
+      return ServerGone{};  // Not something this server sends.
+  }
+}
+
+int ForkServer::Stop() {
+  if (pid_ <= 0) return -1;
+  Send(Request::kStop, 0);  // Fails if the server is gone already.
   sock_.reset();
   int status = -1;
-  if (pid_ > 0) {
-    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-    }
-    pid_ = -1;
+  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
+  pid_ = -1;
   return status;
-}
-
-void ForkServer::Stop() {
-  if (pid_ <= 0) return;
-  // An explicit request: end of file would not reach the server if a child
-  // this process forked holds a copy of the socket. If the send fails the
-  // server is dead already.
-  Send({ServerRequest::kStop, 0});
-  Reap();
 }
 
 }  // namespace pool::internal

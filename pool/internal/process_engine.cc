@@ -78,6 +78,7 @@
 #include <string>
 #include <system_error>
 #include <utility>
+#include <variant>
 
 #include "pool/errors.h"
 #include "pool/internal/fork_gate.h"
@@ -126,35 +127,6 @@ WorkerConfig Traced(WorkerConfig config, bool trace) {
 std::exception_ptr CancelledByTerminate() {
   return std::make_exception_ptr(CancelledError(
       "cancelled: terminate() was called before this task finished"));
-}
-
-// poll() over `fds`, retried on EINTR. With more entries than RLIMIT_NOFILE
-// (lowered while the pool runs) poll() refuses with EINVAL; then the
-// entries are polled in batches the limit allows, without waiting, and if
-// none is ready the wake-up pipe alone is waited on for up to 10 ms: slower,
-// but the pool keeps working until the limit is raised again.
-int PollAll(std::vector<pollfd>& fds, int timeout_ms) {
-  int ready;
-  do {
-    ready = ::poll(fds.data(), fds.size(), timeout_ms);
-  } while (ready < 0 && errno == EINTR);
-  if (ready >= 0 || errno != EINVAL) return ready;
-  rlimit lim{};
-  ::getrlimit(RLIMIT_NOFILE, &lim);
-  const std::size_t batch =
-      std::max<std::size_t>(1, std::min<rlim_t>(lim.rlim_cur, 1024));
-  ready = 0;
-  for (std::size_t i = 0; i < fds.size(); i += batch) {
-    const std::size_t n = std::min(batch, fds.size() - i);
-    const int r = ::poll(fds.data() + i, n, 0);
-    if (r > 0) ready += r;
-  }
-  if (ready > 0) return ready;
-  while (::poll(fds.data(), 1, timeout_ms < 0 ? 10 : std::min(timeout_ms, 10)) <
-             0 &&
-         errno == EINTR) {
-  }
-  return static_cast<int>(fds[0].revents != 0);
 }
 
 }  // namespace
@@ -312,7 +284,6 @@ void ProcessEngine::Apply(std::unique_ptr<ProcessJob> job) {
 // whether the channel is idle again and could be lent once more.
 bool ProcessEngine::RunOnLoan(WorkerChannel& channel,
                               std::unique_ptr<ProcessJob>& job) {
-  double task_us = 0;  // The handler's estimate is its own; unused here.
   try {
     channel.Push(std::move(job));  // Left in `job` if this throws.
     channel.Write();
@@ -332,12 +303,12 @@ bool ProcessEngine::RunOnLoan(WorkerChannel& channel,
       }
       if (ready < 0) return false;  // The handler takes over.
       if (count == 4 && fds[3].revents != 0) channel.Write();
-      if (fds[0].revents != 0) channel.Read(task_us, /*until_answered=*/true);
+      if (fds[0].revents != 0) channel.Read(/*until_answered=*/true);
       if (fds[1].revents != 0) {
         // The worker is gone. What it wrote before is in the pipe: read it,
         // then let the handler settle the rest when its exit is reported.
         died = true;
-        if (channel.poll_in_fd() >= 0) channel.Read(task_us, true);
+        if (channel.poll_in_fd() >= 0) channel.Read(/*until_answered=*/true);
         break;
       }
       if (fds[2].revents != 0) return false;  // terminate(), or broken.
@@ -393,7 +364,7 @@ void ProcessEngine::ReclaimLocked(std::vector<Returned>& returned) {
 void ProcessEngine::SettleReturned(std::vector<Returned>& returned) {
   for (const Returned& r : returned) {
     if (r.exit_status) {
-      WorkerExited(r.channel, *r.exit_status);
+      OnWorkerExit(r.channel, *r.exit_status);
     } else if (!server_ || !server_->alive()) {
       // The fork server died while it was lent (ServerDied).
       std::exception_ptr error;
@@ -626,9 +597,7 @@ void ProcessEngine::Step(State state) {
     }
     if (out & (POLLOUT | POLLERR | POLLHUP)) c.Write();
     if (in & (POLLIN | POLLHUP | POLLERR)) {
-      const WorkerChannel::ReadResult r = c.Read(task_us_);
-      if (r.init_error) Broken(r.init_error);
-      if (r.became_ready) PublishPids();
+      OnRead(c.Read());
     }
   }
   if (deadline) {
@@ -657,22 +626,14 @@ void ProcessEngine::Replenish() {
 }
 
 void ProcessEngine::HandleServerMessage() {
-  ServerMessage msg{};
-  UniqueFd fds[kSpawnedFds];
-  bool fds_lost = false;
-  bool got = false;
-  try {
-    got = ReceiveServerMessage(server_->fd(), msg, fds, fds_lost);
-  } catch (const Error&) {
-    got = false;
-  }
-  if (!got) {
+  ServerEvent event = server_->Receive();
+  if (std::holds_alternative<ServerGone>(event)) {
     if (server_->finishing()) {
       // close(): it exits by itself once it has reported every worker's
       // exit, and the handler usually reaps it (Shutdown) before reading
       // this end of file. Any worker not reported yet had no job left and
       // dies with the server (PR_SET_PDEATHSIG).
-      server_->Reap();
+      server_->Stop();
       const std::exception_ptr gone = std::make_exception_ptr(
           CancelledError("the pool was closed and its fork server exited"));
       for (auto& c : channels_) c->Abandon(gone);
@@ -684,68 +645,54 @@ void ProcessEngine::HandleServerMessage() {
     ServerDied();
     return;
   }
-  switch (msg.kind) {
-    case ServerMessage::kSpawned: {
-      --spawns_requested_;
-      if (fds_lost ||
-          !std::all_of(std::begin(fds), std::end(fds),
-                       [](const UniqueFd& f) { return f.valid(); })) {
-        // This process has no fd free to receive the worker's pipes. The
-        // server has closed its copies, so the worker reads end of file
-        // and exits by itself.
-        free_slots_.push_back(msg.slot);
-        OnSpawnFailure(
-            std::make_exception_ptr(FdLimitError(EMFILE, "recvmsg")));
-        return;
-      }
-      std::unique_ptr<WorkerChannel> c;
-      try {
-        c = std::make_unique<WorkerChannel>(
-            msg.pid, std::move(fds[2]), std::move(fds[0]), std::move(fds[3]),
-            std::move(fds[1]), server_->slot(msg.slot), msg.slot,
-            !config_.initializer, max_frame_, server_->reply_key());
-      } catch (...) {
-        free_slots_.push_back(msg.slot);
-        OnSpawnFailure(CurrentExceptionAsPoolError("starting a worker"));
-        return;
-      }
-      if (trace_) {
-        c->set_trace(trace_.get(), trace_pool_);
-        trace_->WorkerStarted(trace_pool_, msg.pid, msg.slot);
-      }
-      channels_.push_back(std::move(c));
-      spawn_error_ = nullptr;
-      backoff_ = std::chrono::milliseconds(0);
-      PublishPids();
+  if (auto* started = std::get_if<WorkerStarted>(&event)) {
+    --spawns_requested_;
+    std::unique_ptr<WorkerChannel> c;
+    try {
+      c = std::make_unique<WorkerChannel>(
+          WorkerChannel::Setup{.pid = started->pid,
+                               .fds = std::move(started->fds),
+                               .slot = server_->slot(started->slot),
+                               .slot_index = started->slot,
+                               .ready = !config_.initializer,
+                               .max_frame = max_frame_,
+                               .reply_key = server_->reply_key()});
+    } catch (...) {
+      free_slots_.push_back(started->slot);
+      OnSpawnFailure(CurrentExceptionAsPoolError("starting a worker"));
       return;
     }
-    case ServerMessage::kSpawnFailed:
-      --spawns_requested_;
-      free_slots_.push_back(msg.slot);
-      OnSpawnFailure(
-          std::make_exception_ptr(OsError(msg.value, CallName(msg.call))));
-      return;
-    case ServerMessage::kExited: {
-      auto it =
-          std::find_if(channels_.begin(), channels_.end(),
-                       [&](const auto& c) { return c->pid() == msg.pid; });
-      if (it == channels_.end()) return;  // One whose pipes never arrived.
-      if ((*it)->away()) {
-        // Lent: settled when it comes back (its borrower sees the death
-        // through the pidfd and gives it back).
-        std::lock_guard lock(mu_);
-        away_exits_.emplace_back(msg.pid, msg.value);
-        return;
-      }
-      WorkerExited(it->get(), msg.value);
-      return;
+    if (trace_) {
+      c->set_trace(trace_.get(), trace_pool_);
+      trace_->WorkerStarted(trace_pool_, started->pid, started->slot);
     }
-    default:
-      return;
+    channels_.push_back(std::move(c));
+    spawn_error_ = nullptr;
+    backoff_ = std::chrono::milliseconds(0);
+    PublishPids();
+    return;
   }
+  if (auto* failed = std::get_if<WorkerStartFailed>(&event)) {
+    --spawns_requested_;
+    free_slots_.push_back(failed->slot);
+    OnSpawnFailure(failed->error);
+    return;
+  }
+  const auto& exited = std::get<WorkerExited>(event);
+  auto it = std::find_if(channels_.begin(), channels_.end(),
+                         [&](const auto& c) { return c->pid() == exited.pid; });
+  if (it == channels_.end()) return;  // One whose fds never arrived.
+  if ((*it)->away()) {
+    // Lent: settled when it comes back (its borrower sees the death
+    // through the pidfd and gives it back).
+    std::lock_guard lock(mu_);
+    away_exits_.emplace_back(exited.pid, exited.wait_status);
+    return;
+  }
+  OnWorkerExit(it->get(), exited.wait_status);
 }
 
-void ProcessEngine::WorkerExited(WorkerChannel* channel, int wait_status) {
+void ProcessEngine::OnWorkerExit(WorkerChannel* channel, int wait_status) {
   auto it = std::find_if(channels_.begin(), channels_.end(),
                          [&](const auto& c) { return c.get() == channel; });
   // It leaves worker_pids() before its jobs fail, so that code reacting to a
@@ -754,9 +701,17 @@ void ProcessEngine::WorkerExited(WorkerChannel* channel, int wait_status) {
   channels_.erase(it);
   free_slots_.push_back(gone->slot_index());
   PublishPids();
-  WorkerChannel::ReadResult r;
-  gone->SettleExit(wait_status, task_us_, pending_, r);
+  OnRead(gone->SettleExit(wait_status, pending_));
+}
+
+void ProcessEngine::OnRead(const WorkerChannel::ReadResult& r) {
   if (r.init_error) Broken(r.init_error);
+  if (r.became_ready) PublishPids();
+  if (r.replies > 0) {
+    // A running average over the last few dozen replies.
+    const double mean = r.task_us / r.replies;
+    for (int i = 0; i < r.replies; ++i) task_us_ = 0.9 * task_us_ + 0.1 * mean;
+  }
 }
 
 void ProcessEngine::OnSpawnFailure(std::exception_ptr error) {
@@ -787,7 +742,7 @@ void ProcessEngine::OnSpawnFailure(std::exception_ptr error) {
 }
 
 void ProcessEngine::ServerDied() {
-  const int status = server_->Reap();
+  const int status = server_->Stop();
   const std::exception_ptr error = std::make_exception_ptr(Error(
       "the pool is broken: its fork server " + DescribeWaitStatus(status) +
       ", so no worker can be started any more (a new fork server would be "

@@ -105,7 +105,8 @@ class ProcessEngine {
   void ReclaimLocked(std::vector<Returned>& returned);
   void SettleReturned(std::vector<Returned>& returned);
   void AwaitLoans();
-  void WorkerExited(WorkerChannel* channel, int wait_status);
+  void OnWorkerExit(WorkerChannel* channel, int wait_status);
+  void OnRead(const WorkerChannel::ReadResult& r);
   void Replenish();
   void HandleServerMessage();
   void OnSpawnFailure(std::exception_ptr error);

@@ -230,77 +230,94 @@ struct Verdict {
 };
 using Fine = Verdict<Problem::kNone>;
 
-// Fails to compile with the message of V's problem, and nothing else: the
-// public templates call it instead of going on with an invalid call. The
-// "In instantiation of" line the compiler prints above the message names
-// V's Culprit, the type at fault.
-template <class V>
-[[noreturn]] void Fail() {
+// The one checked dispatch of every public template: if V found no problem
+// (V is Fine), returns body(V{}), the call itself; otherwise fails to compile
+// with the message of V's problem, and nothing else. `body` is a generic
+// lambda, `[&](auto) { ... }`, so that it is compiled only for a call that
+// passed: an invalid one never reaches the code that would fail in a
+// cascade of errors. Result is the public method's return type (a value is
+// needed even when compilation has failed, so that the caller's expression
+// raises no second error). The catch-all "misuse" overloads call it with no
+// body and a failing V. The "In instantiation of" line the compiler prints
+// above the message names V's Culprit, the type at fault.
+//
+// The messages are here, in the function the public method calls, so that
+// the whole error (include chain, instantiation chain, message) stays within
+// the 10 lines //pool:compile_errors_test allows.
+struct NoBody {};
+template <class V, class Result = void, class Body = NoBody>
+Result Checked(Body body = {}) {
   constexpr Problem p = V::kProblem;
-  static_assert(IsNot(p, Problem::kTaskHasState),
-                "pool: the task (first argument) has state: a capturing "
-                "lambda, a std::function or a functor. A task runs in another "
-                "process, where that state does not exist: use a plain "
-                "function or a captureless lambda, and pass the values as "
-                "arguments.");
-  static_assert(IsNot(p, Problem::kTaskNotAFunction),
-                "pool: the task (first argument) is not a plain function or "
-                "a captureless lambda with concrete parameter types (a "
-                "generic `auto` lambda and an overloaded name are not): only "
-                "a function's address can be sent to a worker.");
-  static_assert(IsNot(p, Problem::kTaskArity),
-                "pool: a map/imap task (first argument) takes exactly one "
-                "parameter, the item; for a task of several parameters use "
-                "starmap with tuples.");
-  static_assert(IsNot(p, Problem::kItemsNotARange),
-                "pool: the items (second argument) are not a range; pass a "
-                "container, a view or a braced list (map and starmap need a "
-                "forward range, imap an input range).");
-  static_assert(IsNot(p, Problem::kItemType),
-                "pool: an item (second argument) does not convert to the "
-                "task's parameter type.");
-  static_assert(IsNot(p, Problem::kStarItemType),
-                "pool: a starmap item (second argument) does not unpack into "
-                "the task's parameters; each item is a std::tuple (or "
-                "std::pair) with one value per parameter.");
-  static_assert(IsNot(p, Problem::kArgumentTypes),
-                "pool: the arguments (after the task) do not fit the task's "
-                "parameters: one argument per parameter, each convertible to "
-                "its type.");
-  static_assert(IsNot(p, Problem::kParameterNoCodec),
-                "pool: a parameter type of the task (T above) has no "
-                "pool::Codec, so its value cannot be sent to a worker: write "
-                "one (see pool/codec.h) or use a ThreadPool.");
-  static_assert(IsNot(p, Problem::kResultNoCodec),
-                "pool: the task's result type (T above) has no pool::Codec, "
-                "so it cannot be sent back from a worker: write one (see "
-                "pool/codec.h) or use a ThreadPool.");
-  static_assert(IsNot(p, Problem::kApplyAsyncShape),
-                "pool: apply_async takes (fn, args, options): args is one "
-                "std::tuple of the arguments, and callbacks go in the "
-                "options: apply_async(fn, std::tuple{7}, {.callback = cb, "
-                ".error_callback = on_error}).");
-  static_assert(IsNot(p, Problem::kMapShape),
-                "pool: map and starmap take (fn, items, options), with "
-                "options {.chunksize = n}; callbacks need map_async or "
-                "starmap_async.");
-  static_assert(IsNot(p, Problem::kMapAsyncShape),
-                "pool: map_async and starmap_async take (fn, items, options): "
-                "chunksize and the callbacks go in one options argument: "
-                "{.chunksize = 8, .callback = on_results, .error_callback = "
-                "on_error}, in that order.");
-  static_assert(IsNot(p, Problem::kIMapShape),
-                "pool: imap and imap_unordered take (fn, items, options), "
-                "with options {.chunksize = n, .buffersize = m}.");
-  static_assert(IsNot(p, Problem::kCallbackType),
-                "pool: this .callback cannot be called with the result: it "
-                "takes `const R&` (R above; for map_async, the whole "
-                "std::vector of results), or nothing for a task returning "
-                "void.");
-  static_assert(IsNot(p, Problem::kErrorCallbackType),
-                "pool: this .error_callback cannot be called with the error: "
-                "it takes `const pool::Error&`.");
-  std::abort();  // Never reached: the call did not compile.
+  if constexpr (p == Problem::kNone) {
+    return body(V{});
+  } else {
+    static_assert(
+        IsNot(p, Problem::kTaskHasState),
+        "pool: the task (first argument) has state: a capturing "
+        "lambda, a std::function or a functor. A task runs in another "
+        "process, where that state does not exist: use a plain "
+        "function or a captureless lambda, and pass the values as "
+        "arguments.");
+    static_assert(IsNot(p, Problem::kTaskNotAFunction),
+                  "pool: the task (first argument) is not a plain function or "
+                  "a captureless lambda with concrete parameter types (a "
+                  "generic `auto` lambda and an overloaded name are not): only "
+                  "a function's address can be sent to a worker.");
+    static_assert(IsNot(p, Problem::kTaskArity),
+                  "pool: a map/imap task (first argument) takes exactly one "
+                  "parameter, the item; for a task of several parameters use "
+                  "starmap with tuples.");
+    static_assert(IsNot(p, Problem::kItemsNotARange),
+                  "pool: the items (second argument) are not a range; pass a "
+                  "container, a view or a braced list (map and starmap need a "
+                  "forward range, imap an input range).");
+    static_assert(IsNot(p, Problem::kItemType),
+                  "pool: an item (second argument) does not convert to the "
+                  "task's parameter type.");
+    static_assert(IsNot(p, Problem::kStarItemType),
+                  "pool: a starmap item (second argument) does not unpack into "
+                  "the task's parameters; each item is a std::tuple (or "
+                  "std::pair) with one value per parameter.");
+    static_assert(IsNot(p, Problem::kArgumentTypes),
+                  "pool: the arguments (after the task) do not fit the task's "
+                  "parameters: one argument per parameter, each convertible to "
+                  "its type.");
+    static_assert(IsNot(p, Problem::kParameterNoCodec),
+                  "pool: a parameter type of the task (T above) has no "
+                  "pool::Codec, so its value cannot be sent to a worker: write "
+                  "one (see pool/codec.h) or use a ThreadPool.");
+    static_assert(IsNot(p, Problem::kResultNoCodec),
+                  "pool: the task's result type (T above) has no pool::Codec, "
+                  "so it cannot be sent back from a worker: write one (see "
+                  "pool/codec.h) or use a ThreadPool.");
+    static_assert(IsNot(p, Problem::kApplyAsyncShape),
+                  "pool: apply_async takes (fn, args, options): args is one "
+                  "std::tuple of the arguments, and callbacks go in the "
+                  "options: apply_async(fn, std::tuple{7}, {.callback = cb, "
+                  ".error_callback = on_error}).");
+    static_assert(IsNot(p, Problem::kMapShape),
+                  "pool: map and starmap take (fn, items, options), with "
+                  "options {.chunksize = n}; callbacks need map_async or "
+                  "starmap_async.");
+    static_assert(
+        IsNot(p, Problem::kMapAsyncShape),
+        "pool: map_async and starmap_async take (fn, items, options): "
+        "chunksize and the callbacks go in one options argument: "
+        "{.chunksize = 8, .callback = on_results, .error_callback = "
+        "on_error}, in that order.");
+    static_assert(IsNot(p, Problem::kIMapShape),
+                  "pool: imap and imap_unordered take (fn, items, options), "
+                  "with options {.chunksize = n, .buffersize = m}.");
+    static_assert(IsNot(p, Problem::kCallbackType),
+                  "pool: this .callback cannot be called with the result: it "
+                  "takes `const R&` (R above; for map_async, the whole "
+                  "std::vector of results), or nothing for a task returning "
+                  "void.");
+    static_assert(IsNot(p, Problem::kErrorCallbackType),
+                  "pool: this .error_callback cannot be called with the error: "
+                  "it takes `const pool::Error&`.");
+    std::abort();  // Never reached: the call did not compile.
+  }
 }
 
 // The first problem with a task F.

@@ -20,7 +20,6 @@
 #include <signal.h>
 #include <stdio_ext.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -62,10 +61,7 @@ void PlaceFds(int a, int b) {
   // dup2 clears close-on-exec; a task that exec()s must not pass them on.
   ::fcntl(kTaskFd, F_SETFD, FD_CLOEXEC);
   ::fcntl(kResultFd, F_SETFD, FD_CLOEXEC);
-#ifdef SYS_close_range
-  if (::syscall(SYS_close_range, kResultFd + 1, ~0U, 0) == 0) return;
-#endif
-  for (int fd = kResultFd + 1; fd < 65536; ++fd) ::close(fd);
+  CloseFdsFrom(kResultFd + 1);
 }
 
 // Before _exit, which does not flush: every stream.

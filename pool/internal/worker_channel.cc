@@ -32,21 +32,18 @@ constexpr int kPidfdIdType = 3;
 
 }  // namespace
 
-WorkerChannel::WorkerChannel(pid_t pid, UniqueFd pidfd, UniqueFd to,
-                             UniqueFd to_reader, UniqueFd from,
-                             WorkerSlot* slot, int slot_index, bool ready,
-                             std::uint64_t max_frame, std::uint64_t reply_key)
-    : pid_(pid),
-      pidfd_(std::move(pidfd)),
-      to_(std::move(to)),
-      to_reader_(std::move(to_reader)),
-      from_(std::move(from)),
-      slot_(slot),
-      slot_index_(slot_index),
-      max_frame_(max_frame),
-      reply_key_(reply_key),
+WorkerChannel::WorkerChannel(Setup setup)
+    : pid_(setup.pid),
+      pidfd_(std::move(setup.fds.pidfd)),
+      to_(std::move(setup.fds.task_write)),
+      to_reader_(std::move(setup.fds.task_read)),
+      from_(std::move(setup.fds.result_read)),
+      slot_(setup.slot),
+      slot_index_(setup.slot_index),
+      max_frame_(setup.max_frame),
+      reply_key_(setup.reply_key),
       in_(kReadChunk),
-      ready_(ready) {
+      ready_(setup.ready) {
   SetNonBlocking(to_.get());
   SetNonBlocking(from_.get());
 }
@@ -116,8 +113,7 @@ void WorkerChannel::SendStop() {
   }
 }
 
-WorkerChannel::ReadResult WorkerChannel::Read(double& task_us,
-                                              bool until_answered) {
+WorkerChannel::ReadResult WorkerChannel::Read(bool until_answered) {
   ReadResult result;
   while (from_.valid() && !(until_answered && in_flight_.empty())) {
     // Make room. The buffer only grows when it is full of unparsed bytes, so
@@ -153,14 +149,14 @@ WorkerChannel::ReadResult WorkerChannel::Read(double& task_us,
       break;
     }
     end_ += static_cast<std::size_t>(n);
-    HandleFrames(task_us, result);
+    HandleFrames(result);
   }
   return result;
 }
 
 void WorkerChannel::CloseResultPipe() { from_.reset(); }
 
-void WorkerChannel::HandleFrames(double& task_us, ReadResult& result) {
+void WorkerChannel::HandleFrames(ReadResult& result) {
   try {
     while (from_.valid() && end_ - start_ >= kHeaderSize) {
       const FrameHeader h = ReadHeader(in_.data() + start_);
@@ -171,7 +167,7 @@ void WorkerChannel::HandleFrames(double& task_us, ReadResult& result) {
       Reader body(in_.data() + start_ + kHeaderSize, h.size);
       start_ += kHeaderSize + h.size;
       received_ += kHeaderSize + h.size;
-      HandleFrame(h, body, task_us, result);
+      HandleFrame(h, body, result);
     }
   } catch (const ProtocolError& e) {
     BreakProtocol(e.what(), blame_running_);
@@ -222,7 +218,7 @@ void WorkerChannel::CheckHeader(const FrameHeader& h) {
 }
 
 void WorkerChannel::HandleFrame(const FrameHeader& h, Reader& body,
-                                double& task_us, ReadResult& result) {
+                                ReadResult& result) {
   if (h.task_id == kReadyId) {
     if (Decode<bool>(body)) {
       ready_ = true;
@@ -260,7 +256,8 @@ void WorkerChannel::HandleFrame(const FrameHeader& h, Reader& body,
   const double us = std::chrono::duration<double, std::micro>(
                         now - std::max(job->sent_at(), last_reply_))
                         .count();
-  task_us = 0.9 * task_us + 0.1 * std::max(us, 0.1);
+  ++result.replies;
+  result.task_us += std::max(us, 0.1);
   last_reply_ = now;
   try {
     job->Complete(reply);  // Runs the callback, if any.
@@ -301,19 +298,15 @@ void WorkerChannel::FailRunning(std::exception_ptr error) {
   BreakProtocol("", true);
 }
 
-void WorkerChannel::SettleExit(int wait_status, double& task_us,
-                               std::deque<std::unique_ptr<ProcessJob>>& pending,
-                               ReadResult& result) {
+WorkerChannel::ReadResult WorkerChannel::SettleExit(
+    int wait_status, std::deque<std::unique_ptr<ProcessJob>>& pending) {
   exited_ = true;
   eof_deadline_.reset();
   // Everything it wrote before it died is in the pipe: read it without
   // waiting for end of file, which a process that inherited its fd 4
   // could hold off.
-  if (from_.valid()) {
-    const ReadResult r = Read(task_us);
-    result.became_ready |= r.became_ready;
-    if (r.init_error) result.init_error = r.init_error;
-  }
+  ReadResult result;
+  if (from_.valid()) result = Read();
   CloseResultPipe();
   to_.reset();
   if (!ready_ && !result.init_error) {
@@ -332,7 +325,7 @@ void WorkerChannel::SettleExit(int wait_status, double& task_us,
       // No memory to record it: the trace only misses the death.
     }
   }
-  if (in_flight_.empty()) return;
+  if (in_flight_.empty()) return result;
   // The oldest job fails only if the worker had really started it;
   // whatever never started goes back to the queue.
   const bool started =
@@ -365,6 +358,7 @@ void WorkerChannel::SettleExit(int wait_status, double& task_us,
     pending.push_front(std::move(in_flight_.back()));
     in_flight_.pop_back();
   }
+  return result;
 }
 
 void WorkerChannel::Abandon(std::exception_ptr error) {

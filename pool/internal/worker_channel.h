@@ -45,19 +45,30 @@ class WorkerChannel {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // What a Read() found that the engine acts on.
+  // What a channel is made of: the worker, the parent's fds of it, and the
+  // pool's settings its frames are checked against.
+  struct Setup {
+    pid_t pid;
+    WorkerFds fds;  // Its pipe ends are made non-blocking here.
+    WorkerSlot* slot;
+    int slot_index;
+    bool ready;               // No initializer: no "ready" frame to wait for.
+    std::uint64_t max_frame;  // The largest frame body the parent accepts.
+    std::uint64_t reply_key;  // The pool's key for ReplyCheck (wire.h).
+  };
+
+  // What a Read() or SettleExit() found that the engine acts on.
   struct ReadResult {
     bool became_ready = false;      // The initializer succeeded.
     std::exception_ptr init_error;  // The initializer failed.
+    // Replies received, and the sum of how long their tasks took (µs),
+    // counted from when the worker could start each: it had been sent and
+    // the worker had answered the one before.
+    int replies = 0;
+    double task_us = 0;
   };
 
-  // `to` and `from` are the parent's pipe ends (made non-blocking here);
-  // `to_reader` the task pipe's second read end. `ready`: no initializer, so
-  // no "ready" frame to wait for. `max_frame`: the largest frame body the
-  // parent can accept. `reply_key`: the pool's key for ReplyCheck (wire.h).
-  WorkerChannel(pid_t pid, UniqueFd pidfd, UniqueFd to, UniqueFd to_reader,
-                UniqueFd from, WorkerSlot* slot, int slot_index, bool ready,
-                std::uint64_t max_frame, std::uint64_t reply_key);
+  explicit WorkerChannel(Setup setup);
   ~WorkerChannel();
 
   WorkerChannel(const WorkerChannel&) = delete;
@@ -106,10 +117,9 @@ class WorkerChannel {
   // Writes as much of the queued frames as the pipe takes.
   void Write();
   // Reads what arrived and handles every whole frame: completes jobs (this
-  // runs their callbacks) and updates `task_us`, the engine's running
-  // estimate of one task's duration. Reads until the pipe is empty, or
-  // with `until_answered` until nothing is in flight any more.
-  ReadResult Read(double& task_us, bool until_answered = false);
+  // runs their callbacks). Reads until the pipe is empty, or with
+  // `until_answered` until nothing is in flight any more.
+  ReadResult Read(bool until_answered = false);
   // close(): asks the idle worker to exit.
   void SendStop();
   bool stop_sent() const { return stop_sent_; }
@@ -137,9 +147,8 @@ class WorkerChannel {
   // worker wrote before it died (no end of file needed), then settles: the
   // job it had really started (its WorkerSlot says so) fails, every other
   // job in flight goes back to the front of `pending`, in order.
-  void SettleExit(int wait_status, double& task_us,
-                  std::deque<std::unique_ptr<ProcessJob>>& pending,
-                  ReadResult& result);
+  ReadResult SettleExit(int wait_status,
+                        std::deque<std::unique_ptr<ProcessJob>>& pending);
   // The fork server is gone, so no exit status will come: kills the worker,
   // reaps it if it was re-parented to this process (a child subreaper), and
   // fails every job in flight with `error`.
@@ -148,10 +157,9 @@ class WorkerChannel {
   void Cancel(std::exception_ptr error);
 
  private:
-  void HandleFrames(double& task_us, ReadResult& result);
+  void HandleFrames(ReadResult& result);
   void CheckHeader(const FrameHeader& h);
-  void HandleFrame(const FrameHeader& h, Reader& body, double& task_us,
-                   ReadResult& result);
+  void HandleFrame(const FrameHeader& h, Reader& body, ReadResult& result);
   void CloseResultPipe();
   std::uint64_t front_seq() const { return answered_ + 1; }
 

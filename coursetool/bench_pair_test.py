@@ -1,0 +1,117 @@
+"""Tests of the interleaved benchmark runner (bench_pair.py), with small
+scripts standing in for benchmark binaries."""
+
+import json
+import os
+import stat
+import tempfile
+import time
+import unittest
+
+from coursetool import bench_pair
+
+
+def script(d, name, body):
+    path = os.path.join(d, name)
+    with open(path, "w") as f:
+        f.write("#!/usr/bin/env python3\n" + body)
+    os.chmod(path, os.stat(path).st_mode | stat.S_IEXEC)
+    return path
+
+
+BENCH = '''import json, sys, time
+if "--benchmark_list_tests" in sys.argv:
+    print("BM_X")
+    sys.exit(0)
+with open(%r, "a") as log:
+    log.write(%r + " " + " ".join(sys.argv[1:]) + "\\n")
+%s
+print(json.dumps({"benchmarks": [{"name": "BM_X", "run_name": "BM_X",
+    "run_type": "iteration", "real_time": %s, "time_unit": "ns"}]}))
+'''
+
+
+class RunPairTest(unittest.TestCase):
+
+    def test_interleaves_and_collects_json(self):
+        with tempfile.TemporaryDirectory() as d:
+            order = os.path.join(d, "order")
+            a = script(d, "a", BENCH % (order, "learner", "", "200"))
+            b = script(d, "b", BENCH % (order, "reference", "", "100"))
+            got = bench_pair.run_pair(a, b, rounds=3,
+                                      extra_args=["--benchmark_min_time=1"])
+            with open(order) as f:
+                runs = [line.split() for line in f]
+            # Each benchmark alone, in both binaries one after the other,
+            # which goes first alternating from round to round.
+            self.assertEqual([r[0] for r in runs], [
+                "learner", "reference", "reference", "learner", "learner",
+                "reference"])
+            for r in runs:
+                self.assertEqual(r[1:], ["--benchmark_format=json",
+                                         "--benchmark_filter=^BM_X$",
+                                         "--benchmark_min_time=1"])
+            self.assertEqual(len(got["learner"]), 3)
+            self.assertEqual(json.loads(got["reference"][0])["benchmarks"]
+                             [0]["real_time"], 100)
+            self.assertEqual(got["errors"], [])
+
+    def assert_gone_before_the_next_run(self, command):
+        """The learner's binary starts `command` (which writes the file
+        named by %s after 1 s) and exits; the reference runs for 1.5 s
+        after it. The file must never appear."""
+        with tempfile.TemporaryDirectory() as d:
+            order = os.path.join(d, "order")
+            marker = os.path.join(d, "left_behind")
+            spawn = ("import subprocess\nsubprocess.Popen(%r, "
+                     "stdout=subprocess.DEVNULL)\ntime.sleep(0.2)" %
+                     [w.replace("%s", marker) for w in command])
+            a = script(d, "a", BENCH % (order, "learner", spawn, "1"))
+            b = script(d, "b", BENCH % (order, "reference",
+                                        "time.sleep(1.5)", "1"))
+            bench_pair.run_pair(a, b, rounds=1)
+            time.sleep(0.5)
+            self.assertFalse(os.path.exists(marker), command)
+
+    def test_leftover_processes_are_killed_before_the_next_run(self):
+        self.assert_gone_before_the_next_run(
+            ["sh", "-c", "sleep 1; touch %s"])
+
+    def test_a_process_that_left_the_group_is_killed_too(self):
+        # setsid: a new session and group, out of reach of killpg.
+        self.assert_gone_before_the_next_run(
+            ["setsid", "sh", "-c", "sleep 1; touch %s"])
+
+    def test_a_binary_that_fails_in_the_first_round_is_not_run_again(self):
+        with tempfile.TemporaryDirectory() as d:
+            order = os.path.join(d, "order")
+            a = script(d, "a", "with open(%r, 'a') as f:\n"
+                       "    f.write('learner\\n')\n"
+                       "import os\nos.abort()\n" % order)
+            b = script(d, "b", BENCH % (order, "reference", "", "100"))
+            got = bench_pair.run_pair(a, b, rounds=3)
+            with open(order) as f:
+                self.assertEqual([line.split()[0] for line in f],
+                                 ["learner", "reference"])
+            self.assertEqual(len(got["errors"]), 1)
+            self.assertIn("killed by SIGABRT", got["errors"][0])
+
+    def test_a_name_is_matched_exactly(self):
+        self.assertEqual(bench_pair.name_filter("BM_A/chunksize:250/real_time"),
+                         "--benchmark_filter=^BM_A/chunksize:250/real_time$")
+        self.assertEqual(bench_pair.name_filter("BM_A/x.y(2)"),
+                         r"--benchmark_filter=^BM_A/x\.y\(2\)$")
+
+    def test_errors_are_reported_not_scored(self):
+        with tempfile.TemporaryDirectory() as d:
+            a = script(d, "a", "import sys\nsys.exit(3)\n")
+            b = script(d, "b", "print('not json')\n")
+            got = bench_pair.run_pair(a, b, rounds=1)
+            self.assertEqual(got["learner"], [])
+            self.assertEqual(got["reference"], [])
+            self.assertEqual(len(got["errors"]), 2)
+            self.assertIn("exit status 3", got["errors"][0])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,237 @@
+"""The exercises, as their course.toml files describe them.
+
+An exercise is a directory exercises/<dir>/ holding course.toml; nothing
+else is needed for the tool to find it (COURSE_SPEC in exercises/README.md
+lists the fields). This module reads and checks those files and nothing
+more: no Bazel, no state.
+"""
+
+import dataclasses
+import os
+import re
+import tomllib
+
+from . import errors
+
+TRACKS = ("Using a pool", "Build your own pool", "Beyond one machine")
+
+# What a submission may provide: source files, nothing Bazel reads as
+# build configuration.
+_ALLOWED_FILE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./-]*\.(cc|h|cpp|hpp)$")
+
+
+class ConfigError(errors.UsageError):
+    """A course.toml is missing a field or holds a wrong value."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Performance:
+    benchmark: str
+    reference: str
+    points: float
+    full_at: float
+    zero_at: float
+
+    @property
+    def scored(self):
+        """Whether speed earns points. A [performance] table with
+        `points = 0` gives an exercise a benchmark that `./course bench`
+        shows and the grader leaves out."""
+        return self.points > 0
+
+
+@dataclasses.dataclass(frozen=True)
+class Exercise:
+    id: str
+    dir: str  # the directory name under exercises/, e.g. "03_map"
+    title: str
+    track: str
+    order: int
+    lesson: str
+    files: tuple
+    timeout: int
+    hints: tuple
+    weights: dict
+    performance: Performance | None
+
+    @property
+    def path(self):
+        """The exercise's directory, relative to the repository root."""
+        return "exercises/" + self.dir
+
+    @property
+    def test_label(self):
+        return "//exercises/%s:test" % self.dir
+
+    @property
+    def solution_label(self):
+        return "//solutions/%s:test" % self.dir
+
+    def weight(self, case):
+        """Points for one test case ("Suite.Case"); 1 unless [weights] says."""
+        return self.weights.get(case, 1)
+
+
+DEFAULT_TIMEOUT = 30
+
+
+def _require(data, key, kind, where):
+    if key not in data:
+        raise ConfigError("%s: missing `%s`" % (where, key))
+    value = data[key]
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise ConfigError("%s: `%s` must be %s, not %r" %
+                          (where, key, _kind_name(kind), value))
+    return value
+
+
+def _kind_name(kind):
+    if isinstance(kind, tuple):
+        return " or ".join(_kind_name(k) for k in kind)
+    return {str: "a string", int: "an integer", float: "a number",
+            list: "a list", dict: "a table"}.get(kind, kind.__name__)
+
+
+def parse(text, dirname, where=None):
+    """Reads one course.toml (its text) for exercises/<dirname>/."""
+    where = where or "exercises/%s/course.toml" % dirname
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError("%s: not valid TOML: %s" % (where, e)) from None
+    ex_id = _require(data, "id", str, where)
+    if not re.fullmatch(r"[a-z0-9]+", ex_id):
+        raise ConfigError("%s: id %r must be lower-case letters and digits "
+                          "(what a learner types)" % (where, ex_id))
+    title = _require(data, "title", str, where)
+    track = _require(data, "track", str, where)
+    if track not in TRACKS:
+        raise ConfigError("%s: track %r is not one of %s" %
+                          (where, track, ", ".join(TRACKS)))
+    order = _require(data, "order", int, where)
+    lesson = data.get("lesson", "")
+    if not isinstance(lesson, str):
+        raise ConfigError("%s: `lesson` must be a string" % where)
+    files = data.get("files", ["exercise.cc"])
+    if (not isinstance(files, list) or not files or
+            not all(isinstance(f, str) for f in files)):
+        raise ConfigError("%s: `files` must be a non-empty list of paths" %
+                          where)
+    for f in files:
+        if (not _ALLOWED_FILE.match(f) or ".." in f.split("/") or
+                f.startswith("/")):
+            raise ConfigError(
+                "%s: file %r: a submission may only provide C++ sources "
+                "(.cc, .h) inside the exercise's directory" % (where, f))
+    timeout = data.get("timeout", DEFAULT_TIMEOUT)
+    if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout < 1:
+        raise ConfigError("%s: `timeout` must be a whole number of seconds "
+                          ">= 1" % where)
+    hints = _require(data, "hints", list, where)
+    if len(hints) < 3 or not all(isinstance(h, str) and h.strip()
+                                 for h in hints):
+        raise ConfigError("%s: `hints` needs at least three non-empty "
+                          "strings, from nudge to near-answer" % where)
+    weights = _check_weights(data.get("weights", {}), where)
+    perf = None
+    if "performance" in data:
+        perf = _parse_performance(data["performance"], where)
+    return Exercise(id=ex_id, dir=dirname, title=title, track=track,
+                    order=order, lesson=lesson, files=tuple(files),
+                    timeout=timeout, hints=tuple(h.strip() for h in hints),
+                    weights=dict(weights), performance=perf)
+
+
+def _check_weights(weights, where):
+    """A [weights] table, checked: {"Suite.Case": number >= 0}."""
+    if not isinstance(weights, dict):
+        raise ConfigError("%s: [weights] must be a table" % where)
+    for case, w in weights.items():
+        if "." not in case:
+            raise ConfigError("%s: weight key %r must be a test case "
+                              "(\"Suite.Case\")" % (where, case))
+        if not isinstance(w, (int, float)) or isinstance(w, bool) or w < 0:
+            raise ConfigError("%s: weight of %s must be a number >= 0" %
+                              (where, case))
+    return weights
+
+
+def parse_weights(text, where):
+    """The [weights] of a hidden tests' course.toml (which holds nothing
+    else), checked as an exercise's own are."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError("%s: not valid TOML: %s" % (where, e)) from None
+    return dict(_check_weights(data.get("weights", {}), where))
+
+
+def _parse_performance(table, where):
+    where = where + " [performance]"
+    if not isinstance(table, dict):
+        raise ConfigError("%s must be a table" % where)
+    bench = _require(table, "benchmark", str, where)
+    ref = _require(table, "reference", str, where)
+    if not ref.startswith("//"):
+        raise ConfigError("%s: reference %r must be a label like "
+                          "//solutions/<dir>:bench" % (where, ref))
+    points = _require(table, "points", (int, float), where)
+    if points < 0:
+        raise ConfigError("%s: points must be >= 0" % where)
+    if points == 0 and "full_at" not in table and "zero_at" not in table:
+        # Shown by ./course bench, not graded: no thresholds needed.
+        full_at, zero_at = 1.0, 0.0
+    else:
+        full_at = _require(table, "full_at", (int, float), where)
+        zero_at = _require(table, "zero_at", (int, float), where)
+    if not zero_at < full_at:
+        raise ConfigError("%s: zero_at (%s) must be below full_at (%s)" %
+                          (where, zero_at, full_at))
+    return Performance(benchmark=bench, reference=ref, points=float(points),
+                       full_at=float(full_at), zero_at=float(zero_at))
+
+
+def discover(root):
+    """Every exercise under root/exercises, sorted by `order`.
+
+    Raises ConfigError naming the first bad file, or two exercises that
+    share an id or an order.
+    """
+    base = os.path.join(root, "exercises")
+    found = []
+    for name in sorted(os.listdir(base)) if os.path.isdir(base) else []:
+        path = os.path.join(base, name, "course.toml")
+        if os.path.isfile(path):
+            with open(path, "rb") as f:
+                text = f.read().decode("utf-8")
+            found.append(parse(text, name))
+    return check_unique(found)
+
+
+def check_unique(exercises):
+    by_id, by_order = {}, {}
+    for ex in exercises:
+        if ex.id in by_id:
+            raise ConfigError("exercises %s and %s both have id %r" %
+                              (by_id[ex.id].dir, ex.dir, ex.id))
+        if ex.order in by_order:
+            raise ConfigError("exercises %s and %s both have order %d" %
+                              (by_order[ex.order].dir, ex.dir, ex.order))
+        by_id[ex.id] = ex
+        by_order[ex.order] = ex
+    return sorted(exercises, key=lambda e: e.order)
+
+
+def find(exercises, wanted):
+    """The exercise a learner means by `wanted`: its id ("03", "b01", "3")
+    or its directory name ("03_map"). None if there is none."""
+    wanted = wanted.strip().rstrip("/")
+    wanted = wanted.removeprefix("exercises/")
+    for ex in exercises:
+        if wanted in (ex.id, ex.dir):
+            return ex
+    if wanted.isdigit():
+        for ex in exercises:
+            if ex.id.isdigit() and int(ex.id) == int(wanted):
+                return ex
+    return None

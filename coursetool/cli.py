@@ -1,0 +1,380 @@
+"""./course: the exercises' command-line tool.
+
+Exit status, for every subcommand:
+  0  done; for run, verify and grade: everything passed (full marks)
+  1  some check failed (run, verify, watch quit early; grade: a
+     submission lost points; reset: declined)
+  2  a usage error: unknown exercise, bad flag, bad course.toml
+  3  the tool itself could not do its job (Bazel failed, no sandbox)
+  130 interrupted (Ctrl-C): nothing was written
+"""
+
+import argparse
+import os
+import sys
+
+from . import catalog
+from . import errors
+from . import learner
+from . import progress
+from . import screens
+from . import testrun
+from . import ui
+from . import watch
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TOOL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def repo_root():
+    return os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+
+
+def load(root):
+    try:
+        exercises = catalog.discover(root)
+    except catalog.ConfigError as e:
+        raise errors.UsageError("bad course.toml: %s" % e) from None
+    if not exercises:
+        raise errors.UsageError("no exercises found (no "
+                                "exercises/*/course.toml under %s)" %
+                                root)
+    return exercises
+
+
+def pick(exercises, wanted):
+    ex = catalog.find(exercises, wanted)
+    if ex is None:
+        raise errors.UsageError(
+            "no exercise %r; `./course` lists them (ids: %s)" %
+            (wanted, ", ".join(e.id for e in exercises)))
+    return ex
+
+
+def build_parser():
+    p = argparse.ArgumentParser(
+        prog="./course",
+        description="Exercises for the process pool: see where you are, "
+        "run and watch an exercise, get hints; grade submissions.",
+        epilog="With no command: the status of every exercise and what to "
+        "do next. Exit status: 0 all passed, 1 some check failed, 2 usage "
+        "error, 3 the tool failed, 130 interrupted.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    s = sub.add_parser("status", help="where you are and what to do next "
+                       "(the default)",
+                       description="Runs every exercise's tests (Bazel "
+                       "reuses results for unchanged files) and shows, on "
+                       "one screen, a progress bar, the current track's "
+                       "exercises (every other track on one line: ./course "
+                       "list shows them all) and the next exercise with its "
+                       "first failing check.")
+    s.set_defaults(func=cmd_status)
+
+    s = sub.add_parser("list", help="every exercise of every track",
+                       description="Like ./course, with every exercise of "
+                       "every track listed: its checks passed and the speed "
+                       "index ./course bench last measured.")
+    s.set_defaults(func=cmd_list)
+
+    s = sub.add_parser("watch", help="rerun the current exercise on every "
+                       "save",
+                       description="Runs the first unsolved exercise, then "
+                       "reruns it each time one of its files is saved, "
+                       "showing only the failing check or the compiler's "
+                       "first error; moves on when it passes. Keys: h hint, "
+                       "r rerun, q quit.")
+    s.add_argument("--poll", type=float, default=0.5,
+                   help="seconds between checks for a save (default 0.5)")
+    s.set_defaults(func=cmd_watch)
+
+    s = sub.add_parser("hint", help="the next hint for an exercise",
+                       description="Shows the next hint for the exercise, "
+                       "one at a time from a nudge to a near-answer, and "
+                       "remembers how many you have seen.")
+    s.add_argument("exercise", nargs="?",
+                   help="exercise id, e.g. 03 (default: the next unsolved)")
+    s.add_argument("--all", action="store_true",
+                   help="show again every hint seen so far")
+    s.set_defaults(func=cmd_hint)
+
+    s = sub.add_parser("run", help="run one exercise's tests",
+                       description="Runs one exercise's tests and lists "
+                       "every check, with the first failure in full.")
+    s.add_argument("exercise", help="exercise id, e.g. 03")
+    s.add_argument("--fresh", action="store_true",
+                   help="rerun even if nothing changed")
+    s.set_defaults(func=cmd_run)
+
+    s = sub.add_parser("reset", help="put an exercise back to its starter",
+                       description="Replaces the exercise's files with the "
+                       "starter from git, after asking; your version is "
+                       "saved under .course/backup/.")
+    s.add_argument("exercise", help="exercise id, e.g. 03")
+    s.add_argument("--yes", action="store_true", help="do not ask")
+    s.set_defaults(func=cmd_reset)
+
+    s = sub.add_parser("verify", help="run every exercise; exit 0 if all "
+                       "pass",
+                       description="Runs every exercise's tests and prints "
+                       "one line each; the exit status is 0 only if all "
+                       "pass.")
+    s.set_defaults(func=cmd_verify)
+
+    s = sub.add_parser("bench", help="time an exercise against the "
+                       "reference",
+                       description="For an exercise with a benchmark "
+                       "(a [performance] table): runs its tests, builds its "
+                       "benchmark with your code and with the reference "
+                       "(-c opt), runs them interleaved (3 rounds each) and "
+                       "prints the table, the speed index and the points, "
+                       "as the grader scores them. ./course and ./course "
+                       "list show the index until your files change.")
+    s.add_argument("exercise", help="exercise id, e.g. b05")
+    s.add_argument("--rounds", type=int, default=3,
+                   help="interleaved rounds (default 3, as the grader)")
+    s.add_argument("--min-time", type=float, metavar="S",
+                   help="seconds each benchmark runs per round "
+                   "(--benchmark_min_time; default Google Benchmark's, "
+                   "0.5)")
+    s.set_defaults(func=cmd_bench)
+
+    s = sub.add_parser(
+        "grade", help="grade submissions (instructors)",
+        description="Grades each SUBMISSION (a directory laid out like "
+        "exercises/, e.g. ana/03_map/exercise.cc, or a copy of the whole "
+        "repository) in a workspace of its own, never touching this "
+        "checkout. Each test case runs in its own sandboxed process with a "
+        "time limit; only the JUnit XML it records counts.",
+        epilog="Exit status: 0 every submission got full marks, 1 some "
+        "lost points, 2 usage error, 3 grading itself failed, 130 "
+        "interrupted (nothing written).")
+    s.add_argument("submissions", nargs="+", metavar="SUBMISSION")
+    s.add_argument("--json", metavar="FILE",
+                   help="write Gradescope's results.json (with several "
+                   "submissions: a directory, one NAME.json each)")
+    s.add_argument("--csv", metavar="FILE",
+                   help="write one row per submission")
+    s.add_argument("--hidden", metavar="DIR",
+                   help="instructor tests, laid out like exercises/ "
+                   "(DIR/03_map/*_test.cc), compiled against each "
+                   "submission and reported as hidden")
+    s.add_argument("--timeout", type=int, metavar="S",
+                   help="time limit in seconds for each test case's "
+                   "process (default: each exercise's course.toml, else "
+                   "%d)" % catalog.DEFAULT_TIMEOUT)
+    s.add_argument("--exercise", action="append", metavar="ID",
+                   help="grade only this exercise (repeatable)")
+    s.add_argument("--base", default="HEAD", metavar="REV",
+                   help="take the tests and starters from this commit "
+                   "(default HEAD); `first-commit` is the repository's "
+                   "first commit, as in a GitHub Classroom repository made "
+                   "from the course's template")
+    s.add_argument("--sandbox", choices=("required", "auto", "off"),
+                   default="required",
+                   help="Bazel's linux-sandbox with a private /tmp: "
+                   "required (default), auto (off when the machine cannot "
+                   "run it), off")
+    s.add_argument("--cache", metavar="DIR",
+                   help="grading workspaces (default $COURSE_GRADER_CACHE, "
+                   "else ~/.cache/course-grader)")
+    s.add_argument("--no-performance", action="store_true",
+                   help="skip [performance] benchmarks")
+    s.add_argument("--bench-rounds", type=int, default=3, metavar="N",
+                   help="interleaved rounds of each benchmark pair "
+                   "(default 3; the index takes each benchmark's median)")
+    s.add_argument("--bench-min-time", type=float, metavar="S",
+                   help="seconds each benchmark runs per round "
+                   "(--benchmark_min_time; default Google Benchmark's, "
+                   "0.5)")
+    s.add_argument("--quiet", action="store_true",
+                   help="one line per submission")
+    s.set_defaults(func=cmd_grade)
+
+    s = sub.add_parser("check", help="check every course.toml and the "
+                       "classroom workflow",
+                       description="Reads every exercises/*/course.toml, "
+                       "checks that each exercise and its solution exist "
+                       "and that .github/workflows/classroom.yml names only "
+                       "real exercises.")
+    s.set_defaults(func=cmd_check)
+    return p
+
+
+# ------------------------------------------------------------ commands
+
+
+def _runner(root):
+    return testrun.Runner(root)
+
+
+def cmd_status(args, root, out):
+    exercises = load(root)
+    return learner.cmd_status(root, exercises, _runner(root),
+                              ui.Style(out), out)
+
+
+def cmd_run(args, root, out):
+    exercises = load(root)
+    ex = pick(exercises, args.exercise)
+    return learner.cmd_run(ex, _runner(root), ui.Style(out), out,
+                           fresh=args.fresh)
+
+
+def cmd_verify(args, root, out):
+    return learner.cmd_verify(root, load(root), _runner(root), ui.Style(out),
+                              out)
+
+
+def cmd_list(args, root, out):
+    exercises = load(root)
+    return learner.cmd_status(root, exercises, _runner(root), ui.Style(out),
+                              out, everything=True)
+
+
+def _next_unsolved(root, exercises):
+    runs = _runner(root).run(exercises)
+    return screens.next_exercise(exercises, runs), runs
+
+
+def cmd_hint(args, root, out):
+    exercises = load(root)
+    state = progress.State(root)
+    if args.exercise:
+        ex = pick(exercises, args.exercise)
+    else:
+        ex, _ = _next_unsolved(root, exercises)
+        if ex is None:
+            print("Every exercise passes; no hint needed.", file=out)
+            return 0
+    if args.all:
+        return learner.cmd_hint_all(ex, state, ui.Style(out), out)
+    return learner.cmd_hint(ex, state, ui.Style(out), out)
+
+
+def cmd_reset(args, root, out):
+    ex = pick(load(root), args.exercise)
+    return learner.cmd_reset(root, ex, ui.Style(out), out, yes=args.yes)
+
+
+def cmd_watch(args, root, out):
+    exercises = load(root)
+    runner = _runner(root)
+    style = ui.Style(out)
+    print(style.dim("checking every exercise to find where you are ..."),
+          file=out, flush=True)
+    runs = runner.run(exercises)
+    todo = [ex for ex in exercises if not runs[ex.dir].solved]
+    if not todo:
+        print(style.green("Every exercise passes. Well done!"), file=out)
+        return 0
+    keys = watch.Keys(sys.stdin)
+    try:
+        return watch.watch(
+            root, todo, lambda ex: runner.run([ex])[ex.dir],
+            progress.State(root), style, out, keys, poll=args.poll)
+    finally:
+        keys.close()
+
+
+def check_bench_flags(args):
+    grading = args.command == "grade"
+    rounds = args.bench_rounds if grading else args.rounds
+    min_time = args.bench_min_time if grading else args.min_time
+    if rounds is not None and rounds < 1:
+        raise errors.UsageError("the number of rounds must be at least 1")
+    if min_time is not None and min_time <= 0:
+        raise errors.UsageError("the minimum time must be a positive "
+                                "number of seconds, e.g. 0.1")
+
+
+def cmd_bench(args, root, out):
+    exercises = load(root)
+    ex = pick(exercises, args.exercise)
+    if ex.performance is None:
+        with_perf = [e.id for e in exercises if e.performance]
+        raise errors.UsageError("exercise %s has no benchmark%s" % (
+            ex.id, "; these do: " + ", ".join(with_perf) if with_perf
+            else ""))
+    check_bench_flags(args)
+    return learner.cmd_bench(root, ex, _runner(root), ui.Style(out), out,
+                             rounds=args.rounds, min_time=args.min_time)
+
+
+def cmd_grade(args, root, out):
+    from . import grader
+    from . import report
+    from . import submission
+    from . import workspace
+    exercises = load(root)
+    if args.exercise:
+        exercises = [pick(exercises, e) for e in args.exercise]
+    if args.timeout is not None and args.timeout < 1:
+        raise errors.UsageError("--timeout must be at least 1 second")
+    check_bench_flags(args)
+    subs = submission.load_all(args.submissions, exercises)
+    if args.json and len(subs) > 1 and not os.path.isdir(args.json):
+        raise errors.UsageError(
+            "--json %s: with several submissions give a directory (one "
+            "NAME.json per submission)" % args.json)
+    base = args.base
+    if base == "first-commit":
+        base = workspace.first_commit(root)
+    options = grader.Options(
+        timeout=args.timeout, hidden=args.hidden, sandbox=args.sandbox,
+        cache=args.cache or os.environ.get("COURSE_GRADER_CACHE"),
+        performance=not args.no_performance, base=base,
+        bench_rounds=args.bench_rounds, bench_min_time=args.bench_min_time)
+
+    def show(_, result):
+        print(report.one_line(result) if args.quiet else
+              report.text_report(result), file=out, flush=True)
+    graded = grader.grade_all(
+        root, exercises, subs, options, show,
+        log=lambda m: print("course grade: " + m, file=sys.stderr,
+                            flush=True))
+    if args.json:
+        report.write_json_reports(args.json, graded)
+    if args.csv:
+        report.write_csv(args.csv, graded)
+    full = all(r.score >= r.max_score for r in graded)
+    return EXIT_OK if full else EXIT_FAILED
+
+
+def cmd_check(args, root, out):
+    from . import checks
+    exercises = load(root)
+    problems = checks.check_repo(root, exercises)
+    for p in problems:
+        print("course check: " + p, file=out)
+    wf = os.path.join(root, checks.WORKFLOW)
+    if os.path.exists(wf):
+        with open(wf, encoding="utf-8") as f:
+            left_out = checks.workflow_notes(f.read(), exercises)
+        if left_out:
+            print("course check: note: %s does not grade %s" % (
+                checks.WORKFLOW, ", ".join(left_out)), file=out)
+    if not problems:
+        print("course check: every course.toml and the classroom workflow "
+              "are consistent", file=out)
+    return EXIT_OK if not problems else EXIT_FAILED
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args.func = cmd_status
+    root = os.environ.get("COURSE_ROOT") or repo_root()
+    out = sys.stdout
+    try:
+        return args.func(args, root, out)
+    except errors.UsageError as e:
+        print("course: %s" % e, file=sys.stderr)
+        return EXIT_USAGE
+    except errors.ToolError as e:
+        print("course: %s" % e, file=sys.stderr)
+        return EXIT_TOOL
+    except KeyboardInterrupt:
+        print("\ncourse: interrupted; nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED

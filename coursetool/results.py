@@ -1,0 +1,209 @@
+"""Reading what a test run recorded.
+
+Verdicts come only from structured records: the JUnit XML each GoogleTest
+process writes (one per test process), matched against a list of test
+cases obtained from trusted code. A case with no record failed, and the
+reason says why (the process exited, crashed or timed out first). The
+test's printed log is never used to award anything; it only helps explain
+a failure ("it was running X when it exited").
+"""
+
+import dataclasses
+import re
+import xml.etree.ElementTree as ET
+
+PASS, FAIL, NO_RESULT = "pass", "fail", "no result"
+
+
+@dataclasses.dataclass
+class CaseResult:
+    name: str  # "Suite.Case"
+    status: str  # PASS, FAIL or NO_RESULT
+    message: str = ""  # what went wrong, for a learner to read
+
+    @property
+    def passed(self):
+        return self.status == PASS
+
+
+def parse_test_list(text):
+    """Test cases from `binary --gtest_list_tests`, as "Suite.Case".
+
+    The format: a suite line "Suite." (maybe followed by "  # TypeParam =
+    ..."), then its cases indented by two spaces. Other unindented lines
+    (gtest_main's "Running main() from ...") are skipped.
+    """
+    cases, suite = [], None
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        if not line.startswith(" "):
+            head = line.split("#")[0].strip()
+            if not re.fullmatch(r"[A-Za-z_][\w/]*\.", head):
+                suite = None
+                continue
+            suite = head[:-1]
+        else:
+            if suite is None:
+                continue
+            cases.append("%s.%s" % (suite, line.split("#")[0].strip()))
+    return cases
+
+
+def parse_junit_xml(data):
+    """Maps "Suite.Case" to (status, message) from a gtest XML report.
+
+    Only <testcase> elements that gtest wrote (with classname and name) are
+    read. A case with <failure> or <error> children failed; one marked
+    skipped or not run counts as failed (it earned nothing). Returns {} for
+    a file that is not XML (for example one cut short).
+    """
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError:
+        return {}
+    out = {}
+    for case in root.iter("testcase"):
+        suite, name = case.get("classname"), case.get("name")
+        if not suite or not name:
+            continue
+        key = "%s.%s" % (suite, name)
+        problems = [c for c in case if c.tag in ("failure", "error")]
+        if problems:
+            texts = []
+            for p in problems:
+                body = (p.text or p.get("message") or "").strip()
+                texts.append(tidy_failure(body))
+            out[key] = (FAIL, "\n\n".join(t for t in texts if t))
+        elif case.get("status", "run") != "run" or case.get(
+                "result", "completed") != "completed":
+            out[key] = (FAIL, "the test case was %s, not run" %
+                        (case.get("result") or case.get("status")))
+        else:
+            out[key] = (PASS, "")
+    return out
+
+
+_RUN_LINE = re.compile(r"^\[ RUN      \] (\S+)$", re.M)
+_END_LINE = re.compile(r"^\[ +(OK|FAILED|SKIPPED) +\] (\S+)", re.M)
+
+
+def running_case(log):
+    """The case that had started but not finished when the log ends, or
+    None. (From the printed log, so it only explains, never awards.)"""
+    started = _RUN_LINE.findall(log)
+    ended = {m.group(2) for m in _END_LINE.finditer(log)}
+    for name in reversed(started):
+        if name not in ended:
+            return name
+    return None
+
+
+def exit_code_from_xml(xml):
+    """The exit status Bazel's generated XML reports for a test process
+    that wrote no report of its own, or None."""
+    m = re.search(r"exited with error code (\d+)", xml or "")
+    return int(m.group(1)) if m else None
+
+
+def describe_ending(status, exit_code=None, timeout=None):
+    """Why a test process recorded nothing, in plain words."""
+    if status == "TIMEOUT":
+        return ("it did not finish within the time limit%s and was stopped "
+                "(a hang: something waited for a result that never came)" %
+                (" of %d s" % timeout if timeout else ""))
+    if exit_code is None and status == "PASSED":
+        exit_code = 0  # Bazel saw status 0, yet no result was recorded.
+    if exit_code is None:
+        return "the test process ended before it recorded a result"
+    if exit_code > 128:
+        sig = exit_code - 128
+        name = _SIGNALS.get(sig, "signal %d" % sig)
+        return "the test process was killed by %s before it recorded a " \
+               "result" % name
+    if exit_code == 0:
+        return ("the test process exited with status 0 before it recorded a "
+                "result: something called exit(), _exit() or quick_exit()")
+    return ("the test process exited (status %d) before it recorded a "
+            "result: something called exit() or crashed" % exit_code)
+
+
+_SIGNALS = {6: "SIGABRT (abort, e.g. a failed assert or std::terminate)",
+            9: "SIGKILL", 11: "SIGSEGV (a bad memory access)",
+            8: "SIGFPE (e.g. a division by zero)", 15: "SIGTERM",
+            7: "SIGBUS"}
+
+
+def match_cases(expected, recorded, missing_reason):
+    """One CaseResult per expected case, in order.
+
+    `recorded` is what parse_junit_xml returned for the runs that covered
+    the cases; a case absent from it gets NO_RESULT with missing_reason
+    (a string, or a function of the case name). Recorded cases that were
+    not expected are ignored: they earn nothing.
+    """
+    out = []
+    for name in expected:
+        if name in recorded:
+            status, message = recorded[name]
+            out.append(CaseResult(name, status, message))
+        else:
+            reason = missing_reason(name) if callable(
+                missing_reason) else missing_reason
+            out.append(CaseResult(name, NO_RESULT, reason))
+    return out
+
+
+def tidy_failure(message):
+    """A gtest failure message in the learner's terms: the test file's
+    path shortened, and gtest's wrapping of an explained check ("Value of:
+    ... Actual: false (why) Expected: true") reduced to the explanation."""
+    text = message.strip()
+    text = re.sub(r"(?m)^unknown file\n", "", text)
+    text = re.sub(r'C\+\+ exception with description "(.*)" thrown in the '
+                  r'test body\.', r'your code threw an exception: \1', text)
+    text = re.sub(r"Value of: .*?\n  Actual: false \((.*?)\)\nExpected: true",
+                  r"\1", text, flags=re.S)
+    text = re.sub(r"(?m)^(?:\S*/)?(\w+_test\.cc):(\d+)(?:: Failure)?$",
+                  r"(\1 line \2)", text)
+    return text
+
+
+# A compiler diagnostic: "path:line:col: error: text" (gcc and clang).
+_DIAG = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?:(?P<col>\d+):)? "
+                   r"(?P<kind>fatal error|error): (?P<text>.*)$")
+_ANY_DIAG = re.compile(r"^[^\s:][^:]*:\d+:(?:\d+:)? ")
+
+
+def first_compiler_error(output, prefer=()):
+    """The first error in a compiler's output, with the source lines and
+    notes gcc prints after it (up to the next diagnostic), or "".
+
+    `prefer`: paths (e.g. the learner's files); an error in one of them is
+    chosen over an earlier error elsewhere, since that is what to fix.
+    Bazel's own lines ("ERROR: ...", "INFO: ...") are skipped.
+    """
+    lines = output.splitlines()
+    starts = [i for i, line in enumerate(lines) if _DIAG.match(line)]
+    if not starts:
+        return ""
+    chosen = starts[0]
+    for i in starts:
+        if any(_DIAG.match(lines[i]).group("file").endswith(p)
+               for p in prefer):
+            chosen = i
+            break
+    block = [lines[chosen]]
+    for line in lines[chosen + 1:chosen + 12]:
+        if (_ANY_DIAG.match(line) or line.startswith(("ERROR:", "INFO:",
+                                                      "Target ", "FAILED:",
+                                                      "In file included"))
+                or re.match(r"^\S+: In (member )?function", line)):
+            break
+        block.append(line)
+    # Show where the file starts with "In function" context if gcc gave it.
+    for j in range(chosen - 1, max(chosen - 3, -1), -1):
+        if re.match(r"^\S+: In ", lines[j]):
+            block.insert(0, lines[j])
+            break
+    return "\n".join(block).rstrip()

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Runs the unit tests of ./course (coursetool/*_test.py) with the
+# standard library's unittest, from Bazel's runfiles.
+set -euo pipefail
+cd "${TEST_SRCDIR}/${TEST_WORKSPACE}"
+exec python3 -B -m unittest discover -s coursetool -p '*_test.py' -t . -v
