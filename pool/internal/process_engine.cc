@@ -806,6 +806,9 @@ void ProcessEngine::Shutdown(std::exception_ptr cancel) {
   if (cancel) AwaitLoans();
   if (cancel) {
     for (auto& c : channels_) c->Kill();
+    if (trace_) {
+      for (auto& c : channels_) c->TraceKilled();
+    }
   }
   server_.reset();
   if (cancel) {

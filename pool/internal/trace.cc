@@ -322,7 +322,8 @@ void Trace::WorkerStarted(int pool, pid_t pid, int slot) {
 }
 
 void Trace::WorkerExited(int pool, pid_t pid, int wait_status,
-                         std::uint64_t task, std::int64_t task_start_ns) {
+                         std::uint64_t task, std::int64_t task_start_ns,
+                         bool by_pool) {
   const std::int64_t now = MonotonicNs();
   std::lock_guard lock(mu_);
   for (auto it = workers_.rbegin(); it != workers_.rend(); ++it) {
@@ -330,6 +331,7 @@ void Trace::WorkerExited(int pool, pid_t pid, int wait_status,
       it->exited = now;
       it->wait_status = wait_status;
       it->task = task;
+      it->by_pool = by_pool;
       if (Task* t = FindLocked(pool, task)) {
         t->worker = pid;
         t->start = task_start_ns;
@@ -604,12 +606,15 @@ std::string Trace::Json() const {
       e.Args().Int("slot", w.slot).Int("replaces", w.replaces);
     }
     if (w.exited < 0) continue;
-    const bool died = !WIFEXITED(w.wait_status) ||
-                      WEXITSTATUS(w.wait_status) != 0 || w.task != 0;
+    const bool died =
+        !w.by_pool && (!WIFEXITED(w.wait_status) ||
+                       WEXITSTATUS(w.wait_status) != 0 || w.task != 0);
     EventWriter e(out, first);
     e.Str("ph", "i")
         .Str("s", died ? "p" : "t")
-        .Str("name", (died ? "worker died: " : "worker exited: ") +
+        .Str("name", std::string(died        ? "worker died: "
+                                 : w.by_pool ? "worker stopped by the pool: "
+                                             : "worker exited: ") +
                          DescribeWaitStatus(w.wait_status))
         .Str("cat", "worker")
         .Int("pid", pid)

@@ -98,9 +98,10 @@ class Trace {
   void WorkerStarted(int pool, pid_t pid, int slot);
   // The fork server reported the worker's wait status. `task` is the id of
   // the task it had started and not answered (0: none) and `task_start_ns`
-  // when it started it.
+  // when it started it. `by_pool`: the pool killed it (terminate(), or its
+  // fork server died), so it is not drawn as a death.
   void WorkerExited(int pool, pid_t pid, int wait_status, std::uint64_t task,
-                    std::int64_t task_start_ns);
+                    std::int64_t task_start_ns, bool by_pool = false);
 
   // --- The pool as a whole: "close()", "terminate()", "join()", ... on the
   // calling thread, now.
@@ -142,6 +143,7 @@ class Trace {
     std::int64_t exited = -1;
     int wait_status = 0;
     std::uint64_t task = 0;  // Started and unanswered when it died.
+    bool by_pool = false;
   };
   struct Mark {  // A lifecycle instant.
     int pool;

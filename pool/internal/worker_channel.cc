@@ -314,17 +314,7 @@ WorkerChannel::ReadResult WorkerChannel::SettleExit(
         "worker " + std::to_string(pid_) + " " +
         DescribeWaitStatus(wait_status) + " while running the initializer"));
   }
-  if (trace_ != nullptr) {
-    const bool ran = sent_ > 0 && slot_->started.load(
-                                      std::memory_order_acquire) >= front_seq();
-    try {
-      trace_->WorkerExited(trace_pool_, pid_, wait_status,
-                           ran ? in_flight_.front()->id() : 0,
-                           slot_->started_ns.load(std::memory_order_relaxed));
-    } catch (...) {
-      // No memory to record it: the trace only misses the death.
-    }
-  }
+  if (trace_ != nullptr) TraceExit(wait_status, /*by_pool=*/false);
   if (in_flight_.empty()) return result;
   // The oldest job fails only if the worker had really started it;
   // whatever never started goes back to the queue.
@@ -372,6 +362,18 @@ void WorkerChannel::Abandon(std::exception_ptr error) {
   }
   exited_ = true;
   Cancel(std::move(error));
+}
+
+void WorkerChannel::TraceExit(int wait_status, bool by_pool) noexcept {
+  const bool ran = sent_ > 0 && slot_->started.load(
+                                    std::memory_order_acquire) >= front_seq();
+  try {
+    trace_->WorkerExited(
+        trace_pool_, pid_, wait_status, ran ? in_flight_.front()->id() : 0,
+        slot_->started_ns.load(std::memory_order_relaxed), by_pool);
+  } catch (...) {
+    // No memory to record it: the trace only misses the end.
+  }
 }
 
 void WorkerChannel::Cancel(std::exception_ptr error) {

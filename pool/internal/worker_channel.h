@@ -23,6 +23,7 @@
 #ifndef POOL_INTERNAL_WORKER_CHANNEL_H_
 #define POOL_INTERNAL_WORKER_CHANNEL_H_
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -155,12 +156,21 @@ class WorkerChannel {
   void Abandon(std::exception_ptr error);
   // terminate(): fails every job in flight with `error`.
   void Cancel(std::exception_ptr error);
+  // Tracing: terminate() killed the worker (call after Kill(), while the
+  // fork server is still there).
+  void TraceKilled() noexcept {
+    if (trace_ != nullptr && !exited_) TraceExit(SIGKILL, /*by_pool=*/true);
+  }
 
  private:
   void HandleFrames(ReadResult& result);
   void CheckHeader(const FrameHeader& h);
   void HandleFrame(const FrameHeader& h, Reader& body, ReadResult& result);
   void CloseResultPipe();
+  // Tracing: the worker ended with `wait_status`; `by_pool`: killed by the
+  // pool itself. Reads the WorkerSlot: only while the fork server (which
+  // maps the slots) is there.
+  void TraceExit(int wait_status, bool by_pool) noexcept;
   std::uint64_t front_seq() const { return answered_ + 1; }
 
   const pid_t pid_;
