@@ -27,6 +27,10 @@ METHOD_COLOURS = {
     "task": "#76b7b2",
 }
 FAILED = "#e15759"
+SUBMIT = "#bab0ac"
+DELIVER = "#9c755f"
+# Beyond this many boxes, no tooltips: they would make the file large.
+MAX_TOOLTIPS = 1500
 
 
 class Lane:
@@ -135,15 +139,23 @@ def build(events):
                 lane(e["pid"], e["tid"]).boxes.append(
                     (ts, end, task_label(e), tip, colour)
                 )
-            else:
-                colour = "#bab0ac" if e.get("cat") == "submit" else "#9c755f"
+            elif e.get("cat") == "submit":
+                tasks = args.get("tasks", 1)
+                label = e["name"] + (f" ×{tasks}" if tasks != 1 else "")
                 lane(e["pid"], e["tid"]).boxes.append(
-                    (ts, end, "", e["name"], colour)
+                    (ts, end, label, label, SUBMIT)
+                )
+            else:
+                lane(e["pid"], e["tid"]).boxes.append(
+                    (ts, end, "", e["name"], DELIVER)
                 )
         elif e.get("cat") == "worker":
             l = lane(e["pid"], e["tid"])
             if e["name"].startswith("worker started"):
                 l.alive = [ts, None]
+                if args.get("replaces"):
+                    l.marks.append((ts, f"replaces pid {args['replaces']}",
+                                    "replace"))
             else:
                 if l.alive is not None:
                     l.alive[1] = ts
@@ -181,13 +193,16 @@ def render_svg(lanes, marks, t0, t1, title, width=1000):
     label_w = 210
     right = 20
     top = 64 if title else 36
-    lane_h = 30
+    lane_h = 36
+    box_top, box_h = 3, 20  # A task box within its lane; below it, marks.
     plot_w = width - label_w - right
     span = max(t1 - t0, 1.0)
     height = top + lane_h * len(lanes) + 50
 
     def x(ts):
         return label_w + (ts - t0) / span * plot_w
+
+    tips = sum(len(l.boxes) for l in lanes) <= MAX_TOOLTIPS
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
@@ -211,65 +226,94 @@ def render_svg(lanes, marks, t0, t1, title, width=1000):
             )
         name = l.name if len(l.name) <= 30 else l.name[:29] + "…"
         weight = ' font-weight="bold"' if l.worker else ""
+        mid = y + box_top + box_h / 2
         out.append(
-            f'<text x="8" y="{y + lane_h / 2 + 4}"{weight}>{escape(name)}'
+            f'<text x="8" y="{mid + 4}"{weight}>{escape(name)}'
             f"<title>{escape(l.name)}</title></text>"
         )
         if l.alive is not None:
             end = l.alive[1] if l.alive[1] is not None else t1
             out.append(
-                f'<line x1="{x(l.alive[0]):.1f}" y1="{y + lane_h / 2}" '
-                f'x2="{x(end):.1f}" y2="{y + lane_h / 2}" stroke="#999" '
+                f'<line x1="{x(l.alive[0]):.1f}" y1="{mid}" '
+                f'x2="{x(end):.1f}" y2="{mid}" stroke="#999" '
                 'stroke-width="1" stroke-dasharray="2,3"/>'
             )
-        if l.worker and not any(b[2] for b in l.boxes):
+        if l.worker and not l.boxes:
             out.append(
-                f'<text x="{label_w + plot_w - 4}" y="{y + lane_h / 2 + 4}" '
+                f'<text x="{label_w + plot_w - 4}" y="{mid + 4}" '
                 'text-anchor="end" fill="#777" font-style="italic">'
                 "idle: ran no task</text>"
             )
-        for start, end, label, tip, colour in l.boxes:
+        boxes = sorted(l.boxes)
+        for k, (start, end, label, tip, colour) in enumerate(boxes):
             bx = x(start)
             bw = max(x(end) - bx, 1.5)
-            inset = 4 if label else 9
+            task = colour != SUBMIT and colour != DELIVER
+            inset = 0 if task else 5
+            tooltip = f"<title>{escape(tip)}</title>" if tips else ""
             out.append(
-                f'<rect x="{bx:.1f}" y="{y + inset}" width="{bw:.1f}" '
-                f'height="{lane_h - 2 * inset}" fill="{colour}" '
-                f'stroke="#333" stroke-width="0.5">'
-                f"<title>{escape(tip)}</title></rect>"
+                f'<rect x="{bx:.1f}" y="{y + box_top + inset}" '
+                f'width="{bw:.1f}" height="{box_h - 2 * inset}" '
+                f'fill="{colour}" stroke="#333" stroke-width="0.5">'
+                f"{tooltip}</rect>"
             )
-            # A label only where it fits inside its box (about 7 px a
-            # character at this size), so labels never overlap.
-            if label and bw >= 7 * len(label) + 6:
-                out.append(
-                    f'<text x="{bx + bw / 2:.1f}" y="{y + lane_h / 2 + 4}" '
-                    f'text-anchor="middle" fill="white">{escape(label)}</text>'
-                )
-            elif label and bw >= 7 * len(label.split(" ·")[0]) + 6:
-                out.append(
-                    f'<text x="{bx + bw / 2:.1f}" y="{y + lane_h / 2 + 4}" '
-                    f'text-anchor="middle" fill="white">'
-                    f'{escape(label.split(" ·")[0])}</text>'
-                )
+            if not label:
+                continue
+            # Inside the box if it fits (about 7 px a character), else
+            # beside it where the lane is free up to the next box (or
+            # since the previous one); otherwise left to the tooltip. So
+            # labels never overlap.
+            room_right = (
+                x(boxes[k + 1][0]) if k + 1 < len(boxes) else label_w + plot_w
+            ) - (bx + bw)
+            room_left = bx - (x(boxes[k - 1][1]) if k > 0 else label_w)
+            for text in (label, label.split(" ·")[0]):
+                need = 7 * len(text) + 6
+                ty = y + box_top + box_h / 2 + 4
+                if task and bw >= need:
+                    out.append(
+                        f'<text x="{bx + bw / 2:.1f}" y="{ty}" '
+                        f'text-anchor="middle" fill="white">{escape(text)}</text>'
+                    )
+                elif room_right >= need:
+                    out.append(
+                        f'<text x="{bx + bw + 4:.1f}" y="{ty}" fill="#222">'
+                        f"{escape(text)}</text>"
+                    )
+                elif room_left >= need:
+                    out.append(
+                        f'<text x="{bx - 4:.1f}" y="{ty}" text-anchor="end" '
+                        f'fill="#222">{escape(text)}</text>'
+                    )
+                else:
+                    continue
+                break
         for ts, text, kind in l.marks:
             mx = x(ts)
             if kind == "death":
-                cy = y + lane_h / 2
+                # The cross on the lane, the words under the boxes (a
+                # worker's lane has at most one death: it ends there).
+                cy = y + box_top + box_h / 2
                 out.append(
                     f'<path d="M{mx - 6:.1f},{cy - 6} l12,12 m0,-12 l-12,12" '
                     'stroke="#c00" stroke-width="3"/>'
                 )
                 anchor = "end" if mx > label_w + plot_w * 0.6 else "start"
-                dx = -10 if anchor == "end" else 10
                 out.append(
-                    f'<text x="{mx + dx:.1f}" y="{cy + 4}" fill="#c00" '
-                    f'font-weight="bold" text-anchor="{anchor}">'
-                    f"{escape(text)}</text>"
+                    f'<text x="{mx:.1f}" y="{y + lane_h - 3}" fill="#c00" '
+                    f'font-size="10" font-weight="bold" '
+                    f'text-anchor="{anchor}">{escape(text)}</text>'
+                )
+            elif kind == "replace":
+                out.append(
+                    f'<text x="{mx:.1f}" y="{y + lane_h - 3}" fill="#555" '
+                    f'font-size="10">{escape(text)}</text>'
                 )
             elif kind == "failed":
                 out.append(
-                    f'<circle cx="{mx:.1f}" cy="{y + lane_h / 2}" r="3" '
-                    f'fill="{FAILED}"><title>{escape(text)}</title></circle>'
+                    f'<circle cx="{mx:.1f}" cy="{y + box_top + box_h / 2}" '
+                    f'r="3" fill="{FAILED}"><title>{escape(text)}</title>'
+                    "</circle>"
                 )
     # Lifecycle marks: dashed lines across the lanes, labels staggered
     # under the axis so that two close marks do not overprint.
@@ -336,7 +380,7 @@ def render_text(lanes, marks, t0, t1, columns=100):
             for c in range(col(l.alive[0]), col(end) + 1):
                 row[c] = "·"
         for start, end, label, tip, colour in l.boxes:
-            if label:
+            if colour not in (SUBMIT, DELIVER):
                 sym = symbols[n % len(symbols)]
                 n += 1
                 legend.append(f"  {sym}  {tip}")

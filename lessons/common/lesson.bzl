@@ -6,10 +6,35 @@ package's directory, so the lesson runs as ./bazelw run //lessons/NN_name.
 """
 
 load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_test")
+load("@rules_shell//shell:sh_binary.bzl", "sh_binary")
 
-def lesson():
-    """Defines :NN_name (the lesson) and :NN_name_test (what it prints)."""
+def lesson(timeline = None, timeline_args = []):
+    """Defines :NN_name (the lesson) and :NN_name_test (what it prints).
+
+    Args:
+      timeline: a title for the lesson's picture. If set, also defines
+        :timeline, which runs the lesson with tracing on and writes
+        lessons/NN_name/timeline.svg (see common/timeline.py).
+      timeline_args: arguments for the lesson when :timeline runs it.
+    """
     name = native.package_name().split("/")[-1]
+
+    if timeline:
+        # The picture in the README: ./bazelw run //lessons/NN_name:timeline
+        sh_binary(
+            name = "timeline",
+            srcs = ["//lessons/common:timeline.py"],
+            args = [
+                "$(rootpath //tools:trace_view.py)",
+                "$(rootpath :%s)" % name,
+                native.package_name() + "/timeline.svg",
+                "'%s'" % timeline,
+            ] + timeline_args,
+            data = [
+                ":" + name,
+                "//tools:trace_view.py",
+            ],
+        )
 
     # The lesson: ./bazelw run //lessons/NN_name
     cc_binary(
