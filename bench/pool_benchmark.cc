@@ -8,6 +8,7 @@
 //                                    child over two pipes, no pool at all),
 //                                    BM_ThreadPool_Apply_RoundTrip
 //   BM_ApplyAsync_Throughput         BM_ThreadPool_ApplyAsync_Throughput
+//   BM_ApplyAsync_Throughput_Traced  BM_ApplyAsync_Throughput (tracing on)
 //   BM_Map_Throughput, BM_Starmap_*  BM_Serial_Map, BM_ThreadPool_Map_*
 //   BM_IMap_*, BM_IMapUnordered_*    BM_Serial_Map
 //   BM_Apply_Payload                 BM_RawPipe_Echo (same bytes, same way),
@@ -39,6 +40,7 @@
 #include <fcntl.h>
 #include <malloc.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -327,8 +329,7 @@ BENCHMARK(BM_Apply_Payload)
 constexpr int kAsyncBatch = 1000;
 
 template <class P>
-void BM_ApplyAsync_Throughput(benchmark::State& state) {
-  P pool(static_cast<int>(state.range(0)));
+void ApplyAsyncBatches(P& pool, benchmark::State& state) {
   std::vector<pool::AsyncResult<int>> results;
   results.reserve(kAsyncBatch);
   benchmark::DoNotOptimize(pool.apply(Square, 1));  // Warm-up.
@@ -342,12 +343,37 @@ void BM_ApplyAsync_Throughput(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * kAsyncBatch);
 }
 
+template <class P>
+void BM_ApplyAsync_Throughput(benchmark::State& state) {
+  P pool(static_cast<int>(state.range(0)));
+  ApplyAsyncBatches(pool, state);
+}
+
+// The same with tracing on (Options::trace): the cost of recording every
+// task, against BM_ApplyAsync_Throughput/processes:4. 100 batches, so the
+// file is that of a 100 000-task run; its size is the trace_MB counter
+// (written after the timed loop, when the pool is destroyed).
+void BM_ApplyAsync_Throughput_Traced(benchmark::State& state) {
+  const std::string path =
+      "/tmp/pool_benchmark_trace." + std::to_string(::getpid()) + ".json";
+  {
+    pool::Pool pool({.processes = kProcesses, .trace = path});
+    ApplyAsyncBatches(pool, state);
+  }
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    state.counters["trace_MB"] = static_cast<double>(st.st_size) / 1e6;
+  }
+  ::unlink(path.c_str());
+}
+
 BENCHMARK_TEMPLATE(BM_ApplyAsync_Throughput, pool::Pool)
     ->Name("BM_ApplyAsync_Throughput")
     ->Apply(OneAndDefaultPool);
 BENCHMARK_TEMPLATE(BM_ApplyAsync_Throughput, pool::ThreadPool)
     ->Name("BM_ThreadPool_ApplyAsync_Throughput")
     ->Apply(DefaultPool);
+BENCHMARK(BM_ApplyAsync_Throughput_Traced)->Iterations(100)->UseRealTime();
 
 // --- map, starmap, imap
 // ----------------------------------------------------------

@@ -158,7 +158,9 @@ TEST_F(TraceTest, ApplyAsyncWithItsWorkerKilledMidTask) {
   ASSERT_EQ(tasks.size(), 2u);
   const TraceEvent& killed = tasks[0].pid == victim ? tasks[0] : tasks[1];
   EXPECT_EQ(killed.pid, victim);
-  EXPECT_EQ(killed.name, "apply [0]");
+  EXPECT_EQ(
+      killed.name,
+      "apply #" + std::to_string(static_cast<int>(killed.args["task"].number)));
   EXPECT_NE(killed.args["outcome"].string.find("SIGKILL"), std::string::npos)
       << killed.args["outcome"].string;
   bool death = false, replacement = false;
@@ -169,7 +171,7 @@ TEST_F(TraceTest, ApplyAsyncWithItsWorkerKilledMidTask) {
           << e.name;
       EXPECT_EQ(e.args["signal"].number, SIGKILL);
       EXPECT_EQ(e.args["task"].number, killed.args["task"].number);
-      EXPECT_EQ(e.args["running"].string, "apply [0]");
+      EXPECT_EQ(e.args["running"].string, killed.name);
       EXPECT_NEAR(e.ts, killed.ts + killed.dur, 0.002);
     }
     if (e.args["replaces"].number == victim) {

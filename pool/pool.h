@@ -142,10 +142,12 @@ struct Options {
   // tracing, at the cost of one branch per event. The file is written, by
   // this process, when the pool is terminated (terminate(), or the
   // destructor) and when join() returns, each time with everything
-  // recorded so far, including tasks whose worker died. Pools of one
-  // process given the same path share the file; a forked child writes
-  // PATH.PID instead. A file that cannot be written is reported on stderr
-  // and does not fail the pool.
+  // recorded so far, including tasks whose worker died. Pools alive at the
+  // same time with the same path share the file (lesson 11 draws a Pool
+  // and a ThreadPool side by side); a pool given the path after those are
+  // gone writes PATH with ".2" (".3", ...) before the extension; a forked
+  // child writes PATH.PID. A file that cannot be written is reported on
+  // stderr and does not fail the pool.
   std::string trace{};
 };
 

@@ -190,7 +190,8 @@ def fmt_ms(v):
 
 
 def render_svg(lanes, marks, t0, t1, title, width=1000):
-    label_w = 210
+    longest = max((len(l.name) for l in lanes), default=10)
+    label_w = min(320, max(150, 7 * longest + 30))
     right = 20
     top = 64 if title else 36
     lane_h = 36
@@ -224,7 +225,7 @@ def render_svg(lanes, marks, t0, t1, title, width=1000):
                 f'<rect x="0" y="{y}" width="{width}" height="{lane_h}" '
                 'fill="#f4f4f4"/>'
             )
-        name = l.name if len(l.name) <= 30 else l.name[:29] + "…"
+        name = l.name if len(l.name) <= 41 else l.name[:40] + "…"
         weight = ' font-weight="bold"' if l.worker else ""
         mid = y + box_top + box_h / 2
         out.append(
@@ -245,6 +246,10 @@ def render_svg(lanes, marks, t0, t1, title, width=1000):
                 "idle: ran no task</text>"
             )
         boxes = sorted(l.boxes)
+        taken = []  # Spans of this lane's labels drawn so far.
+
+        def free(a, b):
+            return all(b <= t0_ or a >= t1_ for t0_, t1_ in taken)
         for k, (start, end, label, tip, colour) in enumerate(boxes):
             bx = x(start)
             bw = max(x(end) - bx, 1.5)
@@ -267,24 +272,30 @@ def render_svg(lanes, marks, t0, t1, title, width=1000):
                 x(boxes[k + 1][0]) if k + 1 < len(boxes) else label_w + plot_w
             ) - (bx + bw)
             room_left = bx - (x(boxes[k - 1][1]) if k > 0 else label_w)
+            # Past a failed box, room for the cross drawn at its end.
+            gap = 8 if colour == FAILED else 0
             for text in (label, label.split(" ·")[0]):
                 need = 7 * len(text) + 6
                 ty = y + box_top + box_h / 2 + 4
+                right = bx + bw + 4 + gap
                 if task and bw >= need:
                     out.append(
                         f'<text x="{bx + bw / 2:.1f}" y="{ty}" '
                         f'text-anchor="middle" fill="white">{escape(text)}</text>'
                     )
-                elif room_right >= need:
+                    taken.append((bx, bx + bw))
+                elif room_right >= need + gap and free(right, right + need):
                     out.append(
-                        f'<text x="{bx + bw + 4:.1f}" y="{ty}" fill="#222">'
-                        f"{escape(text)}</text>"
+                        f'<text x="{right:.1f}" y="{ty}" '
+                        f'fill="#222">{escape(text)}</text>'
                     )
-                elif room_left >= need:
+                    taken.append((right, right + need))
+                elif room_left >= need and free(bx - need, bx):
                     out.append(
                         f'<text x="{bx - 4:.1f}" y="{ty}" text-anchor="end" '
                         f'fill="#222">{escape(text)}</text>'
                     )
+                    taken.append((bx - need, bx))
                 else:
                     continue
                 break
@@ -304,9 +315,17 @@ def render_svg(lanes, marks, t0, t1, title, width=1000):
                     f'font-size="10" font-weight="bold" '
                     f'text-anchor="{anchor}">{escape(text)}</text>'
                 )
-            elif kind == "replace":
+            elif kind == "exit" and "killed by terminate()" in text:
+                anchor = "end" if mx > label_w + plot_w * 0.6 else "start"
                 out.append(
                     f'<text x="{mx:.1f}" y="{y + lane_h - 3}" fill="#555" '
+                    f'font-size="10" text-anchor="{anchor}">'
+                    "killed by terminate()</text>"
+                )
+            elif kind == "replace":
+                # Under the lane's name, where nothing else is drawn.
+                out.append(
+                    f'<text x="8" y="{y + lane_h - 3}" fill="#555" '
                     f'font-size="10">{escape(text)}</text>'
                 )
             elif kind == "failed":
@@ -317,7 +336,7 @@ def render_svg(lanes, marks, t0, t1, title, width=1000):
                 )
     # Lifecycle marks: dashed lines across the lanes, labels staggered
     # under the axis so that two close marks do not overprint.
-    last_label_end = {0: -1e9, 1: -1e9}
+    last_label_end = [-1e9, -1e9, -1e9]
     for ts, name in sorted(marks):
         mx = x(ts)
         out.append(
@@ -327,7 +346,10 @@ def render_svg(lanes, marks, t0, t1, title, width=1000):
         # Centred on its line, but kept inside the picture.
         half = 3.2 * len(name)
         cx = min(max(mx, half + 4), width - half - 4)
-        row = 0 if cx - half > last_label_end[0] + 4 else 1
+        row = next(
+            (r for r, e in enumerate(last_label_end) if cx - half > e + 4),
+            len(last_label_end) - 1,
+        )
         last_label_end[row] = cx + half
         out.append(
             f'<text x="{cx:.1f}" y="{top - 6 - 13 * row}" fill="#333" '
@@ -379,7 +401,10 @@ def render_text(lanes, marks, t0, t1, columns=100):
             end = l.alive[1] if l.alive[1] is not None else t1
             for c in range(col(l.alive[0]), col(end) + 1):
                 row[c] = "·"
-        for start, end, label, tip, colour in l.boxes:
+        # Longest first, so that a short task stays visible over a long one.
+        for start, end, label, tip, colour in sorted(
+            l.boxes, key=lambda b: b[0] - b[1]
+        ):
             if colour not in (SUBMIT, DELIVER):
                 sym = symbols[n % len(symbols)]
                 n += 1

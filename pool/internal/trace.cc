@@ -102,8 +102,24 @@ std::string ValidUtf8(const std::string& s) {
 struct Registry {
   std::mutex mu;
   pid_t owner = ::getpid();  // A forked child sees its parent's pid here.
-  std::map<std::string, std::shared_ptr<Trace>> traces;
+  // By path: the Trace its pools share while one lives, and how many
+  // Traces it has had (the second writes PATH with ".2" before the
+  // extension, and so on).
+  std::map<std::string, std::pair<std::weak_ptr<Trace>, int>> traces;
 };
+
+// "t.json", 3 -> "t.3.json"; "trace", 2 -> "trace.2".
+std::string Numbered(const std::string& path, int n) {
+  if (n <= 1) return path;
+  const std::size_t slash = path.rfind('/');
+  const std::size_t dot = path.rfind('.');
+  const std::string suffix = "." + std::to_string(n);
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash) ||
+      dot == (slash == std::string::npos ? 0 : slash + 1)) {
+    return path + suffix;
+  }
+  return path.substr(0, dot) + suffix + path.substr(dot);
+}
 Registry& TheRegistry() {
   static Registry* registry = new Registry;
   return *registry;
@@ -188,8 +204,11 @@ std::string Describe(const std::exception_ptr& error) {
   }
 }
 
-std::string TaskName(const TaskLabel& l) {
+// "map [3]", "map [0..7]" (a chunk); "apply #12" (the task's id: an
+// apply has one item, always index 0).
+std::string TaskName(const TaskLabel& l, std::uint64_t id) {
   std::string name = l.method;
+  if (name == "apply") return name + " #" + std::to_string(id);
   name += " [";
   name += std::to_string(l.first);
   if (l.count > 1) {
@@ -219,8 +238,12 @@ std::shared_ptr<Trace> Trace::ForPool(const std::string& option) {
     r.owner = -self;  // Marks this process as a fork.
   }
   if (r.owner < 0) path += "." + std::to_string(self);
-  std::shared_ptr<Trace>& t = r.traces[path];
-  if (!t) t = std::make_shared<Trace>(path);
+  auto& [weak, count] = r.traces[path];
+  std::shared_ptr<Trace> t = weak.lock();
+  if (!t) {
+    t = std::make_shared<Trace>(Numbered(path, ++count));
+    weak = t;
+  }
   return t;
 }
 
@@ -494,7 +517,7 @@ std::string Trace::Json() const {
         EventWriter e(out, first);
         e.Str("ph", "i")
             .Str("s", "t")
-            .Str("name", prefix(t.pool) + "failed " + TaskName(t.label))
+            .Str("name", prefix(t.pool) + "failed " + TaskName(t.label, t.id))
             .Str("cat", "task")
             .Int("pid", pid_)
             .Int("tid", t.fail_tid)
@@ -523,7 +546,7 @@ std::string Trace::Json() const {
     {
       EventWriter e(out, first);
       e.Str("ph", "X")
-          .Str("name", TaskName(t.label))
+          .Str("name", TaskName(t.label, t.id))
           .Str("cat", "task")
           .Int("pid", track_pid(t))
           .Int("tid", t.worker)
@@ -555,7 +578,7 @@ std::string Trace::Json() const {
       {
         EventWriter e(out, first);
         e.Str("ph", "X")
-            .Str("name", prefix(t.pool) + "deliver " + TaskName(t.label))
+            .Str("name", prefix(t.pool) + "deliver " + TaskName(t.label, t.id))
             .Str("cat", "deliver")
             .Int("pid", pid_)
             .Int("tid", t.deliver_tid)
@@ -612,10 +635,9 @@ std::string Trace::Json() const {
     EventWriter e(out, first);
     e.Str("ph", "i")
         .Str("s", died ? "p" : "t")
-        .Str("name", std::string(died        ? "worker died: "
-                                 : w.by_pool ? "worker stopped by the pool: "
-                                             : "worker exited: ") +
-                         DescribeWaitStatus(w.wait_status))
+        .Str("name", w.by_pool ? std::string("worker killed by terminate()")
+                               : (died ? "worker died: " : "worker exited: ") +
+                                     DescribeWaitStatus(w.wait_status))
         .Str("cat", "worker")
         .Int("pid", pid)
         .Int("tid", w.pid)
@@ -630,7 +652,7 @@ std::string Trace::Json() const {
       auto it = std::find_if(tasks_.begin(), tasks_.end(), [&](const Task& t) {
         return t.pool == w.pool && t.id == w.task;
       });
-      if (it != tasks_.end()) e.Str("running", TaskName(it->label));
+      if (it != tasks_.end()) e.Str("running", TaskName(it->label, it->id));
     }
   }
 

@@ -60,9 +60,13 @@ class Trace {
  public:
   // The trace a new pool records into: the one for `option` if it is not
   // empty, else for $POOL_TRACE if that is set and not empty, else null
-  // (tracing off). Pools of one process that name the same path share one
-  // Trace, so the file shows them all side by side; in a process forked
-  // from the one that first used a path, the path becomes PATH.PID.
+  // (tracing off). Pools of one process that name the same path while one
+  // of them lives share one Trace, so the file shows them side by side; a
+  // pool that names it later, when they are all gone, starts a new Trace
+  // written to PATH with ".2" (".3", ...) before its extension, so that
+  // nothing recorded is overwritten and a program that makes many pools
+  // holds only the traces of those alive. In a process forked from the one
+  // that first used a path, the path becomes PATH.PID.
   static std::shared_ptr<Trace> ForPool(const std::string& option);
 
   explicit Trace(std::string path);

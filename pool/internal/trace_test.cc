@@ -85,7 +85,7 @@ TEST(TraceTest, RecordsADeathWithItsSignalAndTask) {
       EXPECT_NE(e.name.find("SIGKILL"), std::string::npos) << e.name;
       EXPECT_EQ(e.args["signal"].number, SIGKILL);
       EXPECT_EQ(e.args["task"].number, 1);
-      EXPECT_EQ(e.args["running"].string, "apply [0]");
+      EXPECT_EQ(e.args["running"].string, "apply #1");
     }
     if (e.pid == 101 && e.args["replaces"].number == 100) replacement = true;
   }
@@ -163,6 +163,17 @@ TEST(TraceTest, OptionWinsOverTheEnvironment) {
   EXPECT_EQ(Trace::ForPool(""), from_env);
   ::unsetenv("POOL_TRACE");
   EXPECT_EQ(Trace::ForPool(""), nullptr);
+}
+
+// Once every pool of a path is gone, the next one writes PATH.2.json, so
+// nothing recorded is overwritten and nothing is kept for dead pools.
+TEST(TraceTest, ALaterPoolWritesANumberedFile) {
+  const std::string path = TempPath("later.json");
+  std::weak_ptr<Trace> first = Trace::ForPool(path);
+  EXPECT_TRUE(first.expired()) << "the registry keeps a dead pool's trace";
+  EXPECT_EQ(Trace::ForPool(path)->path(), TempPath("later.2.json"));
+  EXPECT_EQ(Trace::ForPool(TempPath("plain"))->path(), TempPath("plain"));
+  EXPECT_EQ(Trace::ForPool(TempPath("plain"))->path(), TempPath("plain.2"));
 }
 
 // A file that cannot be written is reported on stderr; nothing throws.
