@@ -193,15 +193,33 @@ def render_svg(lanes, marks, t0, t1, title, width=1000):
     longest = max((len(l.name) for l in lanes), default=10)
     label_w = min(320, max(150, 7 * longest + 30))
     right = 20
-    top = 64 if title else 36
     lane_h = 36
     box_top, box_h = 3, 20  # A task box within its lane; below it, marks.
     plot_w = width - label_w - right
     span = max(t1 - t0, 1.0)
-    height = top + lane_h * len(lanes) + 50
 
     def x(ts):
         return label_w + (ts - t0) / span * plot_w
+
+    # Lifecycle marks' labels go above the lanes, centred on their line but
+    # kept inside the picture, each in the first row where it meets no
+    # other; as many rows as that takes.
+    mark_labels = []  # (line x, label x, row, name)
+    row_ends = []
+    for ts, name in sorted(marks):
+        mx = x(ts)
+        half = 3.2 * len(name)
+        cx = min(max(mx, half + 4), width - half - 4)
+        row = next(
+            (r for r, e in enumerate(row_ends) if cx - half > e + 4),
+            len(row_ends),
+        )
+        if row == len(row_ends):
+            row_ends.append(0)
+        row_ends[row] = cx + half
+        mark_labels.append((mx, cx, row, name))
+    top = (30 if title else 4) + 13 * max(1, len(row_ends)) + 8
+    height = top + lane_h * len(lanes) + 50
 
     tips = sum(len(l.boxes) for l in lanes) <= MAX_TOOLTIPS
 
@@ -334,23 +352,12 @@ def render_svg(lanes, marks, t0, t1, title, width=1000):
                     f'r="3" fill="{FAILED}"><title>{escape(text)}</title>'
                     "</circle>"
                 )
-    # Lifecycle marks: dashed lines across the lanes, labels staggered
-    # under the axis so that two close marks do not overprint.
-    last_label_end = [-1e9, -1e9, -1e9]
-    for ts, name in sorted(marks):
-        mx = x(ts)
+    # Lifecycle marks: dashed lines across the lanes.
+    for mx, cx, row, name in mark_labels:
         out.append(
             f'<line x1="{mx:.1f}" y1="{top}" x2="{mx:.1f}" y2="{axis_y}" '
             'stroke="#555" stroke-dasharray="4,3"/>'
         )
-        # Centred on its line, but kept inside the picture.
-        half = 3.2 * len(name)
-        cx = min(max(mx, half + 4), width - half - 4)
-        row = next(
-            (r for r, e in enumerate(last_label_end) if cx - half > e + 4),
-            len(last_label_end) - 1,
-        )
-        last_label_end[row] = cx + half
         out.append(
             f'<text x="{cx:.1f}" y="{top - 6 - 13 * row}" fill="#333" '
             f'font-size="11" text-anchor="middle">{escape(name)}</text>'
@@ -382,7 +389,7 @@ def render_svg(lanes, marks, t0, t1, title, width=1000):
     return "\n".join(out) + "\n"
 
 
-def render_text(lanes, marks, t0, t1, columns=100):
+def render_text(lanes, marks, t0, t1, columns=100, legend_limit=None):
     """The same timeline in characters: a row per lane, a letter per task."""
     name_w = min(30, max(len(l.name) for l in lanes) if lanes else 10)
     bar_w = max(20, columns - name_w - 3)
@@ -432,10 +439,13 @@ def render_text(lanes, marks, t0, t1, columns=100):
             )
         )
     out.append(
-        f"{'':<{name_w}}  0 ms{'':>{bar_w - 12}}{(t1 - t0) / 1000:8.2f} ms"
+        f"{'':<{name_w}}  0 ms{'':>{bar_w - 15}}{(t1 - t0) / 1000:8.2f} ms"
     )
     if legend:
         out.append("tasks (letter: what, how long, outcome):")
+        if legend_limit is not None and len(legend) > legend_limit:
+            hidden = len(legend) - legend_limit
+            legend = legend[:legend_limit] + [f"  ... and {hidden} more"]
         out.extend(legend)
     return "\n".join(out) + "\n"
 

@@ -109,17 +109,14 @@ class TraceViewTest(unittest.TestCase):
         fills = [r.get("fill") for r in root.iter(SVG + "rect")]
         self.assertIn(trace_view.FAILED, fills)
 
-    def test_labels_never_overlap(self):
-        lanes, marks, t0, t1 = self.render()
-        root = ET.fromstring(
-            trace_view.render_svg(lanes, marks, t0, t1, "", width=400))
+    def assert_no_overlap(self, svg):
         spans = []
-        for t in root.iter(SVG + "text"):
+        for t in ET.fromstring(svg).iter(SVG + "text"):
             if not t.text:
                 continue
             y = float(t.get("y"))
             x = float(t.get("x"))
-            w = 7 * len(t.text)
+            w = 6.5 * len(t.text)
             anchor = t.get("text-anchor", "start")
             left = x - w / 2 if anchor == "middle" else (
                 x - w if anchor == "end" else x)
@@ -127,8 +124,20 @@ class TraceViewTest(unittest.TestCase):
         for i, a in enumerate(spans):
             for b in spans[i + 1:]:
                 if a[0] == b[0] and a[1] < b[2] and b[1] < a[2]:
-                    # Lane names sit left of the plot; nothing else may meet.
                     self.fail(f"labels overlap: {a[3]!r} and {b[3]!r}")
+
+    def test_labels_never_overlap(self):
+        lanes, marks, t0, t1 = self.render()
+        self.assert_no_overlap(
+            trace_view.render_svg(lanes, marks, t0, t1, "", width=400))
+
+    def test_close_marks_get_rows_of_their_own(self):
+        lanes, _, t0, t1 = self.render()
+        marks = [(5000, "close()"), (5001, "join()"),
+                 (5002, "ThreadPool #1 ~ThreadPool(): terminate()"),
+                 (5003, "Pool #2 ~Pool(): terminate()")]
+        self.assert_no_overlap(
+            trace_view.render_svg(lanes, marks, t0, t1, "title"))
 
     def test_text_timeline(self):
         lanes, marks, t0, t1 = self.render()

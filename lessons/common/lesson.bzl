@@ -55,6 +55,7 @@ def lesson(timeline = None, timeline_args = []):
         tags = ["lesson"],
         deps = [
             "//lessons/common:run_lesson",
+            "//pool:trace_reader",
             "@googletest//:gtest_main",
         ],
     )

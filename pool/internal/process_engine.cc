@@ -403,7 +403,10 @@ void ProcessEngine::AwaitLoans() {
 }
 
 void ProcessEngine::Close() {
-  if (trace_) trace_->Lifecycle(trace_pool_, "close()");
+  if (trace_) {
+    ForkGateShared gate;
+    trace_->Lifecycle(trace_pool_, "close()");
+  }
   std::lock_guard lock(mu_);
   if (state_ == State::kRun) state_ = State::kClose;
   const char byte = 0;
@@ -411,7 +414,10 @@ void ProcessEngine::Close() {
 }
 
 void ProcessEngine::Terminate(const char* why) {
-  if (trace_) trace_->Lifecycle(trace_pool_, why);
+  if (trace_) {
+    ForkGateShared gate;  // It allocates (fork_gate.h).
+    trace_->Lifecycle(trace_pool_, why);
+  }
   {
     std::lock_guard lock(mu_);
     state_ = State::kTerminate;
@@ -425,7 +431,10 @@ void ProcessEngine::Terminate(const char* why) {
   std::lock_guard join_lock(join_mu_);
   if (handler_.joinable()) handler_.join();
   // Everything is settled: the trace holds the whole run, deaths included.
-  if (trace_) trace_->Write();
+  if (trace_) {
+    ForkGateShared gate;
+    trace_->Write();
+  }
 }
 
 void ProcessEngine::Join() {
@@ -438,10 +447,16 @@ void ProcessEngine::Join() {
     std::lock_guard lock(mu_);
     if (state_ == State::kRun) throw UsageError("Pool is still running");
   }
-  if (trace_) trace_->Lifecycle(trace_pool_, "join()");
+  if (trace_) {
+    ForkGateShared gate;
+    trace_->Lifecycle(trace_pool_, "join()");
+  }
   std::lock_guard join_lock(join_mu_);
   if (handler_.joinable()) handler_.join();
-  if (trace_) trace_->Write();
+  if (trace_) {
+    ForkGateShared gate;
+    trace_->Write();
+  }
 }
 
 // --- The handler thread -----------------------------------------------------
