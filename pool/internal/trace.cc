@@ -649,10 +649,11 @@ std::string Trace::Json() const {
     }
     if (w.task != 0) {
       e.Int("task", static_cast<std::int64_t>(w.task));
-      auto it = std::find_if(tasks_.begin(), tasks_.end(), [&](const Task& t) {
-        return t.pool == w.pool && t.id == w.task;
-      });
-      if (it != tasks_.end()) e.Str("running", TaskName(it->label, it->id));
+      const auto& index = pools_[w.pool - 1].task_index;
+      if (w.task <= index.size() && index[w.task - 1] != 0) {
+        const Task& t = tasks_[index[w.task - 1] - 1];
+        e.Str("running", TaskName(t.label, t.id));
+      }
     }
   }
 
