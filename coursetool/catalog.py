@@ -11,7 +11,7 @@ import os
 import re
 import tomllib
 
-from . import errors
+from . import errors, lang
 
 TRACKS = ("Using a pool", "Build your own pool", "Beyond one machine")
 
@@ -132,6 +132,7 @@ def parse(text, dirname, where=None):
                                  for h in hints):
         raise ConfigError("%s: `hints` needs at least three non-empty "
                           "strings, from nudge to near-answer" % where)
+    hints = _hints_in_language(data, hints, where)
     weights = _check_weights(data.get("weights", {}), where)
     perf = None
     if "performance" in data:
@@ -140,6 +141,20 @@ def parse(text, dirname, where=None):
                     order=order, lesson=lesson, files=tuple(files),
                     timeout=timeout, hints=tuple(h.strip() for h in hints),
                     weights=dict(weights), performance=perf)
+
+
+def _hints_in_language(data, hints, where):
+    """The [zh] table's hints when the learner reads Chinese (lang.py),
+    else the English ones. //i18n:sync_test keeps the two in step."""
+    zh = data.get("zh", {}).get("hints") if isinstance(data.get("zh"),
+                                                       dict) else None
+    if zh is None or not lang.chinese_wanted():
+        return hints
+    if (not isinstance(zh, list) or len(zh) != len(hints) or
+            not all(isinstance(h, str) and h.strip() for h in zh)):
+        raise ConfigError("%s: [zh] `hints` must be as many non-empty "
+                          "strings as `hints`" % where)
+    return zh
 
 
 def _check_weights(weights, where):

@@ -3,6 +3,7 @@
 import os
 import tempfile
 import unittest
+from unittest import mock
 
 from coursetool import catalog
 from coursetool.testutil import GOOD_TOML
@@ -22,6 +23,33 @@ class ParseTest(unittest.TestCase):
         self.assertEqual(ex.weight("MapTest.B"), 1)
         self.assertEqual(ex.timeout, catalog.DEFAULT_TIMEOUT)
         self.assertIsNone(ex.performance)
+
+    def test_reads_chinese_hints_when_the_learner_reads_chinese(self):
+        text = GOOD_TOML + '''
+[zh]
+source = "0000000000000000"
+hints = ["一", "二", "三"]
+'''
+        with mock.patch.dict(os.environ, {"COURSE_LANG": "zh"}):
+            self.assertEqual(catalog.parse(text, "03_map").hints,
+                             ("一", "二", "三"))
+        with mock.patch.dict(os.environ, {"COURSE_LANG": "",
+                                          "LC_ALL": "zh_CN.UTF-8"}):
+            self.assertEqual(catalog.parse(text, "03_map").hints,
+                             ("一", "二", "三"))
+        with mock.patch.dict(os.environ, {"COURSE_LANG": "en",
+                                          "LANG": "zh_CN.UTF-8"}):
+            self.assertEqual(catalog.parse(text, "03_map").hints,
+                             ("one", "two", "three"))
+
+    def test_refuses_chinese_hints_that_do_not_match_the_english(self):
+        text = GOOD_TOML + '''
+[zh]
+hints = ["一", "二"]
+'''
+        with mock.patch.dict(os.environ, {"COURSE_LANG": "zh"}):
+            with self.assertRaisesRegex(catalog.ConfigError, r"\[zh\]"):
+                catalog.parse(text, "03_map")
 
     def test_defaults_files_to_exercise_cc(self):
         text = GOOD_TOML.replace('files = ["exercise.cc"]\n', "")

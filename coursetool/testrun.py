@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 
-from . import bazel
+from . import bazel, lang
 from . import errors
 from . import results
 from .progress import STATE_DIR
@@ -122,7 +122,8 @@ class Runner:
             "--keep_going",
             "--build_event_json_file=" + bep,
             "--cache_test_results=" + ("no" if fresh else "yes"),
-        ] + [ex.test_label for ex in exercises]
+        ] + (["--test_env=COURSE_LANG=zh"] if lang.chinese_wanted() else []) + [
+            ex.test_label for ex in exercises]
         code = bazel.run(self.bazelw, self.root, "test", args, log)
         events = bazel.parse_events(bep)
         if code not in (0, 1, 3, 4) or (not events.tests and

@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "pool/errors.h"
+#include "pool/internal/misuse.h"
 #include "pool/internal/result_state.h"
 
 namespace pool {

@@ -75,9 +75,6 @@ class Writer {
     write(&v, sizeof v);
   }
   std::size_t size() const { return out_->size(); }
-  // Drops everything written after `size` (to undo a partial encoding).
-  void truncate(std::size_t size) { out_->resize(size); }
-  std::string& buffer() { return *out_; }
 
  private:
   std::string* out_;

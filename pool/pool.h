@@ -17,7 +17,7 @@
 // initializers, in Python's order: see "Keyword arguments" below.
 //
 // Processes. The constructor forks a fork server, which forks the workers
-// (see internal/worker.h for why), and waits until all are running. Each
+// (pool/README.md says why), and waits until all are running. Each
 // worker runs tasks one at a time; the parent's handler thread feeds them
 // through pipes. pool/README.md describes the processes, pipes, message
 // framing, the life of a task and the shutdown sequence in one place.
@@ -72,7 +72,7 @@
 //
 // Thread safety: every method may be called from any thread. Fork safety:
 // construct pools before starting threads of your own when you can; see
-// internal/worker.h.
+// pool/README.md ("Fork safety").
 //
 // fork(). A pool belongs to the process that created it: its workers, fork
 // server and handler thread are that process's. In a forked child (and in
@@ -113,7 +113,10 @@
 #include "pool/async_result.h"
 #include "pool/codec.h"
 #include "pool/errors.h"
+#include "pool/internal/arguments.h"
 #include "pool/internal/backend.h"
+#include "pool/internal/context.h"
+#include "pool/internal/misuse.h"
 #include "pool/internal/result_state.h"
 
 namespace pool {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "exercises/testing/checks.h"
+#include "exercises/testing/explain.h"
 #include "pool/pool.h"
 
 namespace exercises {
@@ -44,7 +45,8 @@ class ApplyTest : public ::testing::Test {
 TEST_F(ApplyTest, ApplyOneMatchesPlainCall) {
   for (long long x : {0LL, 1LL, 50LL, 100LL, 150LL, 7777LL, -3LL}) {
     EXPECT_EQ(ApplyOne(pool_, SumBelow, x), SumBelow(x))
-        << "ApplyOne(pool, fn, " << x << ") should return fn(" << x << ")";
+        << "ApplyOne(pool, fn, " << x
+        << Explain(") should return fn(", ") 应当返回 fn(") << x << ")";
   }
 }
 
@@ -60,8 +62,9 @@ TEST_F(ApplyTest, ApplyTwoPassesArgumentsInOrder) {
       {1, 2}, {2, 1}, {0, 999}, {-4, 7}, {123, 456}};
   for (const auto& [a, b] : cases) {
     EXPECT_EQ(ApplyTwo(pool_, Place, a, b), Place(a, b))
-        << "ApplyTwo(pool, fn, " << a << ", " << b << ") should return fn(" << a
-        << ", " << b << "), the arguments in that order";
+        << "ApplyTwo(pool, fn, " << a << ", " << b
+        << Explain(") should return fn(", ") 应当返回 fn(") << a << ", " << b
+        << Explain("), the arguments in that order", ")，参数按这个顺序");
   }
 }
 
@@ -83,12 +86,18 @@ TEST_F(ApplyTest, ApplyOneLetsTaskErrorsThrough) {
   EXPECT_EQ(ApplyOne(pool_, FailIfNegative, 5), 5);
   try {
     (void)ApplyOne(pool_, FailIfNegative, -2);
-    ADD_FAILURE() << "The task threw, so ApplyOne should have thrown "
-                     "pool::TaskError; it returned normally. Let the error "
-                     "through: no try/catch around pool.apply.";
+    ADD_FAILURE() << Explain(
+        "The task threw, so ApplyOne should have thrown pool::TaskError; it "
+        "returned normally. Let the error through: no try/catch around "
+        "pool.apply.",
+        "任务抛出了异常，所以 ApplyOne 应当抛出 "
+        "pool::TaskError；它却正常返回了。让错误传出来：不要在 pool.apply "
+        "外面包 "
+        "try/catch。");
   } catch (const pool::TaskError& e) {
     EXPECT_EQ(e.message(), "negative: -2")
-        << "the TaskError should carry the task's own message";
+        << Explain("the TaskError should carry the task's own message",
+                   "TaskError 应当带有任务自己的消息");
   }
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "exercises/testing/checks.h"
+#include "exercises/testing/explain.h"
 #include "pool/pool.h"
 
 namespace exercises {
@@ -58,7 +59,8 @@ class MapTest : public ::testing::Test {
 TEST_F(MapTest, MapInWorkersRunsTheArticleProgram) {
   const std::vector<long long> items = {50, 100, 150};
   EXPECT_EQ(MapInWorkers(pool_, SumBelow, items), SerialMap(SumBelow, items))
-      << "map(action, (50, 100, 150)) should be 1225, 4950, 11175";
+      << Explain("map(action, (50, 100, 150)) should be 1225, 4950, 11175",
+                 "map(action, (50, 100, 150)) 应当是 1225、4950、11175");
 }
 
 // Results equal a plain loop, in input order, for inputs of every shape and
@@ -66,11 +68,15 @@ TEST_F(MapTest, MapInWorkersRunsTheArticleProgram) {
 TEST_F(MapTest, MapInWorkersMatchesAPlainLoop) {
   for (const auto& items : Inputs()) {
     EXPECT_EQ(MapInWorkers(pool_, SumBelow, items), SerialMap(SumBelow, items))
-        << "with " << items.size()
-        << " items: the results should be fn of each item, in input order";
+        << Explain("with ", "元素个数 ") << items.size()
+        << Explain(
+               " items: the results should be fn of each item, in input order",
+               "：结果应当是对每个元素调用 fn 的值，并按输入顺序");
     EXPECT_EQ(MapInWorkers(pool_, Collatz, items), SerialMap(Collatz, items))
-        << "with " << items.size()
-        << " items: the results should be fn of each item, in input order";
+        << Explain("with ", "元素个数 ") << items.size()
+        << Explain(
+               " items: the results should be fn of each item, in input order",
+               "：结果应当是对每个元素调用 fn 的值，并按输入顺序");
   }
 }
 
@@ -78,7 +84,8 @@ TEST_F(MapTest, MapInWorkersMatchesAPlainLoop) {
 TEST_F(MapTest, MapInWorkersRunsInWorkers) {
   const std::vector<long long> pids =
       MapInWorkers(pool_, OwnPid, std::vector<long long>(40, 0));
-  ASSERT_EQ(pids.size(), 40u) << "one result per item";
+  ASSERT_EQ(pids.size(), 40u)
+      << Explain("one result per item", "每个元素一个结果");
   EXPECT_TRUE(RanInWorkers("MapInWorkers", pids, pool_.worker_pids()));
 }
 
@@ -88,8 +95,10 @@ TEST_F(MapTest, MapInChunksMatchesAPlainLoop) {
     for (const auto& items : Inputs()) {
       EXPECT_EQ(MapInChunks(pool_, Collatz, items, chunksize),
                 SerialMap(Collatz, items))
-          << "with " << items.size() << " items and chunksize " << chunksize
-          << ": the results should be fn of each item, in input order";
+          << Explain("with ", "元素个数 ") << items.size()
+          << Explain(" items and chunksize ", "，chunksize 为 ") << chunksize
+          << Explain(": the results should be fn of each item, in input order",
+                     "：结果应当是对每个元素调用 fn 的值，并按输入顺序");
     }
   }
 }
@@ -99,16 +108,24 @@ TEST_F(MapTest, MapInChunksMatchesAPlainLoop) {
 TEST_F(MapTest, MapInChunksPassesTheChunksize) {
   const std::vector<long long> pids =
       MapInChunks(pool_, OwnPid, std::vector<long long>(64, 0), 64);
-  ASSERT_EQ(pids.size(), 64u) << "one result per item";
+  ASSERT_EQ(pids.size(), 64u)
+      << Explain("one result per item", "每个元素一个结果");
   EXPECT_TRUE(RanInWorkers("MapInChunks", pids, pool_.worker_pids()));
   EXPECT_EQ(std::set<long long>(pids.begin(), pids.end()).size(), 1u)
-      << "64 items with chunksize 64 are one chunk, so one worker should "
-         "compute them all; they were spread over several, so the "
-         "chunksize did not reach pool.map";
+      << Explain(
+             "64 items with chunksize 64 are one chunk, so one worker should "
+             "compute them all; they were spread over several, so the "
+             "chunksize did not reach pool.map",
+             "chunksize 为 64 时，64 "
+             "个元素是一个分块，应当由一个工作进程全部算完；"
+             "它们却分散到了几个工作进程，所以 chunksize 没有传到 pool.map");
   EXPECT_THROW((void)MapInChunks(pool_, Collatz, {1, 2, 3}, 0),
                pool::UsageError)
-      << "chunksize 0 should be refused by the pool (pool::UsageError); "
-         "pass it to pool.map unchanged";
+      << Explain(
+             "chunksize 0 should be refused by the pool (pool::UsageError); "
+             "pass it to pool.map unchanged",
+             "chunksize 0 应当被进程池拒绝（pool::UsageError）；把它原样传给 "
+             "pool.map");
 }
 
 }  // namespace

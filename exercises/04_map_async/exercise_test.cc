@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "exercises/testing/checks.h"
+#include "exercises/testing/explain.h"
 #include "exercises/testing/gate.h"
 #include "pool/pool.h"
 
@@ -96,13 +97,15 @@ TEST_F(MapAsyncTest, MapAsyncDoesNotWait) {
                    "end",
                    "MapAsync waited for its own tasks (get() or wait() inside "
                    "it?). Return the MapResult from map_async at once."));
-  EXPECT_FALSE(result.ready())
-      << "MapAsync returned a finished result; it should return while the "
-         "tasks still run";
+  EXPECT_FALSE(result.ready()) << Explain(
+      "MapAsync returned a finished result; it should return while the tasks "
+      "still run",
+      "MapAsync 返回的结果已经完成了；它应当在任务仍在执行时就返回");
   {
     std::lock_guard lock(calls->mu);
     EXPECT_TRUE(calls->results.empty())
-        << "on_results was called before the tasks finished";
+        << Explain("on_results was called before the tasks finished",
+                   "任务完成之前 on_results 就被调用了");
   }
   gate_.Open();
   EXPECT_EQ(result.get(), SerialMap(Square, items));
@@ -120,13 +123,19 @@ TEST_F(MapAsyncTest, MapAsyncCallsBackOnceWithAllResults) {
     EXPECT_EQ(result.get(), SerialMap(Collatz, items));
     std::lock_guard lock(calls->mu);  // get() returns after the callback.
     ASSERT_EQ(calls->results.size(), 1u)
-        << "with " << items.size() << " items, on_results was called "
+        << Explain("with ", "元素个数 ") << items.size()
+        << Explain(" items, on_results was called ",
+                   " 时，on_results 被调用了 ")
         << calls->results.size()
-        << " times; pass it to map_async as the callback (it is then called "
-           "once, with every result)";
+        << Explain(
+               " times; pass it to map_async as the callback (it is then "
+               "called once, with every result)",
+               " 次；把它作为 callback 传给 "
+               "map_async（那样它只调用一次，参数是全部结果）");
     EXPECT_EQ(calls->results[0], SerialMap(Collatz, items));
     EXPECT_TRUE(calls->errors.empty())
-        << "on_error was called although no task failed";
+        << Explain("on_error was called although no task failed",
+                   "没有任务失败，on_error 却被调用了");
   }
 }
 
@@ -139,18 +148,26 @@ TEST_F(MapAsyncTest, MapAsyncReportsTheFirstFailingItem) {
                OnResults(calls), OnError(calls));
   try {
     (void)result.get();
-    ADD_FAILURE() << "items -3, -5 and -7 throw, so get() should throw "
-                     "pool::TaskError; it returned normally";
+    ADD_FAILURE() << Explain(
+        "items -3, -5 and -7 throw, so get() should throw pool::TaskError; it "
+        "returned normally",
+        "元素 -3、-5、-7 会抛出异常，所以 get() 应当抛出 "
+        "pool::TaskError；它却正常返回了");
   } catch (const pool::TaskError& e) {
     EXPECT_EQ(e.message(), "negative: -3")
-        << "the error should be the one of the lowest failing item";
+        << Explain("the error should be the one of the lowest failing item",
+                   "错误应当来自下标最小的那个失败元素");
   }
   std::lock_guard lock(calls->mu);
   EXPECT_TRUE(calls->results.empty())
-      << "on_results was called although items failed";
+      << Explain("on_results was called although items failed",
+                 "有元素失败了，on_results 却被调用了");
   EXPECT_EQ(calls->task_messages, std::vector<std::string>{"negative: -3"})
-      << "on_error should be called once, with the first failing item's "
-         "error; pass it to map_async as the error callback";
+      << Explain(
+             "on_error should be called once, with the first failing item's "
+             "error; pass it to map_async as the error callback",
+             "on_error 应当只调用一次，参数是第一个失败元素的错误；把它作为 "
+             "error callback 传给 map_async");
   EXPECT_EQ(calls->errors.size(), 1u);
 }
 
@@ -161,7 +178,8 @@ TEST_F(MapAsyncTest, MapAsyncRunsInWorkers) {
       MapAsync(pool_, OwnPid, std::vector<long long>(12, 0), OnResults(calls),
                OnError(calls));
   const std::vector<long long> pids = result.get();
-  ASSERT_EQ(pids.size(), 12u) << "one result per item";
+  ASSERT_EQ(pids.size(), 12u)
+      << Explain("one result per item", "每个元素一个结果");
   EXPECT_TRUE(RanInWorkers("MapAsync", pids, pool_.worker_pids()));
 }
 
@@ -170,9 +188,11 @@ TEST_F(MapAsyncTest, MapTwoAtOnceMatchesPlainLoops) {
   const std::vector<long long> items = {7, 0, -4, 12, 13, 99, 100, 3};
   const auto [fs, gs] = MapTwoAtOnce(pool_, Square, Collatz, items);
   EXPECT_EQ(fs, SerialMap(Square, items))
-      << "the first vector should be f of each item, in order";
+      << Explain("the first vector should be f of each item, in order",
+                 "第一个 vector 应当是按顺序对每个元素调用 f 的值");
   EXPECT_EQ(gs, SerialMap(Collatz, items))
-      << "the second vector should be g of each item, in order";
+      << Explain("the second vector should be g of each item, in order",
+                 "第二个 vector 应当是按顺序对每个元素调用 g 的值");
 }
 
 // Both maps run at the same time, in the pool's workers: four tasks (two
@@ -180,13 +200,19 @@ TEST_F(MapAsyncTest, MapTwoAtOnceMatchesPlainLoops) {
 // once, each reporting the process it ran in.
 TEST_F(MapAsyncTest, MapTwoAtOnceStartsBothBeforeWaiting) {
   const auto [fs, gs] = MapTwoAtOnce(pool_, MeetFour, MeetFour, {1, 2});
-  ASSERT_EQ(fs.size(), 2u) << "one result per item";
-  ASSERT_EQ(gs.size(), 2u) << "one result per item";
+  ASSERT_EQ(fs.size(), 2u) << Explain("one result per item",
+                                      "每个元素一个结果");
+  ASSERT_EQ(gs.size(), 2u) << Explain("one result per item",
+                                      "每个元素一个结果");
   std::vector<long long> pids = {fs[0], fs[1], gs[0], gs[1]};
   ASSERT_EQ(std::count(pids.begin(), pids.end(), -1), 0)
-      << "Four tasks waited " << exercises::testing::kGuard.count()
-      << " s for each other and gave up: the two maps did not run at the "
-         "same time. Start both with map_async, then get() both.";
+      << Explain("Four tasks waited ", "四个任务互相等待了 ")
+      << exercises::testing::kGuard.count()
+      << Explain(
+             " s for each other and gave up: the two maps did not run at the "
+             "same time. Start both with map_async, then get() both.",
+             " 秒后放弃：两个 map 没有同时执行。先用 map_async "
+             "启动两者，再对两者调用 get()。");
   EXPECT_TRUE(RanInWorkers("MapTwoAtOnce", pids, pool_.worker_pids()));
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "exercises/testing/checks.h"
+#include "exercises/testing/explain.h"
 #include "exercises/testing/gate.h"
 #include "pool/pool.h"
 
@@ -74,8 +75,10 @@ TEST_F(ImapTest, ImapAllMatchesAPlainLoop) {
     for (int chunksize : {1, 3, 64}) {
       EXPECT_EQ(ImapAll(pool_, SumBelow, items, chunksize),
                 SerialMap(SumBelow, items))
-          << "with " << items.size() << " items and chunksize " << chunksize
-          << ": the results should be fn of each item, in input order";
+          << Explain("with ", "元素个数 ") << items.size()
+          << Explain(" items and chunksize ", "，chunksize 为 ") << chunksize
+          << Explain(": the results should be fn of each item, in input order",
+                     "：结果应当是对每个元素调用 fn 的值，并按输入顺序");
     }
   }
 }
@@ -91,15 +94,17 @@ TEST_F(ImapTest, ImapAllFollowsInputOrderNotCompletionOrder) {
       "The items did not run side by side in the pool: loop over "
       "pool.imap(fn, items, {.chunksize = chunksize}) instead of computing "
       "them yourself."));
-  ASSERT_EQ(got.size(), 4u) << "one result per item";
+  ASSERT_EQ(got.size(), 4u)
+      << Explain("one result per item", "每个元素一个结果");
   std::vector<long long> values, pids;
   for (long long r : got) {
     values.push_back(r % 1000);
     pids.push_back(r / 1000);
   }
-  EXPECT_EQ(values, (std::vector<long long>{0, 10, 20, 30}))
-      << "the results should come out in input order (item 0 first), "
-         "although item 2 finished before item 0";
+  EXPECT_EQ(values, (std::vector<long long>{0, 10, 20, 30})) << Explain(
+      "the results should come out in input order (item 0 first), although "
+      "item 2 finished before item 0",
+      "结果应当按输入顺序出来（元素 0 在前），尽管元素 2 比元素 0 先完成");
   EXPECT_TRUE(RanInWorkers("ImapAll", pids, pool_.worker_pids()));
 }
 
@@ -108,14 +113,22 @@ TEST_F(ImapTest, ImapAllFollowsInputOrderNotCompletionOrder) {
 TEST_F(ImapTest, ImapAllRunsInWorkersWithTheChunksize) {
   const std::vector<long long> pids =
       ImapAll(pool_, OwnPid, std::vector<long long>(30, 0), 30);
-  ASSERT_EQ(pids.size(), 30u) << "one result per item";
+  ASSERT_EQ(pids.size(), 30u)
+      << Explain("one result per item", "每个元素一个结果");
   EXPECT_TRUE(RanInWorkers("ImapAll", pids, pool_.worker_pids()));
   EXPECT_EQ(std::set<long long>(pids.begin(), pids.end()).size(), 1u)
-      << "30 items with chunksize 30 are one chunk, so one worker should "
-         "compute them all; the chunksize did not reach pool.imap";
+      << Explain(
+             "30 items with chunksize 30 are one chunk, so one worker should "
+             "compute them all; the chunksize did not reach pool.imap",
+             "chunksize 为 30 时，30 "
+             "个元素是一个分块，应当由一个工作进程全部算完；chunksize 没有传到 "
+             "pool.imap");
   EXPECT_THROW((void)ImapAll(pool_, Square, {1, 2}, 0), pool::UsageError)
-      << "chunksize 0 should be refused by the pool (pool::UsageError); "
-         "pass it to pool.imap unchanged";
+      << Explain(
+             "chunksize 0 should be refused by the pool (pool::UsageError); "
+             "pass it to pool.imap unchanged",
+             "chunksize 0 应当被进程池拒绝（pool::UsageError）；把它原样传给 "
+             "pool.imap");
 }
 
 // The first n results of an endless input are fn(0), ..., fn(n - 1).
@@ -127,14 +140,16 @@ TEST_F(ImapTest, ImapFirstNTakesAPrefixOfAnEndlessInput) {
     }
     EXPECT_EQ(ImapFirstN(pool_, Square, n), expected)
         << "ImapFirstN(pool, fn, " << n << ") should return fn(0) ... fn(" << n
-        << " - 1), " << n << " results";
+        << " - 1), " << n << Explain(" results", " 个结果");
   }
 }
 
 // ImapFirstN runs the items in workers.
 TEST_F(ImapTest, ImapFirstNRunsInWorkers) {
   const std::vector<long long> pids = ImapFirstN(pool_, OwnPid, 9);
-  ASSERT_EQ(pids.size(), 9u) << "ImapFirstN(pool, fn, 9) gives 9 results";
+  ASSERT_EQ(pids.size(), 9u)
+      << Explain("ImapFirstN(pool, fn, 9) gives 9 results",
+                 "ImapFirstN(pool, fn, 9) 得到 9 个结果");
   EXPECT_TRUE(RanInWorkers("ImapFirstN", pids, pool_.worker_pids()));
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "exercises/testing/checks.h"
+#include "exercises/testing/explain.h"
 #include "exercises/testing/gate.h"
 #include "pool/pool.h"
 
@@ -73,8 +74,10 @@ TEST_F(ImapUnorderedTest, ImapUnorderedAllReturnsEveryResultOnce) {
           ImapUnorderedAll(pool_, SumBelow, items, chunksize);
       EXPECT_EQ(std::multiset<long long>(got.begin(), got.end()),
                 SerialResults(SumBelow, items))
-          << "with " << items.size() << " items and chunksize " << chunksize
-          << ": every item's result should come out exactly once";
+          << Explain("with ", "元素个数 ") << items.size()
+          << Explain(" items and chunksize ", "，chunksize 为 ") << chunksize
+          << Explain(": every item's result should come out exactly once",
+                     "：每个元素的结果应当恰好出来一次");
     }
   }
 }
@@ -84,16 +87,24 @@ TEST_F(ImapUnorderedTest, ImapUnorderedAllReturnsEveryResultOnce) {
 TEST_F(ImapUnorderedTest, ImapUnorderedAllRunsInWorkersWithTheChunksize) {
   const std::vector<long long> pids =
       ImapUnorderedAll(pool_, OwnPid, std::vector<long long>(24, 0), 24);
-  ASSERT_EQ(pids.size(), 24u) << "one result per item";
+  ASSERT_EQ(pids.size(), 24u)
+      << Explain("one result per item", "每个元素一个结果");
   EXPECT_TRUE(RanInWorkers("ImapUnorderedAll", pids, pool_.worker_pids()));
   EXPECT_EQ(std::set<long long>(pids.begin(), pids.end()).size(), 1u)
-      << "24 items with chunksize 24 are one chunk, so one worker should "
-         "compute them all; the chunksize did not reach "
-         "pool.imap_unordered";
+      << Explain(
+             "24 items with chunksize 24 are one chunk, so one worker should "
+             "compute them all; the chunksize did not reach "
+             "pool.imap_unordered",
+             "chunksize 为 24 时，24 "
+             "个元素是一个分块，应当由一个工作进程全部算完；chunksize 没有传到 "
+             "pool.imap_unordered");
   EXPECT_THROW((void)ImapUnorderedAll(pool_, Square, {1, 2}, 0),
                pool::UsageError)
-      << "chunksize 0 should be refused by the pool (pool::UsageError); "
-         "pass it to pool.imap_unordered unchanged";
+      << Explain(
+             "chunksize 0 should be refused by the pool (pool::UsageError); "
+             "pass it to pool.imap_unordered unchanged",
+             "chunksize 0 应当被进程池拒绝（pool::UsageError）；把它原样传给 "
+             "pool.imap_unordered");
 }
 
 // A slow first item does not hold back the others, and results reach
@@ -119,15 +130,17 @@ TEST_F(ImapUnorderedTest, ForEachAsCompletedDoesNotWaitForSlowItems) {
       "Call on_each inside the loop over pool.imap_unordered(fn, items), as "
       "each result arrives: not after collecting them, not in a loop of "
       "your own, and not with imap (which waits for item 0 first)."));
-  ASSERT_EQ(seen.size(), 4u) << "on_each should be called once per item";
+  ASSERT_EQ(seen.size(), 4u) << Explain(
+      "on_each should be called once per item", "on_each 应当每个元素调用一次");
   std::vector<long long> order, pids;
   for (long long r : seen) {
     order.push_back(r % 16);
     pids.push_back(r / 16);
   }
-  EXPECT_EQ(order.back(), 0)
-      << "item 0 could only finish after the others, so on_each should see "
-         "it last";
+  EXPECT_EQ(order.back(), 0) << Explain(
+      "item 0 could only finish after the others, so on_each should see it "
+      "last",
+      "元素 0 只能在其他元素之后完成，所以 on_each 应当最后看到它");
   EXPECT_EQ(std::multiset<long long>(order.begin(), order.end()),
             (std::multiset<long long>{0, 1, 2, 3}));
   EXPECT_TRUE(RanInWorkers("ForEachAsCompleted", pids, workers));
@@ -146,10 +159,13 @@ TEST_F(ImapUnorderedTest, ForEachAsCompletedCallsOncePerItem) {
     if (std::this_thread::get_id() != caller) ++calls_elsewhere;
   });
   EXPECT_EQ(seen, SerialResults(Square, items))
-      << "on_each should be called once with each item's result";
-  EXPECT_EQ(calls_elsewhere, 0)
-      << "on_each was called on another thread; call it in the thread "
-         "that called ForEachAsCompleted";
+      << Explain("on_each should be called once with each item's result",
+                 "on_each 应当对每个元素的结果各调用一次");
+  EXPECT_EQ(calls_elsewhere, 0) << Explain(
+      "on_each was called on another thread; call it in the thread that called "
+      "ForEachAsCompleted",
+      "on_each 在另一个线程中被调用了；应当在调用 ForEachAsCompleted "
+      "的线程中调用它");
   std::vector<long long> pids;
   ForEachAsCompleted(pool_, OwnPid, std::vector<long long>(12, 0),
                      [&](long long pid) { pids.push_back(pid); });

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "exercises/testing/checks.h"
+#include "exercises/testing/explain.h"
 #include "pool/pool.h"
 
 namespace exercises {
@@ -62,13 +63,19 @@ TEST_F(StarmapTest, StarmapPairsMatchesAPlainLoop) {
        {Pairs{}, Pairs{{2, 10}}, Pairs{{1, 2}, {2, 1}, {7, 0}, {0, 7}},
         RandomPairs(200, 1)}) {
     EXPECT_EQ(StarmapPairs(pool_, Place, pairs), SerialStarmap(Place, pairs))
-        << "with " << pairs.size()
-        << " pairs: the results should be fn(a, b) for each (a, b), in order "
-           "(not fn(b, a))";
+        << Explain("with ", "元素对个数 ") << pairs.size()
+        << Explain(
+               " pairs: the results should be fn(a, b) for each (a, b), in "
+               "order (not fn(b, a))",
+               "：结果应当是按顺序对每个 (a, b) 调用 fn(a, b) 的值（不是 fn(b, "
+               "a)）");
     EXPECT_EQ(StarmapPairs(pool_, PowMod, pairs), SerialStarmap(PowMod, pairs))
-        << "with " << pairs.size()
-        << " pairs: the results should be fn(a, b) for each (a, b), in order "
-           "(not fn(b, a))";
+        << Explain("with ", "元素对个数 ") << pairs.size()
+        << Explain(
+               " pairs: the results should be fn(a, b) for each (a, b), in "
+               "order (not fn(b, a))",
+               "：结果应当是按顺序对每个 (a, b) 调用 fn(a, b) 的值（不是 fn(b, "
+               "a)）");
   }
 }
 
@@ -76,7 +83,8 @@ TEST_F(StarmapTest, StarmapPairsMatchesAPlainLoop) {
 TEST_F(StarmapTest, StarmapPairsRunsInWorkers) {
   const std::vector<long long> pids =
       StarmapPairs(pool_, OwnPid, Pairs(20, {1, 2}));
-  ASSERT_EQ(pids.size(), 20u) << "one result per pair";
+  ASSERT_EQ(pids.size(), 20u)
+      << Explain("one result per pair", "每对元素一个结果");
   EXPECT_TRUE(RanInWorkers("StarmapPairs", pids, pool_.worker_pids()));
 }
 
@@ -89,9 +97,11 @@ TEST_F(StarmapTest, StarmapZipMatchesAPlainLoop) {
     ys.push_back(b);
   }
   EXPECT_EQ(StarmapZip(pool_, Place, xs, ys), SerialStarmap(Place, pairs))
-      << "the results should be fn(xs[i], ys[i]) for each i, in order";
+      << Explain("the results should be fn(xs[i], ys[i]) for each i, in order",
+                 "结果应当是按顺序对每个 i 调用 fn(xs[i], ys[i]) 的值");
   EXPECT_EQ(StarmapZip(pool_, PowMod, xs, ys), SerialStarmap(PowMod, pairs))
-      << "the results should be fn(xs[i], ys[i]) for each i, in order";
+      << Explain("the results should be fn(xs[i], ys[i]) for each i, in order",
+                 "结果应当是按顺序对每个 i 调用 fn(xs[i], ys[i]) 的值");
 }
 
 // Like Python's zip, StarmapZip stops at the end of the shorter input.
@@ -101,11 +111,13 @@ TEST_F(StarmapTest, StarmapZipStopsAtTheShorterInput) {
   const Pairs zipped = {{1, 10}, {2, 20}, {3, 30}};
   const Pairs zipped_back = {{10, 1}, {20, 2}, {30, 3}};
   EXPECT_EQ(StarmapZip(pool_, Place, xs, ys), SerialStarmap(Place, zipped))
-      << "5 xs and 3 ys: like Python's zip, stop after 3";
+      << Explain("5 xs and 3 ys: like Python's zip, stop after 3",
+                 "5 个 xs 和 3 个 ys：像 Python 的 zip 一样，取 3 个就停");
   EXPECT_EQ(StarmapZip(pool_, Place, ys, xs), SerialStarmap(Place, zipped_back))
-      << "3 xs and 5 ys: like Python's zip, stop after 3";
-  EXPECT_TRUE(StarmapZip(pool_, Place, xs, {}).empty())
-      << "zip with an empty input is empty";
+      << Explain("3 xs and 5 ys: like Python's zip, stop after 3",
+                 "3 个 xs 和 5 个 ys：像 Python 的 zip 一样，取 3 个就停");
+  EXPECT_TRUE(StarmapZip(pool_, Place, xs, {}).empty()) << Explain(
+      "zip with an empty input is empty", "与空输入 zip 的结果是空的");
 }
 
 // StarmapZip computes every item in a worker process.
@@ -113,7 +125,8 @@ TEST_F(StarmapTest, StarmapZipRunsInWorkers) {
   const std::vector<long long> pids =
       StarmapZip(pool_, OwnPid, std::vector<long long>(16, 1),
                  std::vector<long long>(16, 2));
-  ASSERT_EQ(pids.size(), 16u) << "one result per pair";
+  ASSERT_EQ(pids.size(), 16u)
+      << Explain("one result per pair", "每对元素一个结果");
   EXPECT_TRUE(RanInWorkers("StarmapZip", pids, pool_.worker_pids()));
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "exercises/testing/checks.h"
+#include "exercises/testing/explain.h"
 #include "exercises/testing/gate.h"
 #include "pool/pool.h"
 
@@ -70,16 +71,22 @@ TEST_F(CloseJoinTest, FinishAndShutDownLetsQueuedWorkFinish) {
       "it. Call close(), then join()."));
   for (long long x = 0; x < 7; ++x) {
     EXPECT_TRUE(results[x].ready())
-        << "FinishAndShutDown returned before task " << x
-        << " ended; join() waits for the queued work";
+        << Explain("FinishAndShutDown returned before task ",
+                   "FinishAndShutDown 在任务 ")
+        << x
+        << Explain(" ended; join() waits for the queued work",
+                   " 结束之前就返回了；join() 会等待排队中的工作");
   }
   for (long long x = 0; x < 7; ++x) {
     try {
       EXPECT_EQ(results[x].get(), x * x);
     } catch (const pool::CancelledError&) {
-      ADD_FAILURE() << "task " << x
-                    << " was cancelled: close() and join() let queued work "
-                       "finish, terminate() cancels it";
+      ADD_FAILURE() << Explain("task ", "任务 ") << x
+                    << Explain(
+                           " was cancelled: close() and join() let queued work "
+                           "finish, terminate() cancels it",
+                           " 被取消了：close() 和 join() "
+                           "让排队中的工作执行完，terminate() 则会取消它");
     }
   }
 }
@@ -91,12 +98,15 @@ TEST_F(CloseJoinTest, FinishAndShutDownLeavesThePoolShutDown) {
       pool_.apply_async(Square, std::tuple{12LL});
   FinishAndShutDown(pool_);
   EXPECT_EQ(before.get(), 144);
-  EXPECT_TRUE(pool_.worker_pids().empty())
-      << "the workers are still running after FinishAndShutDown: join() "
-         "waits until they have exited";
+  EXPECT_TRUE(pool_.worker_pids().empty()) << Explain(
+      "the workers are still running after FinishAndShutDown: join() waits "
+      "until they have exited",
+      "FinishAndShutDown 之后工作进程仍在运行：join() 会等到它们退出");
   EXPECT_THROW((void)pool_.apply_async(Square, std::tuple{1LL}),
                pool::UsageError)
-      << "the pool still accepts work after FinishAndShutDown: close() it";
+      << Explain(
+             "the pool still accepts work after FinishAndShutDown: close() it",
+             "FinishAndShutDown 之后进程池仍在接收工作：要 close() 它");
   pool_.join();
 }
 
@@ -105,8 +115,10 @@ TEST_F(CloseJoinTest, FinishAndShutDownLeavesThePoolShutDown) {
 TEST_F(CloseJoinTest, TrySubmitSubmitsWhileRunning) {
   std::optional<pool::AsyncResult<long long>> r = TrySubmit(pool_, Square, 6);
   ASSERT_TRUE(r.has_value())
-      << "TrySubmit returned std::nullopt although the pool is running";
-  EXPECT_EQ(r->get(), 36) << "TrySubmit(pool, fn, 6) should run fn(6)";
+      << Explain("TrySubmit returned std::nullopt although the pool is running",
+                 "进程池正在运行，TrySubmit 却返回了 std::nullopt");
+  EXPECT_EQ(r->get(), 36) << Explain("TrySubmit(pool, fn, 6) should run fn(6)",
+                                     "TrySubmit(pool, fn, 6) 应当执行 fn(6)");
   std::optional<pool::AsyncResult<long long>> pid = TrySubmit(pool_, OwnPid, 0);
   ASSERT_TRUE(pid.has_value());
   EXPECT_TRUE(RanInAWorker("TrySubmit", pid->get(), pool_.worker_pids()));
@@ -117,11 +129,13 @@ TEST_F(CloseJoinTest, TrySubmitSubmitsWhileRunning) {
 TEST_F(CloseJoinTest, TrySubmitReportsAStoppedPool) {
   pool_.close();
   EXPECT_FALSE(TrySubmit(pool_, Square, 1).has_value())
-      << "after close(), TrySubmit should return std::nullopt";
+      << Explain("after close(), TrySubmit should return std::nullopt",
+                 "close() 之后，TrySubmit 应当返回 std::nullopt");
   pool::Pool other(1);
   other.terminate();
   EXPECT_FALSE(TrySubmit(other, Square, 1).has_value())
-      << "after terminate(), TrySubmit should return std::nullopt";
+      << Explain("after terminate(), TrySubmit should return std::nullopt",
+                 "terminate() 之后，TrySubmit 应当返回 std::nullopt");
 }
 
 }  // namespace

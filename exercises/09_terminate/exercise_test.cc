@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "exercises/testing/checks.h"
+#include "exercises/testing/explain.h"
 #include "exercises/testing/gate.h"
 #include "pool/pool.h"
 
@@ -56,7 +57,8 @@ TEST_F(TerminateTest, StopNowCancelsRunningAndQueuedWork) {
       "Call terminate() (not close()), then join()."));
   for (const auto& r : results) {
     EXPECT_THROW((void)r.get(), pool::CancelledError)
-        << "a task that was running or queued should be cancelled";
+        << Explain("a task that was running or queued should be cancelled",
+                   "执行中或排队中的任务应当被取消");
   }
 }
 
@@ -79,10 +81,12 @@ TEST_F(TerminateTest, StopNowCancelsAMapAndCallsItsErrorCallback) {
                       }});
   StopNow(pool_);
   EXPECT_THROW((void)result.get(), pool::CancelledError)
-      << "a map still running should be cancelled by StopNow";
+      << Explain("a map still running should be cancelled by StopNow",
+                 "仍在执行的 map 应当被 StopNow 取消");
   std::lock_guard lock(count->mu);
-  EXPECT_EQ(count->cancelled, 1)
-      << "the map's error callback should hear of the cancellation once";
+  EXPECT_EQ(count->cancelled, 1) << Explain(
+      "the map's error callback should hear of the cancellation once",
+      "map 的错误回调函数应当得知一次取消");
 }
 
 // Results that finished before the stop keep their values.
@@ -101,9 +105,11 @@ TEST_F(TerminateTest, StopNowLeavesThePoolStopped) {
   StopNow(pool_);
   EXPECT_THROW((void)pool_.apply_async(Square, std::tuple{1LL}),
                pool::UsageError)
-      << "the pool still accepts work after StopNow";
+      << Explain("the pool still accepts work after StopNow",
+                 "StopNow 之后进程池仍在接收工作");
   EXPECT_TRUE(pool_.worker_pids().empty())
-      << "the pool's workers are still there after StopNow";
+      << Explain("the pool's workers are still there after StopNow",
+                 "StopNow 之后进程池的工作进程仍然存在");
   pool_.join();
 }
 
@@ -118,11 +124,14 @@ TEST_F(TerminateTest, FirstThenStopReturnsTheFirstToFinish) {
       "FirstThenStop waited for the slow items. Take the first result of "
       "imap_unordered, which is the first to finish (imap would wait for "
       "item 0), then terminate()."));
-  EXPECT_EQ(got % 10, 1) << "the first result to finish is item 1's";
+  EXPECT_EQ(got % 10, 1) << Explain("the first result to finish is item 1's",
+                                    "第一个完成的结果是元素 1 的");
   EXPECT_TRUE(RanInAWorker("FirstThenStop", got / 10, workers));
   EXPECT_THROW((void)pool_.apply_async(Square, std::tuple{1LL}),
                pool::UsageError)
-      << "the pool still accepts work: FirstThenStop should terminate() it";
+      << Explain(
+             "the pool still accepts work: FirstThenStop should terminate() it",
+             "进程池仍在接收工作：FirstThenStop 应当 terminate() 它");
 }
 
 // FirstThenStop's result was computed in a worker process.

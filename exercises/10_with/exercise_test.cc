@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "exercises/testing/checks.h"
+#include "exercises/testing/explain.h"
 #include "exercises/testing/gate.h"
 #include "pool/pool.h"
 #include "pool/test_util.h"
@@ -38,8 +39,10 @@ TEST(WithTest, MapInScopedPoolMatchesAPlainLoop) {
       expected.push_back(Cube(x));
     }
     EXPECT_EQ(MapInScopedPool(processes, Cube, items), expected)
-        << "with " << processes
-        << " processes: the results should be fn of each item, in order";
+        << Explain("with ", "进程数 ") << processes
+        << Explain(
+               " processes: the results should be fn of each item, in order",
+               "：结果应当是按顺序对每个元素调用 fn 的值");
   }
 }
 
@@ -48,18 +51,23 @@ TEST(WithTest, MapInScopedPoolMatchesAPlainLoop) {
 TEST(WithTest, MapInScopedPoolUsesThatManyWorkers) {
   const std::vector<long long> one =
       MapInScopedPool(1, OwnPid, std::vector<long long>(20, 0));
-  ASSERT_EQ(one.size(), 20u) << "one result per item";
-  EXPECT_NE(one.front(), ::getpid())
-      << "the items ran in this test's own process: make a pool::Pool and "
-         "map with it";
+  ASSERT_EQ(one.size(), 20u)
+      << Explain("one result per item", "每个元素一个结果");
+  EXPECT_NE(one.front(), ::getpid()) << Explain(
+      "the items ran in this test's own process: make a pool::Pool and map "
+      "with it",
+      "各元素在本测试自己的进程中执行了：创建一个 pool::Pool 并用它执行 map");
   EXPECT_EQ(std::set<long long>(one.begin(), one.end()).size(), 1u)
-      << "MapInScopedPool(1, ...) should use a pool of 1 process";
+      << Explain("MapInScopedPool(1, ...) should use a pool of 1 process",
+                 "MapInScopedPool(1, ...) 应当使用 1 个进程的进程池");
   const std::vector<long long> three =
       MapInScopedPool(3, OwnPid, std::vector<long long>(60, 0));
   EXPECT_LE(std::set<long long>(three.begin(), three.end()).size(), 3u)
-      << "MapInScopedPool(3, ...) should use a pool of 3 processes";
+      << Explain("MapInScopedPool(3, ...) should use a pool of 3 processes",
+                 "MapInScopedPool(3, ...) 应当使用 3 个进程的进程池");
   EXPECT_EQ(std::count(three.begin(), three.end(), ::getpid()), 0)
-      << "items ran in this test's own process, not in the pool";
+      << Explain("items ran in this test's own process, not in the pool",
+                 "元素在本测试自己的进程中执行了，而不是在进程池中");
 }
 
 // The pool does not outlive the function: when it returns, every process
@@ -67,10 +75,12 @@ TEST(WithTest, MapInScopedPoolUsesThatManyWorkers) {
 TEST(WithTest, MapInScopedPoolLeavesNoProcessBehind) {
   EXPECT_EQ(MapInScopedPool(2, Cube, {1, 2, 3}),
             (std::vector<long long>{1, 8, 27}));
-  EXPECT_TRUE(HasNoChildren())
-      << "a process of the pool is still alive after MapInScopedPool "
-         "returned: make the pool a local variable (no new, no static), so "
-         "its destructor ends it";
+  EXPECT_TRUE(HasNoChildren()) << Explain(
+      "a process of the pool is still alive after MapInScopedPool returned: "
+      "make the pool a local variable (no new, no static), so its destructor "
+      "ends it",
+      "MapInScopedPool 返回后，进程池仍有进程活着：把进程池作为局部变量（不用 "
+      "new，不用 static），让它的析构函数结束它");
 }
 
 // A task still running when the pool's scope ends is cancelled (the
@@ -83,12 +93,15 @@ TEST(WithTest, SubmitInScopedPoolCancelsWhatIsUnfinished) {
       gate.gave_up(), "a gate that never opens",
       "SubmitInScopedPool waited for its task. Return the AsyncResult at "
       "once; the pool's destructor then cancels the task."));
-  EXPECT_THROW((void)r.get(), pool::CancelledError)
-      << "the unfinished task should be cancelled when the pool's scope "
-         "ends (the destructor calls terminate())";
-  EXPECT_TRUE(HasNoChildren())
-      << "a process of the pool is still alive after SubmitInScopedPool "
-         "returned: make the pool a local variable";
+  EXPECT_THROW((void)r.get(), pool::CancelledError) << Explain(
+      "the unfinished task should be cancelled when the pool's scope ends (the "
+      "destructor calls terminate())",
+      "进程池的作用域结束时，未完成的任务应当被取消（析构函数调用 "
+      "terminate()）");
+  EXPECT_TRUE(HasNoChildren()) << Explain(
+      "a process of the pool is still alive after SubmitInScopedPool returned: "
+      "make the pool a local variable",
+      "SubmitInScopedPool 返回后，进程池仍有进程活着：把进程池作为局部变量");
 }
 
 }  // namespace

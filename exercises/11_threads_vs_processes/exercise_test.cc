@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "exercises/testing/explain.h"
 #include "pool/pool.h"
 
 namespace exercises {
@@ -68,9 +69,11 @@ TEST(ThreadsVsProcessesTest, ThreadsShareTheProcessProcessesDoNot) {
 TEST(ThreadsVsProcessesTest, ThreadsShareMemoryProcessesDoNot) {
   counter = 0;
   (void)MapWithThreads(2, AddToCounter, {1, 2, 3, 4});
-  EXPECT_EQ(counter, 10) << "the threads' additions are visible here";
+  EXPECT_EQ(counter, 10) << Explain("the threads' additions are visible here",
+                                    "线程所加的数在这里看得见");
   (void)MapWithProcesses(2, AddToCounter, {1, 2, 3, 4});
-  EXPECT_EQ(counter, 10) << "the processes added to their own copies";
+  EXPECT_EQ(counter, 10) << Explain("the processes added to their own copies",
+                                    "各进程加在了它们自己的副本上");
 }
 
 // Both pools have the requested number of workers: with one, a single

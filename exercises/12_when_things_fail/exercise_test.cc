@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "exercises/testing/checks.h"
+#include "exercises/testing/explain.h"
 #include "exercises/testing/gate.h"
 #include "pool/pool.h"
 
@@ -86,8 +87,11 @@ TEST_F(FailTest, RunAndClassifyReportsValues) {
   for (long long x : {0LL, 3LL, 1000LL}) {
     const Outcome o = RunAndClassify(pool_, Fragile, x, kPlenty);
     EXPECT_EQ(o.kind, Kind::kValue)
-        << "fn(" << x << ") returns normally, so the outcome is a value";
-    EXPECT_EQ(o.value, Fragile(x)) << "the value should be fn(" << x << ")";
+        << "fn(" << x
+        << Explain(") returns normally, so the outcome is a value",
+                   ") 正常返回，所以结果应当是一个值");
+    EXPECT_EQ(o.value, Fragile(x))
+        << Explain("the value should be fn(", "值应当是 fn(") << x << ")";
   }
   const Outcome pid = RunAndClassify(pool_, OwnPid, 0, kPlenty);
   EXPECT_EQ(pid.kind, Kind::kValue);
@@ -99,34 +103,46 @@ TEST_F(FailTest, RunAndClassifyReportsTaskErrors) {
   for (long long x : {-1LL, -42LL}) {
     const Outcome o = RunAndClassify(pool_, Fragile, x, kPlenty);
     EXPECT_EQ(o.kind, Kind::kTaskError)
-        << "fn(" << x << ") throws, so the outcome is kTaskError (catch "
-        << "pool::TaskError)";
+        << "fn(" << x
+        << Explain(
+               ") throws, so the outcome is kTaskError (catch pool::TaskError)",
+               ") 抛出异常，所以结果应当是 kTaskError（捕获 pool::TaskError）");
     EXPECT_EQ(o.detail, "bad input " + std::to_string(x))
-        << "the detail should be the TaskError's message()";
+        << Explain("the detail should be the TaskError's message()",
+                   "detail 应当是 TaskError 的 message()");
   }
 }
 
 // A killed worker is a WorkerDiedError whose detail names the signal.
 TEST_F(FailTest, RunAndClassifyReportsAKilledWorker) {
   const Outcome o = RunAndClassify(pool_, Fragile, 1001, kPlenty);
-  EXPECT_EQ(o.kind, Kind::kWorkerDied)
-      << "the worker was killed, so the outcome is kWorkerDied (catch "
-         "pool::WorkerDiedError)";
+  EXPECT_EQ(o.kind, Kind::kWorkerDied) << Explain(
+      "the worker was killed, so the outcome is kWorkerDied (catch "
+      "pool::WorkerDiedError)",
+      "工作进程被杀死了，所以结果应当是 kWorkerDied（捕获 "
+      "pool::WorkerDiedError）");
   EXPECT_NE(o.detail.find("SIGKILL"), std::string::npos)
-      << "the detail \"" << o.detail
-      << "\" should be the WorkerDiedError's what(), which names the signal";
+      << Explain("the detail \"", "detail 的值 \"") << o.detail
+      << Explain(
+             "\" should be the WorkerDiedError's what(), which names the "
+             "signal",
+             "\" 应当是 WorkerDiedError 的 what()，其中写明了信号");
 }
 
 // A worker that exits is a WorkerDiedError whose detail gives the status.
 TEST_F(FailTest, RunAndClassifyReportsAWorkerThatExited) {
   const Outcome o = RunAndClassify(pool_, Fragile, 1002, kPlenty);
-  EXPECT_EQ(o.kind, Kind::kWorkerDied)
-      << "the worker exited, so the outcome is kWorkerDied (catch "
-         "pool::WorkerDiedError)";
+  EXPECT_EQ(o.kind, Kind::kWorkerDied) << Explain(
+      "the worker exited, so the outcome is kWorkerDied (catch "
+      "pool::WorkerDiedError)",
+      "工作进程退出了，所以结果应当是 kWorkerDied（捕获 "
+      "pool::WorkerDiedError）");
   EXPECT_NE(o.detail.find("status 3"), std::string::npos)
-      << "the detail \"" << o.detail
-      << "\" should be the WorkerDiedError's what(), which gives the exit "
-         "status";
+      << Explain("the detail \"", "detail 的值 \"") << o.detail
+      << Explain(
+             "\" should be the WorkerDiedError's what(), which gives the exit "
+             "status",
+             "\" 应当是 WorkerDiedError 的 what()，其中给出了退出状态");
 }
 
 // A task that has not finished when the timeout runs out is a timeout (the
@@ -137,9 +153,11 @@ TEST_F(FailTest, RunAndClassifyReportsATimeout) {
       gate_.gave_up(), "a gate that opens only after RunAndClassify returns",
       "RunAndClassify waited for the task instead of at most `timeout`: "
       "use get(timeout), not get()."));
-  EXPECT_EQ(o.kind, Kind::kTimeout)
-      << "the task cannot finish within 50 ms, so the outcome is kTimeout "
-         "(catch pool::TimeoutError)";
+  EXPECT_EQ(o.kind, Kind::kTimeout) << Explain(
+      "the task cannot finish within 50 ms, so the outcome is kTimeout (catch "
+      "pool::TimeoutError)",
+      "任务不可能在 50 ms 内完成，所以结果应当是 kTimeout（捕获 "
+      "pool::TimeoutError）");
   gate_.Open();
 }
 
@@ -148,11 +166,14 @@ TEST_F(FailTest, RunAndClassifyReportsATimeout) {
 TEST_F(FailTest, ThePoolKeepsWorkingAfterFailures) {
   for (long long x : {-1LL, 1001LL, 1002LL, 1001LL}) {
     EXPECT_NE(RunAndClassify(pool_, Fragile, x, kPlenty).kind, Kind::kValue)
-        << "fn(" << x << ") fails, so the outcome is not a value";
+        << "fn(" << x
+        << Explain(") fails, so the outcome is not a value",
+                   ") 失败了，所以结果不是一个值");
   }
   const Outcome o = RunAndClassify(pool_, Fragile, 12, kPlenty);
   EXPECT_EQ(o.kind, Kind::kValue)
-      << "after failures the pool should still compute fn(12)";
+      << Explain("after failures the pool should still compute fn(12)",
+                 "失败之后，进程池仍应算出 fn(12)");
   EXPECT_EQ(o.value, 144);
 }
 
@@ -163,18 +184,23 @@ TEST_F(FailTest, MapKeepingGoingKeepsTheGoodResults) {
                                         8, 9,  1002, 11,   12, 13, -14};
   const std::vector<std::optional<long long>> got =
       MapKeepingGoing(pool_, Fragile, items);
-  ASSERT_EQ(got.size(), items.size()) << "one result per item";
+  ASSERT_EQ(got.size(), items.size())
+      << Explain("one result per item", "每个元素一个结果");
   for (std::size_t i = 0; i < items.size(); ++i) {
     const bool fails = items[i] < 0 || items[i] > 1000;
     if (fails) {
       EXPECT_FALSE(got[i].has_value())
-          << "item " << i << " (" << items[i]
-          << ") fails, so its place should hold std::nullopt, not " << *got[i];
+          << Explain("item ", "元素 ") << i << " (" << items[i]
+          << Explain(") fails, so its place should hold std::nullopt, not ",
+                     ") 失败了，所以它的位置应当是 std::nullopt，而不是 ")
+          << *got[i];
     } else {
       EXPECT_EQ(got[i], Fragile(items[i]))
-          << "item " << i << " (" << items[i]
-          << ") succeeds; its value should be kept although other items "
-             "failed";
+          << Explain("item ", "元素 ") << i << " (" << items[i]
+          << Explain(
+                 ") succeeds; its value should be kept although other items "
+                 "failed",
+                 ") 成功了；尽管其他元素失败了，它的值也应当保留");
     }
   }
 }
@@ -185,10 +211,12 @@ TEST_F(FailTest, MapKeepingGoingWithoutFailures) {
   for (long long x = 0; x < 40; ++x) items.push_back(x * 3);
   const std::vector<std::optional<long long>> got =
       MapKeepingGoing(pool_, Fragile, items);
-  ASSERT_EQ(got.size(), items.size()) << "one result per item";
+  ASSERT_EQ(got.size(), items.size())
+      << Explain("one result per item", "每个元素一个结果");
   for (std::size_t i = 0; i < items.size(); ++i) {
     EXPECT_EQ(got[i], Fragile(items[i]))
-        << "item " << i << " should be fn(" << items[i] << ")";
+        << Explain("item ", "元素 ") << i
+        << Explain(" should be fn(", " 应当是 fn(") << items[i] << ")";
   }
   std::vector<long long> pids;
   for (const auto& pid : MapKeepingGoing(pool_, OwnPid, {0, 0, 0})) {

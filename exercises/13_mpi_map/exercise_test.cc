@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "exercises/testing/explain.h"
 #include "exercises/testing/gate.h"
 #include "exercises/testing/mpi_job.h"
 
@@ -204,14 +205,18 @@ void ExpectWorkersComputed(const ScenarioRun& run, std::size_t k,
                            const std::vector<long long>& items) {
   const std::string key = "computed." + std::to_string(k);
   EXPECT_EQ(run.Get(0, key), "")
-      << "call " << k << ": rank 0 is the master, it must not compute";
+      << Explain("call ", "调用 ") << k
+      << Explain(": rank 0 is the master, it must not compute",
+                 "：rank 0 是主进程，它不能做计算");
   std::multiset<long long> all;
   for (int rank = 1; rank < kRanks; ++rank) {
     const std::vector<long long> done = Split(run.Get(rank, key));
     all.insert(done.begin(), done.end());
   }
   EXPECT_EQ(all, std::multiset<long long>(items.begin(), items.end()))
-      << "call " << k << ": the workers must compute every item once";
+      << Explain("call ", "调用 ") << k
+      << Explain(": the workers must compute every item once",
+                 "：每个元素都必须由工作 rank 恰好计算一次");
 }
 
 // The parsed "calls" report: on_result's (index, result, worker) triples.
@@ -240,22 +245,31 @@ void ExpectCallsMatchWork(const ScenarioRun& run,
                           const std::vector<long long>& expected) {
   const std::vector<Call> calls = ParseCalls(run.Get(0, "calls"));
   ASSERT_EQ(calls.size(), items.size())
-      << "on_result should be called once per item; calls: "
+      << Explain("on_result should be called once per item; calls: ",
+                 "on_result 应当每个元素调用一次；实际调用：")
       << run.Get(0, "calls");
   std::set<std::size_t> indices;
   for (const Call& c : calls) {
     ASSERT_LT(c.index, items.size());
     EXPECT_TRUE(indices.insert(c.index).second)
-        << "on_result called twice for index " << c.index;
-    EXPECT_EQ(c.result, expected[c.index]) << "index " << c.index;
-    ASSERT_GE(c.worker, 1) << "on_result named rank " << c.worker
-                           << ": results come from the workers, 1.."
+        << Explain("on_result called twice for index ",
+                   "on_result 被调用了两次，下标为 ")
+        << c.index;
+    EXPECT_EQ(c.result, expected[c.index])
+        << Explain("index ", "下标 ") << c.index;
+    ASSERT_GE(c.worker, 1) << Explain("on_result named rank ",
+                                      "on_result 指明的是 rank ")
+                           << c.worker
+                           << Explain(": results come from the workers, 1..",
+                                      "：结果来自工作 rank，即 1..")
                            << kRanks - 1;
     ASSERT_LT(c.worker, kRanks);
     const std::vector<long long> done = Split(run.Get(c.worker, "computed"));
     EXPECT_NE(std::find(done.begin(), done.end(), items[c.index]), done.end())
-        << "on_result says rank " << c.worker << " computed item "
-        << items[c.index] << " (index " << c.index << "), but it did not";
+        << Explain("on_result says rank ", "on_result 说 rank ") << c.worker
+        << Explain(" computed item ", " 计算了元素 ") << items[c.index]
+        << Explain(" (index ", "（下标 ") << c.index
+        << Explain("), but it did not", "），但它并没有");
   }
 }
 
@@ -265,10 +279,12 @@ TEST(MpiMapTest, ArticleSums) {
   const ScenarioRun run = RunScenario("ArticleSums");
   ASSERT_TRUE(run.ok()) << run.Describe();
   EXPECT_EQ(run.Get(0, "results"), "1225 4950 11175");
-  EXPECT_EQ(run.Get(0, "computed"), "") << "rank 0 is the master: it must "
-                                           "hand the items out, not compute";
+  EXPECT_EQ(run.Get(0, "computed"), "") << Explain(
+      "rank 0 is the master: it must hand the items out, not compute",
+      "rank 0 是主进程：它必须分发元素，而不是自己计算");
   for (int rank = 1; rank < kRanks; ++rank) {
-    EXPECT_EQ(run.Get(rank, "results"), "") << "worker " << rank;
+    EXPECT_EQ(run.Get(rank, "results"), "")
+        << Explain("worker ", "工作 rank ") << rank;
   }
   ExpectCallsMatchWork(run, kArticle, {1225, 4950, 11175});
 }
@@ -282,10 +298,12 @@ TEST(MpiMapTest, MatchesASerialLoop) {
     const std::vector<long long>& items = kSerialInputs[k];
     EXPECT_EQ(Split(run.Get(0, "results." + std::to_string(k))),
               SerialSquares(items))
-        << "call " << k << " (" << items.size() << " items)";
+        << Explain("call ", "调用 ") << k << " (" << items.size()
+        << Explain(" items)", " 个元素)");
     EXPECT_EQ(run.Get(0, "calls." + std::to_string(k)),
               std::to_string(items.size()))
-        << "on_result calls in call " << k;
+        << Explain("on_result calls in call ", "on_result 的调用次数，调用 ")
+        << k;
     ExpectWorkersComputed(run, k, items);
   }
 }
@@ -303,9 +321,11 @@ TEST(MpiMapTest, StopsEveryWorkerEveryTime) {
     for (std::size_t k = 0; k < expected.size(); ++k) {
       const std::string key = "returned." + std::to_string(k);
       ASSERT_TRUE(run.Has(rank, key))
-          << "rank " << rank << " never returned from call " << k;
+          << "rank " << rank
+          << Explain(" never returned from call ", " 没有从调用返回：调用 ")
+          << k;
       EXPECT_EQ(run.Get(rank, key), rank == 0 ? expected[k] : "")
-          << "rank " << rank << ", call " << k;
+          << "rank " << rank << Explain(", call ", "，调用 ") << k;
     }
   }
 }
@@ -317,20 +337,25 @@ TEST(MpiMapTest, StopsEveryWorkerEveryTime) {
 TEST(MpiMapTest, EveryWorkerComputes) {
   const ScenarioRun run = RunScenario("EveryWorkerComputes");
   ASSERT_TRUE(run.ok()) << run.Describe();
-  EXPECT_FALSE(run.gave_up)
-      << "items 0, 1 and 2 never ran on three workers at once: are items "
-         "handed out one at a time to every worker?";
+  EXPECT_FALSE(run.gave_up) << Explain(
+      "items 0, 1 and 2 never ran on three workers at once: are items handed "
+      "out one at a time to every worker?",
+      "元素 0、1、2 从未同时在三个工作 rank 上执行：是否每次给每个工作 rank "
+      "分发一个元素？");
   const std::vector<long long> items = Range(30);
   EXPECT_EQ(Split(run.Get(0, "results")), SerialSquares(items));
-  EXPECT_EQ(run.Get(0, "computed"), "") << "rank 0 must not compute";
+  EXPECT_EQ(run.Get(0, "computed"), "")
+      << Explain("rank 0 must not compute", "rank 0 不能做计算");
   std::multiset<long long> all;
   for (int rank = 1; rank < kRanks; ++rank) {
     const std::vector<long long> done = Split(run.Get(rank, "computed"));
-    EXPECT_FALSE(done.empty()) << "worker " << rank << " computed nothing";
+    EXPECT_FALSE(done.empty()) << Explain("worker ", "工作 rank ") << rank
+                               << Explain(" computed nothing", " 什么也没算");
     all.insert(done.begin(), done.end());
   }
   EXPECT_EQ(all, std::multiset<long long>(items.begin(), items.end()))
-      << "each item must be computed exactly once";
+      << Explain("each item must be computed exactly once",
+                 "每个元素都必须恰好计算一次");
   ExpectCallsMatchWork(run, items, SerialSquares(items));
 }
 
@@ -340,16 +365,20 @@ TEST(MpiMapTest, EveryWorkerComputes) {
 TEST(MpiMapTest, CollectsResultsAsTheyArrive) {
   const ScenarioRun run = RunScenario("CollectsResultsAsTheyArrive");
   ASSERT_TRUE(run.ok()) << run.Describe();
-  EXPECT_FALSE(run.gave_up)
-      << "item 0 waited 20 s for on_result to see the other 11 results: "
-         "results must be received from any worker as they come "
-         "(MPI_ANY_SOURCE), and passed to on_result at once";
+  EXPECT_FALSE(run.gave_up) << Explain(
+      "item 0 waited 20 s for on_result to see the other 11 results: results "
+      "must be received from any worker as they come (MPI_ANY_SOURCE), and "
+      "passed to on_result at once",
+      "元素 0 等了 20 秒，on_result 仍没见到其余 11 "
+      "个结果：结果必须一到就从任意工作 rank "
+      "接收（MPI_ANY_SOURCE），并立即交给 on_result");
   const std::vector<long long> items = Range(12);
   EXPECT_EQ(Split(run.Get(0, "results")), SerialSquares(items));
   const std::vector<Call> calls = ParseCalls(run.Get(0, "calls"));
   ASSERT_EQ(calls.size(), items.size()) << run.Get(0, "calls");
   EXPECT_EQ(calls.back().index, 0u)
-      << "item 0 cannot finish before the others; calls: "
+      << Explain("item 0 cannot finish before the others; calls: ",
+                 "元素 0 不可能在其他元素之前完成；实际调用：")
       << run.Get(0, "calls");
 }
 

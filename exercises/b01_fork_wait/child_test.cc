@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "exercises/testing/explain.h"
 #include "exercises/testing/track_testing.h"
 
 namespace bpool {
@@ -43,16 +44,23 @@ Child Begin(std::function<int()> body) {
 // Checks an ExitStatus for "exited with `code`", with a message that tells
 // what went wrong.
 void ExpectExited(const ExitStatus& how, int code) {
-  EXPECT_TRUE(how.exited) << "the child should have exited with code " << code
-                          << ", but Wait() says it was killed by "
-                          << "signal " << how.signal;
+  EXPECT_TRUE(how.exited) << Explain("the child should have exited with code ",
+                                     "子进程本应以退出码 ")
+                          << code
+                          << Explain(
+                                 ", but Wait() says it was killed by signal ",
+                                 " 退出，但 Wait() 说它被信号杀死了：signal ")
+                          << how.signal;
   if (how.exited && how.code == kReturnedIntoTest) {
-    ADD_FAILURE() << "Start() returned inside the child: the child went on "
-                     "running the caller's code. After body() the child "
-                     "must call _exit().";
+    ADD_FAILURE() << Explain(
+        "Start() returned inside the child: the child went on running the "
+        "caller's code. After body() the child must call _exit().",
+        "Start() 在子进程中返回了：子进程继续执行了调用者的代码。body() "
+        "之后，子进程必须调用 _exit()。");
     return;
   }
-  EXPECT_EQ(how.code, code) << "the child's exit code";
+  EXPECT_EQ(how.code, code)
+      << Explain("the child's exit code", "子进程的退出码");
 }
 
 bool IsChild(pid_t pid) {
@@ -72,10 +80,14 @@ int g_touched = 0;
 // A body that returns 0 ends the child with exit code 0.
 TEST(ForkWaitTest, ReturnZeroIsANormalExit) {
   Child child = Begin([] { return 0; });
-  ASSERT_TRUE(child.running()) << "Start() returned no child";
+  ASSERT_TRUE(child.running())
+      << Explain("Start() returned no child", "Start() 没有返回子进程");
   ExpectExited(child.Wait(), 0);
-  EXPECT_FALSE(child.running()) << "after Wait(), running() must be false";
-  EXPECT_EQ(child.pid(), -1) << "after Wait(), pid() must be -1";
+  EXPECT_FALSE(child.running())
+      << Explain("after Wait(), running() must be false",
+                 "Wait() 之后，running() 必须为 false");
+  EXPECT_EQ(child.pid(), -1) << Explain("after Wait(), pid() must be -1",
+                                        "Wait() 之后，pid() 必须为 -1");
 }
 
 // What the body returns, or passes to _exit(), is the exit code Wait()
@@ -95,13 +107,19 @@ TEST(ForkWaitTest, SignalIsReported) {
     return 0;
   });
   const ExitStatus how = child.Wait();
-  EXPECT_FALSE(how.exited) << "a child killed by SIGKILL did not exit";
+  EXPECT_FALSE(how.exited) << Explain(
+      "a child killed by SIGKILL did not exit",
+      "被 SIGKILL 杀死的子进程不应算作正常退出");
   EXPECT_EQ(how.signal, SIGKILL);
   const std::string text = how.Describe();
   EXPECT_NE(text.find("SIGKILL"), std::string::npos)
-      << "Describe() should name the signal; it says: " << text;
+      << Explain("Describe() should name the signal; it says: ",
+                 "Describe() 应当写出信号的名字；它写的是：")
+      << text;
   EXPECT_NE(text.find('9'), std::string::npos)
-      << "Describe() should give the signal's number; it says: " << text;
+      << Explain("Describe() should give the signal's number; it says: ",
+                 "Describe() 应当写出信号的编号；它写的是：")
+      << text;
 }
 
 // Describe() says how a child exited, with its code.
@@ -127,10 +145,12 @@ TEST(ForkWaitTest, BodyRunsInAChildProcess) {
     return 42;
   });
   EXPECT_GT(child.pid(), 0);
-  EXPECT_NE(child.pid(), ::getpid()) << "the body ran in this process";
+  EXPECT_NE(child.pid(), ::getpid())
+      << Explain("the body ran in this process", "body 在本进程中执行了");
   ExpectExited(child.Wait(), 42);
-  EXPECT_EQ(g_touched, 0)
-      << "the parent's memory changed: the body ran in the parent";
+  EXPECT_EQ(g_touched, 0) << Explain(
+      "the parent's memory changed: the body ran in the parent",
+      "父进程的内存被改了：body 在父进程中执行了");
 }
 
 // A body that throws does not throw into the caller's code in the child:
@@ -146,8 +166,10 @@ TEST(ForkWaitTest, WaitLeavesNoZombie) {
   Child child = Begin([] { return 0; });
   const pid_t pid = child.pid();
   (void)child.Wait();
-  EXPECT_FALSE(IsChild(pid)) << "child " << pid << " is still there after "
-                             << "Wait() (a zombie?): waitpid() reaps it";
+  EXPECT_FALSE(IsChild(pid))
+      << Explain("child ", "子进程 ") << pid
+      << Explain(" is still there after Wait() (a zombie?): waitpid() reaps it",
+                 " 在 Wait() 之后仍然存在（僵尸进程？）：waitpid() 会回收它");
 }
 
 // Kill() sends the signal; Wait() reports it.
@@ -167,11 +189,17 @@ TEST(ForkWaitTest, DestructorKillsAndReapsARunningChild) {
   // The only owner is the guarded call, so ~Child() runs there.
   ASSERT_TRUE(FinishesWithin(
       kCallGuard, [child = std::move(child)]() mutable { child.reset(); }))
-      << "~Child() did not return within " << kCallGuard.count()
-      << " s for a child that waits forever: kill it (SIGKILL) before "
-         "waiting for it";
-  EXPECT_FALSE(IsChild(pid)) << "child " << pid << " is still there after "
-                             << "~Child(): kill it, then waitpid() it";
+      << Explain("~Child() did not return within ", "~Child() 在 ")
+      << kCallGuard.count()
+      << Explain(
+             " s for a child that waits forever: kill it (SIGKILL) before "
+             "waiting for it",
+             " 秒内没有返回，而子进程会永远等下去：先杀死它（SIGKILL），再等待"
+             "它");
+  EXPECT_FALSE(IsChild(pid))
+      << Explain("child ", "子进程 ") << pid
+      << Explain(" is still there after ~Child(): kill it, then waitpid() it",
+                 " 在 ~Child() 之后仍然存在：先杀死它，再 waitpid() 它");
 }
 
 // Destroying a Child whose process has already ended reaps it.
@@ -181,10 +209,12 @@ TEST(ForkWaitTest, DestructorReapsAnEndedChild) {
     Child child = Begin([] { return 0; });
     pid = child.pid();
     ASSERT_TRUE(WaitUntil([pid] { return IsZombie(pid); }))
-        << "the child never ended";
+        << Explain("the child never ended", "子进程一直没有结束");
   }
-  EXPECT_FALSE(IsChild(pid)) << "child " << pid << " is still a zombie "
-                             << "after ~Child(): waitpid() it";
+  EXPECT_FALSE(IsChild(pid))
+      << Explain("child ", "子进程 ") << pid
+      << Explain(" is still a zombie after ~Child(): waitpid() it",
+                 " 在 ~Child() 之后仍是僵尸进程：要 waitpid() 它");
 }
 
 // Moving a Child into one that owns a process reaps the old process.
@@ -196,7 +226,8 @@ TEST(ForkWaitTest, MoveAssignmentReapsTheOldChild) {
   first = std::move(second);
   EXPECT_EQ(first.pid(), new_pid);
   EXPECT_EQ(second.pid(), -1);  // NOLINT(bugprone-use-after-move)
-  EXPECT_FALSE(IsChild(old_pid)) << "the replaced child is still there";
+  EXPECT_FALSE(IsChild(old_pid))
+      << Explain("the replaced child is still there", "被替换的子进程仍然存在");
   ExpectExited(first.Wait(), 5);
 }
 
@@ -209,8 +240,9 @@ TEST(ForkWaitTest, WaitRetriesWhenInterrupted) {
   });
   Interrupter interrupter(::pthread_self());
   ExitStatus how;
-  EXPECT_NO_THROW(how = child.Wait())
-      << "Wait() failed when a signal interrupted waitpid() (EINTR): retry";
+  EXPECT_NO_THROW(how = child.Wait()) << Explain(
+      "Wait() failed when a signal interrupted waitpid() (EINTR): retry",
+      "信号中断 waitpid() 时（EINTR）Wait() 失败了：应当重试");
   ExpectExited(how, 7);
 }
 

@@ -17,6 +17,7 @@
 #include <system_error>
 #include <thread>
 
+#include "exercises/testing/explain.h"
 #include "exercises/testing/track_testing.h"
 
 namespace bpool {
@@ -111,12 +112,15 @@ std::optional<std::string> ReadGuarded(int fd, const char* what) {
   auto frame = std::make_shared<std::optional<std::string>>();
   try {
     if (!FinishesWithin(kCallGuard, [fd, frame] { *frame = ReadFrame(fd); })) {
-      ADD_FAILURE() << "ReadFrame() did not return within "
-                    << kCallGuard.count() << " s (" << what << ")";
+      ADD_FAILURE() << Explain("ReadFrame() did not return within ",
+                               "ReadFrame() 在 ")
+                    << kCallGuard.count() << Explain(" s (", " 秒内没有返回(")
+                    << what << ")";
       return std::nullopt;
     }
   } catch (const std::exception& e) {
-    ADD_FAILURE() << "ReadFrame() threw (" << what << "): " << e.what();
+    ADD_FAILURE() << Explain("ReadFrame() threw (", "ReadFrame() 抛出了异常(")
+                  << what << "): " << e.what();
     return std::nullopt;
   }
   return *frame;
@@ -136,10 +140,11 @@ TEST_F(FramingTest, SmallAndEmptyFramesRoundTrip) {
   WriteFrame(pipe.write, "hello");
   WriteFrame(pipe.write, "");
   std::optional<std::string> first = ReadGuarded(pipe.read, "a small frame");
-  ASSERT_TRUE(first) << "no frame came out";
+  ASSERT_TRUE(first) << Explain("no frame came out", "没有读出帧");
   EXPECT_EQ(*first, "hello");
   std::optional<std::string> empty = ReadGuarded(pipe.read, "an empty frame");
-  ASSERT_TRUE(empty) << "an empty frame read as the end of the stream";
+  ASSERT_TRUE(empty) << Explain("an empty frame read as the end of the stream",
+                                "空帧被读成了流的结束");
   EXPECT_EQ(*empty, "");
 }
 
@@ -168,7 +173,8 @@ TEST_F(FramingTest, SixteenMiBFrameRoundTrips) {
   writer.Join();
   ASSERT_TRUE(frame);
   EXPECT_EQ(frame->size(), body->size());
-  EXPECT_TRUE(*frame == *body) << "the body came out changed";
+  EXPECT_TRUE(*frame == *body)
+      << Explain("the body came out changed", "读出的内容被改变了");
 }
 
 // A frame written one byte at a time still reads as one whole frame.
@@ -186,9 +192,10 @@ TEST_F(FramingTest, FrameWrittenOneByteAtATime) {
   if (frame) writer.ReaderDone();
   writer.Join();
   ASSERT_TRUE(frame);
-  EXPECT_EQ(frame->size(), body.size())
-      << "the frame came out short: read() returns what is there, "
-         "not what was asked for";
+  EXPECT_EQ(frame->size(), body.size()) << Explain(
+      "the frame came out short: read() returns what is there, not what was "
+      "asked for",
+      "读出的帧不完整：read() 返回的是管道里现有的数据，而不是你要求的数量");
   EXPECT_TRUE(*frame == body);
 }
 
@@ -200,12 +207,14 @@ TEST_F(FramingTest, FramesStayApartAndEndOfFileEnds) {
   pipe.CloseWrite();
   for (const char* expected : {"ab", "", "cdefg", "h"}) {
     std::optional<std::string> frame = ReadGuarded(pipe.read, expected);
-    ASSERT_TRUE(frame) << "expected the frame \"" << expected << "\"";
+    ASSERT_TRUE(frame) << Explain("expected the frame \"", "应为帧 \"")
+                       << expected << "\"";
     EXPECT_EQ(*frame, expected);
   }
   std::optional<std::string> end = ReadGuarded(pipe.read, "end of file");
-  EXPECT_FALSE(end) << "after the last frame, end of file must read as an "
-                       "empty optional";
+  EXPECT_FALSE(end) << Explain(
+      "after the last frame, end of file must read as an empty optional",
+      "最后一帧之后，文件结束必须读成空的 optional");
 }
 
 // A frame cut short by end of file is an error, never a short frame.
@@ -214,7 +223,8 @@ TEST_F(FramingTest, TruncatedBodyIsAnError) {
   RawWrite(pipe.write, Header(100) + std::string(10, 'x'));
   pipe.CloseWrite();
   EXPECT_THROW((void)ReadFrame(pipe.read), FrameError)
-      << "100 bytes announced, 10 sent, then end of file";
+      << Explain("100 bytes announced, 10 sent, then end of file",
+                 "声明 100 字节，只发了 10 字节，然后文件结束");
 }
 
 // End of file inside the 8-byte length is an error too.
@@ -223,16 +233,19 @@ TEST_F(FramingTest, TruncatedHeaderIsAnError) {
   RawWrite(pipe.write, Header(100).substr(0, 3));
   pipe.CloseWrite();
   EXPECT_THROW((void)ReadFrame(pipe.read), FrameError)
-      << "3 of the 8 header bytes, then end of file";
+      << Explain("3 of the 8 header bytes, then end of file",
+                 "8 字节帧头只有 3 字节，然后文件结束");
 }
 
 // A length above kMaxFrame is refused before anything is allocated.
 TEST_F(FramingTest, HugeLengthIsRefused) {
   TestPipe pipe;
   RawWrite(pipe.write, Header(std::uint64_t{1} << 62));
-  EXPECT_THROW((void)ReadFrame(pipe.read), FrameError)
-      << "a header announcing 2^62 bytes must be a FrameError (check the "
-         "length against kMaxFrame before allocating)";
+  EXPECT_THROW((void)ReadFrame(pipe.read), FrameError) << Explain(
+      "a header announcing 2^62 bytes must be a FrameError (check the length "
+      "against kMaxFrame before allocating)",
+      "声明 2^62 字节的帧头必须是 FrameError(在分配内存之前用 kMaxFrame "
+      "检查长度)");
 }
 
 // Signals that interrupt read() and write() (EINTR, or a short count) do
@@ -258,21 +271,31 @@ TEST_F(FramingTest, InterruptedReadsAndWritesAreRetried) {
       }
     });
   } catch (const std::exception& e) {
-    ADD_FAILURE() << "ReadFrame() threw while interrupted: " << e.what()
-                  << ". Did WriteAll or ReadAll give up on EINTR, or lose "
-                     "track of a short write or read?";
+    ADD_FAILURE() << Explain("ReadFrame() threw while interrupted: ",
+                             "被中断时 ReadFrame() 抛出了异常：")
+                  << e.what()
+                  << Explain(
+                         ". Did WriteAll or ReadAll give up on EINTR, or lose "
+                         "track of a short write or read?",
+                         "。是不是 WriteAll 或 ReadAll 遇到 EINTR "
+                         "就放弃了，或者在部分读写之后没接着往下读写？");
     threw = true;
   }
   if (finished) writer.ReaderDone();
   writer.Join();
   if (threw) return;
-  ASSERT_TRUE(finished) << "ReadFrame() did not finish within "
-                        << kCallGuard.count() << " s while interrupted";
+  ASSERT_TRUE(finished) << Explain("ReadFrame() did not finish within ",
+                                   "ReadFrame() 在被中断的情况下 ")
+                        << kCallGuard.count()
+                        << Explain(" s while interrupted", " 秒内没有完成");
   ASSERT_EQ(frames->size(), 2u)
-      << "a frame was lost: did a call give up on EINTR?";
+      << Explain("a frame was lost: did a call give up on EINTR?",
+                 "丢了一帧：是不是某个调用遇到 EINTR 就放弃了？");
   EXPECT_TRUE((*frames)[0] == *body)
-      << "the 8 MiB frame came out changed (" << (*frames)[0].size()
-      << " bytes): after a short write, go on from where it stopped";
+      << Explain("the 8 MiB frame came out changed (", "8 MiB 的帧读出来变了(")
+      << (*frames)[0].size()
+      << Explain(" bytes): after a short write, go on from where it stopped",
+                 " 字节)：部分写出之后，要从停下的地方接着写");
   EXPECT_EQ((*frames)[1], "after");
 }
 
@@ -282,7 +305,9 @@ TEST_F(FramingTest, WriteWithoutReaderIsAnError) {
   pipe.CloseRead();
   try {
     WriteFrame(pipe.write, "nobody listens");
-    ADD_FAILURE() << "WriteFrame() to a pipe with no reader did not throw";
+    ADD_FAILURE() << Explain(
+        "WriteFrame() to a pipe with no reader did not throw",
+        "向没有读者的管道 WriteFrame() 没有抛出异常");
   } catch (const std::system_error& e) {
     EXPECT_EQ(e.code().value(), EPIPE) << e.what();
   }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "exercises/b03_framing/framing.h"
+#include "exercises/testing/explain.h"
 #include "exercises/testing/track_testing.h"
 
 namespace bpool {
@@ -45,8 +46,10 @@ std::optional<Outcome> ReceiveGuarded(const std::shared_ptr<Worker>& worker,
   auto outcome = std::make_shared<std::optional<Outcome>>();
   if (!FinishesWithin(kCallGuard,
                       [worker, outcome] { *outcome = worker->Receive(); })) {
-    ADD_FAILURE() << "Receive() did not return within " << kCallGuard.count()
-                  << " s: " << hint;
+    ADD_FAILURE() << Explain("Receive() did not return within ",
+                             "Receive() 在 ")
+                  << kCallGuard.count() << Explain(" s: ", " 秒内没有返回：")
+                  << hint;
     return std::nullopt;
   }
   return *outcome;
@@ -58,7 +61,9 @@ std::optional<Outcome> RunOne(const std::shared_ptr<Worker>& worker, Task fn,
   worker->Send(fn, items);
   std::optional<Outcome> outcome = ReceiveGuarded(
       worker, "does the worker answer each task with one reply frame?");
-  if (!outcome) ADD_FAILURE() << "no reply: the worker is gone";
+  if (!outcome)
+    ADD_FAILURE() << Explain("no reply: the worker is gone",
+                             "没有回复：工作进程已经不在了");
   return outcome;
 }
 
@@ -73,7 +78,9 @@ class WorkerTest : public ::testing::Test {
  protected:
   void TearDown() override {
     EXPECT_TRUE(Children().empty())
-        << Children().size() << " child process(es) left after the test";
+        << Children().size()
+        << Explain(" child process(es) left after the test",
+                   " 个子进程在测试结束后仍然存在");
   }
 };
 
@@ -93,19 +100,22 @@ TEST_F(WorkerTest, ThousandTasksThroughOneWorker) {
   std::set<std::int64_t> pids;
   for (std::int64_t i = 0; i < 1000; ++i) {
     std::optional<Outcome> square = RunOne(worker, Square, {i});
-    ASSERT_TRUE(square) << "task " << i;
+    ASSERT_TRUE(square) << Explain("task ", "任务 ") << i;
     ASSERT_EQ(square->results, std::vector<std::int64_t>{i * i})
-        << "task " << i;
+        << Explain("task ", "任务 ") << i;
     if (i % 100 == 0) {
       std::optional<Outcome> pid = RunOne(worker, OwnPid, {0});
       ASSERT_TRUE(pid);
       pids.insert(pid->results.at(0));
     }
   }
-  EXPECT_EQ(pids.size(), 1u) << "the tasks ran in " << pids.size()
-                             << " processes; one worker serves them all";
-  EXPECT_EQ(*pids.begin(), worker->pid()) << "the tasks did not run in the "
-                                             "worker's process";
+  EXPECT_EQ(pids.size(), 1u)
+      << Explain("the tasks ran in ", "这些任务在 ") << pids.size()
+      << Explain(" processes; one worker serves them all",
+                 " 个进程中执行；应当由一个工作进程执行全部任务");
+  EXPECT_EQ(*pids.begin(), worker->pid())
+      << Explain("the tasks did not run in the worker's process",
+                 "任务没有在工作进程中执行");
 }
 
 // A task of many items gets one result per item, in order.
@@ -119,7 +129,8 @@ TEST_F(WorkerTest, ManyItemsInOneTask) {
   ASSERT_TRUE(outcome);
   ASSERT_EQ(outcome->results.size(), items.size());
   for (std::size_t i = 0; i < items.size(); ++i) {
-    ASSERT_EQ(outcome->results[i], items[i] * items[i]) << "item " << i;
+    ASSERT_EQ(outcome->results[i], items[i] * items[i])
+        << Explain("item ", "元素 ") << i;
   }
 }
 
@@ -130,10 +141,12 @@ TEST_F(WorkerTest, ThrowingTaskFailsAloneAndTheWorkerGoesOn) {
   ASSERT_TRUE(failed);
   EXPECT_EQ(failed->status, Outcome::Status::kTaskFailed);
   EXPECT_NE(failed->error.find("boom: 13"), std::string::npos)
-      << "the error should carry the exception's what(); it is: "
+      << Explain("the error should carry the exception's what(); it is: ",
+                 "错误应当带有异常的 what()；它是：")
       << failed->error;
   std::optional<Outcome> next = RunOne(worker, Square, {3});
-  ASSERT_TRUE(next) << "the worker died after a task threw";
+  ASSERT_TRUE(next) << Explain("the worker died after a task threw",
+                               "任务抛出异常之后，工作进程死了");
   EXPECT_EQ(next->results, std::vector<std::int64_t>{9});
 }
 
@@ -144,8 +157,10 @@ TEST_F(WorkerTest, StopMessageEndsTheWorker) {
   auto how = std::make_shared<ExitStatus>();
   ASSERT_TRUE(
       FinishesWithin(kCallGuard, [worker, how] { *how = worker->Stop(); }))
-      << "Stop() did not return: does ServeTasks() end at the stop message "
-         "(an empty frame)?";
+      << Explain(
+             "Stop() did not return: does ServeTasks() end at the stop message "
+             "(an empty frame)?",
+             "Stop() 没有返回：ServeTasks() 遇到停止消息（空帧）时结束了吗？");
   EXPECT_TRUE(how->exited) << how->Describe();
   EXPECT_EQ(how->code, 0) << how->Describe();
   EXPECT_FALSE(worker->running());
@@ -170,7 +185,8 @@ TEST_F(WorkerTest, ReceiveSeesTheWorkersDeath) {
       "the worker was killed, so its result pipe should read end of file; "
       "some process still holds its write end (the parent must close its "
       "copy after the fork)");
-  EXPECT_FALSE(outcome) << "a reply came from a killed worker";
+  EXPECT_FALSE(outcome) << Explain("a reply came from a killed worker",
+                                   "被杀死的工作进程竟然发来了回复");
 }
 
 // The worker holds its two pipe ends (besides stdin, stdout and stderr)
@@ -187,9 +203,15 @@ TEST_F(WorkerTest, WorkerHoldsOnlyItsOwnPipes) {
   }
   const std::set<std::string> own = {PipeOf(worker->task_fd()),
                                      PipeOf(worker->result_fd())};
-  EXPECT_EQ(targets, own) << "the worker holds descriptors " << Show(fds)
-                          << "; above 2 it should hold exactly its task pipe "
-                             "and its result pipe, nothing the parent had open";
+  EXPECT_EQ(targets, own)
+      << Explain("the worker holds descriptors ", "工作进程持有描述符 ")
+      << Show(fds)
+      << Explain(
+             "; above 2 it should hold exactly its task pipe and its result "
+             "pipe, nothing the parent had open",
+             ";2 "
+             "以上它应当恰好只持有自己的任务管道和结果管道，"
+             "不应有父进程打开的任何东西");
   ::close(extra[0]);
   ::close(extra[1]);
 }
@@ -219,20 +241,26 @@ TEST_F(WorkerTest, ServeTasksAnswersThenEndsAtEndOfFile) {
   ::close(tasks[1]);
   auto code = std::make_shared<int>(-1);
   const int task_read = tasks[0], result_write = results[1];
-  ASSERT_TRUE(FinishesWithin(kCallGuard, [task_read, result_write, code] {
-    *code = ServeTasks(task_read, result_write);
-  })) << "ServeTasks() did not return at end of file on its task pipe";
+  ASSERT_TRUE(FinishesWithin(kCallGuard,
+                             [task_read, result_write, code] {
+                               *code = ServeTasks(task_read, result_write);
+                             }))
+      << Explain("ServeTasks() did not return at end of file on its task pipe",
+                 "任务管道上文件结束时 ServeTasks() 没有返回");
   EXPECT_EQ(*code, 0);
   ::close(results[1]);
   for (const std::vector<std::int64_t>& expected :
        {std::vector<std::int64_t>{9, 16}, std::vector<std::int64_t>{25}}) {
     std::optional<std::string> body = ReadFrame(results[0]);
-    ASSERT_TRUE(body) << "a reply is missing";
+    ASSERT_TRUE(body) << Explain("a reply is missing", "缺少一个回复");
     std::optional<Outcome> outcome = DecodeReply(*body);
-    ASSERT_TRUE(outcome) << "the reply does not decode (EncodeResults?)";
+    ASSERT_TRUE(outcome) << Explain(
+        "the reply does not decode (EncodeResults?)",
+        "回复无法解码（EncodeResults？）");
     EXPECT_EQ(outcome->results, expected);
   }
-  EXPECT_FALSE(ReadFrame(results[0])) << "more replies than tasks";
+  EXPECT_FALSE(ReadFrame(results[0]))
+      << Explain("more replies than tasks", "回复比任务多");
   ::close(tasks[0]);
   ::close(results[0]);
 }
@@ -245,9 +273,12 @@ TEST_F(WorkerTest, ServeTasksRefusesGarbage) {
   WriteFrame(tasks[1], "xyz");  // 3 bytes: not an address and items.
   auto code = std::make_shared<int>(-1);
   const int task_read = tasks[0], result_write = results[1];
-  ASSERT_TRUE(FinishesWithin(kCallGuard, [task_read, result_write, code] {
-    *code = ServeTasks(task_read, result_write);
-  })) << "ServeTasks() did not return after a malformed frame";
+  ASSERT_TRUE(FinishesWithin(kCallGuard,
+                             [task_read, result_write, code] {
+                               *code = ServeTasks(task_read, result_write);
+                             }))
+      << Explain("ServeTasks() did not return after a malformed frame",
+                 "遇到格式错误的帧之后 ServeTasks() 没有返回");
   EXPECT_EQ(*code, 2);
   for (int fd : {tasks[0], tasks[1], results[0], results[1]}) ::close(fd);
 }

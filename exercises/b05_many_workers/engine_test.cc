@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "exercises/testing/explain.h"
 #include "exercises/testing/track_testing.h"
 
 namespace bpool {
@@ -85,8 +86,11 @@ class EngineTest : public ::testing::Test {
     if (!FinishesWithin(kCallGuard, [engine, fn, items, results] {
           *results = MapEach(*engine, fn, items);
         })) {
-      ADD_FAILURE() << "MapEach() did not return within " << kCallGuard.count()
-                    << " s for " << items.size() << " items";
+      ADD_FAILURE() << Explain("MapEach() did not return within ",
+                               "MapEach() 在 ")
+                    << kCallGuard.count()
+                    << Explain(" s for ", " 秒内没有返回，元素个数：")
+                    << items.size() << " items";
       engine_ = nullptr;  // Still in use by the stuck call: leave it.
     }
     return *results;
@@ -97,8 +101,9 @@ class EngineTest : public ::testing::Test {
   void TearDown() override {
     engine_ = nullptr;
     EXPECT_TRUE(Children().empty())
-        << Children().size() << " worker process(es) left after the engine "
-        << "was destroyed";
+        << Children().size()
+        << Explain(" worker process(es) left after the engine was destroyed",
+                   " 个工作进程在引擎销毁后仍然存在");
   }
 
   SharedCounters counters_;  // Made before the workers: they share it.
@@ -128,10 +133,14 @@ TEST_F(EngineTest, ResultsComeBackInInputOrder) {
   for (std::int64_t i = 0; i < kItemsInOrderTest; ++i) items.push_back(i);
   const std::vector<std::int64_t> results = Map(ZeroFinishesLast, items);
   ASSERT_EQ(results.size(), items.size());
-  EXPECT_NE(results[0], -1)
-      << "item 0 waited for the other items, which never ran: while one "
-         "worker is busy, the idle ones must be given jobs";
-  EXPECT_EQ(results, items) << "results are not in input order";
+  EXPECT_NE(results[0], -1) << Explain(
+      "item 0 waited for the other items, which never ran: while one worker is "
+      "busy, the idle ones must be given jobs",
+      "元素 0 "
+      "在等其他元素，而它们从未执行：一个工作进程忙碌时，"
+      "必须给空闲的工作进程分配工作");
+  EXPECT_EQ(results, items)
+      << Explain("results are not in input order", "结果不是按输入顺序");
 }
 
 // The items run in processes other than this one, and as many at once as
@@ -141,14 +150,21 @@ TEST_F(EngineTest, WorkIsSpreadOverTheWorkers) {
   const std::vector<std::int64_t> pids = Map(Barrier, {3, 3, 3});
   ASSERT_EQ(pids.size(), 3u);
   for (std::int64_t pid : pids) {
-    ASSERT_NE(pid, -1) << "3 items never ran at the same time on 3 workers: "
-                          "is each idle worker given a job before waiting?";
-    EXPECT_NE(pid, ::getpid()) << "an item ran in the calling process";
+    ASSERT_NE(pid, -1) << Explain(
+        "3 items never ran at the same time on 3 workers: is each idle worker "
+        "given a job before waiting?",
+        "3 个元素从未在 3 "
+        "个工作进程上同时执行：在等待之前，"
+        "是否给每个空闲的工作进程都分配了工作？");
+    EXPECT_NE(pid, ::getpid()) << Explain("an item ran in the calling process",
+                                          "有元素在调用者的进程中执行了");
   }
   EXPECT_EQ(std::set<std::int64_t>(pids.begin(), pids.end()).size(), 3u)
-      << "the 3 items did not run in 3 different processes";
+      << Explain("the 3 items did not run in 3 different processes",
+                 "3 个元素没有在 3 个不同的进程中执行");
   for (std::int64_t pid : Map(OwnPid, std::vector<std::int64_t>(30, 0))) {
-    EXPECT_NE(pid, ::getpid()) << "an item ran in the calling process";
+    EXPECT_NE(pid, ::getpid()) << Explain("an item ran in the calling process",
+                                          "有元素在调用者的进程中执行了");
   }
 }
 
@@ -166,15 +182,22 @@ TEST_F(EngineTest, EveryJobIsSettledOnce) {
               }
             }});
   }
-  EXPECT_FALSE(engine_->idle()) << "50 jobs are queued";
+  EXPECT_FALSE(engine_->idle())
+      << Explain("50 jobs are queued", "有 50 件工作在排队");
   auto engine = engine_;
-  ASSERT_TRUE(FinishesWithin(kCallGuard, [engine] {
-    while (!engine->idle()) engine->Step();
-  })) << "Step() until idle() did not end";
+  ASSERT_TRUE(FinishesWithin(kCallGuard,
+                             [engine] {
+                               while (!engine->idle()) engine->Step();
+                             }))
+      << Explain("Step() until idle() did not end",
+                 "反复 Step() 直到 idle() 没有结束");
   for (int i = 0; i < 50; ++i) {
     EXPECT_EQ((*calls)[i], 1)
-        << "job " << i << "'s done was called " << (*calls)[i] << " times";
-    EXPECT_EQ((*results)[i], (i + 1) * (i + 1)) << "job " << i;
+        << Explain("job ", "工作 ") << i
+        << Explain("'s done was called ", " 的 done 被调用了 ") << (*calls)[i]
+        << Explain(" times", " 次");
+    EXPECT_EQ((*results)[i], (i + 1) * (i + 1))
+        << Explain("job ", "工作 ") << i;
   }
 }
 
@@ -184,15 +207,18 @@ TEST_F(EngineTest, StepWakesOnTheWakeFd) {
   Start(1);
   auto engine = engine_;
   ASSERT_TRUE(FinishesWithin(kCallGuard, [engine] { engine->Step(); }))
-      << "Step() with nothing queued or running must return at once";
+      << Explain("Step() with nothing queued or running must return at once",
+                 "没有排队也没有执行中的工作时，Step() 必须立即返回");
   int wake[2];
   ASSERT_EQ(::pipe(wake), 0);
   ASSERT_EQ(::write(wake[1], "x", 1), 1);
   const int fd = wake[0];
   ASSERT_TRUE(FinishesWithin(kCallGuard, [engine, fd] { engine->Step(fd); }))
-      << "Step(fd) did not return although fd was readable";
+      << Explain("Step(fd) did not return although fd was readable",
+                 "fd 已可读，Step(fd) 却没有返回");
   char byte;
-  EXPECT_EQ(::read(wake[0], &byte, 1), 1) << "Step() read the wake-up byte";
+  EXPECT_EQ(::read(wake[0], &byte, 1), 1)
+      << Explain("Step() read the wake-up byte", "Step() 读走了唤醒字节");
   ::close(wake[0]);
   ::close(wake[1]);
 }
@@ -212,9 +238,12 @@ TEST_F(EngineTest, NoWorkerHoldsAnotherWorkersPipe) {
     const std::set<std::string> own = {
         FdTarget(::getpid(), slot.worker.task_fd()),
         FdTarget(::getpid(), slot.worker.result_fd())};
-    EXPECT_EQ(held, own) << "worker " << pid << " holds " << held.size()
-                         << " descriptors above 2; it should hold only its "
-                            "own two pipe ends";
+    EXPECT_EQ(held, own) << Explain("worker ", "工作进程 ") << pid
+                         << Explain(" holds ", " 在 2 以上持有 ") << held.size()
+                         << Explain(
+                                " descriptors above 2; it should hold only its "
+                                "own two pipe ends",
+                                " 个描述符；它应当只持有自己的两个管道端");
   }
 }
 
@@ -239,13 +268,17 @@ TEST_F(EngineTest, EndOfFileArrivesWhenAWorkerDies) {
     while (*settled < 3) engine->Step();
   });
   if (!finished) engine_ = nullptr;
-  ASSERT_TRUE(finished)
-      << "the dead worker's job was never settled: its result pipe never "
-         "read end of file, so some other process holds its write end";
+  ASSERT_TRUE(finished) << Explain(
+      "the dead worker's job was never settled: its result pipe never read end "
+      "of file, so some other process holds its write end",
+      "死掉的工作进程的那件工作一直没有了结：它的结果管道始终读不到文件结束，"
+      "所以有别的进程持有它的写端");
   EXPECT_EQ((*outcomes)[1].status, Outcome::Status::kWorkerDied);
-  EXPECT_NE((*outcomes)[0].results.at(0), -1)
-      << "the other jobs waited in vain: the death was noticed only after "
-         "they gave up, when the other workers had gone idle";
+  EXPECT_NE((*outcomes)[0].results.at(0), -1) << Explain(
+      "the other jobs waited in vain: the death was noticed only after they "
+      "gave up, when the other workers had gone idle",
+      "其他工作白等了：直到它们放弃、其他工作进程都已空闲时，"
+      "才发现那个工作进程死了");
 }
 
 // MapEach reports a task's exception, and the engine goes on working.
@@ -261,7 +294,9 @@ TEST_F(EngineTest, TaskErrorIsReported) {
     }
   }));
   EXPECT_NE(message->find("boom: 13"), std::string::npos)
-      << "MapEach should throw TaskFailed with the task's message; got \""
+      << Explain(
+             "MapEach should throw TaskFailed with the task's message; got \"",
+             "MapEach 应当抛出带有任务消息的 TaskFailed；实际得到 \"")
       << *message << "\"";
   EXPECT_EQ(Map(Square, {4}), std::vector<std::int64_t>{16});
 }

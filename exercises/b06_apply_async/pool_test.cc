@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "exercises/testing/explain.h"
 #include "exercises/testing/track_testing.h"
 
 namespace bpool {
@@ -56,8 +57,10 @@ class PoolTest : public ::testing::Test {
   static bool Settles(const AsyncResult& r, const char* what) {
     const bool ready = FinishesWithin(kCallGuard, [r] { r.wait(); });
     if (!ready) {
-      ADD_FAILURE() << what << ": the result did not become ready within "
-                    << kCallGuard.count() << " s";
+      ADD_FAILURE() << what
+                    << Explain(": the result did not become ready within ",
+                               "：结果没有在以下时间内就绪：")
+                    << kCallGuard.count() << Explain(" s", " 秒");
     }
     return ready;
   }
@@ -65,7 +68,9 @@ class PoolTest : public ::testing::Test {
   void TearDown() override {
     pool_ = nullptr;
     EXPECT_TRUE(Children().empty())
-        << Children().size() << " worker process(es) left after ~Pool()";
+        << Children().size()
+        << Explain(" worker process(es) left after ~Pool()",
+                   " 个工作进程在 ~Pool() 之后仍然存在");
   }
 
   SharedCounters counters_;  // Before the pool: the workers share it.
@@ -80,7 +85,8 @@ TEST_F(PoolTest, ApplyAsyncGivesTheResult) {
   EXPECT_EQ(r.get(), 49);
   AsyncResult pid = pool_->apply_async(OwnPid, 0);
   ASSERT_TRUE(Settles(pid, "apply_async(OwnPid, 0)"));
-  EXPECT_NE(pid.get(), ::getpid()) << "the task ran in the calling process";
+  EXPECT_NE(pid.get(), ::getpid()) << Explain(
+      "the task ran in the calling process", "任务在调用者的进程中执行了");
 }
 
 // apply_async returns before the task has finished; get() blocks until it
@@ -88,15 +94,20 @@ TEST_F(PoolTest, ApplyAsyncGivesTheResult) {
 TEST_F(PoolTest, GetBlocksUntilReady) {
   Start(2);
   AsyncResult r = pool_->apply_async(WaitForRelease, 5);
-  EXPECT_FALSE(r.ready()) << "ready() before the task could finish";
+  EXPECT_FALSE(r.ready()) << Explain("ready() before the task could finish",
+                                     "任务还不可能完成时 ready() 就为真了");
   EXPECT_FALSE(r.wait_for(std::chrono::milliseconds(50)))
-      << "wait_for() said ready before the task could finish";
+      << Explain("wait_for() said ready before the task could finish",
+                 "任务还不可能完成时 wait_for() 就说已就绪");
   counters_[kRelease] = 1;
   auto value = std::make_shared<std::int64_t>(0);
   ASSERT_TRUE(FinishesWithin(kCallGuard, [r, value] { *value = r.get(); }))
-      << "get() did not return after the task was released";
-  EXPECT_NE(*value, -1) << "the task gave up waiting: apply_async() did not "
-                           "return until the task had ended";
+      << Explain("get() did not return after the task was released",
+                 "任务被放行之后 get() 没有返回");
+  EXPECT_NE(*value, -1) << Explain(
+      "the task gave up waiting: apply_async() did not return until the task "
+      "had ended",
+      "任务等不下去了：apply_async() 直到任务结束才返回");
   EXPECT_EQ(*value, 5);
   EXPECT_TRUE(r.ready());
   EXPECT_TRUE(r.wait_for(std::chrono::milliseconds(0)));
@@ -111,7 +122,7 @@ TEST_F(PoolTest, ManyInFlight) {
   }
   for (std::int64_t i = 0; i < 1000; ++i) {
     ASSERT_TRUE(Settles(results[i], "one of 1000 apply_async"));
-    ASSERT_EQ(results[i].get(), i * i) << "result " << i;
+    ASSERT_EQ(results[i].get(), i * i) << Explain("result ", "结果 ") << i;
   }
 }
 
@@ -123,7 +134,8 @@ TEST_F(PoolTest, JobsRunOnAllWorkersAtOnce) {
   std::set<std::int64_t> pids;
   for (const AsyncResult& r : results) {
     ASSERT_TRUE(Settles(r, "Barrier"));
-    EXPECT_NE(r.get(), -1) << "3 jobs never ran at once on 3 workers";
+    EXPECT_NE(r.get(), -1) << Explain("3 jobs never ran at once on 3 workers",
+                                      "3 件工作从未在 3 个工作进程上同时执行");
     pids.insert(r.get());
   }
   EXPECT_EQ(pids.size(), 3u);
@@ -137,7 +149,8 @@ TEST_F(PoolTest, TaskErrorComesOutOfGet) {
   ASSERT_TRUE(Settles(bad, "a throwing task"));
   try {
     (void)bad.get();
-    ADD_FAILURE() << "get() of a task that threw returned a value";
+    ADD_FAILURE() << Explain("get() of a task that threw returned a value",
+                             "抛出异常的任务，get() 却返回了值");
   } catch (const TaskFailed& e) {
     EXPECT_EQ(e.status(), Outcome::Status::kTaskFailed);
     EXPECT_NE(std::string(e.what()).find("boom: 13"), std::string::npos)
@@ -159,9 +172,11 @@ TEST_F(PoolTest, SubmitRunsAllItemsInOneJob) {
   const std::vector<std::int64_t> all = pids.get_all();
   EXPECT_EQ(all.size(), 50u);
   EXPECT_EQ(std::set<std::int64_t>(all.begin(), all.end()).size(), 1u)
-      << "one job's items ran in more than one process";
+      << Explain("one job's items ran in more than one process",
+                 "一件工作的各个元素在多个进程中执行了");
   EXPECT_EQ(pool_->jobs_submitted(), 2u)
-      << "jobs_submitted() counts the jobs queued";
+      << Explain("jobs_submitted() counts the jobs queued",
+                 "jobs_submitted() 统计排队的工作件数");
 }
 
 // Several threads can submit at once; every result arrives.
@@ -169,23 +184,28 @@ TEST_F(PoolTest, ManyThreadsSubmitAtOnce) {
   Start(2);
   auto pool = pool_;
   auto sums = std::make_shared<std::vector<std::int64_t>>(4, 0);
-  ASSERT_TRUE(FinishesWithin(kCallGuard, [pool, sums] {
-    std::vector<std::thread> threads;
-    for (int t = 0; t < 4; ++t) {
-      threads.emplace_back([pool, sums, t] {
-        try {
-          std::vector<AsyncResult> results;
-          for (std::int64_t i = 0; i < 250; ++i) {
-            results.push_back(pool->apply_async(Square, i));
-          }
-          for (const AsyncResult& r : results) (*sums)[t] += r.get();
-        } catch (const std::exception& e) {
-          (*sums)[t] = -1;  // Reported below as a wrong sum.
-        }
-      });
-    }
-    for (std::thread& thread : threads) thread.join();
-  })) << "four threads submitting 250 tasks each did not finish";
+  ASSERT_TRUE(
+      FinishesWithin(kCallGuard,
+                     [pool, sums] {
+                       std::vector<std::thread> threads;
+                       for (int t = 0; t < 4; ++t) {
+                         threads.emplace_back([pool, sums, t] {
+                           try {
+                             std::vector<AsyncResult> results;
+                             for (std::int64_t i = 0; i < 250; ++i) {
+                               results.push_back(pool->apply_async(Square, i));
+                             }
+                             for (const AsyncResult& r : results)
+                               (*sums)[t] += r.get();
+                           } catch (const std::exception& e) {
+                             (*sums)[t] = -1;  // Reported below as a wrong sum.
+                           }
+                         });
+                       }
+                       for (std::thread& thread : threads) thread.join();
+                     }))
+      << Explain("four threads submitting 250 tasks each did not finish",
+                 "四个线程各提交 250 个任务，没有全部完成");
   const std::int64_t expected = 249 * 250 * 499 / 6;  // Sum of i^2.
   for (std::int64_t sum : *sums) EXPECT_EQ(sum, expected);
 }

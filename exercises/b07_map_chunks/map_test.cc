@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "exercises/testing/explain.h"
 #include "exercises/testing/track_testing.h"
 
 namespace bpool {
@@ -70,8 +71,10 @@ class MapTest : public ::testing::Test {
     if (!FinishesWithin(kCallGuard, [pool, fn, items, chunksize, results] {
           *results = map(*pool, fn, items, chunksize);
         })) {
-      ADD_FAILURE() << "map() did not return within " << kCallGuard.count()
-                    << " s for " << items.size() << " items";
+      ADD_FAILURE() << Explain("map() did not return within ", "map() 在 ")
+                    << kCallGuard.count()
+                    << Explain(" s for ", " 秒内没有返回，元素个数：")
+                    << items.size() << " items";
     }
     return *results;
   }
@@ -98,7 +101,8 @@ TEST_F(MapTest, DefaultChunksizeIsPythons) {
         Case{100, 4, 7}, Case{1000, 2, 125}, Case{1001, 2, 126}, Case{3, 4, 1},
         Case{64, 1, 16}, Case{65, 1, 17}}) {
     EXPECT_EQ(DefaultChunksize(c.items, c.workers), c.expected)
-        << c.items << " items, " << c.workers << " workers";
+        << c.items << Explain(" items, ", " 个元素，工作进程数：") << c.workers
+        << " workers";
   }
 }
 
@@ -111,7 +115,7 @@ TEST_F(MapTest, MatchesAPlainLoop) {
          {std::optional<int>(), std::optional<int>(1), std::optional<int>(3),
           std::optional<int>(1000)}) {
       EXPECT_EQ(Map(Collatz, items, chunksize), Serial(Collatz, items))
-          << n << " items, chunksize "
+          << n << Explain(" items, chunksize ", " 个元素，chunksize ")
           << (chunksize ? std::to_string(*chunksize) : "default");
     }
   }
@@ -126,14 +130,15 @@ TEST_F(MapTest, NumberOfChunksIsWhatTheFormulaSays) {
     (void)Map(Collatz, Numbers(n));
     EXPECT_EQ(pool_->jobs_submitted() - before,
               CeilDiv(n, DefaultChunksize(n, 2)))
-        << n << " items on 2 workers";
+        << n << Explain(" items on 2 workers", " 个元素，2 个工作进程");
   }
   for (int chunksize : {1, 7, 50}) {
     const std::uint64_t before = pool_->jobs_submitted();
     (void)Map(Collatz, Numbers(100), chunksize);
     EXPECT_EQ(pool_->jobs_submitted() - before,
               CeilDiv(100, static_cast<std::size_t>(chunksize)))
-        << "100 items, chunksize " << chunksize;
+        << Explain("100 items, chunksize ", "100 个元素，chunksize ")
+        << chunksize;
   }
 }
 
@@ -147,8 +152,11 @@ TEST_F(MapTest, EachChunkIsConsecutiveItemsOnOneWorker) {
     const std::set<std::int64_t> in_chunk(pids.begin() + chunk * 10,
                                           pids.begin() + chunk * 10 + 10);
     EXPECT_EQ(in_chunk.size(), 1u)
-        << "items " << chunk * 10 << " to " << chunk * 10 + 9
-        << " (one chunk) ran in " << in_chunk.size() << " processes";
+        << Explain("items ", "元素 ") << chunk * 10 << Explain(" to ", " 到 ")
+        << chunk * 10 + 9
+        << Explain(" (one chunk) ran in ",
+                   "（一个分块）在以下数目的进程中执行：")
+        << in_chunk.size() << " processes";
   }
 }
 
@@ -160,9 +168,10 @@ TEST_F(MapTest, ChunksRunAtTheSameTime) {
   const std::vector<std::int64_t> items = {1002, 1002, 3, 4, 5, 6, 7, 8};
   const std::vector<std::int64_t> results = Map(BarrierAbove1000, items);
   ASSERT_EQ(results.size(), items.size());
-  EXPECT_EQ(results, items) << "the first two chunks never ran at once "
-                               "(-1): submit every chunk before waiting for "
-                               "the first";
+  EXPECT_EQ(results, items) << Explain(
+      "the first two chunks never ran at once (-1): submit every chunk before "
+      "waiting for the first",
+      "前两个分块从未同时执行（-1）：先提交所有分块，再等待第一个");
 }
 
 // A chunk size below 1 is refused.
@@ -190,7 +199,8 @@ TEST_F(MapTest, FailureIsReported) {
     }
   }));
   EXPECT_NE(message->find("boom: 13"), std::string::npos)
-      << "map should throw TaskFailed with the task's message; got \""
+      << Explain("map should throw TaskFailed with the task's message; got \"",
+                 "map 应当抛出带有任务消息的 TaskFailed；实际得到 \"")
       << *message << "\"";
 }
 

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "exercises/testing/explain.h"
 #include "exercises/testing/track_testing.h"
 
 namespace bpool {
@@ -59,8 +60,10 @@ class ShutdownTest : public ::testing::Test {
     if (FinishesWithin(kCallGuard, [pool, what] { ((*pool).*what)(); })) {
       return true;
     }
-    ADD_FAILURE() << name << " did not return within " << kCallGuard.count()
-                  << " s";
+    ADD_FAILURE() << name
+                  << Explain(" did not return within ",
+                             " 没有在以下时间内返回：")
+                  << kCallGuard.count() << Explain(" s", " 秒");
     pool_ = nullptr;  // Still in use by the stuck call: leave it.
     stuck_ = true;
     return false;
@@ -70,7 +73,9 @@ class ShutdownTest : public ::testing::Test {
     if (stuck_) return;
     pool_ = nullptr;
     EXPECT_TRUE(Children().empty())
-        << Children().size() << " worker process(es) left after the pool";
+        << Children().size()
+        << Explain(" worker process(es) left after the pool",
+                   " 个工作进程在进程池之后仍然存在");
   }
 
   SharedCounters counters_;  // Before the pool: the workers share it.
@@ -90,10 +95,13 @@ TEST_F(ShutdownTest, CloseThenJoinFinishesQueuedWork) {
   ASSERT_TRUE(Call("join() after close()", &Pool::join));
   for (std::int64_t i = 0; i < 200; ++i) {
     ASSERT_EQ(StatusOf(results[i]), "ok")
-        << "task " << i << " was queued before close(); it must still run";
+        << Explain("task ", "任务 ") << i
+        << Explain(" was queued before close(); it must still run",
+                   " 在 close() 之前就已排队；它仍然必须执行");
     EXPECT_EQ(results[i].get(), i * i);
   }
-  EXPECT_TRUE(Children().empty()) << "after join(), no worker may be left";
+  EXPECT_TRUE(Children().empty()) << Explain(
+      "after join(), no worker may be left", "join() 之后不能留下任何工作进程");
 }
 
 // close() returns at once, even while tasks are still running; join()
@@ -102,13 +110,16 @@ TEST_F(ShutdownTest, CloseDoesNotWaitButJoinDoes) {
   Start(2);
   AsyncResult blocked = pool_->apply_async(WaitForRelease, 7);
   ASSERT_TRUE(Call("close()", &Pool::close))
-      << "close() must only mark the pool closed and wake the handler";
+      << Explain("close() must only mark the pool closed and wake the handler",
+                 "close() 只应把进程池标记为已关闭并唤醒处理线程");
   EXPECT_FALSE(blocked.ready());
   counters_[kRelease] = 1;
   ASSERT_TRUE(Call("join()", &Pool::join));
   ASSERT_EQ(StatusOf(blocked), "ok");
-  EXPECT_EQ(blocked.get(), 7) << "the task gave up waiting: close() waited "
-                                 "for the work instead of returning";
+  EXPECT_EQ(blocked.get(), 7) << Explain(
+      "the task gave up waiting: close() waited for the work instead of "
+      "returning",
+      "任务等不下去了：close() 等待工作做完，而不是立即返回");
 }
 
 // After close(), apply_async is refused ("Pool not running").
@@ -129,14 +140,17 @@ TEST_F(ShutdownTest, TerminateStopsNow) {
   }
   ASSERT_TRUE(exercises::testing::WaitUntil([this] {
     return counters_[kStarted].load() >= 2;
-  })) << "the first tasks never started";
+  })) << Explain("the first tasks never started", "最初的几个任务始终没有开始");
   ASSERT_TRUE(Call("terminate()", &Pool::terminate))
-      << "terminate() must kill the workers, not wait for their tasks";
+      << Explain("terminate() must kill the workers, not wait for their tasks",
+                 "terminate() 必须杀死工作进程，而不是等它们的任务做完");
   for (std::size_t i = 0; i < results.size(); ++i) {
-    EXPECT_EQ(StatusOf(results[i]), "cancelled") << "task " << i;
+    EXPECT_EQ(StatusOf(results[i]), "cancelled")
+        << Explain("task ", "任务 ") << i;
   }
-  EXPECT_TRUE(Children().empty()) << "after terminate(), no worker may be "
-                                     "left, not even a zombie";
+  EXPECT_TRUE(Children().empty())
+      << Explain("after terminate(), no worker may be left, not even a zombie",
+                 "terminate() 之后不能留下任何工作进程，连僵尸进程也不行");
   EXPECT_THROW((void)pool_->apply_async(Square, 1), std::logic_error);
 }
 
@@ -148,7 +162,7 @@ TEST_F(ShutdownTest, DestructorTerminates) {
   auto pool = std::move(pool_);
   ASSERT_TRUE(FinishesWithin(kCallGuard, [pool = std::move(pool)]() mutable {
     pool = nullptr;
-  })) << "~Pool() did not return";
+  })) << Explain("~Pool() did not return", "~Pool() 没有返回");
   EXPECT_EQ(StatusOf(blocked), "cancelled");
   EXPECT_NE(StatusOf(queued), "not ready");
   EXPECT_TRUE(Children().empty());
@@ -170,13 +184,17 @@ TEST_F(ShutdownTest, JoinTwiceAndTerminateAfterwards) {
   AsyncResult r = pool_->apply_async(Square, 5);
   ASSERT_TRUE(Call("close()", &Pool::close));
   auto pool = pool_;
-  ASSERT_TRUE(FinishesWithin(kCallGuard, [pool] {
-    std::thread other([pool] { pool->join(); });
-    pool->join();
-    other.join();
-    pool->join();
-    pool->terminate();
-  })) << "two join()s at once, a third, then terminate() did not return";
+  ASSERT_TRUE(FinishesWithin(kCallGuard,
+                             [pool] {
+                               std::thread other([pool] { pool->join(); });
+                               pool->join();
+                               other.join();
+                               pool->join();
+                               pool->terminate();
+                             }))
+      << Explain(
+             "two join()s at once, a third, then terminate() did not return",
+             "两个 join() 同时调用、再来第三个、然后 terminate()，没有返回");
   EXPECT_EQ(StatusOf(r), "ok");
 }
 
@@ -201,7 +219,8 @@ TEST_F(ShutdownTest, StopWorkersAndKillWorkersOnAnEngine) {
     Engine engine(2);
     StopWorkers(engine);
     for (Slot& slot : engine.slots()) EXPECT_FALSE(slot.worker.running());
-    EXPECT_TRUE(Children().empty()) << "StopWorkers() left workers behind";
+    EXPECT_TRUE(Children().empty()) << Explain(
+        "StopWorkers() left workers behind", "StopWorkers() 留下了工作进程");
   }
   Engine engine(1);
   auto calls = std::make_shared<int>(0);
@@ -215,9 +234,13 @@ TEST_F(ShutdownTest, StopWorkersAndKillWorkersOnAnEngine) {
                       }});
   }
   KillWorkers(engine);
-  EXPECT_EQ(*calls, 5) << "each queued job's done() must be called once";
-  EXPECT_EQ(*cancelled, 5) << "queued jobs must end as kCancelled";
-  EXPECT_TRUE(Children().empty()) << "KillWorkers() left workers behind";
+  EXPECT_EQ(*calls, 5) << Explain(
+      "each queued job's done() must be called once",
+      "每件排队工作的 done() 必须恰好调用一次");
+  EXPECT_EQ(*cancelled, 5) << Explain("queued jobs must end as kCancelled",
+                                      "排队中的工作必须以 kCancelled 结束");
+  EXPECT_TRUE(Children().empty()) << Explain(
+      "KillWorkers() left workers behind", "KillWorkers() 留下了工作进程");
 }
 
 }  // namespace

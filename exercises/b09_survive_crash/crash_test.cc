@@ -20,6 +20,7 @@
 
 #include "exercises/b06_apply_async/pool.h"
 #include "exercises/b07_map_chunks/map.h"
+#include "exercises/testing/explain.h"
 #include "exercises/testing/track_testing.h"
 
 namespace bpool {
@@ -107,18 +108,24 @@ TEST_F(CrashTest, KilledMidTaskFailsOnlyThatTask) {
     after.push_back(pool_->apply_async(Square, i));
   }
   ASSERT_TRUE(WaitUntil([this] { return counters_[kVictimPid].load() > 0; }))
-      << "the task to be killed never started";
+      << Explain("the task to be killed never started",
+                 "要被杀死的任务始终没有开始");
   const pid_t pid = static_cast<pid_t>(counters_[kVictimPid].load());
   ASSERT_EQ(::kill(pid, SIGKILL), 0);
   const std::string outcome = HowItEnded(victim);
   EXPECT_TRUE(Contains(outcome, "worker died")) << outcome;
   EXPECT_TRUE(Contains(outcome, "SIGKILL")) << outcome;
   EXPECT_TRUE(Contains(outcome, std::to_string(pid)))
-      << "the error should name the worker's pid " << pid << ": " << outcome;
+      << Explain("the error should name the worker's pid ",
+                 "错误中应当写出工作进程的 pid ")
+      << pid << ": " << outcome;
   for (std::int64_t i = 0; i < 20; ++i) {
     EXPECT_EQ(HowItEnded(before[i]), "ok")
-        << "task " << i << " before the kill";
-    EXPECT_EQ(HowItEnded(after[i]), "ok") << "task " << i << " after the kill";
+        << Explain("task ", "任务 ") << i
+        << Explain(" before the kill", "（杀死之前）");
+    EXPECT_EQ(HowItEnded(after[i]), "ok")
+        << Explain("task ", "任务 ") << i
+        << Explain(" after the kill", "（杀死之后）");
     if (HowItEnded(after[i]) == "ok") {
       EXPECT_EQ(after[i].get(), i * i);
     }
@@ -136,15 +143,17 @@ TEST_F(CrashTest, PoolKeepsServingWithAReplacement) {
     results.push_back(pool_->apply_async(Square, i));
   }
   for (std::int64_t i = 0; i < 100; ++i) {
-    ASSERT_EQ(HowItEnded(results[i]), "ok") << "task " << i;
+    ASSERT_EQ(HowItEnded(results[i]), "ok") << Explain("task ", "任务 ") << i;
   }
   AsyncResult a = pool_->apply_async(Barrier, 2);
   AsyncResult b = pool_->apply_async(Barrier, 2);
   ASSERT_EQ(HowItEnded(a), "ok");
   ASSERT_EQ(HowItEnded(b), "ok");
-  EXPECT_NE(a.get(), -1) << "two tasks never ran at once: after the crash "
-                            "the pool has only one worker (fork a "
-                            "replacement)";
+  EXPECT_NE(a.get(), -1) << Explain(
+      "two tasks never ran at once: after the crash the pool has only one "
+      "worker (fork a replacement)",
+      "两个任务从未同时执行：崩溃之后进程池只剩一个工作进程（要 fork "
+      "一个替补）");
   EXPECT_NE(a.get(), b.get());
 }
 
@@ -167,15 +176,18 @@ TEST_F(CrashTest, ManyCrashesInARow) {
     deaths.push_back(pool_->apply_async(KillSelf, 0));
   for (int i = 0; i < 20; ++i) {
     EXPECT_TRUE(Contains(HowItEnded(deaths[i]), "worker died"))
-        << "crash " << i << ": " << HowItEnded(deaths[i]);
+        << Explain("crash ", "崩溃 ") << i << ": " << HowItEnded(deaths[i]);
   }
   AsyncResult after = pool_->apply_async(Square, 12);
   ASSERT_EQ(HowItEnded(after), "ok");
   EXPECT_EQ(after.get(), 144);
   const std::vector<pid_t> children = Children();
   EXPECT_EQ(children.size(), 2u)
-      << "a pool of 2 should have 2 processes, not " << children.size()
-      << " (dead workers must be reaped)";
+      << Explain("a pool of 2 should have 2 processes, not ",
+                 "2 个工作进程的进程池应当有 2 个进程，而不是 ")
+      << children.size()
+      << Explain(" (dead workers must be reaped)",
+                 " 个（死掉的工作进程必须回收）");
   for (pid_t pid : children) EXPECT_FALSE(IsZombie(pid)) << pid;
 }
 
@@ -204,8 +216,10 @@ TEST_F(CrashTest, WorkerThatClosesItsPipesIsKilled) {
       HowItEnded(pool_->apply_async(CloseEverythingAndLinger, 0));
   EXPECT_TRUE(Contains(outcome, "worker died")) << outcome;
   EXPECT_TRUE(Contains(outcome, "SIGKILL"))
-      << "the worker closed its pipes but was still running: kill it "
-         "before waiting for it. Got: "
+      << Explain(
+             "the worker closed its pipes but was still running: kill it "
+             "before waiting for it. Got: ",
+             "工作进程关闭了管道却仍在运行：先杀死它，再等待它。得到的是：")
       << outcome;
   EXPECT_EQ(HowItEnded(pool_->apply_async(Square, 2)), "ok");
 }

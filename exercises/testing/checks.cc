@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "exercises/testing/explain.h"
 #include "exercises/testing/gate.h"
 
 namespace exercises::testing {
@@ -38,20 +39,35 @@ std::string Join(const std::vector<pid_t>& pids) {
   }
   if (here == 0 && elsewhere == 0) return ::testing::AssertionSuccess();
   ::testing::AssertionResult failure = ::testing::AssertionFailure();
-  failure << what << " must run the tasks in the worker processes of the "
-          << "pool it was given (pids " << Join(workers) << ").";
+  failure << what
+          << Explain(
+                 " must run the tasks in the worker processes of the pool it "
+                 "was given (pids ",
+                 " 必须在传给它的那个进程池的工作进程中执行任务(这些工作进程的 "
+                 "pid:")
+          << Join(workers) << Explain(").", ")。");
   if (here > 0) {
-    failure << "\n  " << here << " of " << pids.size()
-            << " tasks ran in this test's own process (pid " << self
-            << "): the function was called directly, in a loop, or on a "
-               "thread (std::thread, std::async, a ThreadPool). Submit "
-               "the work through the pool instead.";
+    failure
+        << "\n  " << here << Explain(" of ", " 个任务(共 ") << pids.size()
+        << Explain(" tasks ran in this test's own process (pid ",
+                   " 个)在本测试自己的进程中执行(pid ")
+        << self
+        << Explain(
+               "): the function was called directly, in a loop, or on a "
+               "thread (std::thread, std::async, a ThreadPool). Submit the "
+               "work through the pool instead.",
+               ")：函数被直接调用了，在循环中，或在线程中(std::thread、std::"
+               "async、ThreadPool)。请改为通过进程池提交工作。");
   }
   if (elsewhere > 0) {
-    failure << "\n  " << elsewhere << " of " << pids.size()
-            << " tasks ran in process " << stranger
-            << ", which is not one of that pool's workers: use the pool "
-               "passed in, not a pool of your own.";
+    failure << "\n  " << elsewhere << Explain(" of ", " 个任务(共 ")
+            << pids.size() << Explain(" tasks ran in process ", " 个)在进程 ")
+            << stranger
+            << Explain(
+                   ", which is not one of that pool's workers: use the pool "
+                   "passed in, not a pool of your own.",
+                   " 中执行，它不是那个进程池的工作进程：请使用传进来的进程池，"
+                   "而不是自己建的。");
   }
   return failure;
 }
@@ -66,8 +82,9 @@ std::string Join(const std::vector<pid_t>& pids) {
                                         const std::string& meaning) {
   if (!gave_up) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure()
-         << "A task waited " << kGuard.count() << " s for " << waited_for
-         << " and gave up. " << meaning;
+         << Explain("A task waited ", "一个任务等待了 ") << kGuard.count()
+         << Explain(" s for ", " 秒，等的是 ") << waited_for
+         << Explain(" and gave up. ", "，然后放弃了。") << meaning;
 }
 
 }  // namespace exercises::testing

@@ -13,6 +13,7 @@ the header may include <mpi.h>, and the test binary is built with
 
 load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_library", "cc_test")
 load("@rules_shell//shell:sh_test.bzl", "sh_test")
+load("//i18n:defs.bzl", "i18n_files")
 load(":speed.bzl", "reference_speed_test")
 
 _TEST_DEPS = [
@@ -101,6 +102,13 @@ def exercise(name = None, bench = False, mpi = False):
         ["exercise_test.cc"] + (["bench.cc", "course.toml"] if bench else []),
         visibility = users,
     )
+
+    # The README, its translation, the hints and the test's messages, for
+    # //i18n:sync_test.
+    i18n_files(extra = [
+        "course.toml",
+        "exercise_test.cc",
+    ])
 
     # Part of //...: the starter still compiles and still fails every test.
     sh_test(

@@ -16,6 +16,7 @@
 #include <system_error>
 #include <vector>
 
+#include "exercises/testing/explain.h"
 #include "exercises/testing/gate.h"
 #include "lessons/common/run_lesson.h"
 #include "mpi/mpirun.h"
@@ -132,20 +133,25 @@ bool ScenarioRun::ok() const {
 
 std::string ScenarioRun::Describe() const {
   std::ostringstream text;
-  text << "mpirun: exit code " << exit_code;
-  if (term_signal != 0) text << ", signal " << term_signal;
+  text << Explain("mpirun: exit code ", "mpirun：退出码 ") << exit_code;
+  if (term_signal != 0) text << Explain(", signal ", "，信号 ") << term_signal;
   if (timed_out) {
-    text << ", KILLED after " << kJobGuard.count()
-         << " s (a rank waits for a message that never comes?)";
+    text << Explain(", KILLED after ", "，在以下秒数后被杀死：")
+         << kJobGuard.count()
+         << Explain(" s (a rank waits for a message that never comes?)",
+                    " 秒（某个 rank 在等一条永远不会来的消息？）");
   }
   for (int rank = 0; rank < kRanks; ++rank) {
     if (const std::string error = Get(rank, "error"); !error.empty()) {
       text << "\n  rank " << rank << ": " << error;
     } else if (Get(rank, "finished") != "yes") {
-      text << "\n  rank " << rank << ": did not finish its part";
+      text << "\n  rank " << rank
+           << Explain(": did not finish its part", "：没有完成它的那部分");
     }
   }
-  text << "\n--- mpirun's stderr, last lines ---" << TailLines(err, 12);
+  text << Explain("\n--- mpirun's stderr, last lines ---",
+                  "\n--- mpirun 的 stderr，最后几行 ---")
+       << TailLines(err, 12);
   return text.str();
 }
 

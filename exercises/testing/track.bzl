@@ -10,6 +10,7 @@ graded on its own files alone: a mistake in b03 never costs marks in b05.
 
 load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_library", "cc_test")
 load("@rules_shell//shell:sh_test.bzl", "sh_test")
+load("//i18n:defs.bzl", "i18n_files")
 load(":speed.bzl", "reference_speed_test")
 
 # The steps that make up the pool from b04 on, and what the earlier steps
@@ -168,6 +169,13 @@ def track_exercise(name, srcs, hdrs = [], interface_deps = [], bench = False):
 
     exported = [test, "course.toml"] + (["bench.cc"] if bench else [])
     native.exports_files(exported, visibility = _TRACK_VISIBILITY)
+
+    # The README, its translation, the hints and the test's messages, for
+    # //i18n:sync_test.
+    i18n_files(extra = [
+        "course.toml",
+        test,
+    ])
 
     # Part of //...: the starter still compiles and still fails every test.
     sh_test(

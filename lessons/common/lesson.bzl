@@ -7,17 +7,19 @@ package's directory, so the lesson runs as ./bazelw run //lessons/NN_name.
 
 load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_test")
 load("@rules_shell//shell:sh_binary.bzl", "sh_binary")
+load("//i18n:defs.bzl", "i18n_files")
 
-def lesson(timeline = None, timeline_args = []):
+def lesson(name = None, timeline = None, timeline_args = []):
     """Defines :NN_name (the lesson) and :NN_name_test (what it prints).
 
     Args:
+      name: the lesson target's name; by default the package's directory.
       timeline: a title for the lesson's picture. If set, also defines
         :timeline, which runs the lesson with tracing on and writes
         lessons/NN_name/timeline.svg (see common/timeline.py).
       timeline_args: arguments for the lesson when :timeline runs it.
     """
-    name = native.package_name().split("/")[-1]
+    name = name or native.package_name().split("/")[-1]
 
     if timeline:
         # The picture in the README: ./bazelw run //lessons/NN_name:timeline
@@ -59,3 +61,6 @@ def lesson(timeline = None, timeline_args = []):
             "@googletest//:gtest_main",
         ],
     )
+
+    # The README and its translation, for //i18n:sync_test.
+    i18n_files()

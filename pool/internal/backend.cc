@@ -1,99 +1,13 @@
 #include "pool/internal/backend.h"
 
-#include <unistd.h>
-
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <new>
-#include <optional>
-#include <string>
 #include <utility>
 
-#include "pool/internal/result_state.h"
-
-namespace pool {
-
-int CpuCount() {
-  const long n = ::sysconf(_SC_NPROCESSORS_ONLN);
-  return n > 0 ? static_cast<int>(n) : 1;
-}
-
-namespace internal {
-
-std::size_t DefaultChunksize(std::size_t items, int processes) {
-  // CPython: chunksize, extra = divmod(len(iterable), len(self._pool) * 4);
-  // if extra: chunksize += 1. An empty input gives 0 there; here it gives 1,
-  // which is never used (an empty map makes no chunks).
-  const std::size_t per = static_cast<std::size_t>(processes) * 4;
-  const std::size_t chunk = items / per + (items % per != 0 ? 1 : 0);
-  return chunk == 0 ? 1 : chunk;
-}
-
-int CheckProcesses(std::optional<int> processes) {
-  if (!processes) return CpuCount();
-  if (*processes < 1) {
-    throw UsageError("Number of processes must be at least 1");
-  }
-  return *processes;
-}
-
-std::size_t CheckChunksize(std::optional<int> chunksize) {
-  if (!chunksize) return 1;
-  if (*chunksize < 1) {
-    throw UsageError("Chunksize must be 1+, not " + std::to_string(*chunksize));
-  }
-  return static_cast<std::size_t>(*chunksize);
-}
-
-int CheckMaxTasksPerChild(std::optional<int> maxtasksperchild) {
-  if (!maxtasksperchild) return 0;  // The engine's "never".
-  if (*maxtasksperchild < 1) {
-    throw UsageError("maxtasksperchild must be a positive int or unset, not " +
-                     std::to_string(*maxtasksperchild));
-  }
-  return *maxtasksperchild;
-}
-
-std::size_t CheckBuffersize(std::optional<int> buffersize,
-                            std::size_t default_chunks) {
-  if (!buffersize) return default_chunks;
-  if (*buffersize < 1) {
-    throw UsageError("buffersize must be 1+ (or unset for the default), not " +
-                     std::to_string(*buffersize));
-  }
-  return static_cast<std::size_t>(*buffersize);
-}
-
-void ThrowForeignPool(const char* kind, const char* method, pid_t creator) {
-  const std::string name(kind);
-  throw UsageError(
-      name + "::" + method + " in process " + std::to_string(CurrentPid()) +
-      ": this " + name + " was created by process " + std::to_string(creator) +
-      ", and this process is a fork() of it. A pool belongs to the process "
-      "that created it (its workers and handler thread are there); a copy "
-      "made by fork() is inert. Create a new " +
-      name + " in this process.");
-}
-
-void ThrowBlockingInCallback(const char* kind, const char* method) {
-  throw UsageError(std::string(kind) + "::" + method +
-                   " in a callback of the same pool: callbacks run on the "
-                   "thread that delivers that pool's results, so the call "
-                   "would wait for itself forever. Submit with the _async "
-                   "variant and a callback instead, or call it outside the "
-                   "callback.");
-}
-
-void AbortDestroyedInCallback(const char* kind) noexcept {
-  std::fprintf(stderr,
-               "pool: a %s was destroyed in one of its own callbacks; that "
-               "cannot work (the callback runs on a thread the destructor "
-               "must wait for)\n",
-               kind);
-  std::abort();
-}
+namespace pool::internal {
 
 void Abandon(std::shared_ptr<void> engine) noexcept {
   // A singly linked list that is only ever pushed to (possibly by several
@@ -123,5 +37,4 @@ void Abandon(std::shared_ptr<void> engine) noexcept {
   }
 }
 
-}  // namespace internal
-}  // namespace pool
+}  // namespace pool::internal

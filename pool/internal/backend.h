@@ -1,48 +1,28 @@
-// pool/internal/backend.h: what BasicPool (pool.h) needs besides an engine.
-//
-// The two backends (the process engine and the thread engine, with the job
-// type each runs), the argument checks with Python's messages, and the
-// errors for a pool used where it cannot work: in a forked child, or
-// blocking in one of its own callbacks.
+// pool/internal/backend.h: the two engines behind BasicPool (pool.h), as
+// BasicPool sees them: ProcessBackend for Pool, ThreadBackend for
+// ThreadPool, each naming its engine and the job type it runs and starting
+// it; and Abandon, what BasicPool does with its engine in a forked child.
 
 #ifndef POOL_INTERNAL_BACKEND_H_
 #define POOL_INTERNAL_BACKEND_H_
 
-#include <sys/types.h>
-
-#include <cstddef>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "pool/errors.h"
+#include "pool/internal/arguments.h"
 #include "pool/internal/job.h"
 #include "pool/internal/process_engine.h"
 #include "pool/internal/thread_engine.h"
 
-namespace pool {
+namespace pool::internal {
 
-// The number of CPUs (documented in pool.h, where users find it).
-int CpuCount();
-
-namespace internal {
-
-// Python's checks and messages: "Number of processes must be at least 1",
-// "Chunksize must be 1+, not 0", "maxtasksperchild must be a positive int
-// or None". Each returns the value to use (the default when unset).
-int CheckProcesses(std::optional<int> processes);
-std::size_t CheckChunksize(std::optional<int> chunksize);
-int CheckMaxTasksPerChild(std::optional<int> maxtasksperchild);
-// buffersize: unset is `default_chunks`; otherwise at least 1.
-std::size_t CheckBuffersize(std::optional<int> buffersize,
-                            std::size_t default_chunks);
-
-// Python's default map chunksize: len / (4 * processes), rounded up.
-std::size_t DefaultChunksize(std::size_t items, int processes);
-
-// The engines behind Pool and ThreadPool, with the job type each runs.
 // kEncodes: arguments and results cross a pipe, so they need a Codec.
+// Start(): `processes` is already checked (CheckProcesses); the other
+// options are checked here, where what they mean depends on the engine.
 struct ProcessBackend {
   using Engine = ProcessEngine;
   using JobBase = ProcessJob;
@@ -79,21 +59,11 @@ struct ThreadBackend {
   }
 };
 
-// The UsageError for `kind::method` (e.g. "Pool", "map()") called in a
-// process other than `creator`, the one that created the pool.
-[[noreturn]] void ThrowForeignPool(const char* kind, const char* method,
-                                   pid_t creator);
-// The UsageError for a blocking `kind::method` called in a callback of the
-// same pool.
-[[noreturn]] void ThrowBlockingInCallback(const char* kind, const char* method);
-// For a pool destroyed in one of its own callbacks: says why, then aborts.
-[[noreturn]] void AbortDestroyedInCallback(const char* kind) noexcept;
 // Keeps `engine` from ever being destroyed (and reachable, so that leak
 // checkers do not report it): for a pool destroyed in a forked child, where
 // its destructor would wait for threads and locks of the parent.
 void Abandon(std::shared_ptr<void> engine) noexcept;
 
-}  // namespace internal
-}  // namespace pool
+}  // namespace pool::internal
 
 #endif  // POOL_INTERNAL_BACKEND_H_

@@ -113,21 +113,22 @@ TaskError DecodeTaskError(Reader& in);
 // --- Calling the user's function ---------------------------------------------
 
 // Runs in a worker: decodes each item of a task body, calls the function on
-// it and encodes the reply body (see wire.h): every item's value, then the
-// errors. An exception from the function (or from encoding its result)
+// it and appends the reply body (see wire.h) to `out`: every item's value,
+// then the errors. An exception from the function (or from encoding its result)
 // becomes that item's error, with a default value in its place; the items
 // after it still run. An argument that cannot be decoded fails its item and
 // the rest of the chunk.
-using Invoker = void (*)(std::uintptr_t fn, Reader& in, Writer& out);
+using Invoker = void (*)(std::uintptr_t fn, Reader& in, std::string& out);
 
 template <class C>
-void InvokeChunk(std::uintptr_t fn_bits, Reader& in, Writer& out) {
+void InvokeChunk(std::uintptr_t fn_bits, Reader& in, std::string& reply) {
   using T = Stored<typename C::R>;
   const auto fn = reinterpret_cast<typename C::Traits::Ptr>(fn_bits);
   const std::size_t count = in.read_count(0);
+  Writer out(reply);
   out.write_raw<std::uint64_t>(count);
   if constexpr (kIsPlainData<T>) {
-    out.buffer().reserve(out.size() + count * sizeof(T) + 16);
+    reply.reserve(reply.size() + count * sizeof(T) + 16);
   }
   std::string errors;  // Stays unallocated unless an item fails.
   Writer error_writer(errors);
@@ -151,11 +152,11 @@ void InvokeChunk(std::uintptr_t fn_bits, Reader& in, Writer& out) {
       }
       break;
     }
-    const std::size_t mark = out.size();
+    const std::size_t mark = reply.size();
     try {
       Encode(out, C::Run(fn, *item));
     } catch (...) {
-      out.truncate(mark);
+      reply.resize(mark);  // Drops what the result's encoding had written.
       Encode(out, T{});
       error_writer.write_raw<std::uint64_t>(i);
       EncodeCurrentException(error_writer);

@@ -1,11 +1,17 @@
 // pool/internal/process_engine.h: the parent's side of a process pool.
 //
-// ProcessEngine owns the fork server (ForkServer, fork_server.h), one
-// WorkerChannel per worker and the handler thread. It takes encoded chunks
-// (ProcessJob) from any thread and schedules them onto the channels; the
-// channels do the I/O. process_engine.cc describes the handler loop and the
-// lending of idle channels to apply(); pool/README.md ("Shutdown") describes
-// the shutdown sequence.
+// ProcessEngine is the scheduler. It owns the fork server (fork_server.h),
+// one WorkerChannel per worker (worker_channel.h), which does that worker's
+// I/O, and the handler thread; it takes encoded jobs (ProcessJob, job.h)
+// from any thread and hands them to the channels. A blocking apply() may
+// instead borrow an idle channel (lender.h). pool/README.md describes the
+// data path and the shutdown sequence; process_engine.cc lists the steps of
+// the latter (kCloseSteps, kTerminateSteps) and carries them out.
+//
+// Threads: user threads call the public methods; the handler thread does
+// all the rest. They share only what mu_ guards. Everything else belongs to
+// the handler thread alone (to the constructor before it starts), except a
+// channel away on loan, so the I/O path takes no lock.
 //
 // Thread safety: every public method may be called from any thread.
 // Callbacks run on the handler thread (see pool.h).
@@ -24,14 +30,16 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
-#include <utility>
 #include <vector>
 
 #include "pool/internal/fd.h"
 #include "pool/internal/fork_server.h"
 #include "pool/internal/job.h"
+#include "pool/internal/lender.h"
+#include "pool/internal/restart_backoff.h"
 #include "pool/internal/trace.h"
 #include "pool/internal/worker.h"
 #include "pool/internal/worker_channel.h"
@@ -40,7 +48,8 @@ namespace pool::internal {
 
 class ProcessEngine {
  public:
-  // Starts the fork server and `processes` workers, and waits until each has
+  // Starts the fork server and `processes` workers (at least 1: pool.h
+  // checked it), and waits until each has
   // run `config.initializer` (when there is one). Throws SystemError if a
   // pipe or fork fails and InitializerError if an initializer fails; in
   // both cases every process already started has been stopped and reaped.
@@ -55,16 +64,17 @@ class ProcessEngine {
 
   // Queues jobs for the workers, in order. Throws UsageError("Pool not
   // running") after close() or terminate(), and the pool's error once it is
-  // broken (see process_engine.cc); then no job was queued.
+  // broken (a failed initializer, a dead fork server); then no job was
+  // queued.
   void Submit(std::vector<std::unique_ptr<ProcessJob>> jobs);
   void Submit(std::unique_ptr<ProcessJob> job);
   // For a blocking call (apply()): runs `job` from the calling thread on an
-  // idle worker, if one is idle and nothing is queued, without a trip
-  // through the handler thread; otherwise queues it as Submit does. Returns
-  // once the job is resolved, or once it is back in the handler thread's
-  // hands (its worker died, terminate() was called): the caller then waits
-  // for its result as for any job. Throws as Submit does. Must not be called
-  // on the handler thread.
+  // idle worker, if one is on offer and nothing is queued (lender.h);
+  // otherwise queues it as Submit does. Returns once the job is resolved,
+  // or once it is back in the handler thread's hands (its worker died,
+  // terminate() was called): the caller then waits for its result as for
+  // any job. Throws as Submit does. Must not be called on the handler
+  // thread.
   void Apply(std::unique_ptr<ProcessJob> job);
 
   void Close();
@@ -82,39 +92,44 @@ class ProcessEngine {
  private:
   using Clock = std::chrono::steady_clock;
   enum class State { kRun, kClose, kTerminate };
-
-  // A channel a lending thread gave back, and the exit status the fork
-  // server reported for its worker meanwhile, if any.
-  struct Returned {
-    WorkerChannel* channel;
-    std::optional<int> exit_status;
-  };
+  // The steps of shutdown, and the two sequences of them (close(), and
+  // terminate()): process_engine.cc.
+  enum class StopStep;
+  static const StopStep kCloseSteps[];
+  static const StopStep kTerminateSteps[];
 
   // Terminate(), marked `why` in the trace.
   void Terminate(const char* why);
-  void Run();
-  void Step(State state);
+
+  // Submitting threads, with mu_ held.
   void CheckRunningLocked() const;
   // Gives `job` its id (and records its submission, from `submit_ns`).
   void NumberLocked(ProcessJob& job, std::int64_t submit_ns);
   void QueueLocked(std::unique_ptr<ProcessJob> job, std::int64_t submit_ns);
   void WakeHandlerLocked();
-  bool RunOnLoan(WorkerChannel& channel, std::unique_ptr<ProcessJob>& job);
-  void GiveBack(WorkerChannel* channel, bool idle,
-                std::unique_ptr<ProcessJob> unsent);
-  void ReclaimLocked(std::vector<Returned>& returned);
-  void SettleReturned(std::vector<Returned>& returned);
-  void AwaitLoans();
+
+  // The handler thread: its loop, one round of serving, and shutdown.
+  void Run();
+  void Serve(State state);
+  int PreparePoll(bool lend, const std::optional<Clock::time_point>& deadline);
+  void ActOnPoll(bool deadline_due);
+  std::optional<Clock::time_point> NextDeadline(bool replenishing) const;
+  bool Stop(std::span<const StopStep> steps, const std::exception_ptr& cancel);
+  bool TakeStep(StopStep step, const std::exception_ptr& cancel);
+
+  // The handler thread: workers.
+  void Replenish();
+  void OnServerEvent(ServerEvent event);
+  void AddWorker(WorkerStarted& started);
+  void OnSpawnFailure(std::exception_ptr error);
   void OnWorkerExit(WorkerChannel* channel, int wait_status);
   void OnRead(const WorkerChannel::ReadResult& r);
-  void Replenish();
-  void HandleServerMessage();
-  void OnSpawnFailure(std::exception_ptr error);
+  void SettleReturned(std::vector<Lender::Returned>& returned);
   void ServerDied();
   void Dispatch();
-  void SettleDeparted();
+  void FailPending(const std::exception_ptr& error);
   void Broken(std::exception_ptr error);
-  void Shutdown(std::exception_ptr cancel);
+  std::exception_ptr BrokenError() const;
   void PublishPids();
 
   const int processes_;
@@ -131,14 +146,7 @@ class ProcessEngine {
   std::uint64_t next_id_ = 1;
   bool handler_polling_ = false;  // The handler is (about to be) in poll().
   bool wake_sent_ = false;
-  // Lending (process_engine.cc): idle channels on offer while the handler
-  // polls, how many are lent out, those given back for the handler to look
-  // at, and exits reported for workers whose channel was away.
-  std::vector<WorkerChannel*> idle_;
-  int lent_ = 0;
-  std::vector<WorkerChannel*> returned_;
-  std::vector<std::pair<pid_t, int>> away_exits_;
-  std::condition_variable lent_cv_;  // lent_ dropped to 0.
+  Lender lender_;  // Its ...Locked methods too.
   std::vector<pid_t> pids_;
   bool started_ = false;              // Every first worker was ready once.
   std::exception_ptr broken_;         // Set when the pool can never work again.
@@ -147,22 +155,18 @@ class ProcessEngine {
   // Owned by the handler thread (and by the constructor before it starts).
   std::optional<ForkServer> server_;
   Pipe wake_;
-  // Readable from terminate() on, or once the pool is broken: tells a
-  // thread that holds a lent channel to give it back. Never drained.
-  UniqueFd stop_;
   std::vector<std::unique_ptr<WorkerChannel>> channels_;
   std::deque<std::unique_ptr<ProcessJob>> pending_;
   std::vector<int> free_slots_;
   int spawns_requested_ = 0;
-  // After a worker could not be started: the error, when to try again, and
-  // how long to wait after the next failure.
-  std::exception_ptr spawn_error_;
-  Clock::time_point retry_at_;
-  std::chrono::milliseconds backoff_{0};
+  RestartBackoff backoff_;
   double task_us_ = 1000;  // Running estimate of one task's duration (µs).
+  // The poll() set, rebuilt each round without allocating: the wake-up
+  // pipe, the fork server's socket, then each channel's entries from
+  // poll_index_[i]; and the idle channels offered for lending instead.
   std::vector<pollfd> poll_fds_;
   std::vector<int> poll_index_;
-  std::vector<WorkerChannel*> offer_;  // Idle channels to offer (Step).
+  std::vector<WorkerChannel*> offer_;
 
   std::mutex join_mu_;
   std::thread handler_;

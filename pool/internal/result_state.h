@@ -5,15 +5,12 @@
 // the engine delivers chunk outcomes into the same object through its Sink
 // interface (job.h). Future is the value-or-error that resolves once;
 // ApplyState, MapState and IMapState gather the chunks of apply_async,
-// map_async/starmap_async and imap/imap_unordered into it. The checks that
-// turn an endless wait into a UsageError (a callback waiting for its own
-// pool, a wait in a forked child) live here too, with the pid cache and the
-// callback mark they read.
+// map_async/starmap_async and imap/imap_unordered into it. A wait that could
+// never end (a callback waiting for its own pool, a wait in a forked child)
+// is refused by misuse.h's CheckCanWait before it blocks.
 
 #ifndef POOL_INTERNAL_RESULT_STATE_H_
 #define POOL_INTERNAL_RESULT_STATE_H_
-
-#include <sys/types.h>
 
 #include <atomic>
 #include <chrono>
@@ -32,7 +29,9 @@
 #include <vector>
 
 #include "pool/errors.h"
+#include "pool/internal/context.h"
 #include "pool/internal/job.h"
+#include "pool/internal/misuse.h"
 #include "pool/internal/task.h"
 
 namespace pool::internal {
@@ -40,48 +39,6 @@ namespace pool::internal {
 // Builds the message of a CallbackError for the exception being handled.
 std::string DescribeCallbackFailure(const char* which,
                                     const std::exception_ptr& original);
-
-// The pid of the calling process. A pthread_atfork() handler keeps it up to
-// date in forked children, so checking "is this the process that created
-// the pool?" costs a load instead of a getpid() system call.
-pid_t CurrentPid();
-
-// Where a result comes from: the pool that resolves it (an identity that is
-// compared, never dereferenced) and the process that created that pool.
-struct Origin {
-  const void* pool = nullptr;
-  pid_t pid = 0;
-};
-
-// Marks the calling thread, for its lifetime, as running a callback of
-// `pool`. Nests: the previous mark is restored on destruction.
-class CallbackScope {
- public:
-  explicit CallbackScope(const void* pool) noexcept;
-  ~CallbackScope();
-  CallbackScope(const CallbackScope&) = delete;
-  CallbackScope& operator=(const CallbackScope&) = delete;
-
- private:
-  const void* previous_;
-};
-
-// True if the calling thread is running a callback of `pool`.
-bool InCallbackOf(const void* pool) noexcept;
-
-// Throws UsageError if `method` (for example "AsyncResult::get()"), about to
-// wait for a result from `origin` that is not ready, could never return: in
-// a process other than the pool's, or in a callback of the same pool.
-// `timed`: the wait has a timeout (it would time out instead of hanging, but
-// it cannot succeed either).
-void CheckCanWait(const Origin& origin, const char* method, bool timed);
-
-// Throws the UsageError for an imap iterator's `method` called in a process
-// other than the one that created its pool.
-[[noreturn]] void ThrowForeignProcess(const Origin& origin, const char* method);
-
-// Throws the UsageError for a method called on a moved-from handle.
-[[noreturn]] void ThrowMovedFrom(const char* method);
 
 // The state behind an AsyncResult: a value or an error, once, and the
 // callbacks to run when it arrives. V is never void (Unit stands in).

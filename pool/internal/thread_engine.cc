@@ -12,7 +12,6 @@ ThreadEngine::ThreadEngine(int threads, std::function<void()> initializer,
                            const std::string& trace)
     : trace_(Trace::ForPool(trace)),
       trace_pool_(trace_ ? trace_->AddPool("ThreadPool") : 0) {
-  if (threads < 1) throw UsageError("Number of processes must be at least 1");
   threads_.reserve(threads);
   for (int i = 0; i < threads; ++i) {
     try {

@@ -25,7 +25,8 @@ namespace pool::internal {
 
 class ThreadEngine {
  public:
-  // Starts `threads` threads, each running `initializer` first (if set).
+  // Starts `threads` threads (at least 1: pool.h checked it), each running
+  // `initializer` first (if set).
   // Throws InitializerError, after stopping them, if an initializer throws.
   // `trace`: Options::trace (see pool.h; empty: $POOL_TRACE, or none).
   ThreadEngine(int threads, std::function<void()> initializer,

@@ -1,33 +1,11 @@
-// pool/internal/wire.h: the byte layout of every message on a pool's pipes.
+// pool/internal/wire.h: the frame, the unit of every message on a pool's
+// pipes: its header, the reply check, and the buffer frames are read into.
 //
-// Each message is a frame: a 16-byte header, then `size` bytes of body.
-//
-//   header   u64 size      bytes of body that follow
-//            u64 task_id   1, 2, 3, ... ; 0 is the worker's "ready" frame;
-//                          kStopId (parent -> worker, no body) asks an idle
-//                          worker to exit (close())
-//            u64 check     worker -> parent: ReplyCheck(key, n) for the
-//                          worker's n-th reply (the ready frame is n = 0),
-//                          where `key` is a random number of the pool's that
-//                          only the worker loop uses; 0 parent -> worker
-//
-//   task body (parent -> worker)
-//            u64 invoker   address of the instantiated InvokeChunk<...>
-//            u64 function  address of the user's function
-//            u64 count     number of items, then `count` encoded arguments
-//
-//   reply body (worker -> parent), for the task with the same id
-//            u64 count     number of items, then `count` encoded results
-//                          (a default value where the item failed)
-//            u64 errors    number of failed items, then for each, in
-//                          increasing index order:
-//                          u64 index, string type, string what
-//
-//   ready body (worker -> parent, only when Options::initializer is set)
-//            u8  ok        1, or 0 followed by string type, string what
-//
-// Addresses are meaningful in the worker because it is a fork of the parent:
-// the same program at the same addresses.
+// The layout of the header and of each kind of body (task, reply, ready,
+// stop) is described in one place, pool/README.md ("Message framing"); the
+// code that writes and reads bodies is InvokeChunk (task.h), the jobs
+// (job.h), the worker loop (worker.cc) and WorkerChannel
+// (worker_channel.cc).
 
 #ifndef POOL_INTERNAL_WIRE_H_
 #define POOL_INTERNAL_WIRE_H_
@@ -42,14 +20,16 @@
 namespace pool::internal {
 
 struct FrameHeader {
-  std::uint64_t size;
-  std::uint64_t task_id;
-  std::uint64_t check;
+  std::uint64_t size;     // Bytes of body that follow.
+  std::uint64_t task_id;  // 1, 2, 3, ...; or kReadyId, kStopId.
+  std::uint64_t check;    // Worker -> parent: ReplyCheck(key, n); else 0.
 };
 inline constexpr std::size_t kHeaderSize = sizeof(FrameHeader);
 static_assert(kHeaderSize == 24);
 
+// The worker's "ready" frame, sent first when there is an initializer.
 inline constexpr std::uint64_t kReadyId = 0;
+// Parent -> worker, no body: close() asks an idle worker to exit.
 inline constexpr std::uint64_t kStopId = ~std::uint64_t{0};
 
 // Starts a frame in `out` (cleared first): a header whose size is patched by

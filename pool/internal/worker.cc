@@ -1,11 +1,5 @@
-// The worker: the process that runs tasks. See pool/README.md for where it
-// sits in the data path.
-//
-// A worker reads task frames from its task pipe, runs each one, and writes
-// one reply frame per task to its result pipe, strictly in the order the
-// tasks arrived. Around each task it records in its WorkerSlot (shared with
-// the parent) that it started the task, and it marks each reply with the
-// check only the worker loop can compute (wire.h).
+// The worker: see worker.h. What it does with each task is step 5 of "The
+// life of a task" in pool/README.md.
 //
 // Whatever happens, a worker never returns (or throws) into the code that
 // forked it: every path ends in _exit(). Only the worker process itself
@@ -211,7 +205,6 @@ void Work(pid_t self, const WorkerSetup& setup, const WorkerConfig& config) {
     ++seq;
     ran_user_code = true;
     StartFrame(out, h.task_id);
-    Writer w(out);
     std::int64_t start_ns = 0;
     if (config.trace) {
       start_ns = MonotonicNs();
@@ -223,7 +216,7 @@ void Work(pid_t self, const WorkerSetup& setup, const WorkerConfig& config) {
           reinterpret_cast<Invoker>(body.read_raw<std::uint64_t>());
       const auto fn =
           static_cast<std::uintptr_t>(body.read_raw<std::uint64_t>());
-      invoker(fn, body, w);
+      invoker(fn, body, out);
     } catch (...) {
       // The invoker turns every exception of a task or a codec into that
       // item's error; what escapes it is a malformed frame.
@@ -237,8 +230,8 @@ void Work(pid_t self, const WorkerSetup& setup, const WorkerConfig& config) {
     // _exit(): the child must not answer in the worker's place.
     if (NotTheWorker(self)) ::_exit(0);
     if (config.trace) {
-      w.write_raw<std::int64_t>(start_ns);
-      w.write_raw<std::int64_t>(MonotonicNs());
+      const std::int64_t stamps[2] = {start_ns, MonotonicNs()};
+      out.append(reinterpret_cast<const char*>(stamps), sizeof stamps);
     }
     FinishFrame(out);
     SetFrameCheck(out, ReplyCheck(setup.reply_key, seq));

@@ -12,13 +12,13 @@
 // It also holds a second read end of the task pipe, which it never reads:
 // while the channel exists the pipe has a reader, so writing to it after
 // the worker died never raises SIGPIPE in the writing thread (which may be
-// a thread of the program, in apply(): see process_engine.h). Such a write
+// a thread of the program, in apply(): see lender.h). Such a write
 // fills the pipe instead; the worker's exit status, not EPIPE, is how the
 // parent learns of the death.
 //
 // One thread at a time uses a channel: the handler thread of its
 // ProcessEngine, or a thread in apply() to which the engine has lent it
-// (process_engine.h). The engine's mutex orders the hand-overs.
+// (lender.h). The engine's mutex orders the hand-overs.
 
 #ifndef POOL_INTERNAL_WORKER_CHANNEL_H_
 #define POOL_INTERNAL_WORKER_CHANNEL_H_

@@ -1,0 +1,30 @@
+// pool/internal/arguments.h: the checks of a pool's numeric options, with
+// Python's messages ("Number of processes must be at least 1", "Chunksize
+// must be 1+, not 0"), and their defaults. Each returns the value to use (the
+// default when unset) or throws UsageError; pool.h calls them before anything
+// starts, so the engines can take their arguments as given.
+
+#ifndef POOL_INTERNAL_ARGUMENTS_H_
+#define POOL_INTERNAL_ARGUMENTS_H_
+
+#include <cstddef>
+#include <optional>
+
+namespace pool::internal {
+
+// processes: unset is pool::CpuCount(); otherwise at least 1.
+int CheckProcesses(std::optional<int> processes);
+// chunksize: unset is 1; otherwise at least 1.
+std::size_t CheckChunksize(std::optional<int> chunksize);
+// maxtasksperchild: unset is 0, the engine's "never"; otherwise at least 1.
+int CheckMaxTasksPerChild(std::optional<int> maxtasksperchild);
+// buffersize: unset is `default_chunks`; otherwise at least 1.
+std::size_t CheckBuffersize(std::optional<int> buffersize,
+                            std::size_t default_chunks);
+
+// Python's default map chunksize: len / (4 * processes), rounded up.
+std::size_t DefaultChunksize(std::size_t items, int processes);
+
+}  // namespace pool::internal
+
+#endif  // POOL_INTERNAL_ARGUMENTS_H_
