@@ -10,6 +10,8 @@ are. No progress output reaches the learner.
 import dataclasses
 import json
 import os
+import re
+import signal
 import subprocess
 import urllib.parse
 import urllib.request
@@ -123,28 +125,71 @@ def read_text(path, limit=1 << 20):
         return ""
 
 
-def run(bazelw, workdir, command, args, log_path, startup=(), env=None):
+def run(bazelw, workdir, command, args, log_path, startup=(), env=None,
+        watch=None):
     """Runs `bazelw [startup] command args` in workdir with all output in
     log_path. Returns the exit status. Ctrl-C reaches Bazel too (same
     process group), which cancels the command; KeyboardInterrupt then
-    propagates to the caller."""
+    propagates to the caller.
+
+    watch: called about four times a second while Bazel runs; when it
+    returns True, the command is interrupted as Ctrl-C would (Bazel stops
+    its running tests) and the exit status is INTERRUPTED."""
     with open(log_path, "wb") as log:
         proc = subprocess.Popen([bazelw, *startup, command, *args],
                                 cwd=workdir, stdout=log,
                                 stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, env=env)
         try:
-            return proc.wait()
+            while True:
+                try:
+                    return proc.wait(timeout=0.25 if watch else None)
+                except subprocess.TimeoutExpired:
+                    if watch():
+                        _stop(proc, signal.SIGINT)
+                        return INTERRUPTED
         except BaseException:
             # Interrupted (Ctrl-C, or the caller is going away): make sure
             # the client is gone before we return, so nothing keeps writing.
-            try:
-                proc.terminate()
-                proc.wait(timeout=10)
-            except (subprocess.TimeoutExpired, OSError):
-                proc.kill()
-                proc.wait()
+            _stop(proc, signal.SIGTERM)
             raise
+
+
+# Bazel's exit status when a command was interrupted.
+INTERRUPTED = 8
+
+
+def _stop(proc, sig):
+    """Asks the Bazel client to stop (it cancels the command on the
+    server), and waits for it; kills it if it does not stop in 20 s."""
+    try:
+        proc.send_signal(sig)
+        proc.wait(timeout=20)
+    except (subprocess.TimeoutExpired, OSError):
+        proc.kill()
+        proc.wait()
+
+
+# Lines Bazel adds to a streamed test's output (--test_output=streamed):
+# its own messages and the summary, none of them the test's.
+_BAZEL_LINE = re.compile(
+    r"^(INFO|ERROR|WARNING|FAILED|DEBUG): |^Target |^Executed \d|"
+    r"^(TIMEOUT|FAILED|PASSED|NO STATUS|FLAKY): //|^//\S+ +[A-Z]|"
+    r"^ +/\S+/test\.log$|^Bazel caught |^-- Test timed out at |^Use --")
+
+
+def is_bazel_line(line):
+    """Whether a line of a streamed test's output is Bazel's, not the
+    test's."""
+    return bool(_BAZEL_LINE.match(line))
+
+
+# QUIET, with the test's output streamed into the log as it runs (one
+# test at a time): for following a single exercise's test while it runs.
+STREAMED = [f for f in QUIET if not f.startswith(
+    ("--ui_event_filters", "--test_output"))] + [
+    "--ui_event_filters=-info,-warning,-debug,-progress",
+    "--test_output=streamed"]
 
 
 def info(bazelw, workdir, key, startup=()):

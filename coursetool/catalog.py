@@ -31,6 +31,9 @@ class Performance:
     points: float
     full_at: float
     zero_at: float
+    # Benchmark name -> what most likely makes a learner's code slow on it
+    # ([performance.causes]), said by ./course bench.
+    causes: dict
 
     @property
     def scored(self):
@@ -53,6 +56,9 @@ class Exercise:
     hints: tuple
     weights: dict
     performance: Performance | None
+    # Seconds one case may run in `./course run` and `watch` before it is
+    # stopped as a hang (the grader uses `timeout`).
+    loop_timeout: int
 
     @property
     def path(self):
@@ -73,6 +79,10 @@ class Exercise:
 
 
 DEFAULT_TIMEOUT = 30
+# Longer than the track's kCallGuard (15 s, exercises/testing/
+# track_testing.h), so that a test that notices a blocked call itself says
+# what it was waiting for before ./course stops it.
+DEFAULT_LOOP_TIMEOUT = 20
 
 
 def _require(data, key, kind, where):
@@ -127,6 +137,11 @@ def parse(text, dirname, where=None):
     if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout < 1:
         raise ConfigError("%s: `timeout` must be a whole number of seconds "
                           ">= 1" % where)
+    loop_timeout = data.get("loop_timeout", DEFAULT_LOOP_TIMEOUT)
+    if (not isinstance(loop_timeout, int) or isinstance(loop_timeout, bool)
+            or loop_timeout < 1):
+        raise ConfigError("%s: `loop_timeout` must be a whole number of "
+                          "seconds >= 1" % where)
     hints = _require(data, "hints", list, where)
     if len(hints) < 3 or not all(isinstance(h, str) and h.strip()
                                  for h in hints):
@@ -140,7 +155,8 @@ def parse(text, dirname, where=None):
     return Exercise(id=ex_id, dir=dirname, title=title, track=track,
                     order=order, lesson=lesson, files=tuple(files),
                     timeout=timeout, hints=tuple(h.strip() for h in hints),
-                    weights=dict(weights), performance=perf)
+                    weights=dict(weights), performance=perf,
+                    loop_timeout=loop_timeout)
 
 
 def _hints_in_language(data, hints, where):
@@ -202,8 +218,14 @@ def _parse_performance(table, where):
     if not zero_at < full_at:
         raise ConfigError("%s: zero_at (%s) must be below full_at (%s)" %
                           (where, zero_at, full_at))
+    causes = table.get("causes", {})
+    if not isinstance(causes, dict) or not all(
+            isinstance(v, str) and v.strip() for v in causes.values()):
+        raise ConfigError("%s: [performance.causes] must map benchmark "
+                          "names to sentences" % where)
     return Performance(benchmark=bench, reference=ref, points=float(points),
-                       full_at=float(full_at), zero_at=float(zero_at))
+                       full_at=float(full_at), zero_at=float(zero_at),
+                       causes=dict(causes))
 
 
 def discover(root):

@@ -71,6 +71,31 @@ zero_at = 0.25
         self.assertEqual((perf.zero_at, perf.full_at), (0.25, 0.7))
         self.assertTrue(perf.scored)
 
+    def test_the_learners_loop_has_a_shorter_limit_than_grading(self):
+        ex = catalog.parse(GOOD_TOML, "03_map")
+        self.assertEqual(ex.loop_timeout, catalog.DEFAULT_LOOP_TIMEOUT)
+        self.assertLess(ex.loop_timeout, ex.timeout)
+        ex = catalog.parse(GOOD_TOML.replace(
+            "[weights]", "loop_timeout = 7\n[weights]"), "03_map")
+        self.assertEqual(ex.loop_timeout, 7)
+
+    def test_reads_the_likely_causes_of_a_slow_benchmark(self):
+        text = GOOD_TOML + '''
+[performance]
+benchmark = "bench"
+reference = "//solutions/03_map:bench"
+points = 5
+full_at = 0.7
+zero_at = 0.25
+
+[performance.causes]
+BM_A = "one round trip per item"
+'''
+        perf = catalog.parse(text, "03_map").performance
+        self.assertEqual(perf.causes, {"BM_A": "one round trip per item"})
+        self.assertBad(text.replace('"one round trip per item"', "3"),
+                       "[performance.causes] must map benchmark names")
+
     def test_a_benchmark_shown_not_scored_needs_no_thresholds(self):
         text = GOOD_TOML + '''
 [performance]
@@ -102,7 +127,12 @@ points = 0
                        "only provide C++ sources")
         self.assertBad(GOOD_TOML.replace('"MapTest.A" = 2', '"A" = 2'),
                        "must be a test case")
-        self.assertBad(GOOD_TOML + "\ntimeout = 0\n", "timeout")
+        self.assertBad(GOOD_TOML.replace("[weights]",
+                                         "timeout = 0\n[weights]"),
+                       "`timeout` must be a whole number")
+        self.assertBad(GOOD_TOML.replace("[weights]",
+                                         "loop_timeout = 0\n[weights]"),
+                       "`loop_timeout` must be a whole number")
         self.assertBad("id = [", "not valid TOML")
         self.assertBad(GOOD_TOML + '''
 [performance]

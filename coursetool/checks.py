@@ -22,6 +22,19 @@ def check_repo(root, exercises):
             if not os.path.exists(os.path.join(base, f)):
                 problems.append("%s lists %s, which is not there" %
                                 (ex.path + "/course.toml", f))
+        if ex.performance and ex.performance.causes:
+            bench = os.path.join(base, "bench.cc")
+            text = ""
+            if os.path.exists(bench):
+                with open(bench, encoding="utf-8") as f:
+                    text = f.read()
+            for name in ex.performance.causes:
+                if not re.search(r"\bBENCHMARK\(%s\)" % re.escape(name),
+                                 text):
+                    problems.append(
+                        "%s/course.toml: [performance.causes] names %s, "
+                        "which %s/bench.cc does not define" % (
+                            ex.path, name, ex.path))
         if not os.path.exists(os.path.join(root, "solutions", ex.dir,
                                            "BUILD")):
             problems.append("solutions/%s/BUILD is missing (the reference "

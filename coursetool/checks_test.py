@@ -1,6 +1,8 @@
 """Tests of the repository checks (checks.py), the classroom workflow's
 in particular."""
 
+import os
+import tempfile
 import unittest
 
 from coursetool import catalog
@@ -27,6 +29,28 @@ class WorkflowTest(unittest.TestCase):
         self.assertIn("twice", problems[1])
         self.assertIn("does not run ./course grade",
                       checks.check_workflow("run: make", EX)[0])
+
+
+class RepoTest(unittest.TestCase):
+
+    def test_a_cause_must_name_a_benchmark_of_the_exercise(self):
+        toml = GOOD_TOML + (
+            '\n[performance]\nbenchmark = "bench"\n'
+            'reference = "//solutions/03_map:bench"\npoints = 5\n'
+            'full_at = 0.5\nzero_at = 0.2\n\n[performance.causes]\n'
+            'BM_Map = "one round trip per item"\n'
+            'BM_Gone = "a benchmark since renamed"\n')
+        ex = catalog.parse(toml, "03_map")
+        with tempfile.TemporaryDirectory() as root:
+            os.makedirs(os.path.join(root, "exercises/03_map"))
+            with open(os.path.join(root, "exercises/03_map/bench.cc"),
+                      "w") as f:
+                f.write("BENCHMARK(BM_Map)->UseRealTime();\n")
+            problems = checks.check_repo(root, [ex])
+        said = [p for p in problems if "causes" in p]
+        self.assertEqual(said, [
+            "exercises/03_map/course.toml: [performance.causes] names "
+            "BM_Gone, which exercises/03_map/bench.cc does not define"])
 
 
 if __name__ == "__main__":

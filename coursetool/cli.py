@@ -77,13 +77,16 @@ def build_parser():
                        "index ./course bench last measured.")
     s.set_defaults(func=cmd_list)
 
-    s = sub.add_parser("watch", help="rerun the current exercise on every "
-                       "save",
-                       description="Runs the first unsolved exercise, then "
-                       "reruns it each time one of its files is saved, "
-                       "showing only the failing check or the compiler's "
-                       "first error; moves on when it passes. Keys: h hint, "
-                       "r rerun, q quit.")
+    s = sub.add_parser("watch", help="rerun an exercise on every save",
+                       description="Runs an exercise (the one named, else "
+                       "the first unsolved one), then reruns whichever "
+                       "exercise has a file saved, showing only the failing "
+                       "check or the compiler's first error, and which case "
+                       "is running while a test takes long; moves on when "
+                       "it passes. Keys: h hint, r rerun, q quit.")
+    s.add_argument("exercise", nargs="?",
+                   help="exercise id to start with, e.g. 03 or b01 "
+                   "(default: the first unsolved one)")
     s.add_argument("--poll", type=float, default=0.5,
                    help="seconds between checks for a save (default 0.5)")
     s.set_defaults(func=cmd_watch)
@@ -233,8 +236,12 @@ def cmd_status(args, root, out):
 def cmd_run(args, root, out):
     exercises = load(root)
     ex = pick(exercises, args.exercise)
-    return learner.cmd_run(ex, _runner(root), ui.Style(out), out,
-                           fresh=args.fresh)
+    show, line = _live(out)
+    try:
+        return learner.cmd_run(ex, _runner(root), ui.Style(out), out,
+                               fresh=args.fresh, show=show)
+    finally:
+        line.clear()
 
 
 def cmd_verify(args, root, out):
@@ -273,22 +280,50 @@ def cmd_reset(args, root, out):
     return learner.cmd_reset(root, ex, ui.Style(out), out, yes=args.yes)
 
 
+def _live(out):
+    """show(case, seconds, limit) for Runner.run: a live line on `out`."""
+    line = ui.LiveLine(out)
+
+    def show(case, seconds, limit):
+        if case is None:
+            line.clear()
+        else:
+            line.show(screens.running_line(case, seconds, limit), case)
+    return show, line
+
+
+def _run_one(runner, out):
+    """run_one(exercise) -> Run, following a running test on `out`."""
+    show, line = _live(out)
+
+    def run_one(ex):
+        try:
+            return runner.run([ex], show=show)[ex.dir]
+        finally:
+            line.clear()
+    return run_one
+
+
 def cmd_watch(args, root, out):
     exercises = load(root)
     runner = _runner(root)
     style = ui.Style(out)
-    print(style.dim("checking every exercise to find where you are ..."),
-          file=out, flush=True)
-    runs = runner.run(exercises)
-    todo = [ex for ex in exercises if not runs[ex.dir].solved]
-    if not todo:
-        print(style.green("Every exercise passes. Well done!"), file=out)
-        return 0
+    start, solved = None, ()
+    if args.exercise:
+        start = pick(exercises, args.exercise)
+    else:
+        print(style.dim("checking every exercise to find where you are ..."),
+              file=out, flush=True)
+        runs = runner.run(exercises)
+        solved = {ex.id for ex in exercises if runs[ex.dir].solved}
+        if len(solved) == len(exercises):
+            print(style.green(screens.ALL_PASS), file=out)
+            return 0
     keys = watch.Keys(sys.stdin)
     try:
         return watch.watch(
-            root, todo, lambda ex: runner.run([ex])[ex.dir],
-            progress.State(root), style, out, keys, poll=args.poll)
+            root, exercises, _run_one(runner, out), progress.State(root),
+            style, out, keys, poll=args.poll, start=start, solved=solved)
     finally:
         keys.close()
 

@@ -162,6 +162,15 @@ class CliTest(unittest.TestCase):
         self.assertEqual(code, cli.EXIT_USAGE)
         self.assertIn("contains the grader's workspace", err)
 
+    def test_watch_takes_an_exercise(self):
+        parser = cli.build_parser()
+        self.assertEqual(parser.parse_args(["watch", "b01"]).exercise, "b01")
+        self.assertIsNone(parser.parse_args(["watch"]).exercise)
+        make_course(self.root)
+        code, _, err = self.course("watch", "b99")
+        self.assertEqual(code, cli.EXIT_USAGE)
+        self.assertIn("no exercise 'b99'", err)
+
     def test_check(self):
         make_course(self.root)
         code, out, _ = self.course("check")

@@ -16,7 +16,11 @@
 # 4. A grader SIGKILLed mid-run leaves this checkout as it was, and the next
 #    grader works.
 # 5. The learner loop in a clone: `./course watch` reruns on a save and moves
-#    on; hint, run and reset.
+#    on; hint, run and reset. At the moment of failure: a wrong-argument
+#    call shows the learner's exercise.cc:LINE first; an infinite loop in
+#    one function is blamed on the case that was running, named while it
+#    runs and stopped at the learner-loop limit; `watch b01` reruns on a
+#    save to b01's file.
 # 6. Gradescope's run_autograder on a fake /autograder tree.
 # 7. `./course bench` and speed points on a made-up exercise.
 # 8. Speed on the real exercises: every reference earns its speed points
@@ -236,13 +240,14 @@ echo "build --disk_cache=$cache/disk" >"$clone/user.bazelrc"
   echo $! >"$work/watch.pid"
 )
 watch_pid=$(cat "$work/watch.pid")
-wait_for() { # PATTERN SECONDS
+wait_for() { # PATTERN SECONDS [FILE] [COUNT]: COUNT lines match in FILE
+  local file=${3:-$work/watch.txt}
   for _ in $(seq $(($2 * 10))); do
-    grep -q "$1" "$work/watch.txt" && return 0
+    [[ $(grep -c "$1" "$file") -ge ${4:-1} ]] && return 0
     sleep 0.1
   done
-  cat "$work/watch.txt"
-  die "watch did not print '$1' within $2 s"
+  cat "$file"
+  die "watch did not print '$1' ${4:-1} time(s) within $2 s"
 }
 wait_for "checks pass. Edit exercises/01_apply/exercise.cc" 600
 grep -q "your code threw an exception: TODO" "$work/watch.txt" ||
@@ -267,6 +272,65 @@ watch_pid=""
   set -e
   [[ $code -eq 1 ]] || die "./course run 01 on the starter exited $code, not 1"
 )
+step "5b. the learner at the moment of failure: their line, the hanging case, watch b01"
+(
+  cd "$clone"
+  # A wrong-argument call: the compiler's message starts with this line.
+  cp solutions/01_apply/exercise.cc exercises/01_apply/exercise.cc
+  line=$(grep -n 'return pool.apply(fn, x);' exercises/01_apply/exercise.cc | cut -d: -f1)
+  sed -i 's/return pool.apply(fn, x);/return pool.apply(fn, x, x);/' exercises/01_apply/exercise.cc
+  set +e
+  ./course run 01 >"$work/run01.txt" 2>&1
+  set -e
+  grep -A1 "does not build" "$work/run01.txt" | tail -1 |
+    grep -q "^ *exercises/01_apply/exercise.cc:$line:" || {
+    cat "$work/run01.txt"
+    die "./course run 01 should show exercise.cc:$line first"
+  }
+  ! grep -q "0 of 0" "$work/run01.txt" || die "a build failure shown as 0 of 0 checks"
+  ./course reset 01 --yes >/dev/null
+
+  # An infinite loop in MapTwoAtOnce: the running case is named while it
+  # runs, then blamed, within the learner-loop limit.
+  limit=$(PYTHONPATH=. python3 -c '
+from coursetool import catalog
+print(catalog.find(catalog.discover("."), "04").loop_timeout)')
+  cp solutions/04_map_async/exercise.cc exercises/04_map_async/exercise.cc
+  sed -i 's|^  // Step 2\.|  for (volatile bool forever = true; forever;) {\n  }\n&|' \
+    exercises/04_map_async/exercise.cc
+  grep -q forever exercises/04_map_async/exercise.cc || die "could not plant the loop"
+  set +e
+  ./course run 04 2>&1 | while IFS= read -r l; do echo "$EPOCHREALTIME $l"; done >"$work/run04.txt"
+  set -e
+  hung=MapAsyncTest.MapTwoAtOnceMatchesPlainLoops
+  named=$(grep -m1 "running $hung" "$work/run04.txt" | cut -d' ' -f1)
+  blamed=$(grep -m1 "First failing check: $hung" "$work/run04.txt" | cut -d' ' -f1)
+  [[ -n $named && -n $blamed ]] || {
+    cat "$work/run04.txt"
+    die "./course run 04 should name $hung while it runs, then blame it"
+  }
+  grep -q "did not finish within $limit s" "$work/run04.txt" || die "no hang reason"
+  python3 -c "import sys; sys.exit(not $blamed - $named <= $limit + 15)" ||
+    die "the hang was reported $(python3 -c "print(round($blamed - $named))") s after it was named (limit $limit s)"
+  base=$(./bazelw info output_base 2>/dev/null)
+  for pid in $(pgrep -f 04_map_async/test || true); do
+    [[ $(readlink "/proc/$pid/cwd" 2>/dev/null) != "$base"* ]] ||
+      die "the hanging test was left running (pid $pid)"
+  done
+  ./course reset 04 --yes >/dev/null
+)
+(
+  cd "$clone"
+  setsid ./course watch b01 --poll 0.2 >"$work/watch_b01.txt" 2>&1 </dev/null &
+  echo $! >"$work/watch.pid"
+)
+watch_pid=$(cat "$work/watch.pid")
+wait_for "Edit exercises/b01_fork_wait/child.cc" 600 "$work/watch_b01.txt"
+cp solutions/b01_fork_wait/child.cc "$clone/exercises/b01_fork_wait/child.cc"
+wait_for "checking b01 fork and wait" 10 "$work/watch_b01.txt" 2
+wait_for "b01 fork and wait passes" 300 "$work/watch_b01.txt"
+kill -- "-$watch_pid"
+watch_pid=""
 step "6. Gradescope's run_autograder on a fake /autograder tree"
 ag=$work/autograder
 mkdir -p "$ag/source/course" "$ag/source/hidden" "$ag/submission/exercises"

@@ -277,7 +277,9 @@ def score_exercise(ex, sub, events, build_log, cases, hidden_cases,
         output = bazel.failed_build_output(events, build_log,
                                            {ex.path, PACKAGE})
         error = results.first_compiler_error(
-            output, prefer=[ex.path + "/" + f for f in ex.files])
+            output, prefer=[ex.path + "/" + f for f in ex.files],
+            read_line=results.line_reader(
+                lambda path: _submitted_text(sub, ex, path)))
         why = "does not compile"
         note = error or "did not build (see the grader's Bazel log)"
         return scoring.ExerciseScore(
@@ -295,6 +297,14 @@ def score_exercise(ex, sub, events, build_log, cases, hidden_cases,
                               "build against this submission")
     return scoring.ExerciseScore(ex, got, hidden_got, "; ".join(notes),
                                  True, hidden_weights=hidden_weights)
+
+
+def _submitted_text(sub, ex, path):
+    """The text of a submitted file of `ex` at `path`, or None."""
+    if not path.startswith(ex.path + "/"):
+        return None
+    data = sub.files.get(ex.dir, {}).get(path[len(ex.path) + 1:])
+    return data.decode("utf-8", errors="replace") if data else None
 
 
 def cases_from_runs(runs, cases, limit):

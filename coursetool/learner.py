@@ -16,7 +16,8 @@ from . import bazel
 from . import results
 from . import ui
 from .progress import STATE_DIR, State, files_digest, speed_records
-from .screens import exercise_row, render_list, render_run, render_status
+from .screens import (exercise_row, render_list, render_run, render_status,
+                      speed_note)
 
 
 def cmd_status(root, exercises, runner, style, out, everything=False):
@@ -26,11 +27,14 @@ def cmd_status(root, exercises, runner, style, out, everything=False):
     return 0
 
 
-def cmd_run(exercise, runner, style, out, fresh=False):
-    run = runner.run([exercise], fresh=fresh)[exercise.dir]
+def cmd_run(exercise, runner, style, out, fresh=False, show=None):
+    run = runner.run([exercise], fresh=fresh, show=show)[exercise.dir]
     print(render_run(run, style), file=out)
     if run.solved:
         print("\n" + style.green("%s passes." % exercise.id), file=out)
+        note = speed_note(exercise)
+        if note:
+            print(note, file=out)
         return 0
     print("\nHint: ./course hint %s" % exercise.id, file=out)
     return 1
@@ -123,6 +127,9 @@ def cmd_bench(root, exercise, runner, style, out, rounds=3, min_time=None,
                   "opt %s" % (e.split(": ", 1)[-1], perf.reference),
                   file=out)
     print(scoring.format_performance(result), file=out)
+    weakest = scoring.slowest(result, perf)
+    if weakest:
+        print(ui.wrap(weakest, ""), file=out)
     if result.index is None:
         return 1
     State(root).set_speed(ex.id, {

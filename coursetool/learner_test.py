@@ -343,6 +343,135 @@ class WatchTest(unittest.TestCase):
             self.assertIn("expected 1, got 2", text)
             self.assertIn("Every exercise passes", text)
 
+    def test_a_save_to_any_exercise_reruns_that_one(self):
+        # watch 02 (b01 in the course): saving 01's file, though 02 is
+        # current, reruns 01 and makes it current; 01 passing moves on to
+        # the next exercise not known to pass, 02.
+        with tempfile.TemporaryDirectory() as root:
+            for ex in EX:
+                os.makedirs(os.path.join(root, ex.path))
+                with open(os.path.join(root, ex.path, "exercise.cc"),
+                          "w") as f:
+                    f.write("// starter\n")
+            checked = []
+
+            def run_one(ex):
+                checked.append(ex.id)
+                with open(os.path.join(root, ex.path, "exercise.cc")) as f:
+                    ok = "solved" in f.read()
+                return run_of(ex, 2 if ok else 1, 2)
+
+            def learner_edits():
+                for ex, text in ((EX[0], "// solved\n"),
+                                 (EX[1], "// solved\n"),
+                                 (EX[2], "// solved\n")):
+                    n = len(checked)
+                    deadline = time.monotonic() + 10
+                    while len(checked) == n and time.monotonic() < deadline:
+                        time.sleep(0.05)
+                    time.sleep(0.2)
+                    with open(os.path.join(root, ex.path, "exercise.cc"),
+                              "w") as f:
+                        f.write(text)
+            editor = threading.Thread(target=learner_edits)
+            editor.start()
+            out = io.StringIO()
+            code = watch.watch(root, EX, run_one, progress.State(root),
+                               STYLE, out, NoKeys(), poll=0.05,
+                               max_cycles=2000, start=EX[1])
+            editor.join()
+            self.assertEqual(code, 0)
+            # 02 (start, fails); 01 saved: passes, on to 02 (fails); 02
+            # saved: passes, on to 03 (fails); 03 saved: passes; all pass.
+            self.assertEqual(checked, ["02", "01", "02", "02", "03", "03"])
+            self.assertIn("Every exercise passes", out.getvalue())
+
+    def test_a_build_failure_is_not_0_of_0_checks(self):
+        run = testrun.Run(EX[0], built=False, compile_error=(
+            "exercises/01_ex/exercise.cc:14:20: this line of yours leads "
+            "to the error below\n" + "\n".join(
+                "error line %d" % i for i in range(20))))
+        text = (screens.describe_failure(run, STYLE) + "\n" +
+                screens.watch_footer(run, ["exercises/01_ex/exercise.cc"]))
+        self.assertNotIn("0 of 0", text)
+        self.assertIn("01 ex 1 does not build", text)
+        self.assertIn("It does not build.", text)
+        self.assertLessEqual(len(text.splitlines()), 10, text)
+        self.assertIn("exercise.cc:14:20", text.splitlines()[1])
+
+    def test_a_passing_exercise_with_speed_points_says_what_to_run(self):
+        ex = course_of([("Using a pool", 1)])[0]
+        text = screens.passes(run_of(ex, 2, 2), STYLE)
+        self.assertIn("01 ex 1 passes (2/2).", text)
+        self.assertIn("./course bench 01", text)
+        self.assertEqual(screens.passes(run_of(EX[0], 2, 2), STYLE),
+                         "ok 01 ex 1 passes (2/2).")
+
+
+class HangTest(unittest.TestCase):
+
+    CASES = ["MapAsyncTest.MapAsyncDoesNotWait",
+             "MapAsyncTest.MapAsyncCallsBackOnceWithAllResults",
+             "MapAsyncTest.MapAsyncReportsTheFirstFailingItem",
+             "MapAsyncTest.MapAsyncRunsInWorkers",
+             "MapAsyncTest.MapTwoAtOnceMatchesPlainLoops",
+             "MapAsyncTest.MapTwoAtOnceStartsBothBeforeWaiting"]
+
+    def test_the_case_that_was_running_is_blamed(self):
+        # A real hang stopped by ./course: the first case without a
+        # verdict is the one that hung, not the first one listed.
+        log = bazel.read_text(data("runs", "learner_hang", "bazel.log"))
+        run = testrun.interpret_test_run(
+            EX[0], None, self.CASES, hang=testrun.Hang(self.CASES[4], 20),
+            log=log)
+        self.assertFalse(run.solved)
+        self.assertEqual(run.passed, 4)
+        first = run.first_failure()
+        self.assertEqual(first.name, self.CASES[4])
+        self.assertIn("did not finish within 20 s", first.message)
+        self.assertIn("never ran: the test process was stopped in "
+                      "MapAsyncTest.MapTwoAtOnceMatchesPlainLoops",
+                      run.cases[5].message)
+
+    def test_a_bazel_timeout_blames_the_running_case_too(self):
+        with tempfile.TemporaryDirectory() as d:
+            log = os.path.join(d, "test.log")
+            with open(log, "w") as f:
+                f.write("[ RUN      ] S.A\n[       OK ] S.A (1 ms)\n"
+                        "[ RUN      ] S.B\n-- Test timed out at X --\n")
+            tr = bazel.TestRun("//x:test", 1, "TIMEOUT", "", log, False)
+            run = testrun.interpret_test_run(EX[0], tr, ["S.A", "S.B", "S.C"])
+        self.assertEqual(run.first_failure().name, "S.B")
+        self.assertIn("time limit", run.first_failure().message)
+        self.assertTrue(run.cases[0].passed)
+        self.assertIn("never ran", run.cases[2].message)
+
+    def test_the_clock_follows_the_running_case(self):
+        now = [0.0]
+        shown = []
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "bazel.log")
+            clock = testrun.CaseClock(path, 20, lambda *a: shown.append(a),
+                                      now=lambda: now[0])
+            self.assertFalse(clock.poll())  # no log yet
+            with open(path, "a") as f:
+                f.write("INFO: Build completed\n[ RUN      ] S.A\n[  ")
+            self.assertFalse(clock.poll())
+            now[0] = 1.0
+            self.assertFalse(clock.poll())
+            self.assertEqual(shown, [])  # not yet SHOW_AFTER
+            with open(path, "a") as f:
+                f.write("     OK ] S.A (900 ms)\n[ RUN      ] S.B\n")
+            self.assertFalse(clock.poll())
+            now[0] = 4.0
+            self.assertFalse(clock.poll())
+            self.assertEqual(shown[-1], ("S.B", 3.0, 20))
+            now[0] = 21.5
+            self.assertTrue(clock.poll())
+            self.assertEqual(clock.hang, testrun.Hang("S.B", 20))
+            self.assertNotIn("INFO: Build completed", clock.output())
+            self.assertIn("[       OK ] S.A (900 ms)", clock.output())
+
 
 if __name__ == "__main__":
     unittest.main()

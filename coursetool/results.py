@@ -88,6 +88,19 @@ _RUN_LINE = re.compile(r"^\[ RUN      \] (\S+)$", re.M)
 _END_LINE = re.compile(r"^\[ +(OK|FAILED|SKIPPED) +\] (\S+)", re.M)
 
 
+def started_case(line):
+    """The case a gtest "[ RUN      ] Suite.Case" line starts, or None."""
+    m = _RUN_LINE.match(line)
+    return m.group(1) if m else None
+
+
+def ended_case(line):
+    """The case a gtest "[       OK ] ..." or "[  FAILED  ] ..." line
+    ends, or None."""
+    m = _END_LINE.match(line)
+    return m.group(2) if m else None
+
+
 def running_case(log):
     """The case that had started but not finished when the log ends, or
     None. (From the printed log, so it only explains, never awards.)"""
@@ -104,6 +117,66 @@ def exit_code_from_xml(xml):
     that wrote no report of its own, or None."""
     m = re.search(r"exited with error code (\d+)", xml or "")
     return int(m.group(1)) if m else None
+
+
+def log_verdicts(log):
+    """What the printed log says of each case: {case: (status, printed)}
+    for the cases that ended ([ OK ] is PASS, [ FAILED ] is FAIL), and for
+    the one still running when the log ends (NO_RESULT); `printed` is what
+    the case printed between its [ RUN ] line and its end (gtest's failure
+    messages, and whatever the test wrote, a gate giving up for one).
+
+    For the learner's loop only, to say which case a test process was in
+    when it was stopped; the grader never awards from a log."""
+    out, current, printed = {}, None, []
+    for line in log.splitlines():
+        m = _RUN_LINE.match(line)
+        if m:
+            if current:
+                out[current] = (NO_RESULT, "\n".join(printed).strip())
+            current, printed = m.group(1), []
+            continue
+        m = _END_LINE.match(line)
+        if m and m.group(2) == current:
+            status = PASS if m.group(1) == "OK" else FAIL
+            out[current] = (status, "\n".join(printed).strip())
+            current, printed = None, []
+            continue
+        if current and not line.startswith("-- Test timed out at "):
+            printed.append(line)
+    if current:
+        out[current] = (NO_RESULT, "\n".join(printed).strip())
+    return out
+
+
+def describe_hang(limit):
+    """Why a case that ./course stopped has no result."""
+    return ("it did not finish within %d s, so ./course stopped it (a hang: "
+            "something waits for a result that never comes, or a loop "
+            "never ends)" % limit)
+
+
+def blame(ending, printed, max_lines=6):
+    """The reason given to the case that was running when its test process
+    ended: the ending, and the last lines the case printed (a gate that
+    gave up says what it was waiting for)."""
+    lines = [l for l in printed.splitlines() if l.strip()]
+    if not lines:
+        return "no result: " + ending
+    return "no result: %s\nBefore that, it printed:\n%s" % (
+        ending, "\n".join("  " + l for l in lines[-max_lines:]))
+
+
+def never_ran(running, ending, stopped=False):
+    """The reason given to a case after the one that was running (stopped:
+    ./course stopped the process)."""
+    if running and stopped:
+        return ("never ran: the test process was stopped in %s, before this "
+                "case" % running)
+    if running:
+        return ("never ran: the test process ended in %s, before this case "
+                "(%s)" % (running, ending))
+    return "never ran: the test process had ended before it (%s)" % ending
 
 
 def describe_ending(status, exit_code=None, timeout=None):
@@ -175,12 +248,16 @@ _DIAG = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?:(?P<col>\d+):)? "
 _ANY_DIAG = re.compile(r"^[^\s:][^:]*:\d+:(?:\d+:)? ")
 
 
-def first_compiler_error(output, prefer=()):
+def first_compiler_error(output, prefer=(), read_line=None):
     """The first error in a compiler's output, with the source lines and
     notes gcc prints after it (up to the next diagnostic), or "".
 
     `prefer`: paths (e.g. the learner's files); an error in one of them is
-    chosen over an earlier error elsewhere, since that is what to fix.
+    chosen over an earlier error elsewhere, since that is what to fix. An
+    error inside a library template (a static_assert of the pool) comes
+    from a line of the learner's: that line, the innermost "required from"
+    (gcc) or "requested here" (clang) in one of the `prefer` files, is
+    shown first, with its source when read_line(path, number) gives it.
     Bazel's own lines ("ERROR: ...", "INFO: ...") are skipped.
     """
     lines = output.splitlines()
@@ -189,8 +266,7 @@ def first_compiler_error(output, prefer=()):
         return ""
     chosen = starts[0]
     for i in starts:
-        if any(_DIAG.match(lines[i]).group("file").endswith(p)
-               for p in prefer):
+        if _is_preferred(_DIAG.match(lines[i]).group("file"), prefer):
             chosen = i
             break
     block = [lines[chosen]]
@@ -201,9 +277,71 @@ def first_compiler_error(output, prefer=()):
                 or re.match(r"^\S+: In (member )?function", line)):
             break
         block.append(line)
+    yours = _learners_line(lines, chosen, prefer)
+    if yours:
+        where = _relative(yours.group("file")), yours.group("line")
+        head = ["%s:%s:%s: %s" % (where + (yours.group("col"),
+                                           "this line of yours leads to "
+                                           "the error below"))]
+        source = read_line(*where) if read_line else None
+        if source is not None:
+            head.append("%5s | %s" % (where[1], source.rstrip()))
+        return "\n".join(head + block).rstrip()
     # Show where the file starts with "In function" context if gcc gave it.
     for j in range(chosen - 1, max(chosen - 3, -1), -1):
         if re.match(r"^\S+: In ", lines[j]):
             block.insert(0, lines[j])
             break
     return "\n".join(block).rstrip()
+
+
+# The lines gcc prints before an error to say how the compiler got there,
+# and the notes clang prints after it.
+_CONTEXT = re.compile(r"^In file included from |^\s+from \S+[,:]$|"
+                      r"^\S+: (In |At global scope)|"
+                      r"^\S+:\d+:\d+:\s+(recursively )?required (from|by) ")
+_INSTANTIATED_AT = re.compile(
+    r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+):\s+"
+    r"(?:(?:recursively )?required from |"
+    r"note: in instantiation of .* requested here$)")
+
+
+def _relative(path):
+    return re.sub(r"^(\./)+", "", path)
+
+
+def _is_preferred(path, prefer):
+    return any(_relative(path).endswith(p) for p in prefer)
+
+
+def _learners_line(lines, chosen, prefer):
+    """The innermost instantiation line in the learner's files for the
+    error at lines[chosen] (a match of _INSTANTIATED_AT), or None."""
+    if not prefer:
+        return None
+    start = chosen
+    while start > 0 and _CONTEXT.match(lines[start - 1]):
+        start -= 1
+    chain = lines[start:chosen]
+    for line in lines[chosen + 1:chosen + 40]:  # clang: notes after
+        if _DIAG.match(line):
+            break
+        chain.append(line)
+    for line in chain:
+        m = _INSTANTIATED_AT.match(line)
+        if m and _is_preferred(m.group("file"), prefer):
+            return m
+    return None
+
+
+def line_reader(read_file):
+    """A read_line(path, number) for first_compiler_error from
+    read_file(path) -> text or None."""
+    def read_line(path, number):
+        text = read_file(path)
+        if text is None:
+            return None
+        lines = text.splitlines()
+        n = int(number)
+        return lines[n - 1] if 0 < n <= len(lines) else None
+    return read_line

@@ -107,6 +107,93 @@ class CompilerErrorTest(unittest.TestCase):
             "exercises/a/exercise.cc:2:3: error: mine\n  code")
         self.assertEqual(results.first_compiler_error("no errors"), "")
 
+    def source(self, path, number):
+        self.assertEqual(path, "exercises/01_apply/exercise.cc")
+        return {"14": "  return pool.apply(fn, x, x);",
+                "20": "  return pool.apply(fn, a, b, a);"}.get(number)
+
+    def test_a_library_error_starts_with_the_learners_line(self):
+        # gcc, two bad calls: the static_assert fires in pool/internal/
+        # task.h; the line to fix is the "required from here" in
+        # exercise.cc, shown first with its source.
+        err = results.first_compiler_error(
+            read("compile", "two_bad_calls.log"),
+            prefer=["exercises/01_apply/exercise.cc"], read_line=self.source)
+        lines = err.splitlines()
+        self.assertEqual(lines[0], "exercises/01_apply/exercise.cc:14:20: "
+                         "this line of yours leads to the error below")
+        self.assertEqual(lines[1], "   14 |   return pool.apply(fn, x, x);")
+        self.assertIn("task.h:266:22: error: static assertion failed: pool: "
+                      "the arguments (after the task) do not fit", lines[2])
+        self.assertLessEqual(len(lines), 8)
+
+    def test_fixing_one_of_two_bad_calls_shows_the_other(self):
+        err = results.first_compiler_error(
+            read("compile", "second_bad_call.log"),
+            prefer=["exercises/01_apply/exercise.cc"], read_line=self.source)
+        self.assertTrue(
+            err.startswith("exercises/01_apply/exercise.cc:20:20:"), err)
+        self.assertIn("return pool.apply(fn, a, b, a);", err)
+
+    def test_clang_notes_after_the_error_name_the_learners_line(self):
+        out = ("./pool/internal/task.h:266:3: error: static assertion "
+               "failed due to requirement 'IsNot(...)': pool: the arguments "
+               "do not fit\n"
+               "  266 |   static_assert(IsNot(p, Problem::kArgumentTypes),\n"
+               "./pool/pool.h:334:28: note: in instantiation of function "
+               "template specialization 'pool::internal::Fail<V>' requested "
+               "here\n"
+               "exercises/01_apply/exercise.cc:20:15: note: in instantiation "
+               "of function template specialization 'apply<long long>' "
+               "requested here\n")
+        err = results.first_compiler_error(
+            out, prefer=["exercises/01_apply/exercise.cc"])
+        self.assertTrue(err.startswith(
+            "exercises/01_apply/exercise.cc:20:15: this line of yours"), err)
+        self.assertIn("error: static assertion failed", err)
+
+    def test_without_a_line_of_the_learners_nothing_is_made_up(self):
+        err = results.first_compiler_error(
+            read("compile", "two_bad_calls.log"),
+            prefer=["exercises/02_apply_async/exercise.cc"])
+        self.assertTrue(err.startswith("./pool/internal/task.h:266:22: "
+                                       "error: static assertion"), err)
+        self.assertNotIn("yours", err)
+
+
+class LogVerdictTest(unittest.TestCase):
+
+    def test_what_a_stopped_test_had_done(self):
+        # A hang in ./course run 04, stopped by ./course: four cases had
+        # passed, the fifth was running; Bazel's own lines are not the
+        # test's.
+        got = results.log_verdicts(read("runs", "learner_hang",
+                                        "bazel.log"))
+        self.assertEqual(
+            [(name.split(".")[1], status) for name, (status, _) in
+             got.items()],
+            [("MapAsyncDoesNotWait", results.PASS),
+             ("MapAsyncCallsBackOnceWithAllResults", results.PASS),
+             ("MapAsyncReportsTheFirstFailingItem", results.PASS),
+             ("MapAsyncRunsInWorkers", results.PASS),
+             ("MapTwoAtOnceMatchesPlainLoops", results.NO_RESULT)])
+
+    def test_what_each_case_printed(self):
+        log = ("[ RUN      ] S.A\n"
+               "x_test.cc:3: Failure\nexpected 1\n"
+               "[  FAILED  ] S.A (5 ms)\n"
+               "[ RUN      ] S.B\n"
+               "gate: a task waited 5 s for the test to open its gate and "
+               "gave up\n")
+        got = results.log_verdicts(log)
+        self.assertEqual(got["S.A"], (results.FAIL,
+                                      "x_test.cc:3: Failure\nexpected 1"))
+        self.assertEqual(got["S.B"][0], results.NO_RESULT)
+        reason = results.blame(results.describe_hang(20), got["S.B"][1])
+        self.assertIn("within 20 s", reason)
+        self.assertIn("Before that, it printed:\n  gate: a task waited 5 s "
+                      "for the test to open its gate", reason)
+
 
 if __name__ == "__main__":
     unittest.main()

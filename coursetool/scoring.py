@@ -231,6 +231,27 @@ def format_performance(result):
     return "\n".join(lines)
 
 
+def slowest(result, perf):
+    """Which scored benchmark pulls the index down most, with both times
+    and, from [performance.causes], the likely reason; "" when none is
+    slower than full_at (then there is nothing to point at)."""
+    rows = [r for r in result.rows if r[4] and r[3] is not None]
+    if not rows:
+        return ""
+    name, lt, rt, ratio, _ = min(rows, key=lambda r: r[3])
+    if ratio >= perf.full_at:
+        return ""
+    times = 1 / ratio
+    text = ("%s pulls the index down most: yours takes %s, the reference "
+            "%s, %s times as long." % (name, _ns(lt), _ns(rt), "%.0f" % times
+                                       if times >= 10 else "%.1f" % times))
+    # Google Benchmark adds arguments to the name: BM_Map/chunksize:250.
+    cause = perf.causes.get(name.split("/")[0])
+    if cause:
+        text += " Likely cause: " + cause
+    return text
+
+
 def _index(x):
     """Two decimals, or two significant digits for an index under 0.1."""
     return "%.2f" % x if x >= 0.095 else "%.2g" % x

@@ -11,7 +11,8 @@ from coursetool import scoring
 from coursetool.testutil import GOOD_TOML, read
 
 PERF = catalog.Performance(benchmark="bench", reference="//s:bench",
-                           points=5.0, full_at=0.7, zero_at=0.25)
+                           points=5.0, full_at=0.7, zero_at=0.25,
+                           causes={"BM_A": "one round trip per item"})
 
 
 def runs(prefix):
@@ -138,7 +139,8 @@ class MeasureTest(unittest.TestCase):
     """scoring.measure: more rounds only where noise moves points."""
 
     PERF = catalog.Performance(benchmark="bench", reference="//s:bench",
-                               points=5.0, full_at=0.5, zero_at=0.2)
+                               points=5.0, full_at=0.5, zero_at=0.2,
+                               causes={})
 
     def batches(self, factors):
         """run_rounds that answers with the recorded runs, the learner's
@@ -184,7 +186,8 @@ class MeasureTest(unittest.TestCase):
         run_rounds, calls = self.batches([2.5])
         scoring.measure(self.PERF, False, run_rounds, 3)  # a case failed
         shown = catalog.Performance(benchmark="bench", reference="//s:b",
-                                    points=0.0, full_at=1.0, zero_at=0.0)
+                                    points=0.0, full_at=1.0, zero_at=0.0,
+                                    causes={})
         scoring.measure(shown, True, run_rounds, 3)  # not scored
         self.assertEqual(calls, [3, 3])
 
@@ -202,6 +205,26 @@ class ExerciseScoreTest(unittest.TestCase):
         self.assertEqual(s.score, 5)
         self.assertEqual(s.max_score, 7)
         self.assertFalse(s.all_passed)
+
+
+class SlowestTest(unittest.TestCase):
+
+    def test_names_the_benchmark_that_pulls_the_index_down(self):
+        result = scoring.PerformanceResult(
+            0.1, 0.0, 5.0, [("BM_A/real_time", 100e6, 2e6, 0.02, True),
+                            ("BM_B", 3e6, 2.4e6, 0.8, True),
+                            ("BM_Pool_A", 1e3, 1e6, 1000.0, False)])
+        text = scoring.slowest(result, PERF)
+        self.assertEqual(text, "BM_A/real_time pulls the index down "
+                         "most: yours takes 100 ms, the reference 2 ms, 50 "
+                         "times as long. Likely cause: one round trip per "
+                         "item")
+
+    def test_says_nothing_when_every_benchmark_is_fast_enough(self):
+        result = scoring.PerformanceResult(
+            0.9, 5.0, 5.0, [("BM_A", 2e6, 2e6, 1.0, True),
+                            ("BM_B", 2e6, 1.5e6, 0.75, True)])
+        self.assertEqual(scoring.slowest(result, PERF), "")
 
 
 if __name__ == "__main__":

@@ -3,18 +3,79 @@ exercise's run, the first failure in a few lines."""
 
 import re
 import textwrap
+import time
 
 from . import results
 from . import ui
 from .progress import speed_records
 
 
+def first_build(count, log):
+    """What the first run in a checkout says before it starts."""
+    return ("course: building and running the tests of %d exercise%s; the "
+            "first time this takes a few minutes (Bazel's output: %s)" % (
+                count, "" if count == 1 else "s", log))
+
+
+def running_line(case, seconds, limit):
+    """The live line while a test case runs (None: no case is running)."""
+    if case is None:
+        return ""
+    return "  running %s: %d s (stopped at %d s)" % (case, seconds, limit)
+
+
+ALL_PASS = "Every exercise passes. Well done!"
+
+# At most this many lines of a compiler's error in watch, so that with the
+# heading above it and the footer below, a build failure fits in 10 lines.
+COMPILE_ERROR_LINES = 8
+
+
+def checking(ex):
+    return "%s checking %s %s ..." % (time.strftime("%H:%M:%S"), ex.id,
+                                      ex.title)
+
+
+def passes(run, style):
+    """An exercise passes: say so, and, when speed earns points, how to
+    measure it."""
+    ex = run.exercise
+    text = "%s %s passes (%d/%d)." % (style.ok, style.bold(
+        "%s %s" % (ex.id, ex.title)), run.passed, run.total)
+    note = speed_note(ex)
+    return text + ("\n  " + note if note else "")
+
+
+def speed_note(ex):
+    """What to run next when a passing exercise also has speed points."""
+    perf = ex.performance
+    if perf is None or not perf.scored:
+        return ""
+    return ("Speed earns up to %s more points here: ./course bench %s times "
+            "your code against the reference (about a minute)." % (
+                ui.num(perf.points), ex.id))
+
+
+def watch_footer(run, files):
+    """The line under a failure in watch: where it stands, what to do."""
+    if not run.built:
+        where = "It does not build."
+    elif run.total == 0:
+        where = "No test ran."
+    else:
+        where = "%d of %d checks pass." % (run.passed, run.total)
+    return "  %s Edit %s and save; h: hint, r: rerun, q: quit" % (
+        where, ", ".join(files))
+
+
 def describe_failure(run, style, max_lines=12):
     """What to fix first in one exercise, in a few lines."""
     if not run.built:
-        return "%s does not compile:\n%s" % (
-            run.exercise.path, ui.indent(ui.shorten(run.compile_error,
-                                                    max_lines)))
+        return "%s %s does not build:\n%s" % (
+            style.bad, style.bold("%s %s" % (run.exercise.id,
+                                             run.exercise.title)),
+            ui.indent(ui.shorten(run.compile_error, COMPILE_ERROR_LINES),
+                      "  "))
     c = run.first_failure()
     if c is None:
         if run.problem:
@@ -220,7 +281,7 @@ def render_run(run, style):
     ex = run.exercise
     head = "%s %s" % (ex.id, ex.title)
     if not run.built:
-        return "%s %s: does not compile\n%s" % (
+        return "%s %s: does not build\n%s" % (
             style.bad, style.bold(head),
             ui.indent(ui.shorten(run.compile_error, 20)))
     lines = ["%s %s: %d of %d checks pass" % (

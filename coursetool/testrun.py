@@ -8,10 +8,13 @@ import dataclasses
 import os
 import subprocess
 import sys
+import time
 
-from . import bazel, lang
+from . import bazel
 from . import errors
+from . import lang
 from . import results
+from . import screens
 from .progress import STATE_DIR
 
 
@@ -43,37 +46,114 @@ class Run:
         return None
 
 
-def interpret_test_run(exercise, test_run, listed_cases):
-    """A Run from one unsharded test run (bazel.TestRun).
+def interpret_test_run(exercise, test_run, listed_cases, hang=None,
+                       log=None):
+    """A Run from one unsharded test run (bazel.TestRun, or None when
+    ./course stopped the run itself; then `log` is the test's output).
 
     Verdicts come from the test's XML. When the process ended before
-    writing it (exit, abort, crash, hang), every listed case without a
-    record fails with the reason, and the log only says which case was
-    running at the time."""
-    xml = bazel.read_text(test_run.xml)
-    log = bazel.read_text(test_run.log)
+    writing it (exit, abort, crash, hang, or `hang`: stopped by CaseClock),
+    its printed log says which cases had ended, and how; the case running
+    at the end is the one to blame, and the cases after it never ran."""
+    xml = bazel.read_text(test_run.xml) if test_run else ""
+    if log is None:
+        log = bazel.read_text(test_run.log) if test_run else ""
     recorded = results.parse_junit_xml(xml) if xml else {}
-    expected = list(listed_cases) or list(recorded)
-    problem = ""
+    by_log = results.log_verdicts(log)
+    expected = list(listed_cases) or list(recorded) or list(by_log)
+    problem, ending, running = "", "", None
     if any(name not in recorded for name in expected):
-        ending = results.describe_ending(test_run.status,
-                                         results.exit_code_from_xml(xml),
-                                         exercise.timeout)
-        running = results.running_case(log)
+        if hang:
+            ending, running = results.describe_hang(hang.limit), hang.case
+        else:
+            ending = results.describe_ending(
+                test_run.status if test_run else "",
+                results.exit_code_from_xml(xml), exercise.timeout)
+            running = results.running_case(log)
         problem = ending + (" (while %s was running)" % running
                             if running else "")
-
-    def reason(name):
-        if name == results.running_case(log):
-            return "no result: " + problem
-        return ("never ran: the test process had ended before it (%s)" %
-                problem)
-
-    cases = results.match_cases(expected, recorded, reason)
+    cases = []
+    for name in expected:
+        if name in recorded:
+            status, message = recorded[name]
+        elif name == running:
+            status, message = results.NO_RESULT, results.blame(
+                ending, by_log.get(name, ("", ""))[1])
+        elif name in by_log and by_log[name][0] != results.NO_RESULT:
+            status, message = by_log[name]
+            message = results.tidy_failure(message)
+        else:
+            status, message = results.NO_RESULT, results.never_ran(
+                running, ending, stopped=hang is not None)
+        cases.append(results.CaseResult(name, status, message))
     if not cases:
         problem = problem or results.describe_ending(
-            test_run.status, results.exit_code_from_xml(xml), exercise.timeout)
+            test_run.status if test_run else "",
+            results.exit_code_from_xml(xml), exercise.timeout)
     return Run(exercise, True, "", cases, problem)
+
+
+@dataclasses.dataclass
+class Hang:
+    case: str  # "Suite.Case"
+    limit: int  # seconds it ran before ./course stopped it
+
+
+class CaseClock:
+    """Follows a test's output while Bazel runs it (--test_output=streamed
+    into `log_path`): which case is running and for how long. show(case,
+    seconds, limit) is called while a case has run SHOW_AFTER seconds or
+    more, and show(None, 0, limit) once none is; poll() returns True when
+    a case has run past `limit` seconds (then `hang` says which)."""
+
+    SHOW_AFTER = 2.0
+
+    def __init__(self, log_path, limit, show, now=time.monotonic):
+        self.log_path = log_path
+        self.limit = limit
+        self.show = show
+        self.now = now
+        self.offset = 0
+        self.partial = ""
+        self.lines = []  # the test's own lines so far
+        self.case = None
+        self.since = None
+        self.shown = False
+        self.hang = None
+
+    def poll(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                f.seek(self.offset)
+                data = f.read()
+        except OSError:
+            data = b""
+        self.offset += len(data)
+        text = self.partial + data.decode("utf-8", errors="replace")
+        *complete, self.partial = text.split("\n")
+        for line in complete:
+            if bazel.is_bazel_line(line):
+                continue
+            self.lines.append(line)
+            started = results.started_case(line)
+            if started:
+                self.case, self.since = started, self.now()
+            elif results.ended_case(line) == self.case:
+                self.case = None
+        elapsed = self.now() - self.since if self.case else 0
+        if self.case and elapsed >= self.SHOW_AFTER:
+            self.show(self.case, elapsed, self.limit)
+            self.shown = True
+        elif self.shown:
+            self.show(None, 0, self.limit)
+            self.shown = False
+        if self.case and elapsed > self.limit:
+            self.hang = Hang(self.case, self.limit)
+            return True
+        return False
+
+    def output(self):
+        return "\n".join(self.lines + [self.partial])
 
 
 def list_cases(binary):
@@ -98,12 +178,15 @@ class Runner:
         self.state_dir = os.path.join(root, STATE_DIR)
         self.out = out
 
-    def run(self, exercises, fresh=False):
+    def run(self, exercises, fresh=False, show=None):
         """{exercise dir: Run} for every exercise, in one Bazel call.
 
         Results are cached by Bazel on the inputs (--cache_test_results=yes,
         failures too), so unchanged exercises are not rerun; `fresh` reruns
-        them all."""
+        them all. With `show` and one exercise, the test's output is
+        followed while it runs (CaseClock: show(case, seconds, limit)),
+        and a case that runs past the exercise's loop_timeout is stopped
+        and blamed."""
         os.makedirs(self.state_dir, exist_ok=True)
         log = os.path.join(self.state_dir, "bazel.log")
         bep = os.path.join(self.state_dir, "events.json")
@@ -113,19 +196,29 @@ class Runner:
             # The first run in this checkout builds the library and every
             # test (and ./bazelw may install Bazel first): say so, since
             # nothing else is shown meanwhile.
-            print("course: building and running the tests of %d "
-                  "exercise%s; the first time this takes a few minutes "
-                  "(Bazel's output: %s)" % (
-                      len(exercises), "" if len(exercises) == 1 else "s",
-                      os.path.relpath(log)), file=self.out, flush=True)
-        args = bazel.QUIET + [
+            print(screens.first_build(len(exercises), os.path.relpath(log)),
+                  file=self.out, flush=True)
+        clock = None
+        flags = bazel.QUIET
+        if show is not None and len(exercises) == 1:
+            clock = CaseClock(log, exercises[0].loop_timeout, show)
+            flags = bazel.STREAMED
+        args = flags + [
             "--keep_going",
             "--build_event_json_file=" + bep,
             "--cache_test_results=" + ("no" if fresh else "yes"),
         ] + (["--test_env=COURSE_LANG=zh"] if lang.chinese_wanted() else []) + [
             ex.test_label for ex in exercises]
-        code = bazel.run(self.bazelw, self.root, "test", args, log)
+        code = bazel.run(self.bazelw, self.root, "test", args, log,
+                         watch=clock.poll if clock else None)
         events = bazel.parse_events(bep)
+        if clock and clock.hang:
+            ex = exercises[0]
+            binary = (events.files.get(ex.path + "/test") or
+                      os.path.join(self.root, "bazel-bin", ex.path, "test"))
+            return {ex.dir: interpret_test_run(
+                ex, None, list_cases(binary), hang=clock.hang,
+                log=clock.output())}
         if code not in (0, 1, 3, 4) or (not events.tests and
                                         not events.built):
             raise errors.ToolError(
@@ -138,13 +231,19 @@ class Runner:
             runs[ex.dir] = self._interpret(ex, events, log)
         return runs
 
+    def _read(self, path):
+        """A file of the checkout, or None."""
+        full = os.path.join(self.root, path)
+        return bazel.read_text(full) if os.path.isfile(full) else None
+
     def _interpret(self, ex, events, log):
         label = ex.test_label
         test_runs = events.tests.get(label)
         if not test_runs:
             output = bazel.failed_build_output(events, log, {ex.path})
             error = results.first_compiler_error(
-                output, prefer=[ex.path + "/" + f for f in ex.files])
+                output, prefer=[ex.path + "/" + f for f in ex.files],
+                read_line=results.line_reader(self._read))
             if not error:
                 reason = events.aborted.get(label) or ""
                 error = (reason or "it did not build; see %s" %
@@ -155,4 +254,3 @@ class Runner:
         if not results.parse_junit_xml(xml):
             listed = list_cases(events.files.get(ex.path + "/test"))
         return interpret_test_run(ex, test_runs[0], listed)
-

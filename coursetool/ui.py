@@ -79,5 +79,48 @@ def shorten(text, max_lines=15):
     lines = text.rstrip().splitlines()
     if len(lines) <= max_lines:
         return "\n".join(lines)
-    return "\n".join(lines[:max_lines] +
-                     ["... (%d more lines)" % (len(lines) - max_lines)])
+    kept = max(max_lines - 1, 1)
+    return "\n".join(lines[:kept] +
+                     ["... (%d more lines)" % (len(lines) - kept)])
+
+
+class LiveLine:
+    """One line that follows something as it happens: on a terminal it is
+    rewritten in place; elsewhere (a log, a pipe) a plain line is printed
+    when the text's subject changes and then every `every` seconds, so a
+    log shows the progress without a line per update.
+
+    show(text, key): key names the subject (a test case); "" clears."""
+
+    def __init__(self, stream, every=5.0, now=None):
+        import time
+        self.stream = stream
+        self.tty = hasattr(stream, "isatty") and stream.isatty()
+        self.every = every
+        self.now = now or time.monotonic
+        self.key = None
+        self.last = None
+        self.width = 0
+
+    def show(self, text, key=None):
+        if self.tty:
+            cols = max(20, width() - 1)
+            self.stream.write("\r\033[K" + text[:cols])
+            self.stream.flush()
+            self.width = len(text[:cols])
+            return
+        if not text:
+            self.key = None
+            return
+        t = self.now()
+        if key != self.key or t - self.last >= self.every:
+            self.stream.write(text + "\n")
+            self.stream.flush()
+            self.key, self.last = key, t
+
+    def clear(self):
+        if self.tty and self.width:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self.width = 0
+        self.key = None

@@ -55,7 +55,8 @@ class TextTest(unittest.TestCase):
     def test_shorten_says_how_many_lines_it_left_out(self):
         text = "\n".join("line %d" % i for i in range(20))
         self.assertEqual(ui.shorten(text, 3),
-                         "line 0\nline 1\nline 2\n... (17 more lines)")
+                         "line 0\nline 1\n... (18 more lines)")
+        self.assertEqual(len(ui.shorten(text, 10).splitlines()), 10)
         self.assertEqual(ui.shorten("a\nb\n", 3), "a\nb")
 
     def test_indent_leaves_blank_lines_blank(self):
@@ -70,6 +71,29 @@ class TextTest(unittest.TestCase):
         self.assertTrue(all(l.startswith("> ") for l in lines), lines)
         self.assertEqual(" ".join(l[2:] for l in lines[:-1]), words)
         self.assertEqual(lines[-1], "> second")
+
+
+class LiveLineTest(unittest.TestCase):
+
+    def test_a_terminal_line_is_rewritten_in_place(self):
+        tty = Tty()
+        line = ui.LiveLine(tty)
+        line.show("running S.A: 2 s", "S.A")
+        line.show("running S.A: 3 s", "S.A")
+        line.clear()
+        self.assertEqual(tty.getvalue(), "\r\033[Krunning S.A: 2 s"
+                         "\r\033[Krunning S.A: 3 s\r\033[K")
+
+    def test_elsewhere_plain_lines_when_the_case_changes_or_now_and_then(self):
+        out, now = io.StringIO(), [0.0]
+        line = ui.LiveLine(out, every=5.0, now=lambda: now[0])
+        for t, text, key in ((0, "A 2 s", "A"), (1, "A 3 s", "A"),
+                             (5, "A 7 s", "A"), (6, "B 2 s", "B"),
+                             (7, "B 3 s", "B")):
+            now[0] = t
+            line.show(text, key)
+        line.clear()
+        self.assertEqual(out.getvalue(), "A 2 s\nA 7 s\nB 2 s\n")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ import os
 import select
 import time
 
+from . import screens
 from .learner import cmd_hint
 from .screens import describe_failure
 
@@ -54,43 +55,47 @@ class Keys:
 
 
 def watch(root, exercises, run_one, state, style, out, keys, poll=0.5,
-          max_cycles=None):
-    """Reruns the current exercise on every save and moves on when it
-    passes. run_one(exercise) -> Run. Returns 0 when every exercise
-    passes, or when the learner quits."""
-    solved_ids = set()
+          max_cycles=None, start=None, solved=()):
+    """Runs one exercise, then reruns whichever exercise has a file saved
+    (it becomes the current one), and moves on to the next unsolved one
+    when the current one passes. run_one(exercise) -> Run.
 
-    def current():
-        for ex in exercises:
-            if ex.id not in solved_ids:
-                return ex
+    exercises: all of them, in course order; start: the one to begin with
+    (default: the first not in `solved`, the ids known to pass). Returns 0
+    when every exercise passes, or when the learner quits."""
+    solved_ids = set(solved)
+    order = list(exercises)
+
+    def next_after(ex):
+        """The next exercise not known to pass, after `ex` in course
+        order and then from the start; None when all pass."""
+        k = order.index(ex) if ex in order else -1
+        for other in order[k + 1:] + order[:k + 1]:
+            if other.id not in solved_ids:
+                return other
         return None
 
     def check(ex):
-        print(style.dim("%s checking %s %s ..." % (
-            time.strftime("%H:%M:%S"), ex.id, ex.title)), file=out,
-            flush=True)
+        print(style.dim(screens.checking(ex)), file=out, flush=True)
         run = run_one(ex)
         if run.solved:
             solved_ids.add(ex.id)
-            print("%s %s passes (%d/%d)." % (style.ok, style.bold(
-                "%s %s" % (ex.id, ex.title)), run.passed, run.total),
-                file=out, flush=True)
+            print(screens.passes(run, style), file=out, flush=True)
             return True
+        solved_ids.discard(ex.id)
         print(describe_failure(run, style), file=out)
-        print(style.dim("  %d of %d checks pass. Edit %s and save; "
-                        "h: hint, r: rerun, q: quit" % (
-                            run.passed, run.total,
-                            ", ".join(watched_files(ex)))),
+        print(style.dim(screens.watch_footer(run, watched_files(ex))),
               file=out, flush=True)
         return False
 
-    ex = current()
+    ex = start or next_after(order[-1])
+    files = [f for e in order for f in watched_files(e)]
+    owner = {f: e for e in order for f in watched_files(e)}
     cycles = 0
     while ex is not None:
-        stamp = snapshot(root, watched_files(ex))
+        stamp = snapshot(root, files)
         if check(ex):
-            ex = current()
+            ex = next_after(ex)
             continue
         while True:
             cycles += 1
@@ -101,11 +106,16 @@ def watch(root, exercises, run_one, state, style, out, keys, poll=0.5,
                 return 0
             if key == "h":
                 cmd_hint(ex, state, style, out)
-            now = snapshot(root, watched_files(ex))
-            if now != stamp or key == "r":
+            now = snapshot(root, files)
+            saved = [f for f in files if now[f] != stamp[f]]
+            if saved:
+                # The exercise whose file was saved, whichever it is.
+                ex = owner[saved[0]]
+                break
+            if key == "r":
                 break
         # A save: rerun (after a short pause, so an editor's write of
         # several files lands as one change).
         time.sleep(min(poll, 0.2))
-    print(style.green("Every exercise passes. Well done!"), file=out)
+    print(style.green(screens.ALL_PASS), file=out)
     return 0

@@ -41,14 +41,22 @@ int CountArrivals(const fs::path& dir) {
 
 // Polls `done` every few milliseconds until it holds or kGuard passes, or
 // until another task has given up at this gate (then the wrong solution is
-// already known, and waiting longer only delays the test's failure).
-template <class Done>
-bool WaitUntil(Done done) {
+// already known, and waiting longer only delays the test's failure). The
+// first task to give up says on stderr what it waited for (`what()`), so
+// that if the test then hangs, its log still says why.
+template <class Done, class What>
+bool WaitUntil(Done done, What what) {
   const fs::path gave_up = fs::path(CurrentDir()) / "gave_up";
   const auto deadline = std::chrono::steady_clock::now() + kGuard;
   while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline || fs::exists(gave_up)) {
+    if (fs::exists(gave_up)) return false;
+    if (std::chrono::steady_clock::now() > deadline) {
       Touch(gave_up);
+      const std::string line = "gate: a task waited " +
+                               std::to_string(kGuard.count()) + " s " + what() +
+                               " and gave up\n";
+      // One write, so that lines from several processes do not mix.
+      (void)!::write(STDERR_FILENO, line.data(), line.size());
       return false;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -83,7 +91,8 @@ int Gate::arrived() const { return CountArrivals(dir_); }
 
 bool WaitAtGate() {
   const fs::path open = fs::path(CurrentDir()) / "open";
-  return WaitUntil([&] { return fs::exists(open); });
+  return WaitUntil([&] { return fs::exists(open); },
+                   [] { return std::string("for the test to open its gate"); });
 }
 
 void Arrive() {
@@ -96,7 +105,12 @@ void Arrive() {
 bool ArriveAndWait(int n) {
   Arrive();
   const fs::path dir = CurrentDir();
-  return WaitUntil([&] { return CountArrivals(dir) >= n; });
+  return WaitUntil([&] { return CountArrivals(dir) >= n; },
+                   [&] {
+                     return "for " + std::to_string(n) +
+                            " tasks to run at the same time (" +
+                            std::to_string(CountArrivals(dir)) + " arrived)";
+                   });
 }
 
 }  // namespace exercises::testing
