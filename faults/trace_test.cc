@@ -148,6 +148,12 @@ TEST_F(TraceTest, ApplyAsyncWithItsWorkerKilledMidTask) {
     ASSERT_EQ(::kill(victim, SIGKILL), 0);
     EXPECT_THROW(r.get(), pool::WorkerDiedError);
     EXPECT_EQ(p.apply(Identity, 5), 5);
+    // The replacement has arrived once two workers serve again.
+    WaitUntil([&] {
+      const std::vector<pid_t> now = p.worker_pids();
+      return now.size() == 2 &&
+             std::find(now.begin(), now.end(), victim) == now.end();
+    });
     for (pid_t pid : p.worker_pids()) workers.insert(pid);
   }
   const double end = NowUs();
