@@ -171,7 +171,8 @@ def build_parser():
     s.add_argument("submissions", nargs="+", metavar="SUBMISSION")
     s.add_argument("--json", metavar="FILE",
                    help="write Gradescope's results.json (with several "
-                   "submissions: a directory, one NAME.json each)")
+                   "submissions, or a path ending in /: a directory, one "
+                   "NAME.json each, made if needed)")
     s.add_argument("--csv", metavar="FILE",
                    help="write one row per submission")
     s.add_argument("--hidden", metavar="DIR",
@@ -183,7 +184,12 @@ def build_parser():
                    "process (default: each exercise's course.toml, else "
                    "%d)" % catalog.DEFAULT_TIMEOUT)
     s.add_argument("--exercise", action="append", metavar="ID",
-                   help="grade only this exercise (repeatable)")
+                   help="grade only these exercises: ids, ranges and "
+                   "commas, e.g. 01-03,b01 (repeatable)")
+    s.add_argument("--assignment", metavar="FILE",
+                   help="grade only the exercises FILE names (ids or "
+                   "ranges, e.g. 01-03, b01; # comments); with --exercise, "
+                   "both")
     s.add_argument("--base", default="HEAD", metavar="REV",
                    help="take the tests and starters from this commit "
                    "(default HEAD); `first-commit` is the repository's "
@@ -201,7 +207,9 @@ def build_parser():
                    help="skip [performance] benchmarks")
     s.add_argument("--bench-rounds", type=int, default=3, metavar="N",
                    help="interleaved rounds of each benchmark pair "
-                   "(default 3; the index takes each benchmark's median)")
+                   "(default 3; the index takes each benchmark's median); "
+                   "one round runs first, and an index clearly outside the "
+                   "scoring band stops there")
     s.add_argument("--bench-min-time", type=float, metavar="S",
                    help="seconds each benchmark runs per round "
                    "(--benchmark_min_time; default Google Benchmark's, "
@@ -366,17 +374,13 @@ def cmd_grade(args, root, out):
     from . import report
     from . import submission
     from . import workspace
-    exercises = load(root)
-    if args.exercise:
-        exercises = [pick(exercises, e) for e in args.exercise]
+    exercises = assigned(load(root), args.exercise, args.assignment)
     if args.timeout is not None and args.timeout < 1:
         raise errors.UsageError("--timeout must be at least 1 second")
     check_bench_flags(args)
     subs = submission.load_all(args.submissions, exercises)
-    if args.json and len(subs) > 1 and not os.path.isdir(args.json):
-        raise errors.UsageError(
-            "--json %s: with several submissions give a directory (one "
-            "NAME.json per submission)" % args.json)
+    if args.json:
+        prepare_json(args.json, len(subs))
     base = args.base
     if base == "first-commit":
         base = workspace.first_commit(root)
@@ -386,19 +390,68 @@ def cmd_grade(args, root, out):
         performance=not args.no_performance, base=base,
         bench_rounds=args.bench_rounds, bench_min_time=args.bench_min_time)
 
-    def show(_, result):
+    def show(i, result):
+        if i == 0 and not args.quiet:
+            print(report.legend() + "\n", file=out, flush=True)
         print(report.one_line(result) if args.quiet else
               report.text_report(result), file=out, flush=True)
     graded = grader.grade_all(
         root, exercises, subs, options, show,
         log=lambda m: print("course grade: " + m, file=sys.stderr,
                             flush=True))
+    if not args.quiet and len(graded) > 1:
+        print("\n" + report.class_summary(graded), file=out)
     if args.json:
         report.write_json_reports(args.json, graded)
     if args.csv:
         report.write_csv(args.csv, graded)
     full = all(r.score >= r.max_score for r in graded)
     return EXIT_OK if full else EXIT_FAILED
+
+
+def assigned(exercises, flags, path):
+    """The exercises --exercise (each a list, see assignment.py) and
+    --assignment FILE name, in the course's order; all with neither."""
+    from . import assignment
+    if not flags and not path:
+        return exercises
+    text = "\n".join(flags or [])
+    try:
+        chosen = assignment.parse(text, exercises, "--exercise") if \
+            flags else []
+        if path:
+            try:
+                with open(path, encoding="utf-8") as f:
+                    chosen += assignment.parse(f.read(), exercises, path)
+            except OSError as e:
+                raise errors.UsageError("--assignment %s: %s" % (
+                    path, e.strerror)) from None
+    except assignment.AssignmentError as e:
+        raise errors.UsageError(str(e)) from None
+    dirs = {ex.dir for ex in chosen}
+    return [ex for ex in exercises if ex.dir in dirs]
+
+
+def prepare_json(where, count):
+    """Checks --json before anything is graded: the directory it names is
+    made; a file's directory must exist."""
+    from . import report
+    if report.json_goes_to_directory(where, count):
+        try:
+            os.makedirs(where, exist_ok=True)
+        except OSError as e:
+            raise errors.UsageError(
+                "--json %s: cannot make the directory for one NAME.json "
+                "per submission (%s)" % (where, e.strerror)) from None
+        return
+    if count > 1:
+        raise errors.UsageError(
+            "--json %s: with several submissions give a directory (one "
+            "NAME.json per submission, made if it does not exist)" % where)
+    parent = os.path.dirname(os.path.abspath(where))
+    if not os.path.isdir(parent):
+        raise errors.UsageError("--json %s: the directory %s does not "
+                                "exist" % (where, parent))
 
 
 def cmd_check(args, root, out):

@@ -146,6 +146,13 @@ class CliTest(unittest.TestCase):
                                    os.path.join(self.root, "r.json"))
         self.assertEqual(code, cli.EXIT_USAGE)
         self.assertIn("with several submissions give a directory", err)
+        code, _, err = self.course("grade", a, "--exercise", "03,99")
+        self.assertEqual(code, cli.EXIT_USAGE)
+        self.assertIn("--exercise: no exercise '99'", err)
+        code, _, err = self.course("grade", a, "--assignment",
+                                   os.path.join(self.root, "nothere"))
+        self.assertEqual(code, cli.EXIT_USAGE)
+        self.assertIn("No such file", err)
         code, _, err = self.course("grade", a, "--bench-rounds", "0")
         self.assertEqual(code, cli.EXIT_USAGE)
         self.assertIn("rounds must be at least 1", err)

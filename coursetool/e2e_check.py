@@ -177,6 +177,46 @@ def check_speed(directory, csv_path, naive_ids):
     print("e2e check: the class CSV gives each speed index")
 
 
+def check_assignment(directory, csv_path, ids):
+    """A class graded on an assignment of `ids`: its results.json hold
+    those exercises only, the reference gets full marks, and the CSV
+    tells timed out, did not build and not submitted apart."""
+    tops = set()
+    for name in ("ref", "hang", "no_compile"):
+        data = load(os.path.join(directory, name + ".json"))
+        seen = {t["name"].split(" ", 1)[0] for t in data["tests"]}
+        if seen != set(ids):
+            fail("%s.json grades %s, not the assignment %s" % (
+                name, sorted(seen), ids))
+        tops.add(max_score(data))
+        if name == "ref" and data["score"] != max_score(data):
+            fail("the reference scored %s/%s on the assignment" % (
+                data["score"], max_score(data)))
+    if len(tops) != 1:
+        fail("the submissions are graded out of different totals: %s" % tops)
+    with open(csv_path, encoding="utf-8") as f:
+        rows = {r[0]: r for r in csv.reader(f)}
+    header = rows["submission"]
+    status = {h.split("_", 1)[0]: i for i, h in enumerate(header)
+              if h.endswith(" status")}
+    if sorted(status) != sorted(ids):
+        fail("the CSV's status columns %s are not the assignment %s" % (
+            header, ids))
+    expected = {("ref", ids[0]): "passed", ("ref", ids[1]): "passed",
+                ("ref", ids[2]): "passed",
+                ("hang", ids[1]): "timed out",
+                ("hang", ids[0]): "not submitted",
+                ("no_compile", ids[2]): "did not build"}
+    for (who, ex_id), want in expected.items():
+        got = rows[who][status[ex_id]]
+        if got != want:
+            fail("CSV: %s's %s is %r, expected %r (row %s)" % (
+                who, ex_id, got, want, rows[who]))
+    print("e2e check: the assignment %s grades out of %s points; the CSV "
+          "says timed out, did not build and not submitted" % (
+              ",".join(ids), tops.pop()))
+
+
 def main(argv):
     kind = argv[1]
     if kind == "starter":
@@ -227,6 +267,18 @@ def main(argv):
                      "worth %s" % (argv[2], ex_id, score, points.get(ex_id)))
         print("e2e check: the workflow's %d steps give each exercise its "
               "points" % len(steps))
+    elif kind == "one_cpu":
+        data = load(argv[2])
+        if speed_entries(data) or "speed not graded" not in data["output"]:
+            fail("graded on one CPU, speed should be left out and the "
+                 "output say so: %r" % data["output"])
+        if data["score"] != max_score(data):
+            fail("the reference on one CPU scored %s/%s" % (
+                data["score"], max_score(data)))
+        print("e2e check: on one CPU speed is not graded, and the results "
+              "say so")
+    elif kind == "assignment":
+        check_assignment(argv[2], argv[3], argv[4].split(","))
     elif kind == "speed":
         check_speed(argv[2], argv[3], argv[4:])
     else:

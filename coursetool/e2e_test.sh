@@ -12,7 +12,10 @@
 #    a fake XML report, a hang, a compile error, one that snoops on another
 #    submission and on /tmp), graded with --hidden: exact marks, a reason
 #    per failed case, nothing leaked, the other submission unchanged. Two
-#    graders run at the same time.
+#    graders run at the same time. An assignment of three exercises grades
+#    out of those three only, with a status per exercise in the CSV and
+#    --json into a directory that does not exist yet. Under `taskset -c 0`
+#    speed is not graded, and the results say so.
 # 4. A grader SIGKILLed mid-run leaves this checkout as it was, and the next
 #    grader works.
 # 5. The learner loop in a clone: `./course watch` reruns on a save and moves
@@ -200,6 +203,32 @@ wait $b
 set -e
 check one "$work/two_a.json" exit0
 check one "$work/two_b.json" hang
+
+step "3c. an assignment of three exercises, --json into a new directory"
+assigned=$work/assigned
+mkdir -p "$assigned/ref"
+for d in 01_apply 08_close_join 10_with; do
+  mkdir -p "$assigned/ref/$d"
+  cp "solutions/$d/exercise.cc" "$assigned/ref/$d/"
+done
+cp -r "$subs/hang" "$subs/no_compile" "$assigned/"
+printf '# week 3\n01\n08, 10  # the hang and the compile error\n' >"$work/week3.txt"
+set +e
+grade "$assigned"/* --assignment "$work/week3.txt" --timeout 10 \
+  --json "$work/new/results/" --csv "$work/assigned.csv" >"$work/assigned.txt" 2>&1
+code=$?
+set -e
+[[ $code -eq 1 ]] || { cat "$work/assigned.txt"; die "grading the assignment exited $code, not 1"; }
+check assignment "$work/new/results" "$work/assigned.csv" 01,08,10
+grep -q "^== summary: 3 submissions" "$work/assigned.txt" || die "no class summary:
+$(cat "$work/assigned.txt")"
+# On one CPU a pool's workers cannot run in parallel: no speed points.
+mkdir -p "$work/one_cpu/ref/03_map"
+cp solutions/03_map/exercise.cc "$work/one_cpu/ref/03_map/"
+taskset -c 0 "$course" grade --cache "$cache" "$work/one_cpu/ref" --exercise 03 \
+  --json "$work/one_cpu.json" --quiet >"$work/one_cpu.txt" 2>&1 ||
+  { cat "$work/one_cpu.txt"; die "grading on one CPU failed"; }
+check one_cpu "$work/one_cpu.json"
 
 step "4. a grader killed with SIGKILL mid-run leaves the checkout as it was"
 [[ $(fingerprint) == "$before" ]] || die "grading changed the checkout"

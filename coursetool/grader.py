@@ -44,6 +44,9 @@ class Options:
     performance: bool = True
     base: str = "HEAD"  # the revision whose tests and starters are used
     bench_rounds: int = 3  # interleaved rounds of each benchmark pair
+    # Rounds run first; an index clearly outside the scoring band stops
+    # there (scoring.measure). None: `bench_rounds` from the start.
+    bench_probe: int | None = 1
     bench_min_time: float | None = None  # --benchmark_min_time, seconds
 
 
@@ -53,6 +56,7 @@ class Graded:
     exercises: list  # scoring.ExerciseScore
     seconds: float
     warnings: list
+    notes: list = dataclasses.field(default_factory=list)  # e.g. speed
 
     @property
     def score(self):
@@ -116,6 +120,12 @@ class Grader:
         self.bz = slot_bazel.SlotBazel(
             self.slot, self.cache,
             os.path.join(self.cache, "logs", str(self.slot.index)), options)
+        # Speed needs CPUs to run a pool's workers in parallel; without
+        # them it is left out of every submission's score, and said so.
+        self.speed_note = (speed_grading.too_few_cpus_note(
+            speed_grading.available_cpus()) if options.performance else "")
+        if self.speed_note:
+            self.log(self.speed_note)
         self.cases = None  # exercise dir -> [case], once listed
         self.hidden_cases = {}
         self.deps = {}
@@ -195,14 +205,21 @@ class Grader:
                 self.hidden_cases.get(ex.dir, []),
                 self.hidden.weights.get(ex.dir, {}) if self.hidden else {},
                 self.limit(ex)))
-            scores[-1].speed_graded = self.options.performance
-        if self.options.performance:
+            scores[-1].speed_graded = self.grades_speed
+        if self.grades_speed:
+            timed = [s for s in scores if s.graded_on_speed and
+                     sub.has(s.exercise)]
+            speed_grading.not_timed([s for s in timed if not s.all_passed])
             speed_grading.measure_speed(
-                self.bz, [s for s in scores if s.graded_on_speed and
-                          sub.has(s.exercise)], self.options,
+                self.bz, [s for s in timed if s.all_passed], self.options,
                 self._sandbox(all_submissions, True), self.log)
         return Graded(sub, scores, time.monotonic() - start,
-                      list(sub.warnings))
+                      list(sub.warnings),
+                      [self.speed_note] if self.speed_note else [])
+
+    @property
+    def grades_speed(self):
+        return self.options.performance and not self.speed_note
 
     def _build_and_test(self, sub, plan, timeout_flag, all_submissions):
         """(test events, build log) of the planned exercises, or (None,
@@ -333,6 +350,8 @@ def cases_from_runs(runs, cases, limit):
             return ("no result: the test process ended before this case "
                     "(%s)" % ending)
         for c in results.match_cases(shard_cases, recorded, reason):
+            c.timed_out = (r.status == "TIMEOUT" and
+                           c.status == results.NO_RESULT)
             out[c.name] = c
     return [out.get(name) or results.CaseResult(
         name, results.NO_RESULT,

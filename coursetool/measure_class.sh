@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Times ./course grade on a made-up class, cold and warm:
 #
-#   coursetool/measure_class.sh [N] [CACHE_DIR]
+#   coursetool/measure_class.sh [N] [CACHE_DIR] [ROUNDS]
 #
 # Makes N submissions (default 10) of all the API exercises: reference
 # solutions with a function of their own added to every file (so no two
@@ -10,7 +10,8 @@
 # the test results), a few exercises left at the starter. Grades them with a fresh CACHE_DIR (cold: the first
 # submission compiles the library and the tests), then grades a second
 # class of N different submissions with the same cache (warm), and prints
-# the time per submission with the load average.
+# the time per submission with the load average. ROUNDS (default "cold
+# warm") may be "warm" alone, with a CACHE_DIR graded with before.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-10}
@@ -40,7 +41,7 @@ make_class() { # DIR TAG
   done
 }
 
-for round in cold warm; do
+for round in ${3:-cold warm}; do
   make_class "$work/$round" "$round"
   echo "== $round: $n submissions; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   start=$(date +%s.%N)
@@ -53,5 +54,18 @@ err, start, end, n = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sy
 print("   total %.0f s, %.1f s per submission" % (end - start, (end - start) / n))
 PY
   cat "$work/$round.txt"
+  [[ -z ${MEASURE_SHOW_CSV:-} ]] || cat "$work/$round.csv"
+  # Every exercise not left at the starter is the reference: its index is
+  # the reference's against itself.
+  python3 - "$work/$round.csv" <<'PY'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+for col in [c for c in (rows[0] if rows else {}) if c.endswith(" speed index")]:
+    got = sorted(float(r[col]) for r in rows if r[col])
+    if got:
+        print("   %s: the reference against itself: %s (min %.2f, median %.2f)"
+              % (col.split()[0], " ".join("%.2f" % x for x in got), got[0],
+                 statistics.median(got)))
+PY
   echo "   load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 done

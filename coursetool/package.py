@@ -138,9 +138,9 @@ def bench_targets(scores, options):
         learner = "//%s:%s" % (ex.path, perf.benchmark)
         name = ex.dir + "_bench"
         targets[ex.dir] = "//%s:%s" % (PACKAGE, name)
+        # The number of rounds is given to each run (--test_arg).
         args = ["$(rootpath %s)" % learner,
-                "$(rootpath %s)" % perf.reference,
-                "--rounds=%d" % options.bench_rounds]
+                "$(rootpath %s)" % perf.reference]
         if options.bench_min_time is not None:
             args.append("--min-time=%g" % options.bench_min_time)
         build += [

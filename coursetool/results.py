@@ -20,6 +20,7 @@ class CaseResult:
     name: str  # "Suite.Case"
     status: str  # PASS, FAIL or NO_RESULT
     message: str = ""  # what went wrong, for a learner to read
+    timed_out: bool = False  # its test process ran past the time limit
 
     @property
     def passed(self):

@@ -172,32 +172,64 @@ def score_performance(perf, learner_runs, reference_runs, correct):
 # may take in all.
 MORE_ROUNDS_UP_TO = 3
 
+# After a probe (fewer rounds than asked for), an index this many times
+# past a threshold (above full_at, or below zero_at) is taken as it is:
+# the reference timed against itself moves its index by far less than
+# this from one round to the next (scoring_test's recorded rounds), so
+# more rounds could not change the points.
+CLEAR_FACTOR = 1.5
 
-def measure(perf, correct, run_rounds, rounds=3, first=None):
+
+def clearly_outside(index, perf):
+    """Whether an index is so far outside the scoring band that one more
+    round cannot bring it in."""
+    return (index >= perf.full_at * CLEAR_FACTOR or
+            index <= perf.zero_at / CLEAR_FACTOR)
+
+
+def rounds_needed(perf, correct, data, result, rounds, probe=None):
+    """How many more interleaved rounds a benchmark pair needs, 0 when its
+    result stands (see measure)."""
+    if (not correct or not perf.scored or data["errors"] or
+            result.index is None):
+        return 0
+    if probe and result.rounds < rounds:
+        return (0 if clearly_outside(result.index, perf) else
+                rounds - result.rounds)
+    if (perf.zero_at < result.index < perf.full_at and
+            result.rounds < MORE_ROUNDS_UP_TO * rounds):
+        return rounds
+    return 0
+
+
+def merge_rounds(data, more):
+    """bench_pair data with the rounds of `more` added."""
+    return {k: data.get(k, []) + more.get(k, [])
+            for k in ("learner", "reference", "errors")}
+
+
+def measure(perf, correct, run_rounds, rounds=3, first=None, probe=None):
     """Times a benchmark pair and scores it: (PerformanceResult, data).
 
     run_rounds(n) runs n interleaved rounds and returns bench_pair's
     {"learner": [json], "reference": [json], "errors": [...]}; `first` is
-    the first batch when it has run already. After the first `rounds`
-    rounds, while the index lies strictly between zero_at and full_at
-    (where noise on a loaded machine moves points) and fewer than three
-    times `rounds` have run, `rounds` more run, and the medians are taken
-    over all of them. An index clear of both thresholds costs nothing
-    more; one between them is measured up to three times as long."""
-    max_rounds = MORE_ROUNDS_UP_TO * rounds
-    data = first if first is not None else run_rounds(rounds)
-    result = score_performance(perf, data["learner"], data["reference"],
-                               correct)
-    while (correct and perf.scored and not data["errors"] and
-           result.index is not None and
-           perf.zero_at < result.index < perf.full_at and
-           result.rounds < max_rounds):
-        more = run_rounds(rounds)
-        data = {k: data.get(k, []) + more.get(k, [])
-                for k in ("learner", "reference", "errors")}
+    the first batch when it has run already. The first batch is `probe`
+    rounds when given, else `rounds`. After a probe, an index clearly
+    outside the band (clearly_outside) stands; any other is topped up to
+    `rounds`. Then, while the index lies strictly between zero_at and
+    full_at (where noise on a loaded machine moves points) and fewer than
+    three times `rounds` have run, `rounds` more run, and the medians are
+    taken over all of them. An index clear of both thresholds costs
+    nothing more; one between them is measured up to three times as
+    long."""
+    data = first if first is not None else run_rounds(probe or rounds)
+    while True:
         result = score_performance(perf, data["learner"], data["reference"],
                                    correct)
-    return result, data
+        n = rounds_needed(perf, correct, data, result, rounds, probe)
+        if not n:
+            return result, data
+        data = merge_rounds(data, run_rounds(n))
 
 
 def format_performance(result):

@@ -191,6 +191,53 @@ class MeasureTest(unittest.TestCase):
         scoring.measure(shown, True, run_rounds, 3)  # not scored
         self.assertEqual(calls, [3, 3])
 
+    def test_a_probe_clearly_outside_the_band_stands(self):
+        for factor in (1.0, 10.0):  # index 1.0 >= 0.75; 0.1 <= 0.133
+            run_rounds, calls = self.batches([factor])
+            result, _ = scoring.measure(self.PERF, True, run_rounds, 3,
+                                        probe=1)
+            self.assertEqual(calls, [1])
+            self.assertEqual(result.rounds, 1)
+            self.assertEqual(result.points, 5.0 if factor == 1.0 else 0.0)
+
+    def test_a_probe_near_the_band_is_topped_up_to_the_rounds(self):
+        # index 0.6: past full_at, but not by CLEAR_FACTOR.
+        run_rounds, calls = self.batches([1 / 0.6])
+        result, _ = scoring.measure(self.PERF, True, run_rounds, 3, probe=1)
+        self.assertEqual(calls, [1, 2])
+        self.assertEqual((result.rounds, result.points), (3, 5.0))
+        # index 0.15 below zero_at, not by CLEAR_FACTOR (0.133).
+        run_rounds, calls = self.batches([1 / 0.15])
+        result, _ = scoring.measure(self.PERF, True, run_rounds, 3, probe=1)
+        self.assertEqual(calls, [1, 2])
+        self.assertEqual((result.rounds, result.points), (3, 0.0))
+        # in the band: topped up, then more rounds as without a probe.
+        run_rounds, calls = self.batches([2.5])
+        result, _ = scoring.measure(self.PERF, True, run_rounds, 3, probe=1)
+        self.assertEqual(calls, [1, 2, 3, 3])
+
+    def test_a_probe_of_a_failing_submission_is_all_it_gets(self):
+        run_rounds, calls = self.batches([1.0])
+        result, _ = scoring.measure(self.PERF, False, run_rounds, 3, probe=1)
+        self.assertEqual(calls, [1])
+        self.assertEqual(result.points, 0.0)
+
+    def test_one_round_of_the_same_code_is_within_the_clear_factor(self):
+        # The recorded runs: the same benchmark binary, run six times on
+        # a loaded machine. Any one round of it against any other is
+        # within CLEAR_FACTOR of the three rounds' index, so a probe
+        # clearly outside the band is outside it after three rounds too.
+        a, b = runs("a"), runs("b")
+        for one, other in ((a, b), (b, a), (a, a)):
+            full, _ = scoring.performance_index(one, other)
+            for x in one:
+                for y in other:
+                    single, _ = scoring.performance_index([x], [y])
+                    ratio = max(single / full, full / single)
+                    self.assertLess(ratio, scoring.CLEAR_FACTOR,
+                                    "one round gave %.2f, three %.2f" %
+                                    (single, full))
+
 
 class ExerciseScoreTest(unittest.TestCase):
 

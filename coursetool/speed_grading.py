@@ -1,6 +1,7 @@
 """Speed points in `./course grade`: each exercise's benchmark pair timed
 in the grading workspace, and scored."""
 
+import math
 import os
 import shutil
 import time
@@ -8,6 +9,103 @@ import time
 from . import bench_pair
 from . import scoring
 from .package import PACKAGE, bench_targets
+
+
+# The benchmarks time a pool of worker processes against the reference's:
+# with fewer CPUs than this, parallel work cannot be told from serial work,
+# so the index means nothing and no speed points are given.
+CPUS_NEEDED = 2
+
+
+def _cgroup_quota(cgroup_file, root):
+    """The CPU quota (in CPUs) of this process's cgroup and its parents,
+    the smallest one, or None: cgroup v2's cpu.max ("QUOTA PERIOD" or
+    "max PERIOD"), v1's cpu.cfs_quota_us / cpu.cfs_period_us."""
+    limits = []
+    try:
+        with open(cgroup_file, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        parts = line.split(":", 2)
+        if len(parts) != 3:
+            continue
+        _, controllers, path = parts
+        if controllers == "":
+            base, names = root, ("cpu.max",)
+        elif "cpu" in controllers.split(","):
+            base = os.path.join(root, controllers)
+            if not os.path.isdir(base):
+                base = os.path.join(root, "cpu,cpuacct")
+            names = ("cpu.cfs_quota_us", "cpu.cfs_period_us")
+        else:
+            continue
+        rel = path.strip("/")
+        while True:
+            d = os.path.join(base, rel)
+            limits.append(_read_quota(d, names))
+            if not rel:
+                break
+            rel = os.path.dirname(rel)
+    limits = [x for x in limits if x is not None]
+    return min(limits) if limits else None
+
+
+def _read_quota(d, names):
+    try:
+        if len(names) == 1:
+            with open(os.path.join(d, names[0]), encoding="utf-8") as f:
+                quota, period = f.read().split()[:2]
+        else:
+            with open(os.path.join(d, names[0]), encoding="utf-8") as f:
+                quota = f.read().strip()
+            with open(os.path.join(d, names[1]), encoding="utf-8") as f:
+                period = f.read().strip()
+        if quota in ("max", "-1"):
+            return None
+        return int(quota) / int(period)
+    except (OSError, ValueError, ZeroDivisionError):
+        return None
+
+
+def available_cpus(cgroup_file="/proc/self/cgroup", root="/sys/fs/cgroup"):
+    """How many CPUs this process may use: the CPUs it may run on
+    (sched_getaffinity, e.g. `taskset`), capped by its cgroup's CPU quota
+    (a container's --cpus, Gradescope's 0.5 vCPU)."""
+    try:
+        cpus = float(len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        cpus = float(os.cpu_count() or 1)
+    quota = _cgroup_quota(cgroup_file, root)
+    return min(cpus, quota) if quota is not None else cpus
+
+
+def too_few_cpus_note(cpus):
+    """Why speed is not graded on a machine with `cpus` CPUs, or "" when
+    there are enough."""
+    if cpus >= CPUS_NEEDED:
+        return ""
+    shown = ("%g" % cpus) if cpus != math.floor(cpus) else "%d" % cpus
+    return ("speed not graded: the grader has %s CPU%s here and the "
+            "benchmarks need %d (a pool's workers must run in parallel to "
+            "be timed), so no speed points are given or counted in the "
+            "total; give the grader %d CPUs (e.g. Gradescope's autograder "
+            "settings) to grade speed" % (
+                shown, "" if cpus == 1 else "s", CPUS_NEEDED, CPUS_NEEDED))
+
+
+NOT_TIMED = ("not timed: speed is only scored once every test case "
+             "passes")
+
+
+def not_timed(scores):
+    """Sets the performance of exercises whose cases did not all pass:
+    they can earn no speed points, so their benchmarks are not built or
+    run (the learner's `./course bench` times them for information)."""
+    for es in scores:
+        es.performance = scoring.PerformanceResult(
+            None, 0.0, es.exercise.performance.points, [], NOT_TIMED)
 
 
 def measure_speed(bz, scores, options, sandbox_flags, log):
@@ -18,8 +116,9 @@ def measure_speed(bz, scores, options, sandbox_flags, log):
 
     All the pairs are built first, with -c opt, in one step; then they run
     one at a time (--local_test_jobs=1), so no compile and no other
-    benchmark shares the machine with a timed run. An index between the
-    thresholds is measured again (scoring.measure)."""
+    benchmark shares the machine with a timed run. Each pair first runs
+    options.bench_probe rounds; one whose index is not clearly outside the
+    scoring band runs more (scoring.rounds_needed)."""
     if not scores:
         return
     start = time.monotonic()
@@ -35,39 +134,52 @@ def measure_speed(bz, scores, options, sandbox_flags, log):
                    flags + sorted(targets.values()), "bench_build")
     built = time.monotonic()
 
-    def run(dirs):
-        """{exercise dir: bench_pair data or a reason it has none}."""
+    def run(dirs, rounds):
+        """{exercise dir: bench_pair data}; a pair that recorded nothing
+        has the reason in its errors."""
         events, _ = bz.run_checked(
             "test", bz.common_flags(bz.events_file("bench")) + flags + [
-                "--local_test_jobs=1", "--nocache_test_results"] +
+                "--local_test_jobs=1", "--nocache_test_results",
+                "--test_arg=--rounds=%d" % rounds] +
             sorted(targets[d] for d in dirs), "bench")
         out = {}
         for d in dirs:
             runs = events.tests.get(targets[d])
             data = bench_pair.read_outputs(runs[0].xml) if runs else None
-            out[d] = data if data is not None else (
-                "the benchmark did not build (see the grader's Bazel log)"
-                if not runs else
-                "the benchmark run recorded nothing (%s)" % runs[0].status)
+            out[d] = data if data is not None else {
+                "learner": [], "reference": [], "errors": [
+                    "the benchmark did not build (see the grader's Bazel "
+                    "log)" if not runs else
+                    "the benchmark run recorded nothing (%s)" %
+                    runs[0].status]}
         return out
 
-    first = run([es.exercise.dir for es in scores])
-    for es in scores:
-        perf = es.exercise.performance
-        data = first[es.exercise.dir]
-        if isinstance(data, str):
-            es.performance = scoring.PerformanceResult(
-                None, 0.0, perf.points, [], data)
-            continue
-
-        def again(_, d=es.exercise.dir):
-            more = run([d])[d]
-            return more if not isinstance(more, str) else {
-                "learner": [], "reference": [], "errors": [more]}
-        es.performance, data = scoring.measure(
-            perf, es.all_passed, again, options.bench_rounds, first=data)
-        if data.get("errors") and es.performance.index is None:
-            es.performance.note = "; ".join(data["errors"])
+    # Every pair runs its first rounds (a probe, options.bench_probe);
+    # then the pairs that need more (scoring.rounds_needed) run them
+    # together, in one Bazel run per number of rounds.
+    by_dir = {es.exercise.dir: es for es in scores}
+    data = run(sorted(by_dir), options.bench_probe or options.bench_rounds)
+    while True:
+        need = {}
+        for d, es in by_dir.items():
+            perf = es.exercise.performance
+            es.performance = scoring.score_performance(
+                perf, data[d]["learner"], data[d]["reference"],
+                es.all_passed)
+            n = scoring.rounds_needed(perf, es.all_passed, data[d],
+                                      es.performance, options.bench_rounds,
+                                      options.bench_probe)
+            if n:
+                need.setdefault(n, []).append(d)
+        if not need:
+            break
+        for n, dirs in sorted(need.items()):
+            more = run(dirs, n)
+            for d in dirs:
+                data[d] = scoring.merge_rounds(data[d], more[d])
+    for d, es in by_dir.items():
+        if data[d]["errors"] and es.performance.index is None:
+            es.performance.note = "; ".join(data[d]["errors"])
     log("timed %d benchmark pair%s: built in %.0f s, ran in %.0f s" % (
         len(scores), "" if len(scores) == 1 else "s", built - start,
         time.monotonic() - built))

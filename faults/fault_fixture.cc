@@ -17,7 +17,6 @@
 #include <exception>
 #include <fstream>
 #include <iterator>
-#include <sstream>
 #include <thread>
 
 #include "pool/errors.h"
@@ -26,17 +25,12 @@ namespace faults {
 namespace {
 
 // Counts the entries of a /proc directory, without "." and "..".
-int CountEntries(const char* dir, int* highest = nullptr) {
+int CountEntries(const char* dir) {
   DIR* d = ::opendir(dir);
   if (d == nullptr) return -1;
-  const int own = ::dirfd(d);
   int n = 0;
   while (dirent* e = ::readdir(d)) {
-    if (e->d_name[0] == '.') continue;
-    const int value = std::atoi(e->d_name);
-    if (value == own) continue;  // The directory stream's own fd.
-    ++n;
-    if (highest != nullptr && value > *highest) *highest = value;
+    if (e->d_name[0] != '.') ++n;
   }
   ::closedir(d);
   return n;
@@ -55,29 +49,11 @@ std::string Describe(const std::vector<pid_t>& pids) {
 }  // namespace
 
 int HighestOpenFd() {
-  int highest = -1;
-  CountEntries("/proc/self/fd", &highest);
-  return highest;
+  const std::vector<int> fds = pool::testing::OpenFds();
+  return fds.empty() ? -1 : fds.back();
 }
 
 int ThreadCount() { return CountEntries("/proc/self/task"); }
-
-std::string StatField(pid_t pid, int field) {
-  const std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
-  // Field 2, the command name, is in parentheses and may contain spaces; the
-  // fields after it are split on spaces.
-  const std::size_t open = stat.find('(');
-  const std::size_t close = stat.rfind(')');
-  if (open == std::string::npos || close == std::string::npos) return "";
-  if (field == 1) return stat.substr(0, open - 1);
-  if (field == 2) return stat.substr(open + 1, close - open - 1);
-  std::istringstream rest(stat.substr(close + 2));
-  std::string value;
-  for (int i = 3; i <= field; ++i) {
-    if (!(rest >> value)) return "";
-  }
-  return value;
-}
 
 std::vector<pid_t> ChildrenOf(pid_t parent) {
   std::vector<pid_t> children;
@@ -98,24 +74,6 @@ std::string UniqueTempPath(const std::string& stem) {
   const char* dir = std::getenv("TEST_TMPDIR");
   return std::string(dir != nullptr ? dir : "/tmp") + "/" + stem + "." +
          std::to_string(::getpid()) + "." + std::to_string(++counter);
-}
-
-std::string ReadFile(const std::string& path) {
-  // Plain read(), not an ifstream: a /proc file of a process that exits
-  // while it is read fails with ESRCH, which libstdc++ turns into an
-  // exception.
-  std::string text;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return text;
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    text.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return text;
 }
 
 void WriteFileAtomically(const std::string& path, const std::string& text) {

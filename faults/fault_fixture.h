@@ -40,9 +40,12 @@ inline constexpr bool kSanitized = true;
 inline constexpr bool kSanitized = false;
 #endif
 
-// OpenFdCount() and WaitUntil(done) (without a limit: the fixture's
-// watchdog is the hang guard), shared with pool/'s and the exercises' tests.
+// OpenFdCount(), ReadFile(), StatField(pid, field) and WaitUntil(done) (without
+// a limit: the fixture's watchdog is the hang guard), shared with pool/'s and
+// the exercises' tests.
 using pool::testing::OpenFdCount;
+using pool::testing::ReadFile;
+using pool::testing::StatField;
 using pool::testing::WaitUntil;
 
 // The highest fd number this process has open.
@@ -51,14 +54,9 @@ int HighestOpenFd();
 int ThreadCount();
 // The pids of every process whose parent is `parent` (live or zombie).
 std::vector<pid_t> ChildrenOf(pid_t parent);
-// One field of /proc/<pid>/stat, counted from 1 as in proc(5) (3 is the
-// state, 22 the start time, 52 the exit code); empty if the process is gone.
-std::string StatField(pid_t pid, int field);
 
 // A path under TEST_TMPDIR that no other test of this run uses.
 std::string UniqueTempPath(const std::string& stem);
-// Reads a whole file; empty if it does not exist.
-std::string ReadFile(const std::string& path);
 // Writes `text` to `path` atomically (write to a temporary, then rename), so
 // a reader never sees half of it.
 void WriteFileAtomically(const std::string& path, const std::string& text);

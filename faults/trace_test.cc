@@ -189,6 +189,59 @@ TEST_F(TraceTest, ApplyAsyncWithItsWorkerKilledMidTask) {
   EXPECT_TRUE(replacement) << "no worker says it replaces pid " << victim;
 }
 
+// A task past its timeout, with tasks queued behind it and cancelled: its
+// slice is on its worker's lane, ends at the kill, lasts at least the
+// timeout and has the outcome "timeout: ..."; the kill is the worker's
+// death; the cancelled tasks never ran, so they have no slice.
+TEST_F(TraceTest, TimedOutTaskAndCancelledTasks) {
+  using namespace std::chrono_literals;
+  const std::string path = UniqueTempPath("timeout") + ".json";
+  const std::string pid_file = UniqueTempPath("timeout-pid");
+  pid_t victim = 0;
+  const double begin = NowUs();
+  {
+    pool::Pool p({.processes = 1, .trace = path});
+    auto hung = p.apply_async(ReportPidAndHang, std::tuple{pid_file},
+                              {.timeout = 300ms});
+    WaitUntil([&] { return !ReadFile(pid_file).empty(); });
+    victim = std::atoi(ReadFile(pid_file).c_str());
+    // A new pool sends one task at a time to its worker: these wait.
+    std::vector<pool::AsyncResult<int>> queued;
+    for (int i = 0; i < 5; ++i) {
+      queued.push_back(p.apply_async(Identity, std::tuple{i}));
+    }
+    for (auto& r : queued) EXPECT_TRUE(r.cancel()) << "a queued task";
+    EXPECT_THROW(hung.get(), pool::TaskTimeoutError);
+    for (auto& r : queued) EXPECT_THROW(r.get(), pool::CancelledError);
+    EXPECT_EQ(p.apply(Identity, 9), 9);
+  }
+  const double end = NowUs();
+  const TraceFile trace = ReadTrace(path);
+  ExpectWellFormed(trace, begin, end);
+
+  const std::vector<TraceEvent> tasks = trace.TaskSlices();
+  ASSERT_EQ(tasks.size(), 2u) << "the timed-out task and apply(Identity, 9); "
+                                 "a cancelled task has no slice";
+  const TraceEvent& timed_out = tasks[0].pid == victim ? tasks[0] : tasks[1];
+  const TraceEvent& after = tasks[0].pid == victim ? tasks[1] : tasks[0];
+  EXPECT_EQ(timed_out.pid, victim);
+  EXPECT_EQ(timed_out.args["outcome"].string.rfind("timeout: ", 0), 0u)
+      << timed_out.args["outcome"].string;
+  EXPECT_GE(timed_out.dur, 300000) << "the slice ends before the deadline";
+  EXPECT_EQ(after.args["outcome"].string, "ok");
+  EXPECT_NE(after.pid, victim);
+  bool death = false;
+  for (const TraceEvent& e : trace.Phase("i")) {
+    if (e.pid == victim && e.name.find("worker died") == 0) {
+      death = true;
+      EXPECT_EQ(e.args["signal"].number, SIGKILL);
+      EXPECT_EQ(e.args["task"].number, timed_out.args["task"].number);
+      EXPECT_NEAR(e.ts, timed_out.ts + timed_out.dur, 0.002);
+    }
+  }
+  EXPECT_TRUE(death) << "no death event on the lane of pid " << victim;
+}
+
 // imap, then terminate() after the first result: the file is written by
 // terminate() (before the pool is destroyed), holds the terminate() mark,
 // and each task either ran on a worker's lane or is marked as failed; none

@@ -102,6 +102,25 @@ class [[nodiscard]] AsyncResult {
     if (!s.Ready()) throw UsageError("AsyncResult is not ready");
     return !s.Failed();
   }
+  // Cancels the task if it has not started, with the rule of Python's
+  // concurrent.futures.Future.cancel(): returns true if it had not started
+  // (or was cancelled already), and then it never will: the result is
+  // resolved at once with CancelledError, so get() throws it; false if it
+  // is running or done, and nothing changes (a running task can be
+  // stopped only by its `.timeout`). A task counts as started once the
+  // pool has handed it to a worker (sent it down the worker's pipe, or
+  // given it to a ThreadPool thread), which happens when a worker is free
+  // or about to be. The error_callback, if any, runs in this call, on the
+  // calling thread: the one exception to "callbacks run on the pool's
+  // handler thread".
+  //
+  // For a MapResult (map_async, starmap_async), the tasks are its chunks:
+  // every chunk not yet started is cancelled, whatever this returns, and
+  // fails with CancelledError at its first index, so get() throws
+  // CancelledError (or the error of a lower index) once the chunks that did
+  // start have finished. Returns true if no chunk had started: then nothing
+  // of the map ever runs, and get() throws at once.
+  bool cancel() { return state("AsyncResult::cancel()").Cancel(); }
 
  private:
   template <class>
@@ -175,6 +194,20 @@ class [[nodiscard]] IMapIterator {
     if (!state_) internal::ThrowMovedFrom("IMapIterator::next(timeout)");
     return Unpack(state_->Next(
         state_, std::chrono::duration_cast<std::chrono::nanoseconds>(timeout)));
+  }
+
+  // Stops the iteration early: no more of the input is read, and every
+  // chunk submitted but not yet started is cancelled (see
+  // AsyncResult::cancel() for what "started" means). next() still returns
+  // what the chunks that had started produce, in their places; each item
+  // of a cancelled chunk throws CancelledError in its place; then, if
+  // input was left unread, one more CancelledError stands for it, and the
+  // iteration ends. Returns true if no chunk had started (nothing of the
+  // imap ran, or ever will), false otherwise. Cancelling again changes
+  // nothing. Waits while another thread is reading a chunk of the input.
+  bool cancel() {
+    if (!state_) internal::ThrowMovedFrom("IMapIterator::cancel()");
+    return state_->Cancel();
   }
 
   // Range-for support: `for (int r : pool.imap(f, xs)) ...` (not for a task

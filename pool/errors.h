@@ -10,8 +10,11 @@
 //   ├── TaskError          the task threw; carries the exception's type and
 //   │                      what(), as Python attaches the remote traceback
 //   ├── WorkerDiedError    the worker process died while running the task
+//   ├── TaskTimeoutError   the task ran past its `.timeout`; its worker was
+//   │                      killed and replaced
 //   ├── TimeoutError       get(timeout) / next(timeout) ran out of time
-//   ├── CancelledError     terminate() ran before the task finished
+//   ├── CancelledError     cancel() or terminate() ran before the task
+//   │                      started (terminate(): before it finished)
 //   ├── CallbackError      the task succeeded (or failed) but its callback
 //   │                      threw
 //   ├── InitializerError   Options::initializer failed in a worker
@@ -29,6 +32,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -75,6 +79,28 @@ class WorkerDiedError : public Error {
   std::uint64_t task_id_;
 };
 
+// The task ran longer than the `.timeout` it was submitted with (pool.h,
+// "Timeouts"), counted from the moment it started in its worker. The worker
+// was SIGKILLed and replaced; only this task failed. For map, starmap and
+// imap the task is a chunk: each of its items fails with this error. what()
+// names the task, the limit and the worker: "task 12 ran past its timeout
+// of 200ms; worker 4242 was killed and replaced".
+class TaskTimeoutError : public Error {
+ public:
+  TaskTimeoutError(std::uint64_t task_id, std::chrono::nanoseconds timeout,
+                   pid_t pid);
+  std::uint64_t task_id() const noexcept { return task_id_; }
+  // The limit it was submitted with.
+  std::chrono::nanoseconds timeout() const noexcept { return timeout_; }
+  // The worker that was killed.
+  pid_t pid() const noexcept { return pid_; }
+
+ private:
+  std::uint64_t task_id_;
+  std::chrono::nanoseconds timeout_;
+  pid_t pid_;
+};
+
 // get(timeout), wait-style next(timeout): the result was not ready in time.
 // Like Python's multiprocessing.TimeoutError, the task keeps running.
 class TimeoutError : public Error {
@@ -82,8 +108,10 @@ class TimeoutError : public Error {
   using Error::Error;
 };
 
-// terminate() (or the pool's destructor) ran before the task finished. Python
-// leaves such results pending forever; here every one of them resolves.
+// The task will never run, or never finish: cancel() was called before it
+// started (async_result.h), or terminate() (or the pool's destructor) before
+// it finished. Python leaves terminated results pending forever; here every
+// one of them resolves.
 class CancelledError : public Error {
  public:
   using Error::Error;
@@ -112,7 +140,8 @@ class UsageError : public Error {
 };
 
 // Bytes read from a pipe did not form a valid message (a truncated frame, an
-// impossible length, an unknown tag). Only a bug or a task that writes into
+// impossible length, a reply with the wrong check or for another task, a
+// body that does not match its task). Only a bug or a task that writes into
 // the pool's own pipes can cause it.
 class ProtocolError : public Error {
  public:
@@ -136,11 +165,16 @@ class SystemError : public Error {
 };
 
 // Describes a waitpid() status for a person: "exited with status 3",
-// "was killed by signal 9 (SIGKILL)".
+// "was killed by signal 9 (SIGKILL)", "was killed by signal 24 (SIGXCPU:
+// CPU time limit exceeded)".
 std::string DescribeWaitStatus(int wait_status);
 
 // The name of a signal ("SIGKILL"), or "signal N" when it has none.
 std::string SignalName(int signo);
+
+// A duration for a person, in the largest unit that keeps it exact up to
+// three decimals: "200ms", "1.5s", "250us", "3ns".
+std::string DescribeDuration(std::chrono::nanoseconds d);
 
 }  // namespace pool
 

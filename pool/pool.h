@@ -93,6 +93,7 @@
 #include <sys/types.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <initializer_list>
@@ -138,6 +139,38 @@ struct Options {
   // (Python's None). A map chunk counts as one task, as in Python. Below 1:
   // UsageError. Pool only; a ThreadPool throws UsageError if it is set.
   std::optional<int> maxtasksperchild{};
+
+  // Resource limits of each worker, set with setrlimit() in the worker
+  // before its initializer runs. Not in Python. A task that exceeds one
+  // fails alone, with the reason; the rest of the pool is untouched.
+  // Pool only: a ThreadPool throws UsageError if one is set (its threads
+  // share the program's limits). 0: UsageError.
+  //
+  // memory_limit: the bytes of address space each worker may map
+  // (RLIMIT_AS), everything included: the copy of this program that the
+  // worker starts as, stacks, the pool's buffers, the task's data. An
+  // allocation beyond it fails, so a task's std::bad_alloc becomes its
+  // TaskError and the worker goes on. It must exceed what this process
+  // maps already, or the constructor throws UsageError saying how much
+  // that is. It is set as the hard limit too, so a task cannot lift it
+  // (unless it has CAP_SYS_RESOURCE, as root outside a container does: a
+  // privileged task can raise any limit). (The sanitizer runtimes reserve
+  // terabytes of address space: under ASan or TSan no useful value exists.)
+  std::optional<std::size_t> memory_limit{};
+  // cpu_time_limit: the CPU time one task (a map chunk) may use, in whole
+  // seconds as RLIMIT_CPU counts it (a task gets up to a second more).
+  // Past it the kernel kills the worker with SIGXCPU: the task fails with
+  // WorkerDiedError ("... SIGXCPU: CPU time limit exceeded") and the worker
+  // is replaced. RLIMIT_CPU counts the whole worker's time, so before each
+  // task the worker moves its soft limit to the time used so far plus this
+  // budget (a system call or two per task), under a hard limit of twice the
+  // budget plus 2 s that a task cannot raise (the same exception as above;
+  // a task that ignores SIGXCPU is SIGKILLed there). A worker too close to
+  // that hard limit to give a task a whole budget retires before it and is
+  // replaced, so that no task pays for the CPU time of those before it. For
+  // wall-clock time (a task that sleeps or waits), use a task's `.timeout`.
+  std::optional<std::chrono::seconds> cpu_time_limit{};
+
   // Record what the pool does and write it to this file, in Chrome's Trace
   // Event Format (open it in ui.perfetto.dev, or draw it with
   // tools/trace_view.py; pool/README.md, "Tracing", describes it). Empty:
@@ -221,6 +254,32 @@ class ErrorCallback {
   Function function_;
 };
 
+// A task's time limit, the `.timeout` of every method that submits work:
+// any std::chrono duration (`{.timeout = 200ms}`, `{.timeout = 1.5s}`),
+// rounded up to whole nanoseconds; durations beyond 100 years count as 100
+// years. Zero or negative: UsageError when the call is made. The rules are
+// under "Timeouts" below.
+class Timeout {
+ public:
+  template <class Rep, class Period>
+  Timeout(std::chrono::duration<Rep, Period> d)  // NOLINT: converts.
+      : ns_(Clamp(d)) {}
+  std::chrono::nanoseconds duration() const { return ns_; }
+
+ private:
+  template <class Rep, class Period>
+  static std::chrono::nanoseconds Clamp(std::chrono::duration<Rep, Period> d) {
+    // Compared as doubles, so that no unit's range overflows.
+    constexpr std::chrono::hours kMax{24 * 365 * 100};
+    const std::chrono::duration<double> seconds = d;
+    if (seconds >= kMax) return kMax;
+    if (seconds <= -kMax) return -kMax;
+    return std::chrono::ceil<std::chrono::nanoseconds>(d);
+  }
+
+  std::chrono::nanoseconds ns_;
+};
+
 // --- Keyword arguments
 // ---------------------------------------------------------
 //
@@ -240,18 +299,61 @@ class ErrorCallback {
 // chunksize is a std::optional<int> everywhere: unset means the method's
 // Python default, and a value below 1 throws UsageError("Chunksize must be
 // 1+, not 0") when the call is made.
+//
+// Timeouts. `.timeout`, in every method's options, is not in Python's Pool
+// (pebble's schedule(timeout=) is the nearest): a task that runs longer is
+// killed, where AsyncResult::get(timeout) only stops waiting and leaves it
+// running. The rules:
+//   * The clock starts when the task starts in its worker: time spent in
+//     the queue does not count. For map, starmap and imap the task is a
+//     chunk, so the limit is per chunk of `chunksize` items.
+//   * At the deadline the worker is SIGKILLed and replaced. That task, and
+//     only it, fails with TaskTimeoutError (errors.h): error_callback gets
+//     it, map fails at the chunk's first index as for any error, imap
+//     yields it at each of the chunk's positions. Tasks queued behind it on
+//     that worker go to another worker, as after any death.
+//   * A task that finishes at its deadline has exactly one outcome: its
+//     value if the whole reply left the worker before the parent stopped it
+//     from starting another task, TaskTimeoutError otherwise.
+//   * The pool's handler thread acts on the deadline, between callbacks: a
+//     callback that runs long delays it (another reason to keep them
+//     short).
+//   * A ThreadPool cannot kill a thread: any `.timeout` given to it throws
+//     UsageError when the call is made.
+//   * With a timeout, apply() takes the handler thread's path (pool/
+//     README.md, "Three choices that cost speed"), which can watch the
+//     clock.
+//
+//   ```cpp
+//   using namespace std::chrono_literals;
+//   pool::Pool pool(2);
+//   auto r = pool.apply_async(square, std::tuple{7}, {.timeout = 2s});
+//   try {
+//     std::printf("%d\n", r.get());
+//   } catch (const pool::TaskTimeoutError& e) {
+//     std::printf("%s\n", e.what());  // "task 1 ran past its timeout ..."
+//   }
+//   std::vector<int> v = pool.map(square, xs, {.timeout = 500ms});
+//   ```
 
-// apply_async(func, args, {callback, error_callback}).
+// apply(func, args, {timeout}).
+struct ApplyOptions {
+  std::optional<Timeout> timeout{};
+};
+
+// apply_async(func, args, {callback, error_callback, timeout}).
 template <class R>
 struct ApplyAsyncOptions {
   Callback<R> callback{};
   ErrorCallback error_callback{};
+  std::optional<Timeout> timeout{};
 };
 
-// map / starmap(func, iterable, {chunksize}). Unset chunksize: Python's
-// len(iterable) / (4 * processes), rounded up.
+// map / starmap(func, iterable, {chunksize, timeout}). Unset chunksize:
+// Python's len(iterable) / (4 * processes), rounded up.
 struct MapOptions {
   std::optional<int> chunksize{};
+  std::optional<Timeout> timeout{};
 };
 
 // map_async / starmap_async(func, iterable, {chunksize, callback,
@@ -264,14 +366,16 @@ struct MapAsyncOptions {
   Callback<std::conditional_t<std::is_void_v<R>, void, std::vector<R>>>
       callback{};
   ErrorCallback error_callback{};
+  std::optional<Timeout> timeout{};
 };
 
-// imap / imap_unordered(func, iterable, {chunksize, buffersize}). Unset
-// chunksize: 1, as in Python. buffersize: how many chunks may be submitted
-// ahead of the consumer; unset: 32 per worker (see imap() below).
+// imap / imap_unordered(func, iterable, {chunksize, buffersize, timeout}).
+// Unset chunksize: 1, as in Python. buffersize: how many chunks may be
+// submitted ahead of the consumer; unset: 32 per worker (see imap() below).
 struct IMapOptions {
   std::optional<int> chunksize{};
   std::optional<int> buffersize{};
+  std::optional<Timeout> timeout{};
 };
 
 // The API shared by Pool (processes) and ThreadPool (threads).
@@ -310,9 +414,11 @@ class BasicPool {
   // of range (see Options).
   explicit BasicPool(const Options& options)
       : creator_(internal::CurrentPid()),
-        engine_(Backend::Start(internal::CheckProcesses(options.processes),
-                               options.initializer, options.maxtasksperchild,
-                               options.trace)) {}
+        engine_(Backend::Start(
+            internal::CheckProcesses(options.processes), options.initializer,
+            options.maxtasksperchild,
+            internal::CheckLimits(options.memory_limit, options.cpu_time_limit),
+            options.trace)) {}
   // Starts `processes` workers, as Pool(processes) in Python. Throws
   // UsageError if processes < 1.
   explicit BasicPool(int processes)
@@ -335,20 +441,25 @@ class BasicPool {
   // --- apply -----------------------------------------------------------------
 
   // Calls fn(args...) in a worker and waits for the result, like Python's
-  // apply(func, args). Throws the task's error.
+  // apply(func, args); `options.timeout` as under "Timeouts" above. Throws
+  // the task's error.
   template <class F, class... A>
-  R<F> apply(F fn, std::tuple<A...> args) {
+  R<F> apply(F fn, std::tuple<A...> args, ApplyOptions options = {}) {
     return internal::Checked<ApplyCheck<F, A...>, R<F>>([&](auto) {
       CheckCanBlock("apply()");
       // The engine may run it on this thread (ProcessEngine::Apply).
-      return SubmitApply(fn, std::move(args), {}, /*blocking=*/true)
+      return SubmitApply(fn, std::move(args),
+                         {.timeout = std::move(options.timeout)},
+                         /*blocking=*/true, "apply()")
           .take("apply()");
     });
   }
   // Convenience: apply(fn, a, b) is apply(fn, std::tuple{a, b}).
   template <class F, class... A>
-  requires(!(sizeof...(A) == 1 && (internal::IsTuple<std::decay_t<A>>::value &&
-                                   ...))) R<F> apply(F fn, A&&... args) {
+  requires(!(sizeof...(A) == 1 &&
+             (internal::IsTuple<std::decay_t<A>>::value && ...)) &&
+           !(std::is_same_v<std::decay_t<A>, ApplyOptions> ||
+             ...)) R<F> apply(F fn, A&&... args) {
     using Args = std::tuple<std::decay_t<A>...>;
     return internal::Checked<ApplyCheck<F, std::decay_t<A>...>, R<F>>(
         [&](auto) { return apply(fn, Args(std::forward<A>(args)...)); });
@@ -363,7 +474,7 @@ class BasicPool {
     return internal::Checked<ApplyCheck<F, A...>, AsyncResult<R<F>>>([&](auto) {
       CheckCreator("apply_async()");
       return SubmitApply(fn, std::move(args), std::move(options),
-                         /*blocking=*/false);
+                         /*blocking=*/false, "apply_async()");
     });
   }
   // Misuse: arguments not as a std::tuple, or callbacks outside the options.
@@ -574,19 +685,41 @@ class BasicPool {
   }
   internal::Origin origin() const { return {engine_.get(), creator_}; }
 
+  // A call's `.timeout` as the engine takes it (zero: none). UsageError if
+  // it is not positive, or for a ThreadPool, which cannot stop a thread.
+  static std::chrono::nanoseconds TimeoutOf(const std::optional<Timeout>& t,
+                                            const char* method) {
+    if (!t) return std::chrono::nanoseconds::zero();
+    if constexpr (!Backend::kKillsTasks) {
+      internal::ThrowTimeoutUnsupported(Backend::kName, method);
+    } else {
+      if (t->duration() <= std::chrono::nanoseconds::zero()) {
+        internal::ThrowTimeoutNotPositive(method, t->duration());
+      }
+      return t->duration();
+    }
+  }
+  // Gives `job` its timeout (a ThreadPool's jobs have none).
+  template <class Job>
+  static void SetTimeout(Job& job, std::chrono::nanoseconds timeout) {
+    if constexpr (Backend::kKillsTasks) job.set_timeout(timeout);
+  }
+
   // apply_async(), and apply() with `blocking`: the engine may then run the
   // call from this thread (ProcessEngine::Apply).
   template <class F, class... A>
   AsyncResult<R<F>> SubmitApply(F fn, std::tuple<A...> args,
-                                ApplyAsyncOptions<R<F>> options,
-                                bool blocking) {
+                                ApplyAsyncOptions<R<F>> options, bool blocking,
+                                const char* method) {
     using C = internal::Call<internal::FnPtr<F>, internal::CallStyle::kStar>;
+    const std::chrono::nanoseconds timeout = TimeoutOf(options.timeout, method);
     auto state = std::make_shared<internal::ApplyState<internal::Stored<R<F>>>>(
         origin(), Adapt<R<F>>(std::move(options.callback)),
         std::move(options.error_callback).function());
     typename C::Item item(std::move(args));
     auto job = std::make_unique<typename Backend::template Job<C>>(
         internal::ToFunctionPointer(fn), &item, &item + 1, 0, state);
+    SetTimeout(*job, timeout);
     if (blocking) {
       engine_->Apply(std::move(job));
     } else {
@@ -614,33 +747,34 @@ class BasicPool {
   MapValue<F> Map(F fn, const Items& items, const MapOptions& options,
                   const char* method) {
     CheckCanBlock(method);
-    return MapImpl<kStyle>(fn, items, options.chunksize,
-                           MapAsyncOptions<R<F>>{})
+    return MapImpl<kStyle>(fn, items,
+                           MapAsyncOptions<R<F>>{.chunksize = options.chunksize,
+                                                 .timeout = options.timeout},
+                           method)
         .take(method);
   }
   template <internal::CallStyle kStyle, class F, class Items>
   MapResult<R<F>> MapAsync(F fn, const Items& items,
                            MapAsyncOptions<R<F>> options, const char* method) {
     CheckCreator(method);
-    const std::optional<int> chunksize = options.chunksize;
-    return MapImpl<kStyle>(fn, items, chunksize, std::move(options));
+    return MapImpl<kStyle>(fn, items, std::move(options), method);
   }
 
   template <internal::CallStyle kStyle, class F, class Items>
   MapResult<R<F>> MapImpl(F fn, const Items& items,
-                          std::optional<int> chunksize,
-                          MapAsyncOptions<R<F>> options) {
+                          MapAsyncOptions<R<F>> options, const char* method) {
     using T = internal::Stored<R<F>>;
     using C = internal::Call<internal::FnPtr<F>, kStyle>;
     using Value = internal::MapValue<T>;
+    const std::chrono::nanoseconds timeout = TimeoutOf(options.timeout, method);
     const std::size_t size =
         static_cast<std::size_t>(std::ranges::distance(items));
     const std::size_t chunk =
-        chunksize ? internal::CheckChunksize(chunksize)
-                  : internal::DefaultChunksize(size, processes());
+        options.chunksize ? internal::CheckChunksize(options.chunksize)
+                          : internal::DefaultChunksize(size, processes());
     const std::size_t chunks = size == 0 ? 0 : (size + chunk - 1) / chunk;
     auto state = std::make_shared<internal::MapState<T>>(
-        origin(), size, chunks,
+        origin(), size, chunk, chunks,
         Adapt<std::conditional_t<std::is_void_v<R<F>>, void, Value>>(
             std::move(options.callback)),
         std::move(options.error_callback).function());
@@ -657,6 +791,7 @@ class BasicPool {
           std::ranges::next(it, static_cast<std::ptrdiff_t>(chunk), end);
       jobs.push_back(std::make_unique<typename Backend::template Job<C>>(
           internal::ToFunctionPointer(fn), it, next, first, state));
+      SetTimeout(*jobs.back(), timeout);
       it = next;
     }
     engine_->Submit(std::move(jobs));
@@ -673,6 +808,7 @@ class BasicPool {
     const std::size_t chunk = internal::CheckChunksize(options.chunksize);
     const std::size_t buffer = internal::CheckBuffersize(
         options.buffersize, 32 * static_cast<std::size_t>(processes()));
+    const std::chrono::nanoseconds timeout = TimeoutOf(options.timeout, method);
     // Python checks at the call; the engine would only say so when the
     // first chunk is submitted.
     if (!running_) {
@@ -695,7 +831,7 @@ class BasicPool {
     std::weak_ptr<typename Backend::Engine> weak = engine_;
     const auto fptr = internal::ToFunctionPointer(fn);
     state->set_feed(
-        [feed, weak, fptr, chunk](const std::shared_ptr<State>& self) {
+        [feed, weak, fptr, chunk, timeout](const std::shared_ptr<State>& self) {
           // Read up to one chunk. If the input throws, the elements read before
           // it are still submitted, and the exception ends the input there.
           std::vector<typename C::Item> items;
@@ -718,9 +854,15 @@ class BasicPool {
             std::vector<std::unique_ptr<typename Backend::JobBase>> jobs;
             jobs.push_back(std::make_unique<typename Backend::template Job<C>>(
                 fptr, items.begin(), items.end(), feed->next_index, self));
-            engine->Submit(std::move(jobs));
+            SetTimeout(*jobs.back(), timeout);
+            self->AddSubmitted(feed->next_index, items.size());
+            try {
+              engine->Submit(std::move(jobs));
+            } catch (...) {
+              self->WithdrawSubmitted(feed->next_index, items.size());
+              throw;
+            }
             feed->next_index += items.size();
-            self->AddSubmitted(items.size());
           }
           return step;
         });

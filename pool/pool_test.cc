@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <limits>
 #include <map>
 #include <numeric>
@@ -666,6 +667,98 @@ TEST_F(PoolTest, MaxTasksPerChildBelowOneIsRejected) {
   o.processes = 1;
   o.maxtasksperchild = -1;
   EXPECT_THROW(pool::ThreadPool t(o), pool::UsageError);
+}
+
+// A ThreadPool cannot stop a running thread: a `.timeout` on any of its
+// methods is a UsageError saying so, thrown before anything runs; so are
+// the worker limits, at construction.
+TEST_F(PoolTest, ThreadPoolRefusesTimeoutsAndLimits) {
+  using namespace std::chrono_literals;
+  const auto message = pool::testing::UsageErrorMessage;
+  pool::ThreadPool t(1);
+  const std::vector<int> xs{1, 2};
+  const std::vector<std::tuple<int, int>> pairs{{1, 2}};
+  const std::vector<std::function<void()>> calls = {
+      [&] { (void)t.apply(Square, std::tuple{1}, {.timeout = 1s}); },
+      [&] { (void)t.apply_async(Square, std::tuple{1}, {.timeout = 1s}); },
+      [&] { (void)t.map(Square, xs, {.timeout = 1s}); },
+      [&] { (void)t.map_async(Square, xs, {.timeout = 1s}); },
+      [&] { (void)t.starmap(Add, pairs, {.timeout = 1s}); },
+      [&] { (void)t.starmap_async(Add, pairs, {.timeout = 1s}); },
+      [&] { (void)t.imap(Square, xs, {.timeout = 1s}); },
+      [&] { (void)t.imap_unordered(Square, xs, {.timeout = 1s}); },
+  };
+  for (const auto& call : calls) {
+    const std::string m = message(call);
+    EXPECT_NE(m.find("a thread cannot be stopped"), std::string::npos) << m;
+  }
+  EXPECT_EQ(t.apply(Square, 3), 9);
+  // (A memory limit far above what even a sanitizer runtime maps.)
+  for (const pool::Options& o :
+       {pool::Options{.processes = 1, .cpu_time_limit = 1s},
+        pool::Options{.processes = 1, .memory_limit = std::size_t{1} << 62}}) {
+    const std::string m = message([&] { pool::ThreadPool u(o); });
+    EXPECT_NE(m.find("not supported by ThreadPool"), std::string::npos) << m;
+  }
+}
+
+// Duration arithmetic and rounding of a `.timeout`: any std::chrono
+// duration, rounded up to whole nanoseconds, capped at 100 years.
+TEST(TimeoutValueTest, AnyDurationRoundedUp) {
+  using namespace std::chrono_literals;
+  EXPECT_EQ(pool::Timeout(200ms).duration(), 200ms);
+  EXPECT_EQ(pool::Timeout(1.5s).duration(), 1500ms);
+  EXPECT_EQ(
+      pool::Timeout(std::chrono::duration<double, std::nano>(0.25)).duration(),
+      1ns);
+  EXPECT_EQ(pool::Timeout(std::chrono::hours::max()).duration(),
+            std::chrono::hours(24 * 365 * 100));
+  EXPECT_EQ(pool::Timeout(-3ms).duration(), -3ms);
+  EXPECT_EQ(pool::DescribeDuration(1500ms), "1.5s");
+  EXPECT_EQ(pool::DescribeDuration(200ms), "200ms");
+  EXPECT_EQ(pool::DescribeDuration(250us), "250us");
+  EXPECT_EQ(pool::DescribeDuration(-5ms), "-5ms");
+  EXPECT_EQ(pool::DescribeDuration(0ns), "0ns");
+  EXPECT_EQ(pool::DescribeDuration(90s), "1.5min");
+}
+
+// Tasks of a ThreadPool wait here until the test opens the gate.
+std::atomic<bool> thread_gate{false};
+std::atomic<int> thread_runs{0};
+int WaitForGate(int x) {
+  while (!thread_gate.load()) std::this_thread::sleep_for(milliseconds(1));
+  ++thread_runs;
+  return x;
+}
+
+// ThreadPool: cancel() of a queued task is true, resolves it at once with
+// CancelledError (error_callback included) and it never runs; of the
+// running task, false. A map whose chunks are all queued is cancelled whole.
+TEST_F(PoolTest, ThreadPoolCancelsQueuedTasks) {
+  thread_gate = false;
+  thread_runs = 0;
+  pool::ThreadPool t(1);
+  auto running = t.apply_async(WaitForGate, std::tuple{1});
+  std::atomic<int> cancelled_callbacks{0};
+  auto queued = t.apply_async(
+      WaitForGate, std::tuple{2}, {.error_callback = [&](const pool::Error& e) {
+        cancelled_callbacks +=
+            dynamic_cast<const pool::CancelledError*>(&e) != nullptr;
+      }});
+  auto map = t.map_async(WaitForGate, std::vector<int>{3, 4, 5});
+  EXPECT_TRUE(queued.cancel());
+  EXPECT_TRUE(queued.ready());
+  EXPECT_EQ(cancelled_callbacks.load(), 1);
+  EXPECT_THROW(queued.get(), pool::CancelledError);
+  EXPECT_TRUE(map.cancel());
+  EXPECT_THROW(map.get(), pool::CancelledError);
+  thread_gate = true;
+  EXPECT_EQ(running.get(), 1);
+  EXPECT_FALSE(running.cancel());
+  t.close();
+  t.join();
+  EXPECT_EQ(thread_runs.load(), 1);
+  EXPECT_EQ(cancelled_callbacks.load(), 1);
 }
 
 // A worker killed mid-task fails only that task, with the signal; the other

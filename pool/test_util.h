@@ -8,14 +8,30 @@
 #ifndef POOL_TEST_UTIL_H_
 #define POOL_TEST_UTIL_H_
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace pool::testing {
 
-// The number of fds this process has open (the entries of /proc/self/fd).
+// The fds process `pid` has open (this process when 0), ascending: the
+// entries of /proc/<pid>/fd, without the one used to list them. Empty if
+// the process is gone.
+std::vector<int> OpenFds(pid_t pid = 0);
+// The number of fds this process has open.
 int OpenFdCount();
+
+// One field of /proc/<pid>/stat, counted from 1 as in proc(5) (2 is the
+// command name, 3 the state, 4 the parent's pid, 22 the start time, 52 the
+// exit code); empty if the process is gone.
+std::string StatField(pid_t pid, int field);
+
+// The whole of a file; empty if it cannot be read. Safe on the /proc files
+// of a process that exits meanwhile.
+std::string ReadFile(const std::string& path);
 
 // True if this process has no child process at all, live or zombie: every
 // process a pool started has exited and been reaped.

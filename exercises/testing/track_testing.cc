@@ -9,47 +9,12 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <exception>
-#include <fstream>
 #include <memory>
 #include <mutex>
-#include <sstream>
 #include <system_error>
 
 namespace exercises::testing {
 namespace {
-
-std::vector<int> ListFds(const std::string& dir_path) {
-  std::vector<int> fds;
-  DIR* dir = ::opendir(dir_path.c_str());
-  if (dir == nullptr) return fds;
-  const int own = ::dirfd(dir);
-  const bool self = dir_path == "/proc/self/fd";
-  while (const dirent* entry = ::readdir(dir)) {
-    if (entry->d_name[0] == '.') continue;
-    const int fd = std::atoi(entry->d_name);
-    if (self && fd == own) continue;
-    fds.push_back(fd);
-  }
-  ::closedir(dir);
-  std::sort(fds.begin(), fds.end());
-  return fds;
-}
-
-// The fields of /proc/<pid>/stat after the command name: state, ppid, ...
-std::vector<std::string> StatFields(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  std::getline(in, line);
-  // The command name is in parentheses and may hold spaces: start after
-  // the last ')'.
-  const std::size_t close = line.rfind(')');
-  std::vector<std::string> fields;
-  if (close == std::string::npos) return fields;
-  std::istringstream rest(line.substr(close + 1));
-  std::string field;
-  while (rest >> field) fields.push_back(field);
-  return fields;
-}
 
 std::atomic<long>* g_current = nullptr;
 SharedCounters* g_current_owner = nullptr;
@@ -95,11 +60,9 @@ bool FinishesWithin(std::chrono::seconds limit, std::function<void()> fn) {
   return true;
 }
 
-std::vector<int> OpenFds() { return ListFds("/proc/self/fd"); }
+std::vector<int> OpenFds() { return pool::testing::OpenFds(); }
 
-std::vector<int> FdsOf(pid_t pid) {
-  return ListFds("/proc/" + std::to_string(pid) + "/fd");
-}
+std::vector<int> FdsOf(pid_t pid) { return pool::testing::OpenFds(pid); }
 
 std::string FdTarget(pid_t pid, int fd) {
   const std::string path =
@@ -117,18 +80,14 @@ std::vector<pid_t> Children() {
   while (const dirent* entry = ::readdir(dir)) {
     const pid_t pid = std::atoi(entry->d_name);
     if (pid <= 0) continue;
-    const std::vector<std::string> fields = StatFields(pid);
-    if (fields.size() > 1 && fields[1] == me) children.push_back(pid);
+    if (pool::testing::StatField(pid, 4) == me) children.push_back(pid);
   }
   ::closedir(dir);
   std::sort(children.begin(), children.end());
   return children;
 }
 
-bool IsZombie(pid_t pid) {
-  const std::vector<std::string> fields = StatFields(pid);
-  return !fields.empty() && fields[0] == "Z";
-}
+bool IsZombie(pid_t pid) { return pool::testing::StatField(pid, 3) == "Z"; }
 
 std::string Show(const std::vector<int>& values) {
   std::string out = "[";

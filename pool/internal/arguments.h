@@ -7,8 +7,11 @@
 #ifndef POOL_INTERNAL_ARGUMENTS_H_
 #define POOL_INTERNAL_ARGUMENTS_H_
 
+#include <chrono>
 #include <cstddef>
 #include <optional>
+
+#include "pool/internal/worker.h"
 
 namespace pool::internal {
 
@@ -24,6 +27,13 @@ std::size_t CheckBuffersize(std::optional<int> buffersize,
 
 // Python's default map chunksize: len / (4 * processes), rounded up.
 std::size_t DefaultChunksize(std::size_t items, int processes);
+
+// Options::memory_limit and cpu_time_limit (pool.h) as the worker applies
+// them: UsageError for 0, for a memory limit below what this process maps
+// already (a worker starts as a copy of it), and for a CPU time limit whose
+// hard limit (worker.cc, CpuBudget) exceeds the one this process has.
+WorkerLimits CheckLimits(std::optional<std::size_t> memory_limit,
+                         std::optional<std::chrono::seconds> cpu_time_limit);
 
 }  // namespace pool::internal
 

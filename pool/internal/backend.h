@@ -21,6 +21,7 @@
 namespace pool::internal {
 
 // kEncodes: arguments and results cross a pipe, so they need a Codec.
+// kKillsTasks: a running task can be stopped (`.timeout`).
 // Start(): `processes` is already checked (CheckProcesses); the other
 // options are checked here, where what they mean depends on the engine.
 struct ProcessBackend {
@@ -30,14 +31,16 @@ struct ProcessBackend {
   using Job = ProcessChunkJob<C>;
   static constexpr const char* kName = "Pool";
   static constexpr bool kEncodes = true;
+  static constexpr bool kKillsTasks = true;
   static std::unique_ptr<Engine> Start(int processes,
                                        std::function<void()> initializer,
                                        std::optional<int> maxtasksperchild,
+                                       WorkerLimits limits,
                                        const std::string& trace) {
     return std::make_unique<Engine>(
         processes,
         WorkerConfig{std::move(initializer),
-                     CheckMaxTasksPerChild(maxtasksperchild)},
+                     CheckMaxTasksPerChild(maxtasksperchild), limits},
         trace);
   }
 };
@@ -48,12 +51,19 @@ struct ThreadBackend {
   using Job = ThreadChunkJob<C>;
   static constexpr const char* kName = "ThreadPool";
   static constexpr bool kEncodes = false;
+  static constexpr bool kKillsTasks = false;
   static std::unique_ptr<Engine> Start(int processes,
                                        std::function<void()> initializer,
                                        std::optional<int> maxtasksperchild,
+                                       WorkerLimits limits,
                                        const std::string& trace) {
     if (maxtasksperchild) {
       throw UsageError("maxtasksperchild is not supported by ThreadPool");
+    }
+    if (limits.memory_bytes != 0 || limits.cpu_seconds != 0) {
+      throw UsageError(
+          "memory_limit and cpu_time_limit are not supported by ThreadPool: "
+          "its threads share the limits of the whole program; use a Pool");
     }
     return std::make_unique<Engine>(processes, std::move(initializer), trace);
   }

@@ -43,14 +43,29 @@ struct ChunkResult {
   std::vector<std::pair<std::size_t, std::exception_ptr>> errors;
 };
 
-// Receives chunk outcomes. Deliver and Fail are called exactly once per chunk,
+// Receives chunk outcomes. One of Deliver, DeliverOne and Fail is called
+// exactly once per chunk,
 // from the thread that finished it (a pool's handler thread or a ThreadPool
-// worker thread), and never throw.
+// worker thread), and never throw. A chunk that was cancelled (cancel(),
+// async_result.h) is resolved by the sink itself: Fail is then ignored.
 template <class T>
 class Sink {
  public:
   virtual ~Sink() = default;
+  // Called by the engine just before it hands the chunk that starts at item
+  // `first` to a worker or a thread (and again if a worker died before it
+  // started it). From then on cancel() cannot stop it. False: the chunk
+  // was cancelled and is resolved already; the engine drops it.
+  virtual bool Start(std::size_t first) noexcept = 0;
   virtual void Deliver(std::size_t first, ChunkResult<T>&& chunk) noexcept = 0;
+  // A chunk of one item, `index`, that succeeded with `value`: how a
+  // ThreadPool delivers an apply() without building a ChunkResult. By
+  // default, the same as Deliver.
+  virtual void DeliverOne(std::size_t index, T&& value) noexcept {
+    ChunkResult<T> chunk;
+    chunk.values.push_back(std::move(value));
+    Deliver(index, std::move(chunk));
+  }
   // The whole chunk failed: its worker died, or terminate() cancelled it.
   virtual void Fail(std::size_t first, std::size_t count,
                     std::exception_ptr error) noexcept = 0;
@@ -184,7 +199,13 @@ class ProcessJob {
   // When the frame was completely written to a worker.
   std::chrono::steady_clock::time_point sent_at() const { return sent_at_; }
   void set_sent_at(std::chrono::steady_clock::time_point t) { sent_at_ = t; }
+  // The task's `.timeout` (pool.h), counted from when it starts in its
+  // worker; zero: none.
+  std::chrono::nanoseconds timeout() const { return timeout_; }
+  void set_timeout(std::chrono::nanoseconds t) { timeout_ = t; }
 
+  // Sink::Start for this chunk: false if it was cancelled (drop it).
+  virtual bool Start() noexcept = 0;
   // Decodes the reply body into the sink. Throws ProtocolError on a
   // malformed body, in which case nothing was delivered.
   virtual void Complete(Reader& body) = 0;
@@ -204,6 +225,7 @@ class ProcessJob {
  private:
   std::uint64_t id_ = 0;
   std::chrono::steady_clock::time_point sent_at_;
+  std::chrono::nanoseconds timeout_{0};
 };
 
 template <class C>
@@ -281,6 +303,8 @@ class ProcessChunkJob final : public ProcessJob {
     sink_->Deliver(first_, std::move(chunk));
   }
 
+  bool Start() noexcept override { return sink_->Start(first_); }
+
   void Fail(std::exception_ptr error) noexcept override {
     trace_.Failed(error);
     sink_->Fail(first_, count_, std::move(error));
@@ -302,6 +326,8 @@ class ProcessChunkJob final : public ProcessJob {
 class ThreadJob {
  public:
   virtual ~ThreadJob() = default;
+  // Sink::Start for this chunk: false if it was cancelled (drop it).
+  virtual bool Start() noexcept = 0;
   virtual void Run() noexcept = 0;
   virtual void Fail(std::exception_ptr error) noexcept = 0;
 
@@ -322,22 +348,43 @@ template <class C>
 class ThreadChunkJob final : public ThreadJob {
  public:
   using T = Stored<typename C::R>;
+  using Item = typename C::Item;
 
   template <class It>
   ThreadChunkJob(typename C::Traits::Ptr fn, It first, It last,
                  std::size_t first_index, std::shared_ptr<Sink<T>> sink)
       : fn_(fn), sink_(std::move(sink)), first_(first_index) {
-    for (; first != last; ++first) {
-      items_.push_back(static_cast<typename C::Item>(*first));
+    // The first item is kept inline: an apply() has only that one, and its
+    // job is then a single allocation.
+    if (first != last) {
+      head_.emplace(static_cast<Item>(*first));
+      for (++first; first != last; ++first) {
+        tail_.push_back(static_cast<Item>(*first));
+      }
     }
   }
 
   void Run() noexcept override {
-    ChunkResult<T> chunk;
-    chunk.values.reserve(items_.size());
-    for (std::size_t i = 0; i < items_.size(); ++i) {
+    if (head_ && tail_.empty()) {
+      // One item: a value goes to the sink as it is, with no ChunkResult.
       try {
-        chunk.values.push_back(C::Run(fn_, items_[i]));
+        sink_->DeliverOne(first_, C::Run(fn_, *head_));
+        return;
+      } catch (...) {
+        ChunkResult<T> chunk;
+        chunk.values.emplace_back();
+        chunk.errors.emplace_back(
+            first_, std::make_exception_ptr(CurrentExceptionAsTaskError()));
+        item_errors_ = 1;
+        sink_->Deliver(first_, std::move(chunk));
+        return;
+      }
+    }
+    ChunkResult<T> chunk;
+    chunk.values.reserve(size());
+    for (std::size_t i = 0; i < size(); ++i) {
+      try {
+        chunk.values.push_back(C::Run(fn_, i == 0 ? *head_ : tail_[i - 1]));
       } catch (...) {
         chunk.values.emplace_back();
         chunk.errors.emplace_back(
@@ -348,21 +395,26 @@ class ThreadChunkJob final : public ThreadJob {
     sink_->Deliver(first_, std::move(chunk));
   }
 
+  bool Start() noexcept override { return sink_->Start(first_); }
+
   void Fail(std::exception_ptr error) noexcept override {
     trace_.Failed(error);
-    sink_->Fail(first_, items_.size(), std::move(error));
+    sink_->Fail(first_, size(), std::move(error));
   }
 
   TaskLabel label() const override {
     std::optional<double> number;
-    if (items_.size() == 1) number = PlainNumber(items_.front());
-    return {sink_->kind(), first_, items_.size(), number.has_value(),
+    if (size() == 1) number = PlainNumber(*head_);
+    return {sink_->kind(), first_, size(), number.has_value(),
             number.value_or(0)};
   }
 
  private:
+  std::size_t size() const { return head_ ? 1 + tail_.size() : 0; }
+
   typename C::Traits::Ptr fn_;
-  std::vector<typename C::Item> items_;
+  std::optional<Item> head_;  // The first item.
+  std::vector<Item> tail_;    // The others.
   std::shared_ptr<Sink<T>> sink_;
   std::size_t first_;
 };

@@ -1,5 +1,6 @@
 #include "pool/internal/misuse.h"
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -81,6 +82,20 @@ void ThrowMovedFrom(const char* method) {
                    name.substr(0, name.find("::")) +
                    ": it no longer refers to a result. Use the object it "
                    "was moved to.");
+}
+
+void ThrowTimeoutUnsupported(const char* kind, const char* method) {
+  throw UsageError(std::string(kind) + "::" + method +
+                   " with a timeout: a thread cannot be stopped while it "
+                   "runs a task, so a ThreadPool cannot enforce one. Use a "
+                   "Pool (its worker is killed at the deadline), or "
+                   "get(timeout) to stop only waiting.");
+}
+
+void ThrowTimeoutNotPositive(const char* method,
+                             std::chrono::nanoseconds timeout) {
+  throw UsageError(std::string(method) + ": timeout must be positive, not " +
+                   DescribeDuration(timeout));
 }
 
 }  // namespace pool::internal

@@ -11,6 +11,8 @@
 
 #include <sys/types.h>
 
+#include <chrono>
+
 #include "pool/internal/context.h"
 
 namespace pool::internal {
@@ -42,6 +44,13 @@ void CheckCanWait(const Origin& origin, const char* method, bool timed);
 
 // Throws the UsageError for a method called on a moved-from handle.
 [[noreturn]] void ThrowMovedFrom(const char* method);
+
+// The UsageError for a `.timeout` given to `kind::method` of a pool that
+// cannot stop a running task (a ThreadPool).
+[[noreturn]] void ThrowTimeoutUnsupported(const char* kind, const char* method);
+// The UsageError for a `.timeout` that is zero or negative.
+[[noreturn]] void ThrowTimeoutNotPositive(const char* method,
+                                          std::chrono::nanoseconds timeout);
 
 }  // namespace pool::internal
 

@@ -206,7 +206,11 @@ void ProcessEngine::Apply(std::unique_ptr<ProcessJob> job) {
     std::lock_guard lock(mu_);
     CheckRunningLocked();
     // Jobs queued before this one go first: then it takes the handler's way.
-    channel = incoming_.empty() ? lender_.BorrowLocked() : nullptr;
+    // So does a job with a timeout: the handler watches the deadlines.
+    channel =
+        incoming_.empty() && job->timeout() == std::chrono::nanoseconds::zero()
+            ? lender_.BorrowLocked()
+            : nullptr;
     if (channel == nullptr) {
       QueueLocked(std::move(job), begin);
       WakeHandlerLocked();
@@ -329,10 +333,16 @@ void ProcessEngine::Serve(State state) {
   } else if (replenishing) {
     Replenish();
   }
+  const bool had_pending = !pending_.empty();
   Dispatch();
+  // Dispatch() drops the jobs cancel() took back. After close(), they may
+  // have been the last of the work: walk the close steps again rather than
+  // poll() with nothing left to wake the handler.
+  if (state == State::kClose && had_pending && pending_.empty()) return;
 
   // With nothing queued, idle channels are lent instead of polled.
   const bool lend = state == State::kRun && !broken && pending_.empty();
+  StopTasksPastDeadline();
   const std::optional<Clock::time_point> deadline = NextDeadline(replenishing);
   const int timeout_ms = PreparePoll(lend, deadline);
   {
@@ -395,14 +405,32 @@ int ProcessEngine::PreparePoll(
 // When the handler must wake even if nothing happens: a worker whose result
 // pipe reached end of file must have been reported dead by then, and a
 // worker start that failed is due again (while workers are wanted).
+// Timeouts (pool.h): stops every worker whose task is past its deadline.
+// Called before each poll(), and after one whose deadline came: a stream
+// of submissions can keep the handler from ever reaching poll().
+void ProcessEngine::StopTasksPastDeadline() {
+  std::optional<Clock::time_point> now;  // Read only for a task's timeout.
+  for (auto& c : channels_) {
+    if (c->away() || !c->timed()) continue;
+    if (!now) now = Clock::now();
+    if (c->StopAtDeadline(*now)) PublishPids();
+  }
+}
+
 std::optional<ProcessEngine::Clock::time_point> ProcessEngine::NextDeadline(
     bool replenishing) const {
   std::optional<Clock::time_point> deadline;
   auto consider = [&](Clock::time_point t) {
     if (!deadline || t < *deadline) deadline = t;
   };
+  std::optional<Clock::time_point> now;  // Read only for a task's timeout.
   for (const auto& c : channels_) {
-    if (!c->away() && c->eof_deadline()) consider(*c->eof_deadline());
+    if (c->away()) continue;
+    if (c->eof_deadline()) consider(*c->eof_deadline());
+    if (c->timed()) {
+      if (!now) now = Clock::now();
+      if (const auto t = c->TaskDeadline(*now)) consider(*t);
+    }
   }
   const bool short_handed =
       static_cast<int>(channels_.size()) + spawns_requested_ < processes_;
@@ -442,6 +470,9 @@ void ProcessEngine::ActOnPoll(bool deadline_due) {
         PublishPids();
       }
     }
+    // A task past its timeout: its worker is stopped, and the task fails
+    // when the fork server reports the exit (OnWorkerExit).
+    StopTasksPastDeadline();
   }
   if (server_polled && (poll_fds_[1].revents & (POLLIN | POLLHUP | POLLERR))) {
     OnServerEvent(server_->Receive());
@@ -689,11 +720,11 @@ void ProcessEngine::Dispatch() {
       if (!best || c->in_flight() < best->in_flight()) best = c.get();
     }
     if (!best) break;
-    if (trace_) {
-      trace_->Dispatched(trace_pool_, pending_.front()->id(), best->pid());
-    }
-    best->Push(std::move(pending_.front()));
+    std::unique_ptr<ProcessJob> job = std::move(pending_.front());
     pending_.pop_front();
+    if (!job->Start()) continue;  // cancel()led: resolved already.
+    if (trace_) trace_->Dispatched(trace_pool_, job->id(), best->pid());
+    best->Push(std::move(job));
   }
   // Write now rather than after the next poll(): usually it all fits.
   for (auto& c : channels_) {

@@ -124,6 +124,7 @@ class ProcessEngine {
   void OnSpawnFailure(std::exception_ptr error);
   void OnWorkerExit(WorkerChannel* channel, int wait_status);
   void OnRead(const WorkerChannel::ReadResult& r);
+  void StopTasksPastDeadline();
   void SettleReturned(std::vector<Lender::Returned>& returned);
   void ServerDied();
   void Dispatch();

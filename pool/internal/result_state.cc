@@ -21,4 +21,10 @@ std::string DescribeCallbackFailure(const char* which,
   return message;
 }
 
+std::exception_ptr CancelledByCancel() {
+  return std::make_exception_ptr(
+      CancelledError("cancelled: cancel() was called before this task "
+                     "started"));
+}
+
 }  // namespace pool::internal

@@ -40,6 +40,24 @@ namespace pool::internal {
 std::string DescribeCallbackFailure(const char* which,
                                     const std::exception_ptr& original);
 
+// The error of a task that cancel() stopped before it started.
+std::exception_ptr CancelledByCancel();
+
+// Where a chunk is in its life, for cancel(): queued (cancel() may still
+// take it), taken by the engine (handed to a worker or thread, or failed by
+// the engine before that), or cancelled. Whoever moves it out of kQueued
+// resolves it; the other side leaves it alone.
+enum class ChunkPhase : unsigned char { kQueued, kTaken, kCancelled };
+
+// Moves `phase` from kQueued to `to`; returns whether the chunk is now
+// `to` (it was moved, or it was there already).
+inline bool MoveFromQueued(std::atomic<ChunkPhase>& phase, ChunkPhase to) {
+  ChunkPhase expected = ChunkPhase::kQueued;
+  return phase.compare_exchange_strong(expected, to,
+                                       std::memory_order_acq_rel) ||
+         expected == to;
+}
+
 // The state behind an AsyncResult: a value or an error, once, and the
 // callbacks to run when it arrives. V is never void (Unit stands in).
 template <class V>
@@ -53,6 +71,9 @@ class Future {
         callback_(std::move(callback)),
         error_callback_(std::move(error_callback)) {}
   virtual ~Future() = default;
+
+  // AsyncResult::cancel() (async_result.h).
+  virtual bool Cancel() = 0;
 
   // Resolves with a value: runs the callback, then wakes the waiters, as
   // CPython does (a get() that returns sees the callback's effects).
@@ -149,6 +170,9 @@ template <class T>
 class ApplyState final : public Future<T>, public Sink<T> {
  public:
   using Future<T>::Future;
+  bool Start(std::size_t) noexcept override {
+    return MoveFromQueued(phase_, ChunkPhase::kTaken);
+  }
   void Deliver(std::size_t, ChunkResult<T>&& chunk) noexcept override {
     if (!chunk.errors.empty()) {
       this->SetError(chunk.errors.front().second);
@@ -156,10 +180,26 @@ class ApplyState final : public Future<T>, public Sink<T> {
       this->SetValue(std::move(chunk.values.front()));
     }
   }
+  void DeliverOne(std::size_t, T&& value) noexcept override {
+    this->SetValue(std::move(value));
+  }
   void Fail(std::size_t, std::size_t, std::exception_ptr e) noexcept override {
+    if (!MoveFromQueued(phase_, ChunkPhase::kTaken)) return;  // Cancelled.
     this->SetError(std::move(e));
   }
   const char* kind() const noexcept override { return "apply"; }
+  bool Cancel() override {
+    ChunkPhase expected = ChunkPhase::kQueued;
+    if (phase_.compare_exchange_strong(expected, ChunkPhase::kCancelled,
+                                       std::memory_order_acq_rel)) {
+      this->SetError(CancelledByCancel());
+      return true;
+    }
+    return expected == ChunkPhase::kCancelled;
+  }
+
+ private:
+  std::atomic<ChunkPhase> phase_{ChunkPhase::kQueued};
 };
 
 // The value of a map: the results in input order, or, for a task returning
@@ -176,13 +216,37 @@ class MapState final : public Future<MapValue<T>>, public Sink<T> {
   static constexpr bool kKeepsValues = !std::is_same_v<T, Unit>;
 
  public:
-  MapState(Origin origin, std::size_t size, std::size_t chunks,
-           typename Future<MapValue<T>>::Callback callback,
+  // `size` items in chunks of `chunk` items (the last may be shorter).
+  MapState(Origin origin, std::size_t size, std::size_t chunk,
+           std::size_t chunks, typename Future<MapValue<T>>::Callback callback,
            typename Future<MapValue<T>>::ErrorCallback error_callback)
       : Future<MapValue<T>>(origin, std::move(callback),
                             std::move(error_callback)),
         results_(kKeepsValues ? size : 0),
-        chunks_left_(chunks) {}
+        chunk_(chunk),
+        chunks_(chunks),
+        chunks_left_(chunks),
+        phases_(std::make_unique<std::atomic<ChunkPhase>[]>(chunks)) {}
+
+  bool Start(std::size_t first) noexcept override {
+    return MoveFromQueued(phases_[first / chunk_], ChunkPhase::kTaken);
+  }
+  // Cancels every chunk still queued; true if every chunk is cancelled now.
+  bool Cancel() override {
+    bool all = chunks_ > 0;
+    for (std::size_t i = 0; i < chunks_; ++i) {
+      ChunkPhase expected = ChunkPhase::kQueued;
+      if (phases_[i].compare_exchange_strong(expected, ChunkPhase::kCancelled,
+                                             std::memory_order_acq_rel)) {
+        std::unique_lock lock(mu_);
+        Record(i * chunk_, CancelledByCancel());
+        ChunkDone(lock);
+      } else if (expected != ChunkPhase::kCancelled) {
+        all = false;
+      }
+    }
+    return all;
+  }
 
   void Deliver(std::size_t first, ChunkResult<T>&& chunk) noexcept override {
     std::unique_lock lock(mu_);
@@ -197,6 +261,9 @@ class MapState final : public Future<MapValue<T>>, public Sink<T> {
   }
   void Fail(std::size_t first, std::size_t,
             std::exception_ptr e) noexcept override {
+    if (!MoveFromQueued(phases_[first / chunk_], ChunkPhase::kTaken)) {
+      return;  // Cancelled: resolved by Cancel().
+    }
     std::unique_lock lock(mu_);
     Record(first, std::move(e));
     ChunkDone(lock);
@@ -231,7 +298,11 @@ class MapState final : public Future<MapValue<T>>, public Sink<T> {
 
   std::mutex mu_;  // Chunks may finish on different threads (ThreadPool).
   std::vector<T> results_;
+  const std::size_t chunk_;
+  const std::size_t chunks_;
   std::size_t chunks_left_;
+  // Per chunk; read and written without mu_.
+  const std::unique_ptr<std::atomic<ChunkPhase>[]> phases_;
   std::exception_ptr error_;
   std::size_t error_index_ = 0;
 };
@@ -264,10 +335,53 @@ class IMapState final : public Sink<T> {
       : origin_(origin), ordered_(ordered), window_(window) {}
 
   void set_feed(Feed feed) { feed_ = std::move(feed); }
-  // Called by `feed` for each chunk it submits.
-  void AddSubmitted(std::size_t items) {
+  // Called by `feed` for each chunk, of `items` items from index `first`,
+  // just before it submits it; WithdrawSubmitted if submitting threw.
+  void AddSubmitted(std::size_t first, std::size_t items) {
     std::lock_guard lock(mu_);
     submitted_ += items;
+    queued_.emplace(first, Queued{items, false});
+  }
+  void WithdrawSubmitted(std::size_t first, std::size_t items) {
+    std::lock_guard lock(mu_);
+    submitted_ -= items;
+    queued_.erase(first);
+  }
+
+  bool Start(std::size_t first) noexcept override {
+    std::lock_guard lock(mu_);
+    auto it = queued_.find(first);
+    if (it == queued_.end()) return true;  // Started before (a resend).
+    const bool cancelled = it->second.cancelled;
+    queued_.erase(it);
+    started_any_ |= !cancelled;
+    return !cancelled;
+  }
+
+  // IMapIterator::cancel() (async_result.h).
+  bool Cancel() {
+    // Holding feed_mu_, no chunk is being read and submitted meanwhile.
+    std::lock_guard feed_lock(feed_mu_);
+    {
+      std::lock_guard lock(mu_);
+      if (!exhausted_) {
+        exhausted_ = true;
+        end_error_ = std::make_exception_ptr(
+            CancelledError("imap: cancel() was called before the rest of "
+                           "the input was read"));
+      }
+      const std::exception_ptr error = CancelledByCancel();
+      for (auto& [first, chunk] : queued_) {
+        if (chunk.cancelled) continue;
+        chunk.cancelled = true;
+        for (std::size_t i = 0; i < chunk.items; ++i) {
+          Put(first + i, Outcome{{}, error});
+        }
+      }
+    }
+    cv_.notify_all();
+    std::lock_guard lock(mu_);
+    return !started_any_;
   }
 
   void Deliver(std::size_t first, ChunkResult<T>&& chunk) noexcept override {
@@ -290,6 +404,12 @@ class IMapState final : public Sink<T> {
             std::exception_ptr e) noexcept override {
     {
       std::lock_guard lock(mu_);
+      auto it = queued_.find(first);
+      if (it != queued_.end()) {
+        const bool cancelled = it->second.cancelled;
+        queued_.erase(it);
+        if (cancelled) return;  // Its items failed in Cancel().
+      }
       for (std::size_t i = 0; i < count; ++i) Put(first + i, Outcome{{}, e});
     }
     cv_.notify_all();
@@ -350,6 +470,11 @@ class IMapState final : public Sink<T> {
   struct Outcome {
     std::optional<T> value;
     std::exception_ptr error;
+  };
+  // A chunk submitted and not yet started, by its first index.
+  struct Queued {
+    std::size_t items;
+    bool cancelled;  // By Cancel(), which failed its items.
   };
 
   void Put(std::size_t index, Outcome&& o) {
@@ -429,6 +554,8 @@ class IMapState final : public Sink<T> {
   std::exception_ptr end_error_;             // Why it ended early; raised once.
   std::map<std::size_t, Outcome> buffered_;  // imap: by input index.
   std::deque<Outcome> arrived_;              // imap_unordered.
+  std::map<std::size_t, Queued> queued_;     // For Cancel().
+  bool started_any_ = false;                 // A chunk was started.
 };
 
 }  // namespace pool::internal

@@ -1,17 +1,27 @@
 #include "pool/internal/thread_engine.h"
 
 #include <algorithm>
+#include <string>
 #include <system_error>
 #include <utility>
 
 #include "pool/errors.h"
 
 namespace pool::internal {
+namespace {
+
+std::exception_ptr Cancelled() {
+  return std::make_exception_ptr(CancelledError(
+      "cancelled: terminate() was called before this task started"));
+}
+
+}  // namespace
 
 ThreadEngine::ThreadEngine(int threads, std::function<void()> initializer,
                            const std::string& trace)
     : trace_(Trace::ForPool(trace)),
-      trace_pool_(trace_ ? trace_->AddPool("ThreadPool") : 0) {
+      trace_pool_(trace_ ? trace_->AddPool("ThreadPool") : 0),
+      count_(threads) {
   threads_.reserve(threads);
   for (int i = 0; i < threads; ++i) {
     try {
@@ -27,7 +37,7 @@ ThreadEngine::ThreadEngine(int threads, std::function<void()> initializer,
   std::exception_ptr error;
   {
     std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return initialized_ == threads; });
+    started_cv_.wait(lock, [&] { return initialized_ == threads; });
     error = init_error_;
   }
   if (error) {
@@ -66,19 +76,10 @@ void ThreadEngine::Run(int index, const std::function<void()>& initializer) {
     std::lock_guard lock(mu_);
     ++initialized_;
   }
-  cv_.notify_all();
+  started_cv_.notify_all();
   if (!ok) return;
-  for (;;) {
-    std::unique_ptr<ThreadJob> job;
-    {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock,
-               [this] { return !queue_.empty() || state_ != State::kRun; });
-      if (state_ == State::kTerminate) return;
-      if (queue_.empty()) return;  // Closed and drained.
-      job = std::move(queue_.front());
-      queue_.pop_front();
-    }
+  while (std::unique_ptr<ThreadJob> job = Take()) {
+    if (!job->Start()) continue;  // cancel()led: resolved already, not run.
     if (!trace_) {
       job->Run();  // Runs the callbacks too.
       continue;
@@ -101,8 +102,57 @@ void ThreadEngine::TraceLocked(ThreadJob& job, std::int64_t submit_ns) {
   trace_->Dispatched(trace_pool_, id, 0);
 }
 
+int ThreadEngine::ClaimWakes(int jobs) {
+  // A spinning thread takes the first job without a wake-up.
+  const int wanted = jobs - (spinning_ ? 1 : 0);
+  const int wakes = std::min(wanted, sleeping_ - waking_);
+  if (wakes <= 0) return 0;
+  waking_ += wakes;
+  return wakes;
+}
+
+bool ThreadEngine::Spin() {
+  for (int i = 0; i < kSpinRounds; ++i) {
+    if (queued_.load(std::memory_order_relaxed) > 0) return true;
+    std::this_thread::yield();
+  }
+  return false;
+}
+
+std::unique_ptr<ThreadJob> ThreadEngine::Take() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    if (state_ == State::kTerminate) return nullptr;
+    if (!queue_.empty()) break;
+    if (state_ == State::kClose) return nullptr;  // Closed and drained.
+    if (!spinning_) {
+      spinning_ = true;
+      lock.unlock();
+      Spin();
+      lock.lock();
+      spinning_ = false;
+      continue;  // Whatever the spin saw, the queue is looked at again here.
+    }
+    ++sleeping_;
+    cv_.wait(lock);
+    --sleeping_;
+    // Whether notified or woken spuriously, this thread now looks at the
+    // queue, which is what the wake-up was for.
+    if (waking_ > 0) --waking_;
+  }
+  std::unique_ptr<ThreadJob> job = std::move(queue_.front());
+  queue_.pop_front();
+  queued_.store(queue_.size(), std::memory_order_relaxed);
+  // More work than this thread: bring in another one.
+  const int wakes = queue_.empty() ? 0 : ClaimWakes(1);
+  lock.unlock();
+  if (wakes > 0) cv_.notify_one();
+  return job;
+}
+
 void ThreadEngine::Submit(std::vector<std::unique_ptr<ThreadJob>> jobs) {
   const std::int64_t begin = trace_ ? MonotonicNs() : 0;
+  int wakes = 0;
   {
     std::lock_guard lock(mu_);
     if (state_ != State::kRun) throw UsageError("Pool not running");
@@ -110,23 +160,24 @@ void ThreadEngine::Submit(std::vector<std::unique_ptr<ThreadJob>> jobs) {
       if (trace_) TraceLocked(*job, begin);
       queue_.push_back(std::move(job));
     }
+    queued_.store(queue_.size(), std::memory_order_relaxed);
+    wakes = ClaimWakes(static_cast<int>(jobs.size()));
   }
-  if (jobs.size() == 1) {
-    cv_.notify_one();
-  } else {
-    cv_.notify_all();
-  }
+  for (int i = 0; i < wakes; ++i) cv_.notify_one();
 }
 
 void ThreadEngine::Submit(std::unique_ptr<ThreadJob> job) {
   const std::int64_t begin = trace_ ? MonotonicNs() : 0;
+  int wakes = 0;
   {
     std::lock_guard lock(mu_);
     if (state_ != State::kRun) throw UsageError("Pool not running");
     if (trace_) TraceLocked(*job, begin);
     queue_.push_back(std::move(job));
+    queued_.store(queue_.size(), std::memory_order_relaxed);
+    wakes = ClaimWakes(1);
   }
-  cv_.notify_one();
+  if (wakes > 0) cv_.notify_one();
 }
 
 void ThreadEngine::Close() {
@@ -145,10 +196,10 @@ void ThreadEngine::Terminate(const char* why) {
     std::lock_guard lock(mu_);
     state_ = State::kTerminate;
     cancelled.swap(queue_);
+    queued_.store(0, std::memory_order_relaxed);
   }
   cv_.notify_all();
-  const auto error = std::make_exception_ptr(CancelledError(
-      "cancelled: terminate() was called before this task started"));
+  const auto error = Cancelled();
   for (auto& job : cancelled) job->Fail(error);
   if (OnHandlerThread()) return;  // From a callback: cannot join itself.
   std::lock_guard join_lock(join_mu_);

@@ -4,11 +4,23 @@
 // run on the thread that finished the chunk. Threads cannot be killed, so
 // terminate() cancels what is queued and waits for what is running, as
 // Python's ThreadPool does.
+//
+// Cheap hand-off, so that a small task costs about a queue push and a
+// function call, not a futex wake-up and a context switch: a thread that
+// finds the queue empty first spins for a moment (yielding the CPU, and
+// only one thread at a time) before it sleeps; a submission wakes a
+// sleeping thread only when no spinning thread will take the job and no
+// wake-up is already on its way; a thread that leaves work in the queue
+// wakes the next. A thread takes one job at a time, so a task that waits
+// for another task of the same pool never waits for a job held back by a
+// busy thread.
 
 #ifndef POOL_INTERNAL_THREAD_ENGINE_H_
 #define POOL_INTERNAL_THREAD_ENGINE_H_
 
+#include <atomic>
 #include <condition_variable>
+#include <cstddef>
 #include <deque>
 #include <exception>
 #include <functional>
@@ -26,8 +38,8 @@ namespace pool::internal {
 class ThreadEngine {
  public:
   // Starts `threads` threads (at least 1: pool.h checked it), each running
-  // `initializer` first (if set).
-  // Throws InitializerError, after stopping them, if an initializer throws.
+  // `initializer` first (if set). Throws InitializerError, after stopping
+  // them, if an initializer throws.
   // `trace`: Options::trace (see pool.h; empty: $POOL_TRACE, or none).
   ThreadEngine(int threads, std::function<void()> initializer,
                const std::string& trace = {});
@@ -44,12 +56,11 @@ class ThreadEngine {
   void Close();
   void Terminate() { Terminate("terminate()"); }
   void Join();
-  int processes() const { return static_cast<int>(threads_.size()); }
+  int processes() const { return count_; }
   bool OnHandlerThread() const;
 
  private:
   enum class State { kRun, kClose, kTerminate };
-  void Run(int index, const std::function<void()>& initializer);
   void Terminate(const char* why);  // Marked `why` in the trace.
   void TraceLocked(ThreadJob& job, std::int64_t submit_ns);
 
@@ -58,10 +69,30 @@ class ThreadEngine {
   const int trace_pool_;
   std::uint64_t next_id_ = 1;  // Numbers jobs for the trace; under mu_.
 
+  void Run(int index, const std::function<void()>& initializer);
+  // Waits for work and takes the next job; null when the thread is to exit
+  // (closed and drained, or terminated).
+  std::unique_ptr<ThreadJob> Take();
+  // With mu_ held, after `jobs` jobs were queued: how many sleeping threads
+  // to wake for them, counted as waking. The caller calls cv_.notify_one()
+  // that many times after unlocking.
+  int ClaimWakes(int jobs);
+  // Without mu_: waits up to kSpinRounds yields for the queue to fill; true
+  // if it did (the caller looks under mu_).
+  bool Spin();
+  static constexpr int kSpinRounds = 200;
+
+  const int count_;
   mutable std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable cv_;  // Work arrived, or the state changed.
   std::deque<std::unique_ptr<ThreadJob>> queue_;
   State state_ = State::kRun;
+  int sleeping_ = 0;  // Threads waiting in cv_ for work.
+  int waking_ = 0;    // Of those, how many a notify_one() is on its way to.
+  bool spinning_ = false;  // A thread is in Spin().
+  // queue_.size(), written under mu_, read by Spin() without it.
+  std::atomic<std::size_t> queued_{0};
+  std::condition_variable started_cv_;  // For the constructor.
   int initialized_ = 0;
   std::exception_ptr init_error_;
   std::mutex join_mu_;

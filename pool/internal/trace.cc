@@ -197,6 +197,8 @@ class EventWriter {
 std::string Describe(const std::exception_ptr& error) {
   try {
     std::rethrow_exception(error);
+  } catch (const TaskTimeoutError& e) {
+    return std::string("timeout: ") + e.what();
   } catch (const std::exception& e) {
     return e.what();
   } catch (...) {

@@ -14,9 +14,12 @@
 #include <signal.h>
 #include <stdio_ext.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -139,9 +142,94 @@ void SetUpSignals(pid_t server) {
   if (::getppid() != server) ::_exit(0);  // It died before prctl.
 }
 
+// Options::memory_limit (pool.h): soft and hard RLIMIT_AS, so that a task
+// cannot raise it again. Never above the hard limit the worker inherited
+// (lowering a limit always succeeds).
+void LimitMemory(std::uint64_t bytes) {
+  if (bytes == 0) return;
+  rlimit lim{};
+  ::getrlimit(RLIMIT_AS, &lim);
+  const rlim_t value = lim.rlim_max == RLIM_INFINITY
+                           ? static_cast<rlim_t>(bytes)
+                           : std::min<rlim_t>(lim.rlim_max, bytes);
+  lim.rlim_cur = lim.rlim_max = value;
+  ::setrlimit(RLIMIT_AS, &lim);
+}
+
+// Options::cpu_time_limit (pool.h), per task, with RLIMIT_CPU, which
+// limits the CPU time of the whole process in whole seconds. Before each
+// task (and the initializer) the soft limit moves to the CPU time used so
+// far plus the budget: the kernel sends SIGXCPU, which kills, when the task
+// has used the budget (up to a second more, as the count is rounded up).
+// The hard limit is set once, to twice the budget plus 2 s, because a task
+// could raise its own soft limit up to it; there the kernel sends SIGKILL.
+// A worker whose CPU time leaves less than one budget below the hard limit
+// retires before its next task (Renew() is false), so every task gets a
+// whole budget; the first task always does.
+class CpuBudget {
+ public:
+  explicit CpuBudget(std::int64_t seconds) : seconds_(seconds) {
+    if (seconds_ == 0) return;
+    rlimit lim{};
+    ::getrlimit(RLIMIT_CPU, &lim);
+    const rlim_t wanted = static_cast<rlim_t>(UsedSeconds() + 2 * seconds_ + 2);
+    // The pool checked that the inherited hard limit allows this
+    // (CheckLimits, backend.cc); a smaller one still bounds every task.
+    hard_ =
+        lim.rlim_max == RLIM_INFINITY ? wanted : std::min(lim.rlim_max, wanted);
+    lim.rlim_max = hard_;
+    lim.rlim_cur = hard_;
+    ::setrlimit(RLIMIT_CPU, &lim);
+  }
+  // Gives the next task a whole budget; false if the hard limit leaves too
+  // little for one, and the worker should retire.
+  bool Renew() {
+    if (seconds_ == 0) return true;
+    const rlim_t soft = static_cast<rlim_t>(UsedSeconds() + seconds_);
+    if (soft >= hard_) return false;
+    if (soft != soft_) {
+      const rlimit lim{soft, hard_};
+      ::setrlimit(RLIMIT_CPU, &lim);
+      soft_ = soft;
+    }
+    return true;
+  }
+
+ private:
+  // The CPU time used so far, rounded up to whole seconds.
+  static std::int64_t UsedSeconds() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec + (ts.tv_nsec > 0 ? 1 : 0);
+  }
+
+  const std::int64_t seconds_;
+  rlim_t hard_ = RLIM_INFINITY;
+  rlim_t soft_ = RLIM_INFINITY;
+};
+
+// Step 3's record of a task's start, in the WorkerSlot (worker.h). If the
+// parent stopped this worker at a deadline, the task must not start: the
+// worker waits for the SIGKILL that follows. Returns the start time, which
+// a trace also records (trace.h: the same clock).
+std::int64_t RecordStart(WorkerSlot& slot, std::uint64_t seq) {
+  const std::int64_t now =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(
+          std::chrono::steady_clock::now().time_since_epoch())
+          .count();
+  slot.started_at.store(now, std::memory_order_relaxed);
+  std::uint64_t previous = seq - 1;
+  if (!slot.started.compare_exchange_strong(previous, seq,
+                                            std::memory_order_acq_rel)) {
+    for (;;) ::pause();
+  }
+  return now;
+}
+
 void Work(pid_t self, const WorkerSetup& setup, const WorkerConfig& config) {
   std::string out;
   out.reserve(kReadChunk);
+  CpuBudget cpu(config.limits.cpu_seconds);
 
   // Step 1. The initializer, if any, then a "ready" frame telling the parent
   // whether it succeeded. A failed initializer ends the worker.
@@ -150,6 +238,7 @@ void Work(pid_t self, const WorkerSetup& setup, const WorkerConfig& config) {
     Writer w(out);
     bool ok = true;
     ran_user_code = true;
+    cpu.Renew();  // The first budget always fits.
     try {
       config.initializer();
       w.write_raw<std::uint8_t>(1);
@@ -201,16 +290,14 @@ void Work(pid_t self, const WorkerSetup& setup, const WorkerConfig& config) {
     start += kHeaderSize + h.size;
 
     // Step 3. Run the task: the frame names the invoker to use, which
-    // decodes the items, calls the function and encodes the reply.
+    // decodes the items, calls the function and encodes the reply. A
+    // worker with too little CPU time left for it retires instead; the
+    // parent sends the task, which never started, to another worker.
+    if (!cpu.Renew()) Exit(0);
     ++seq;
     ran_user_code = true;
     StartFrame(out, h.task_id);
-    std::int64_t start_ns = 0;
-    if (config.trace) {
-      start_ns = MonotonicNs();
-      setup.slot->started_ns.store(start_ns, std::memory_order_relaxed);
-    }
-    setup.slot->started.store(seq, std::memory_order_release);
+    const std::int64_t start_ns = RecordStart(*setup.slot, seq);
     try {
       const auto invoker =
           reinterpret_cast<Invoker>(body.read_raw<std::uint64_t>());
@@ -260,6 +347,7 @@ void RunWorker(int task_fd, int result_fd, const WorkerSetup& setup,
   const pid_t self = ::getpid();
   PlaceFds(task_fd, result_fd);
   SetUpSignals(setup.server);
+  LimitMemory(config.limits.memory_bytes);
   ::pthread_atfork(nullptr, nullptr, MarkForkedChild);
   try {
     Work(self, setup, config);

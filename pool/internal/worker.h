@@ -19,27 +19,45 @@
 
 namespace pool::internal {
 
+// Options::memory_limit and cpu_time_limit (pool.h); 0: none. Applied by
+// LimitMemory and CpuBudget (worker.cc) in each worker, before its
+// initializer.
+struct WorkerLimits {
+  std::uint64_t memory_bytes = 0;  // RLIMIT_AS
+  std::int64_t cpu_seconds = 0;    // RLIMIT_CPU, per task
+};
+
 struct WorkerConfig {
   std::function<void()> initializer;  // may be empty
   int maxtasksperchild = 0;           // 0: unlimited
-  // Tracing is on (trace.h): the worker stamps each task's start and end
-  // (CLOCK_MONOTONIC) and appends them to its reply, after the body wire.h
-  // describes, as two i64 nanosecond counts.
+  WorkerLimits limits{};
+  // Tracing is on (trace.h): the worker appends each task's start (the
+  // WorkerSlot's `started_at`) and end (CLOCK_MONOTONIC) to its reply, after
+  // the body wire.h describes, as two i64 nanosecond counts.
   bool trace = false;
 };
 
 // One per worker, in memory shared (MAP_SHARED, mapped before the fork
 // server is forked) by the parent and the worker. The worker numbers the
-// tasks it receives 1, 2, 3, ... and stores in `started`, with a plain
-// memory write (no system call), the number of the task it is about to
-// call. The parent reads it only after the worker died: a task is blamed
-// for a death only if the worker really started it. It has a cache line of
-// its own, which the parent does not touch while the worker lives.
+// tasks it receives 1, 2, 3, ... Before it calls task n it stores the time
+// in `started_at` and moves `started` from n - 1 to n, with a
+// compare-and-swap in memory (no system call). The parent reads `started`
+// after the worker died: a task is blamed for a death only if the worker
+// really started it. While the worker lives the parent reads the slot only
+// for a task with a timeout (the deadline is `started_at` + timeout), and
+// writes it only to stop the worker at that deadline: it sets kStopped in
+// `started` with a compare-and-swap of its own, then SIGKILLs the worker.
+// The two swaps decide, once, whether task n ran past its deadline (the
+// parent's swap came first: the worker, if it finished task n, starts no
+// other task and waits for its SIGKILL) or finished in time (the worker's
+// swap to n + 1 came first: the parent leaves it alone). It has a cache
+// line of its own.
 struct WorkerSlot {
+  // Set in `started` by the parent: stop before the next task.
+  static constexpr std::uint64_t kStopped = std::uint64_t{1} << 63;
   alignas(64) std::atomic<std::uint64_t> started{0};
-  // With tracing on: when it started that task (MonotonicNs), stored before
-  // `started`, so that a task killed mid-run is drawn from its real start.
-  std::atomic<std::int64_t> started_ns{0};
+  // CLOCK_MONOTONIC (std::chrono::steady_clock), in nanoseconds.
+  std::atomic<std::int64_t> started_at{0};
 };
 
 // The parent's fds of one worker, as the fork server hands them over

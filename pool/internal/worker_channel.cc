@@ -298,6 +298,42 @@ void WorkerChannel::FailRunning(std::exception_ptr error) {
   BreakProtocol("", true);
 }
 
+std::optional<WorkerChannel::Clock::time_point> WorkerChannel::TaskDeadline(
+    Clock::time_point now) const {
+  if (sent_ == 0 || timed_out_seq_ != 0) return std::nullopt;
+  const ProcessJob& job = *in_flight_.front();
+  if (job.timeout() == std::chrono::nanoseconds::zero()) return std::nullopt;
+  const std::uint64_t seq = front_seq();
+  const std::uint64_t started = slot_->started.load(std::memory_order_acquire);
+  if (started < seq) return now + job.timeout();  // Not started yet.
+  if (started > seq) return std::nullopt;  // Done: its reply is on its way.
+  const std::int64_t at = slot_->started_at.load(std::memory_order_relaxed);
+  // started_at is written before started; if started moved on meanwhile,
+  // the job is done.
+  if (slot_->started.load(std::memory_order_acquire) != seq) {
+    return std::nullopt;
+  }
+  return Clock::time_point(std::chrono::duration_cast<Clock::duration>(
+             std::chrono::nanoseconds(at))) +
+         std::chrono::duration_cast<Clock::duration>(job.timeout());
+}
+
+bool WorkerChannel::StopAtDeadline(Clock::time_point now) {
+  const std::optional<Clock::time_point> deadline = TaskDeadline(now);
+  if (!deadline || now < *deadline || killed_ || exited_) return false;
+  const std::uint64_t seq = front_seq();
+  std::uint64_t expected = seq;
+  // Fails if the worker started its next task first: then this one
+  // finished in time, and its reply is in the pipe.
+  if (!slot_->started.compare_exchange_strong(
+          expected, seq | WorkerSlot::kStopped, std::memory_order_acq_rel)) {
+    return false;
+  }
+  timed_out_seq_ = seq;
+  Kill();
+  return true;
+}
+
 WorkerChannel::ReadResult WorkerChannel::SettleExit(
     int wait_status, std::deque<std::unique_ptr<ProcessJob>>& pending) {
   exited_ = true;
@@ -317,17 +353,24 @@ WorkerChannel::ReadResult WorkerChannel::SettleExit(
   if (trace_ != nullptr) TraceExit(wait_status, /*by_pool=*/false);
   if (in_flight_.empty()) return result;
   // The oldest job fails only if the worker had really started it;
-  // whatever never started goes back to the queue.
+  // whatever never started goes back to the queue. (The parent's stop mark
+  // is not a task number.)
   const bool started =
-      sent_ > 0 &&
-      slot_->started.load(std::memory_order_acquire) >= front_seq();
-  if (started && (blame_running_ || broke_.empty())) {
+      sent_ > 0 && (slot_->started.load(std::memory_order_acquire) &
+                    ~WorkerSlot::kStopped) >= front_seq();
+  // Stopped at its deadline, and its reply did not come in whole: it ran
+  // past its timeout, whatever else it did meanwhile.
+  const bool timed_out = started && timed_out_seq_ == front_seq();
+  if (started && (timed_out || blame_running_ || broke_.empty())) {
     std::unique_ptr<ProcessJob> job = std::move(in_flight_.front());
     in_flight_.pop_front();
     const std::string task = "task " + std::to_string(job->id());
     const std::string who = "worker " + std::to_string(pid_) + " ";
     std::exception_ptr error;
-    if (running_error_) {
+    if (timed_out) {
+      error = std::make_exception_ptr(
+          TaskTimeoutError(job->id(), job->timeout(), pid_));
+    } else if (running_error_) {
       error = running_error_;
     } else if (!broke_.empty()) {
       error = std::make_exception_ptr(
@@ -365,12 +408,14 @@ void WorkerChannel::Abandon(std::exception_ptr error) {
 }
 
 void WorkerChannel::TraceExit(int wait_status, bool by_pool) noexcept {
-  const bool ran = sent_ > 0 && slot_->started.load(
-                                    std::memory_order_acquire) >= front_seq();
+  // (The parent's stop mark is not a task number.)
+  const bool ran =
+      sent_ > 0 && (slot_->started.load(std::memory_order_acquire) &
+                    ~WorkerSlot::kStopped) >= front_seq();
   try {
     trace_->WorkerExited(
         trace_pool_, pid_, wait_status, ran ? in_flight_.front()->id() : 0,
-        slot_->started_ns.load(std::memory_order_relaxed), by_pool);
+        slot_->started_at.load(std::memory_order_relaxed), by_pool);
   } catch (...) {
     // No memory to record it: the trace only misses the end.
   }

@@ -32,6 +32,7 @@
 #include <deque>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "pool/internal/fd.h"
@@ -140,6 +141,24 @@ class WorkerChannel {
   // The job it was running fails with `error` (a reply that cannot be
   // received) and the worker is killed.
   void FailRunning(std::exception_ptr error);
+
+  // Timeouts (pool.h, "Timeouts"). Whether the oldest job in flight was
+  // sent with a timeout, and the worker has not been stopped for it yet.
+  bool timed() const {
+    return sent_ > 0 && timed_out_seq_ == 0 && !killed_ && !exited_ &&
+           in_flight_.front()->timeout() != std::chrono::nanoseconds::zero();
+  }
+  // When the parent must look at this
+  // worker again for the deadline of the job it runs: that job's start
+  // (from the WorkerSlot) plus its timeout; if the worker has not started
+  // it yet, now plus its timeout, a time before which it cannot run out.
+  // Nothing if the oldest job in flight has no timeout.
+  std::optional<Clock::time_point> TaskDeadline(Clock::time_point now) const;
+  // If the running job is past its deadline at `now`: stops the worker
+  // (WorkerSlot's compare-and-swap, then SIGKILL), and that job fails with
+  // TaskTimeoutError when the worker's exit is reported, unless its whole
+  // reply arrived first. Returns whether it stopped the worker.
+  bool StopAtDeadline(Clock::time_point now);
   // SIGKILLs the worker unless it is known to have exited. The one place
   // the parent signals a worker.
   void Kill() noexcept;
@@ -209,6 +228,7 @@ class WorkerChannel {
   std::string broke_;  // What it did to be killed, if anything.
   bool blame_running_ = true;
   std::exception_ptr running_error_;  // Set by FailRunning.
+  std::uint64_t timed_out_seq_ = 0;   // Set by StopAtDeadline: its task.
 };
 
 }  // namespace pool::internal

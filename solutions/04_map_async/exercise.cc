@@ -11,7 +11,7 @@ pool::MapResult<long long> MapAsync(
     const std::vector<long long>& items,
     std::function<void(const std::vector<long long>&)> on_results,
     std::function<void(const pool::Error&)> on_error) {
-  // std::nullopt: the default chunksize, as in Python when it is omitted.
+  // No .chunksize: the default, as in Python when it is omitted.
   // The callbacks run later, in this process, on the pool's handler thread.
   return pool.map_async(fn, items,
                         {.callback = std::move(on_results),

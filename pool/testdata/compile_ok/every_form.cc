@@ -1,5 +1,6 @@
 // Every spelling of the API the compile-error snippets get wrong, right:
 // compiles without a warning under -Wall -Wextra.
+#include <chrono>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -31,6 +32,20 @@ int main() {
   }
   auto it = pool.imap_unordered(Square, xs);
   while (auto r = it.next()) total += *r;
+  using namespace std::chrono_literals;
+  pool::Pool limited(pool::Options{.processes = 1,
+                                   .memory_limit = std::size_t{1} << 40,
+                                   .cpu_time_limit = 10s});
+  total += pool.apply(Square, std::tuple{7}, {.timeout = 2s});
+  auto t = pool.apply_async(
+      Square, std::tuple{7},
+      {.error_callback = [](const pool::Error&) {}, .timeout = 1.5s});
+  total += pool.map(Square, xs, {.chunksize = 1, .timeout = 200ms})[0];
+  auto tm = pool.starmap_async(Add, std::vector<std::tuple<int, int>>{{1, 2}},
+                               {.timeout = std::chrono::minutes(1)});
+  auto ti = pool.imap(Square, xs, {.chunksize = 2, .timeout = 500ms});
+  total += static_cast<int>(t.cancel()) + static_cast<int>(tm.cancel()) +
+           static_cast<int>(ti.cancel());
   pool.map(Log, {"a", "b"});
   pool.map_async(Log, {"c"}, {.callback = [] {}}).get();
   total += a.get() + m.get()[0] + s.get()[0] + squares[0] + sums[0];

@@ -1,14 +1,17 @@
-// A deliberately naive solution of step b05: a fresh worker process for
-// every job (a fork per task). It passes every test of the step, because
+// A deliberately naive solution of step b05: the reference solution
+// (solutions/b05_many_workers/engine.cc) with a fresh worker process for
+// every job, a fork per task. It passes every test of the step, because
 // nothing in the tests depends on speed, and it loses the performance
 // points: a fork, two pipes and a reap per job cost many round trips
-// through a worker that is already running. See ../README.md.
+// through a worker that is already running. engine.cc.patch is the whole
+// difference; see ../README.md.
 
 #include "exercises/b05_many_workers/engine.h"
 
 #include <errno.h>
 #include <poll.h>
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -20,8 +23,12 @@
 namespace bpool {
 
 Engine::Engine(int workers) {
-  if (workers < 1) throw std::invalid_argument("workers < 1");
-  // The slots start empty: a worker is started for each job.
+  if (workers < 1) {
+    throw std::invalid_argument("an engine needs at least 1 worker, not " +
+                                std::to_string(workers));
+  }
+  // The naive part: the slots start empty, and Dispatch() starts a worker
+  // for each job.
   slots_.resize(static_cast<std::size_t>(workers));
 }
 
@@ -30,16 +37,26 @@ void Engine::Submit(Job job) { queue_.push_back(std::move(job)); }
 void Engine::Dispatch() {
   for (Slot& slot : slots_) {
     if (slot.job || queue_.empty()) continue;
+    slot.worker = Worker::Start();  // The naive part: a process per job.
     Job job = std::move(queue_.front());
     queue_.pop_front();
-    slot.worker = Worker::Start();  // The naive part: one process per job.
-    slot.worker.Send(job.fn, job.items);
+    try {
+      slot.worker.Send(job.fn, job.items);
+    } catch (const std::system_error&) {
+      // The worker died while idle; this job never reached it. Put it
+      // back for the next worker, and replace this one.
+      queue_.push_front(std::move(job));
+      HandleDeath(slot);
+      continue;
+    }
     slot.job = std::move(job);
   }
 }
 
 void Engine::Step(int wake_fd) {
   Dispatch();
+  // One pollfd per busy worker, plus the wake-up descriptor. `busy` maps
+  // each pollfd back to its slot.
   std::vector<pollfd> fds;
   std::vector<Slot*> busy;
   for (Slot& slot : slots_) {
@@ -48,12 +65,14 @@ void Engine::Step(int wake_fd) {
     busy.push_back(&slot);
   }
   if (wake_fd >= 0) fds.push_back({wake_fd, POLLIN, 0});
-  if (fds.empty()) return;
+  if (fds.empty()) return;  // Nothing running, nothing to wait for.
   if (::poll(fds.data(), fds.size(), -1) < 0) {
-    if (errno == EINTR) return;
+    if (errno == EINTR) return;  // A signal; the caller steps again.
     throw std::system_error(errno, std::generic_category(), "poll");
   }
   for (std::size_t i = 0; i < busy.size(); ++i) {
+    // POLLHUP without POLLIN: the worker closed the pipe (died) with
+    // nothing left to read. ReadReply sees end of file.
     if (fds[i].revents != 0) ReadReply(*busy[i]);
   }
 }
@@ -63,12 +82,15 @@ void Engine::ReadReply(Slot& slot) {
   try {
     outcome = slot.worker.Receive();
   } catch (const FrameError&) {
+    // A reply cut short: the worker died while writing it. Same as below.
   }
   if (!outcome) {
     HandleDeath(slot);
     return;
   }
-  (void)slot.worker.Stop();  // And the process goes again.
+  (void)slot.worker.Stop();  // The naive part: the process goes again.
+  // Take the job out of the slot before calling `done`: the worker is idle
+  // again, whatever `done` does.
   Job job = std::move(*slot.job);
   slot.job.reset();
   job.done(std::move(*outcome));
@@ -94,6 +116,8 @@ std::vector<std::int64_t> MapEach(Engine& engine, Task fn,
   std::vector<Outcome> failures(items.size());
   std::vector<bool> failed(items.size(), false);
   for (std::size_t i = 0; i < items.size(); ++i) {
+    // Each job knows its index: replies arrive in whatever order the
+    // workers finish, and each result goes back to its item's place.
     engine.Submit(Job{fn, {items[i]}, [&, i](Outcome outcome) {
                         if (outcome.status == Outcome::Status::kOk) {
                           results[i] = outcome.results.at(0);
