@@ -8,6 +8,7 @@
 //                                    child over two pipes, no pool at all),
 //                                    BM_ThreadPool_Apply_RoundTrip
 //   BM_ApplyAsync_Throughput         BM_ThreadPool_ApplyAsync_Throughput
+//   BM_ApplyAsync_Throughput_Traced  the same row with traced:0
 //   BM_ApplyAsync_Timeout_Throughput BM_ApplyAsync_Throughput (the same
 //                                    tasks without a timeout)
 //   BM_Timeout_DeadlineToResult      none: it is a latency, from a task's
@@ -44,6 +45,7 @@
 #include <malloc.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -334,8 +336,7 @@ BENCHMARK(BM_Apply_Payload)
 constexpr int kAsyncBatch = 1000;
 
 template <class P>
-void BM_ApplyAsync_Throughput(benchmark::State& state) {
-  P pool(static_cast<int>(state.range(0)));
+void ApplyAsyncBatches(P& pool, benchmark::State& state) {
   std::vector<pool::AsyncResult<int>> results;
   results.reserve(kAsyncBatch);
   benchmark::DoNotOptimize(pool.apply(Square, 1));  // Warm-up.
@@ -347,6 +348,33 @@ void BM_ApplyAsync_Throughput(benchmark::State& state) {
     for (const auto& r : results) benchmark::DoNotOptimize(r.get());
   }
   state.SetItemsProcessed(state.iterations() * kAsyncBatch);
+}
+
+template <class P>
+void BM_ApplyAsync_Throughput(benchmark::State& state) {
+  P pool(static_cast<int>(state.range(0)));
+  ApplyAsyncBatches(pool, state);
+}
+
+// The cost of tracing (Options::trace): 100 batches, 100 000 tasks, with
+// tracing off (traced:0) and on (traced:1), so the two rows and whole runs
+// of each (user and system time) compare like for like. The file is that
+// of a 100 000-task run; its size is the trace_MB counter (written after
+// the timed loop, when the pool is destroyed).
+void BM_ApplyAsync_Throughput_Traced(benchmark::State& state) {
+  const bool traced = state.range(0) != 0;
+  const std::string path =
+      "/tmp/pool_benchmark_trace." + std::to_string(::getpid()) + ".json";
+  {
+    pool::Pool pool(
+        {.processes = kProcesses, .trace = traced ? path : std::string()});
+    ApplyAsyncBatches(pool, state);
+  }
+  struct stat st {};
+  if (traced && ::stat(path.c_str(), &st) == 0) {
+    state.counters["trace_MB"] = static_cast<double>(st.st_size) / 1e6;
+  }
+  ::unlink(path.c_str());
 }
 
 BENCHMARK_TEMPLATE(BM_ApplyAsync_Throughput, pool::Pool)
@@ -417,6 +445,12 @@ BENCHMARK(BM_Timeout_DeadlineToResult)->UseManualTime()->Iterations(50);
 BENCHMARK_TEMPLATE(BM_ApplyAsync_Throughput, pool::ThreadPool)
     ->Name("BM_ThreadPool_ApplyAsync_Throughput")
     ->Apply(DefaultPool);
+BENCHMARK(BM_ApplyAsync_Throughput_Traced)
+    ->ArgName("traced")
+    ->Arg(0)
+    ->Arg(1)
+    ->Iterations(100)
+    ->UseRealTime();
 
 // --- map, starmap, imap
 // ----------------------------------------------------------

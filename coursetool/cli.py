@@ -142,6 +142,22 @@ def build_parser():
                    "0.5)")
     s.set_defaults(func=cmd_bench)
 
+    s = sub.add_parser("trace", help="your pool beside the reference's, "
+                       "task by task",
+                       description="Runs the exercise's tests on your code "
+                       "and on the reference with POOL_TRACE set, and shows "
+                       "each pool's timeline (a lane per worker, a letter "
+                       "per task) side by side, with the SVG pictures' "
+                       "paths. For b01 to b09, whose pool is your own, says "
+                       "what you can watch instead.")
+    s.add_argument("exercise", help="exercise id, e.g. 03")
+    s.add_argument("--pools", type=int, default=3,
+                   help="how many pools to show (default 3; the tests make "
+                   "several)")
+    s.add_argument("--columns", type=int,
+                   help="width of the output (default: the terminal's)")
+    s.set_defaults(func=cmd_trace)
+
     s = sub.add_parser(
         "grade", help="grade submissions (instructors)",
         description="Grades each SUBMISSION (a directory laid out like "
@@ -342,6 +358,15 @@ def cmd_bench(args, root, out):
     check_bench_flags(args)
     return learner.cmd_bench(root, ex, _runner(root), ui.Style(out), out,
                              rounds=args.rounds, min_time=args.min_time)
+
+
+def cmd_trace(args, root, out):
+    from . import trace
+    ex = pick(load(root), args.exercise)
+    if args.pools < 1:
+        raise errors.UsageError("--pools must be at least 1")
+    return trace.cmd_trace(root, ex, ui.Style(out), out, pools=args.pools,
+                           columns=args.columns)
 
 
 def cmd_grade(args, root, out):

@@ -65,7 +65,7 @@ void DecodeTaskError(const char* body, std::size_t size) {
 template <class T>
 class RecordingSink final : public pool::internal::Sink<T> {
  public:
-  bool Start(std::size_t) noexcept override { return true; }  // Not cancelled.
+  bool Start(std::size_t) noexcept override { return true; }
   void Deliver(std::size_t first,
                pool::internal::ChunkResult<T>&& chunk) noexcept override {
     ++deliveries;

@@ -170,6 +170,21 @@ struct Options {
   // replaced, so that no task pays for the CPU time of those before it. For
   // wall-clock time (a task that sleeps or waits), use a task's `.timeout`.
   std::optional<std::chrono::seconds> cpu_time_limit{};
+
+  // Record what the pool does and write it to this file, in Chrome's Trace
+  // Event Format (open it in ui.perfetto.dev, or draw it with
+  // tools/trace_view.py; pool/README.md, "Tracing", describes it). Empty:
+  // the path in the environment variable POOL_TRACE, if set; otherwise no
+  // tracing, at the cost of one branch per event. The file is written, by
+  // this process, when the pool is terminated (terminate(), or the
+  // destructor) and when join() returns, each time with everything
+  // recorded so far, including tasks whose worker died. Pools alive at the
+  // same time with the same path share the file (lesson 11 draws a Pool
+  // and a ThreadPool side by side); a pool given the path after those are
+  // gone writes PATH with ".2" (".3", ...) before the extension; a forked
+  // child writes PATH.PID. A file that cannot be written is reported on
+  // stderr and does not fail the pool.
+  std::string trace{};
 };
 
 // The number of CPUs, as Python's os.cpu_count(); at least 1.
@@ -399,11 +414,11 @@ class BasicPool {
   // of range (see Options).
   explicit BasicPool(const Options& options)
       : creator_(internal::CurrentPid()),
-        engine_(Backend::Start(internal::CheckProcesses(options.processes),
-                               options.initializer, options.maxtasksperchild,
-                               internal::CheckLimits(options.memory_limit,
-                                                     options.cpu_time_limit))) {
-  }
+        engine_(Backend::Start(
+            internal::CheckProcesses(options.processes), options.initializer,
+            options.maxtasksperchild,
+            internal::CheckLimits(options.memory_limit, options.cpu_time_limit),
+            options.trace)) {}
   // Starts `processes` workers, as Pool(processes) in Python. Throws
   // UsageError if processes < 1.
   explicit BasicPool(int processes)

@@ -1,12 +1,16 @@
 // Runs lesson 03 and checks what it prints.
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
+#include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "lessons/common/run_lesson.h"
+#include "pool/trace_reader.h"
 
 namespace {
 
@@ -68,6 +72,37 @@ TEST_F(MapLessonTest, StepsOfEachWorkerAreInOrder) {
     if (i == 0) expected = 0;
     EXPECT_EQ(i, expected) << line;
     expected = i + 1;
+  }
+}
+
+// POOL_TRACE=FILE, with no change to the program, records the lesson's run:
+// valid JSON with exactly the three tasks, map [0] to map [2] with inputs
+// 50, 100 and 150, each on the lane of a worker that printed its steps.
+TEST(MapLessonTraceTest, PoolTraceRecordsTheThreeTasks) {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  const std::string path = std::string(dir ? dir : "/tmp") + "/03_map.json";
+  ::setenv("POOL_TRACE", path.c_str(), 1);
+  const lessons::testing::LessonRun run = lessons::testing::RunLesson(kBinary);
+  ::unsetenv("POOL_TRACE");
+  ASSERT_EQ(run.exit_code, 0) << run.Describe();
+  std::set<pid_t> printers;
+  for (const std::string& line : run.lines) {
+    if (auto pid = LeadingPid(line)) printers.insert(*pid);
+  }
+  const pool::testing::TraceFile trace = pool::testing::ReadTrace(path);
+  EXPECT_EQ(pool::testing::OverlapOnATrack(trace), "");
+  std::vector<pool::testing::TraceEvent> tasks = trace.TaskSlices();
+  ASSERT_EQ(tasks.size(), 3u);
+  std::sort(tasks.begin(), tasks.end(),
+            [](const auto& a, const auto& b) { return a.name < b.name; });
+  const double inputs[] = {50, 100, 150};
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(tasks[i].name, "map [" + std::to_string(i) + "]");
+    EXPECT_EQ(tasks[i].args["input"].number, inputs[i]);
+    EXPECT_TRUE(printers.count(tasks[i].pid))
+        << tasks[i].name << " is on pid " << tasks[i].pid
+        << ", which printed no step";
+    EXPECT_GE(tasks[i].dur, 0);
   }
 }
 

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "pool/errors.h"
@@ -34,11 +35,13 @@ struct ProcessBackend {
   static std::unique_ptr<Engine> Start(int processes,
                                        std::function<void()> initializer,
                                        std::optional<int> maxtasksperchild,
-                                       WorkerLimits limits) {
+                                       WorkerLimits limits,
+                                       const std::string& trace) {
     return std::make_unique<Engine>(
         processes,
         WorkerConfig{std::move(initializer),
-                     CheckMaxTasksPerChild(maxtasksperchild), limits});
+                     CheckMaxTasksPerChild(maxtasksperchild), limits},
+        trace);
   }
 };
 struct ThreadBackend {
@@ -52,7 +55,8 @@ struct ThreadBackend {
   static std::unique_ptr<Engine> Start(int processes,
                                        std::function<void()> initializer,
                                        std::optional<int> maxtasksperchild,
-                                       WorkerLimits limits) {
+                                       WorkerLimits limits,
+                                       const std::string& trace) {
     if (maxtasksperchild) {
       throw UsageError("maxtasksperchild is not supported by ThreadPool");
     }
@@ -61,7 +65,7 @@ struct ThreadBackend {
           "memory_limit and cpu_time_limit are not supported by ThreadPool: "
           "its threads share the limits of the whole program; use a Pool");
     }
-    return std::make_unique<Engine>(processes, std::move(initializer));
+    return std::make_unique<Engine>(processes, std::move(initializer), trace);
   }
 };
 

@@ -30,6 +30,7 @@
 #include "pool/codec.h"
 #include "pool/errors.h"
 #include "pool/internal/task.h"
+#include "pool/internal/trace.h"
 #include "pool/internal/wire.h"
 
 namespace pool::internal {
@@ -68,7 +69,44 @@ class Sink {
   // The whole chunk failed: its worker died, or terminate() cancelled it.
   virtual void Fail(std::size_t first, std::size_t count,
                     std::exception_ptr error) noexcept = 0;
+  // The method behind it, for a trace ("apply", "map", "imap").
+  virtual const char* kind() const noexcept { return "task"; }
 };
+
+// What a job carries for the trace (trace.h) when tracing is on: the Trace,
+// the pool's number in it and the job's id.
+struct TraceTag {
+  Trace* trace = nullptr;
+  int pool = 0;
+  std::uint64_t id = 0;
+
+  // Records that the job failed as a whole; never throws.
+  void Failed(const std::exception_ptr& error) const noexcept {
+    if (trace == nullptr) return;
+    try {
+      trace->Failed(pool, id, error);
+    } catch (...) {
+      // No memory to record it: the trace only misses the outcome.
+    }
+  }
+};
+
+// The item of a chunk as a number, for a trace's label: the item itself or
+// the single element of a tuple, if it is arithmetic.
+template <class Item>
+std::optional<double> PlainNumber(const Item& item) {
+  if constexpr (std::is_arithmetic_v<Item>) {
+    return static_cast<double>(item);
+  } else if constexpr (IsTuple<Item>::value) {
+    if constexpr (std::tuple_size_v<Item> == 1) {
+      return PlainNumber(std::get<0>(item));
+    } else {
+      return std::nullopt;
+    }
+  } else {
+    return std::nullopt;
+  }
+}
 
 // --- Errors as they cross the pipe -------------------------------------------
 
@@ -154,6 +192,7 @@ class ProcessJob {
   std::uint64_t id() const { return id_; }
   void set_id(std::uint64_t id) {
     id_ = id;
+    trace_.id = id;
     SetFrameId(frame_, id);
   }
   const std::string& frame() const { return frame_; }
@@ -172,8 +211,16 @@ class ProcessJob {
   virtual void Complete(Reader& body) = 0;
   virtual void Fail(std::exception_ptr error) noexcept = 0;
 
+  // Tracing (trace.h): what to label its slice with, how many of its items
+  // raised (once Complete() returned), and where it records its failure.
+  virtual TaskLabel label() const { return {}; }
+  std::uint64_t item_errors() const { return item_errors_; }
+  void set_trace(Trace* trace, int pool) { trace_ = {trace, pool, id_}; }
+
  protected:
   std::string frame_;
+  std::uint64_t item_errors_ = 0;
+  TraceTag trace_;
 
  private:
   std::uint64_t id_ = 0;
@@ -203,8 +250,10 @@ class ProcessChunkJob final : public ProcessJob {
                   std::is_same_v<std::iter_value_t<It>, Item>) {
       count_ = static_cast<std::uint64_t>(last - first);
       if (count_ > 0) w.write(std::to_address(first), count_ * sizeof(Item));
+      if (count_ == 1) number_ = PlainNumber<Item>(*first);
     } else {
       for (; first != last; ++first, ++count_) {
+        if (count_ == 0) number_ = PlainNumber<Item>(static_cast<Item>(*first));
         if constexpr (std::is_same_v<std::remove_cvref_t<decltype(*first)>,
                                      Item>) {
           Encode<Item>(w, *first);  // No copy when the types match.
@@ -250,19 +299,27 @@ class ProcessChunkJob final : public ProcessJob {
       throw ProtocolError(std::to_string(body.remaining()) +
                           " unexpected bytes after a reply");
     }
+    item_errors_ = chunk.errors.size();
     sink_->Deliver(first_, std::move(chunk));
   }
 
   bool Start() noexcept override { return sink_->Start(first_); }
 
   void Fail(std::exception_ptr error) noexcept override {
+    trace_.Failed(error);
     sink_->Fail(first_, count_, std::move(error));
+  }
+
+  TaskLabel label() const override {
+    return {sink_->kind(), first_, count_, count_ == 1 && number_.has_value(),
+            number_.value_or(0)};
   }
 
  private:
   std::shared_ptr<Sink<T>> sink_;
   std::size_t first_;
   std::uint64_t count_ = 0;
+  std::optional<double> number_;  // The first item, if it is a number.
 };
 
 // A chunk for the thread pool: the items, kept as values.
@@ -273,6 +330,18 @@ class ThreadJob {
   virtual bool Start() noexcept = 0;
   virtual void Run() noexcept = 0;
   virtual void Fail(std::exception_ptr error) noexcept = 0;
+
+  // Tracing, as for ProcessJob; `id` numbers the pool's jobs for the trace.
+  virtual TaskLabel label() const { return {}; }
+  std::uint64_t item_errors() const { return item_errors_; }
+  void set_trace(Trace* trace, int pool, std::uint64_t id) {
+    trace_ = {trace, pool, id};
+  }
+  std::uint64_t trace_id() const { return trace_.id; }
+
+ protected:
+  std::uint64_t item_errors_ = 0;
+  TraceTag trace_;
 };
 
 template <class C>
@@ -306,6 +375,7 @@ class ThreadChunkJob final : public ThreadJob {
         chunk.values.emplace_back();
         chunk.errors.emplace_back(
             first_, std::make_exception_ptr(CurrentExceptionAsTaskError()));
+        item_errors_ = 1;
         sink_->Deliver(first_, std::move(chunk));
         return;
       }
@@ -321,13 +391,22 @@ class ThreadChunkJob final : public ThreadJob {
             first_ + i, std::make_exception_ptr(CurrentExceptionAsTaskError()));
       }
     }
+    item_errors_ = chunk.errors.size();
     sink_->Deliver(first_, std::move(chunk));
   }
 
   bool Start() noexcept override { return sink_->Start(first_); }
 
   void Fail(std::exception_ptr error) noexcept override {
+    trace_.Failed(error);
     sink_->Fail(first_, size(), std::move(error));
+  }
+
+  TaskLabel label() const override {
+    std::optional<double> number;
+    if (size() == 1) number = PlainNumber(*head_);
+    return {sink_->kind(), first_, size(), number.has_value(),
+            number.value_or(0)};
   }
 
  private:

@@ -80,6 +80,11 @@ std::uint64_t MaxFrameBytes() {
   return limit;
 }
 
+WorkerConfig Traced(WorkerConfig config, bool trace) {
+  config.trace = trace;
+  return config;
+}
+
 std::exception_ptr CancelledByTerminate() {
   return std::make_exception_ptr(CancelledError(
       "cancelled: terminate() was called before this task finished"));
@@ -94,9 +99,12 @@ void WriteWakeByte(int fd) {
 
 // --- Construction and the public methods -------------------------------------
 
-ProcessEngine::ProcessEngine(int processes, WorkerConfig config)
+ProcessEngine::ProcessEngine(int processes, WorkerConfig config,
+                             const std::string& trace)
     : processes_(processes),
-      config_(std::move(config)),
+      trace_(Trace::ForPool(trace)),
+      trace_pool_(trace_ ? trace_->AddPool("Pool") : 0),
+      config_(Traced(std::move(config), trace_ != nullptr)),
       max_frame_(MaxFrameBytes()) {
   {
     ForkGateShared gate;
@@ -137,7 +145,7 @@ ProcessEngine::ProcessEngine(int processes, WorkerConfig config)
 
 ProcessEngine::~ProcessEngine() {
   if (OnHandlerThread()) AbortDestroyedInCallback("Pool");
-  Terminate();
+  Terminate("~Pool(): terminate()");
 }
 
 std::vector<pid_t> ProcessEngine::WorkerPids() const {
@@ -157,29 +165,41 @@ void ProcessEngine::WakeHandlerLocked() {
   }
 }
 
-void ProcessEngine::QueueLocked(std::unique_ptr<ProcessJob> job) {
-  job->set_id(next_id_++);
+void ProcessEngine::NumberLocked(ProcessJob& job, std::int64_t submit_ns) {
+  job.set_id(next_id_++);
+  if (trace_) {
+    job.set_trace(trace_.get(), trace_pool_);
+    trace_->Submitted(trace_pool_, job.id(), job.label(), submit_ns);
+  }
+}
+
+void ProcessEngine::QueueLocked(std::unique_ptr<ProcessJob> job,
+                                std::int64_t submit_ns) {
+  NumberLocked(*job, submit_ns);
   incoming_.push_back(std::move(job));
 }
 
 void ProcessEngine::Submit(std::vector<std::unique_ptr<ProcessJob>> jobs) {
+  const std::int64_t begin = trace_ ? MonotonicNs() : 0;
   ForkGateShared gate;
   std::lock_guard lock(mu_);
   CheckRunningLocked();
   incoming_.reserve(incoming_.size() + jobs.size());
-  for (auto& job : jobs) QueueLocked(std::move(job));
+  for (auto& job : jobs) QueueLocked(std::move(job), begin);
   WakeHandlerLocked();
 }
 
 void ProcessEngine::Submit(std::unique_ptr<ProcessJob> job) {
+  const std::int64_t begin = trace_ ? MonotonicNs() : 0;
   ForkGateShared gate;
   std::lock_guard lock(mu_);
   CheckRunningLocked();
-  QueueLocked(std::move(job));
+  QueueLocked(std::move(job), begin);
   WakeHandlerLocked();
 }
 
 void ProcessEngine::Apply(std::unique_ptr<ProcessJob> job) {
+  const std::int64_t begin = trace_ ? MonotonicNs() : 0;
   ForkGateShared gate;
   WorkerChannel* channel;
   {
@@ -192,12 +212,13 @@ void ProcessEngine::Apply(std::unique_ptr<ProcessJob> job) {
             ? lender_.BorrowLocked()
             : nullptr;
     if (channel == nullptr) {
-      QueueLocked(std::move(job));
+      QueueLocked(std::move(job), begin);
       WakeHandlerLocked();
       return;
     }
-    job->set_id(next_id_++);
+    NumberLocked(*job, begin);
   }
+  if (trace_) trace_->Dispatched(trace_pool_, job->id(), channel->pid());
   const bool idle = lender_.RunJob(*channel, job, config_.maxtasksperchild);
   std::lock_guard lock(mu_);
   if (job) incoming_.push_back(std::move(job));  // Not sent; it has its id.
@@ -207,12 +228,20 @@ void ProcessEngine::Apply(std::unique_ptr<ProcessJob> job) {
 }
 
 void ProcessEngine::Close() {
+  if (trace_) {
+    ForkGateShared gate;
+    trace_->Lifecycle(trace_pool_, "close()");
+  }
   std::lock_guard lock(mu_);
   if (state_ == State::kRun) state_ = State::kClose;
   WriteWakeByte(wake_.write.get());
 }
 
-void ProcessEngine::Terminate() {
+void ProcessEngine::Terminate(const char* why) {
+  if (trace_) {
+    ForkGateShared gate;  // It allocates (fork_gate.h).
+    trace_->Lifecycle(trace_pool_, why);
+  }
   {
     std::lock_guard lock(mu_);
     state_ = State::kTerminate;
@@ -224,6 +253,11 @@ void ProcessEngine::Terminate() {
   if (OnHandlerThread()) return;
   std::lock_guard join_lock(join_mu_);
   if (handler_.joinable()) handler_.join();
+  // Everything is settled: the trace holds the whole run, deaths included.
+  if (trace_) {
+    ForkGateShared gate;
+    trace_->Write();
+  }
 }
 
 void ProcessEngine::Join() {
@@ -236,8 +270,16 @@ void ProcessEngine::Join() {
     std::lock_guard lock(mu_);
     if (state_ == State::kRun) throw UsageError("Pool is still running");
   }
+  if (trace_) {
+    ForkGateShared gate;
+    trace_->Lifecycle(trace_pool_, "join()");
+  }
   std::lock_guard join_lock(join_mu_);
   if (handler_.joinable()) handler_.join();
+  if (trace_) {
+    ForkGateShared gate;
+    trace_->Write();
+  }
 }
 
 // --- The handler thread: its loop --------------------------------------------
@@ -249,6 +291,7 @@ void ProcessEngine::Run() {
   // MSG_NOSIGNAL. So the program's SIGPIPE disposition and this thread's
   // signal mask are left alone.
   ForkGateShared gate;  // Let go of only around waits.
+  if (trace_) trace_->HandlerThread(trace_pool_);
   std::vector<Lender::Returned> returned;
   try {
     for (;;) {
@@ -475,6 +518,10 @@ bool ProcessEngine::TakeStep(StopStep step, const std::exception_ptr& cancel) {
       // Before the server is asked to stop, so that no worker runs on while
       // it is being reaped.
       for (auto& c : channels_) c->Kill();
+      // Recorded now: the slots it reads go with the fork server.
+      if (trace_) {
+        for (auto& c : channels_) c->TraceKilled();
+      }
       return true;
     case StopStep::kStopServer:
       server_.reset();  // ~ForkServer: ForkServer::Stop().
@@ -557,6 +604,10 @@ void ProcessEngine::AddWorker(WorkerStarted& started) {
     free_slots_.push_back(started.slot);
     OnSpawnFailure(CurrentExceptionAsPoolError("starting a worker"));
     return;
+  }
+  if (trace_) {
+    c->set_trace(trace_.get(), trace_pool_);
+    trace_->WorkerStarted(trace_pool_, started.pid, started.slot);
   }
   channels_.push_back(std::move(c));
   backoff_.Succeeded();
@@ -672,6 +723,7 @@ void ProcessEngine::Dispatch() {
     std::unique_ptr<ProcessJob> job = std::move(pending_.front());
     pending_.pop_front();
     if (!job->Start()) continue;  // cancel()led: resolved already.
+    if (trace_) trace_->Dispatched(trace_pool_, job->id(), best->pid());
     best->Push(std::move(job));
   }
   // Write now rather than after the next poll(): usually it all fits.

@@ -31,6 +31,7 @@
 #include <mutex>
 #include <optional>
 #include <span>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -39,6 +40,7 @@
 #include "pool/internal/job.h"
 #include "pool/internal/lender.h"
 #include "pool/internal/restart_backoff.h"
+#include "pool/internal/trace.h"
 #include "pool/internal/worker.h"
 #include "pool/internal/worker_channel.h"
 
@@ -51,7 +53,9 @@ class ProcessEngine {
   // run `config.initializer` (when there is one). Throws SystemError if a
   // pipe or fork fails and InitializerError if an initializer fails; in
   // both cases every process already started has been stopped and reaped.
-  ProcessEngine(int processes, WorkerConfig config);
+  // `trace`: Options::trace (see pool.h; empty: $POOL_TRACE, or none).
+  ProcessEngine(int processes, WorkerConfig config,
+                const std::string& trace = {});
   // terminate() then join(): see pool.h.
   ~ProcessEngine();
 
@@ -74,7 +78,7 @@ class ProcessEngine {
   void Apply(std::unique_ptr<ProcessJob> job);
 
   void Close();
-  void Terminate();
+  void Terminate() { Terminate("terminate()"); }
   void Join();
 
   int processes() const { return processes_; }
@@ -94,9 +98,14 @@ class ProcessEngine {
   static const StopStep kCloseSteps[];
   static const StopStep kTerminateSteps[];
 
+  // Terminate(), marked `why` in the trace.
+  void Terminate(const char* why);
+
   // Submitting threads, with mu_ held.
   void CheckRunningLocked() const;
-  void QueueLocked(std::unique_ptr<ProcessJob> job);
+  // Gives `job` its id (and records its submission, from `submit_ns`).
+  void NumberLocked(ProcessJob& job, std::int64_t submit_ns);
+  void QueueLocked(std::unique_ptr<ProcessJob> job, std::int64_t submit_ns);
   void WakeHandlerLocked();
 
   // The handler thread: its loop, one round of serving, and shutdown.
@@ -125,6 +134,9 @@ class ProcessEngine {
   void PublishPids();
 
   const int processes_;
+  // Null unless tracing is on (trace.h); then every hook records into it.
+  const std::shared_ptr<Trace> trace_;
+  const int trace_pool_;
   const WorkerConfig config_;
   const std::uint64_t max_frame_;
 

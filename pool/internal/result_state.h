@@ -187,6 +187,7 @@ class ApplyState final : public Future<T>, public Sink<T> {
     if (!MoveFromQueued(phase_, ChunkPhase::kTaken)) return;  // Cancelled.
     this->SetError(std::move(e));
   }
+  const char* kind() const noexcept override { return "apply"; }
   bool Cancel() override {
     ChunkPhase expected = ChunkPhase::kQueued;
     if (phase_.compare_exchange_strong(expected, ChunkPhase::kCancelled,
@@ -269,6 +270,7 @@ class MapState final : public Future<MapValue<T>>, public Sink<T> {
   }
   // For an empty input: resolve at once.
   void Finish() noexcept { this->SetValue(TakeResults()); }
+  const char* kind() const noexcept override { return "map"; }
 
  private:
   void Record(std::size_t index, std::exception_ptr e) {
@@ -411,6 +413,9 @@ class IMapState final : public Sink<T> {
       for (std::size_t i = 0; i < count; ++i) Put(first + i, Outcome{{}, e});
     }
     cv_.notify_all();
+  }
+  const char* kind() const noexcept override {
+    return ordered_ ? "imap" : "imap_unordered";
   }
 
   // The next item: its value, nullopt when all are consumed; throws the

@@ -17,12 +17,15 @@ std::exception_ptr Cancelled() {
 
 }  // namespace
 
-ThreadEngine::ThreadEngine(int threads, std::function<void()> initializer)
-    : count_(threads) {
+ThreadEngine::ThreadEngine(int threads, std::function<void()> initializer,
+                           const std::string& trace)
+    : trace_(Trace::ForPool(trace)),
+      trace_pool_(trace_ ? trace_->AddPool("ThreadPool") : 0),
+      count_(threads) {
   threads_.reserve(threads);
   for (int i = 0; i < threads; ++i) {
     try {
-      threads_.emplace_back([this, initializer] { Run(initializer); });
+      threads_.emplace_back([this, i, initializer] { Run(i, initializer); });
     } catch (const std::system_error& e) {
       // EAGAIN under a process limit: the threads already started are
       // stopped and joined, and the failure is a pool::SystemError, as in
@@ -43,7 +46,7 @@ ThreadEngine::ThreadEngine(int threads, std::function<void()> initializer)
   }
 }
 
-ThreadEngine::~ThreadEngine() { Terminate(); }
+ThreadEngine::~ThreadEngine() { Terminate("~ThreadPool(): terminate()"); }
 
 bool ThreadEngine::OnHandlerThread() const {
   const auto me = std::this_thread::get_id();
@@ -51,7 +54,8 @@ bool ThreadEngine::OnHandlerThread() const {
                      [me](const std::thread& t) { return t.get_id() == me; });
 }
 
-void ThreadEngine::Run(const std::function<void()>& initializer) {
+void ThreadEngine::Run(int index, const std::function<void()>& initializer) {
+  if (trace_) trace_->WorkerStarted(trace_pool_, CurrentTid(), index);
   bool ok = true;
   if (initializer) {
     try {
@@ -75,9 +79,27 @@ void ThreadEngine::Run(const std::function<void()>& initializer) {
   started_cv_.notify_all();
   if (!ok) return;
   while (std::unique_ptr<ThreadJob> job = Take()) {
-    if (!job->Start()) continue;  // cancel()led: resolved already.
-    job->Run();                   // Runs the callbacks too.
+    if (!job->Start()) continue;  // cancel()led: resolved already, not run.
+    if (!trace_) {
+      job->Run();  // Runs the callbacks too.
+      continue;
+    }
+    const std::int64_t start = MonotonicNs();
+    job->Run();
+    try {
+      trace_->Ran(trace_pool_, job->trace_id(), CurrentTid(), start,
+                  MonotonicNs(), -1, job->item_errors());
+    } catch (...) {
+      // No memory to record it: the trace only misses this task.
+    }
   }
+}
+
+void ThreadEngine::TraceLocked(ThreadJob& job, std::int64_t submit_ns) {
+  const std::uint64_t id = next_id_++;
+  job.set_trace(trace_.get(), trace_pool_, id);
+  trace_->Submitted(trace_pool_, id, job.label(), submit_ns);
+  trace_->Dispatched(trace_pool_, id, 0);
 }
 
 int ThreadEngine::ClaimWakes(int jobs) {
@@ -129,11 +151,15 @@ std::unique_ptr<ThreadJob> ThreadEngine::Take() {
 }
 
 void ThreadEngine::Submit(std::vector<std::unique_ptr<ThreadJob>> jobs) {
+  const std::int64_t begin = trace_ ? MonotonicNs() : 0;
   int wakes = 0;
   {
     std::lock_guard lock(mu_);
     if (state_ != State::kRun) throw UsageError("Pool not running");
-    for (auto& job : jobs) queue_.push_back(std::move(job));
+    for (auto& job : jobs) {
+      if (trace_) TraceLocked(*job, begin);
+      queue_.push_back(std::move(job));
+    }
     queued_.store(queue_.size(), std::memory_order_relaxed);
     wakes = ClaimWakes(static_cast<int>(jobs.size()));
   }
@@ -141,10 +167,12 @@ void ThreadEngine::Submit(std::vector<std::unique_ptr<ThreadJob>> jobs) {
 }
 
 void ThreadEngine::Submit(std::unique_ptr<ThreadJob> job) {
+  const std::int64_t begin = trace_ ? MonotonicNs() : 0;
   int wakes = 0;
   {
     std::lock_guard lock(mu_);
     if (state_ != State::kRun) throw UsageError("Pool not running");
+    if (trace_) TraceLocked(*job, begin);
     queue_.push_back(std::move(job));
     queued_.store(queue_.size(), std::memory_order_relaxed);
     wakes = ClaimWakes(1);
@@ -153,6 +181,7 @@ void ThreadEngine::Submit(std::unique_ptr<ThreadJob> job) {
 }
 
 void ThreadEngine::Close() {
+  if (trace_) trace_->Lifecycle(trace_pool_, "close()");
   {
     std::lock_guard lock(mu_);
     if (state_ == State::kRun) state_ = State::kClose;
@@ -160,7 +189,8 @@ void ThreadEngine::Close() {
   cv_.notify_all();
 }
 
-void ThreadEngine::Terminate() {
+void ThreadEngine::Terminate(const char* why) {
+  if (trace_) trace_->Lifecycle(trace_pool_, why);
   std::deque<std::unique_ptr<ThreadJob>> cancelled;
   {
     std::lock_guard lock(mu_);
@@ -176,6 +206,7 @@ void ThreadEngine::Terminate() {
   for (auto& t : threads_) {
     if (t.joinable()) t.join();
   }
+  if (trace_) trace_->Write();
 }
 
 void ThreadEngine::Join() {
@@ -188,10 +219,12 @@ void ThreadEngine::Join() {
     std::lock_guard lock(mu_);
     if (state_ == State::kRun) throw UsageError("Pool is still running");
   }
+  if (trace_) trace_->Lifecycle(trace_pool_, "join()");
   std::lock_guard join_lock(join_mu_);
   for (auto& t : threads_) {
     if (t.joinable()) t.join();
   }
+  if (trace_) trace_->Write();
 }
 
 }  // namespace pool::internal

@@ -26,10 +26,12 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "pool/internal/job.h"
+#include "pool/internal/trace.h"
 
 namespace pool::internal {
 
@@ -38,7 +40,9 @@ class ThreadEngine {
   // Starts `threads` threads (at least 1: pool.h checked it), each running
   // `initializer` first (if set). Throws InitializerError, after stopping
   // them, if an initializer throws.
-  ThreadEngine(int threads, std::function<void()> initializer);
+  // `trace`: Options::trace (see pool.h; empty: $POOL_TRACE, or none).
+  ThreadEngine(int threads, std::function<void()> initializer,
+               const std::string& trace = {});
   ~ThreadEngine();
 
   ThreadEngine(const ThreadEngine&) = delete;
@@ -50,15 +54,22 @@ class ThreadEngine {
   // path of its own; a thread pool needs none).
   void Apply(std::unique_ptr<ThreadJob> job) { Submit(std::move(job)); }
   void Close();
-  void Terminate();
+  void Terminate() { Terminate("terminate()"); }
   void Join();
   int processes() const { return count_; }
   bool OnHandlerThread() const;
 
  private:
   enum class State { kRun, kClose, kTerminate };
+  void Terminate(const char* why);  // Marked `why` in the trace.
+  void TraceLocked(ThreadJob& job, std::int64_t submit_ns);
 
-  void Run(const std::function<void()>& initializer);
+  // Null unless tracing is on (trace.h).
+  const std::shared_ptr<Trace> trace_;
+  const int trace_pool_;
+  std::uint64_t next_id_ = 1;  // Numbers jobs for the trace; under mu_.
+
+  void Run(int index, const std::function<void()>& initializer);
   // Waits for work and takes the next job; null when the thread is to exit
   // (closed and drained, or terminated).
   std::unique_ptr<ThreadJob> Take();

@@ -28,6 +28,7 @@
 #include "pool/codec.h"
 #include "pool/internal/fd.h"
 #include "pool/internal/job.h"
+#include "pool/internal/trace.h"
 #include "pool/internal/wire.h"
 
 namespace pool::internal {
@@ -209,17 +210,20 @@ class CpuBudget {
 
 // Step 3's record of a task's start, in the WorkerSlot (worker.h). If the
 // parent stopped this worker at a deadline, the task must not start: the
-// worker waits for the SIGKILL that follows.
-void RecordStart(WorkerSlot& slot, std::uint64_t seq) {
-  slot.started_at.store(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                            std::chrono::steady_clock::now().time_since_epoch())
-                            .count(),
-                        std::memory_order_relaxed);
+// worker waits for the SIGKILL that follows. Returns the start time, which
+// a trace also records (trace.h: the same clock).
+std::int64_t RecordStart(WorkerSlot& slot, std::uint64_t seq) {
+  const std::int64_t now =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(
+          std::chrono::steady_clock::now().time_since_epoch())
+          .count();
+  slot.started_at.store(now, std::memory_order_relaxed);
   std::uint64_t previous = seq - 1;
   if (!slot.started.compare_exchange_strong(previous, seq,
                                             std::memory_order_acq_rel)) {
     for (;;) ::pause();
   }
+  return now;
 }
 
 void Work(pid_t self, const WorkerSetup& setup, const WorkerConfig& config) {
@@ -293,7 +297,7 @@ void Work(pid_t self, const WorkerSetup& setup, const WorkerConfig& config) {
     ++seq;
     ran_user_code = true;
     StartFrame(out, h.task_id);
-    RecordStart(*setup.slot, seq);
+    const std::int64_t start_ns = RecordStart(*setup.slot, seq);
     try {
       const auto invoker =
           reinterpret_cast<Invoker>(body.read_raw<std::uint64_t>());
@@ -312,6 +316,10 @@ void Work(pid_t self, const WorkerSetup& setup, const WorkerConfig& config) {
     // A task that forked, and whose child returned here instead of calling
     // _exit(): the child must not answer in the worker's place.
     if (NotTheWorker(self)) ::_exit(0);
+    if (config.trace) {
+      const std::int64_t stamps[2] = {start_ns, MonotonicNs()};
+      out.append(reinterpret_cast<const char*>(stamps), sizeof stamps);
+    }
     FinishFrame(out);
     SetFrameCheck(out, ReplyCheck(setup.reply_key, seq));
     FlushStandardOutput();

@@ -31,6 +31,10 @@ struct WorkerConfig {
   std::function<void()> initializer;  // may be empty
   int maxtasksperchild = 0;           // 0: unlimited
   WorkerLimits limits{};
+  // Tracing is on (trace.h): the worker appends each task's start (the
+  // WorkerSlot's `started_at`) and end (CLOCK_MONOTONIC) to its reply, after
+  // the body wire.h describes, as two i64 nanosecond counts.
+  bool trace = false;
 };
 
 // One per worker, in memory shared (MAP_SHARED, mapped before the fork

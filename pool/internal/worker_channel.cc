@@ -231,6 +231,20 @@ void WorkerChannel::HandleFrame(const FrameHeader& h, Reader& body,
                          std::to_string(pid_) + ": " + e.what()));
     return;
   }
+  // With tracing on, the reply ends with the worker's two stamps.
+  std::int64_t stamps[2] = {-1, -1};
+  Reader traced(nullptr, 0);
+  if (trace_ != nullptr) {
+    const std::size_t n = body.remaining();
+    if (n < sizeof stamps) {
+      throw ProtocolError("sent a reply without the trace's time stamps");
+    }
+    const char* p = body.take(n);
+    std::memcpy(stamps, p + n - sizeof stamps, sizeof stamps);
+    traced = Reader(p, n - sizeof stamps);
+  }
+  Reader& reply = trace_ != nullptr ? traced : body;
+  const std::int64_t deliver_ns = trace_ != nullptr ? MonotonicNs() : 0;
   std::unique_ptr<ProcessJob> job = std::move(in_flight_.front());
   in_flight_.pop_front();
   --sent_;
@@ -246,7 +260,7 @@ void WorkerChannel::HandleFrame(const FrameHeader& h, Reader& body,
   result.task_us += std::max(us, 0.1);
   last_reply_ = now;
   try {
-    job->Complete(body);  // Runs the callback, if any.
+    job->Complete(reply);  // Runs the callback, if any.
   } catch (const ProtocolError&) {
     job->Fail(std::current_exception());
     blame_running_ = false;  // Failed already; the framing is suspect.
@@ -257,6 +271,14 @@ void WorkerChannel::HandleFrame(const FrameHeader& h, Reader& body,
     job->Fail(CurrentExceptionAsPoolError("the reply to task " +
                                           std::to_string(job->id()) +
                                           " could not be decoded"));
+  }
+  if (trace_ != nullptr) {
+    try {
+      trace_->Ran(trace_pool_, job->id(), pid_, stamps[0], stamps[1],
+                  deliver_ns, job->item_errors());
+    } catch (...) {
+      // No memory to record it: the trace only misses this task.
+    }
   }
 }
 
@@ -328,6 +350,7 @@ WorkerChannel::ReadResult WorkerChannel::SettleExit(
         "worker " + std::to_string(pid_) + " " +
         DescribeWaitStatus(wait_status) + " while running the initializer"));
   }
+  if (trace_ != nullptr) TraceExit(wait_status, /*by_pool=*/false);
   if (in_flight_.empty()) return result;
   // The oldest job fails only if the worker had really started it;
   // whatever never started goes back to the queue. (The parent's stop mark
@@ -382,6 +405,20 @@ void WorkerChannel::Abandon(std::exception_ptr error) {
   }
   exited_ = true;
   Cancel(std::move(error));
+}
+
+void WorkerChannel::TraceExit(int wait_status, bool by_pool) noexcept {
+  // (The parent's stop mark is not a task number.)
+  const bool ran =
+      sent_ > 0 && (slot_->started.load(std::memory_order_acquire) &
+                    ~WorkerSlot::kStopped) >= front_seq();
+  try {
+    trace_->WorkerExited(
+        trace_pool_, pid_, wait_status, ran ? in_flight_.front()->id() : 0,
+        slot_->started_at.load(std::memory_order_relaxed), by_pool);
+  } catch (...) {
+    // No memory to record it: the trace only misses the end.
+  }
 }
 
 void WorkerChannel::Cancel(std::exception_ptr error) {

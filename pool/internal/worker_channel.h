@@ -23,6 +23,7 @@
 #ifndef POOL_INTERNAL_WORKER_CHANNEL_H_
 #define POOL_INTERNAL_WORKER_CHANNEL_H_
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -36,6 +37,7 @@
 
 #include "pool/internal/fd.h"
 #include "pool/internal/job.h"
+#include "pool/internal/trace.h"
 #include "pool/internal/wire.h"
 #include "pool/internal/worker.h"
 
@@ -99,6 +101,12 @@ class WorkerChannel {
   // hands (lent, or offered for lending). Only the handler thread uses it.
   bool away() const { return away_; }
   void set_away(bool away) { away_ = away; }
+  // Tracing is on: each reply ends with the worker's stamps (worker.h),
+  // and what the channel sees goes to `trace` as pool number `pool`.
+  void set_trace(Trace* trace, int pool) {
+    trace_ = trace;
+    trace_pool_ = pool;
+  }
 
   // Queues a job for the worker; Write() sends it.
   void Push(std::unique_ptr<ProcessJob> job);
@@ -167,12 +175,21 @@ class WorkerChannel {
   void Abandon(std::exception_ptr error);
   // terminate(): fails every job in flight with `error`.
   void Cancel(std::exception_ptr error);
+  // Tracing: terminate() killed the worker (call after Kill(), while the
+  // fork server is still there).
+  void TraceKilled() noexcept {
+    if (trace_ != nullptr && !exited_) TraceExit(SIGKILL, /*by_pool=*/true);
+  }
 
  private:
   void HandleFrames(ReadResult& result);
   void CheckHeader(const FrameHeader& h);
   void HandleFrame(const FrameHeader& h, Reader& body, ReadResult& result);
   void CloseResultPipe();
+  // Tracing: the worker ended with `wait_status`; `by_pool`: killed by the
+  // pool itself. Reads the WorkerSlot: only while the fork server (which
+  // maps the slots) is there.
+  void TraceExit(int wait_status, bool by_pool) noexcept;
   std::uint64_t front_seq() const { return answered_ + 1; }
 
   const pid_t pid_;
@@ -205,6 +222,8 @@ class WorkerChannel {
   bool killed_ = false;  // The parent SIGKILLed it.
   bool exited_ = false;  // Its exit status was reported.
   bool away_ = false;
+  Trace* trace_ = nullptr;
+  int trace_pool_ = 0;
   std::optional<Clock::time_point> eof_deadline_;
   std::string broke_;  // What it did to be killed, if anything.
   bool blame_running_ = true;

@@ -1,0 +1,194 @@
+"""`./course trace ID`: your pool and the reference's, at work, side by side.
+
+Builds the exercise's tests on your code and on the reference solution,
+runs each once with POOL_TRACE set (pool/README.md, "Tracing"), and prints,
+pool by pool, the two text timelines next to each other, with the SVG
+pictures' paths for a closer look. The files stay under
+.course/trace/ID/.
+"""
+
+import importlib.util
+import os
+import re
+import subprocess
+import tempfile
+
+from . import bazel
+from .progress import STATE_DIR
+
+# How many pools are shown side by side; the rest are listed by path.
+DEFAULT_POOLS = 3
+# How many tasks each timeline names below it; the pictures show them all.
+LEGEND_LINES = 10
+
+BUILD_YOUR_OWN = """\
+Exercise {id} builds a pool of your own, so there is nothing to trace from
+the inside: the recorder lives in pool::Pool (pool/README.md, "Tracing"),
+which your code does not use, and a trace of the reference's code would
+show its processes, not yours. What a trace would show, your tests check
+directly: the processes your code forks and reaps, the frames it sends and
+the answers it reads (./course run {id} lists every check). To watch the
+processes your code makes, run its tests under strace:
+
+  ./bazelw build //exercises/{dir}:test
+  strace -f -e trace=process,pipe2 bazel-bin/exercises/{dir}/test
+
+Every fork (clone), exec, exit and wait of your pool is one line there,
+with the pid it made or reaped. Exercises 01 to 12 use pool::Pool:
+./course trace 03, for instance, draws your pool beside the reference's.
+"""
+
+
+def load_trace_view(root):
+    """tools/trace_view.py, imported from the source tree."""
+    path = os.path.join(root, "tools", "trace_view.py")
+    spec = importlib.util.spec_from_file_location("trace_view", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def trace_files(directory, stem):
+    """STEM.json, STEM.2.json, ... in the order the pools were made."""
+    pattern = re.compile(re.escape(stem) + r"(?:\.(\d+))?\.json$")
+    found = []
+    for name in os.listdir(directory):
+        m = pattern.fullmatch(name)
+        if m:
+            found.append((int(m.group(1) or 1), os.path.join(directory, name)))
+    return [path for _, path in sorted(found)]
+
+
+def side_by_side(left, right, width, titles=("yours", "reference")):
+    """Two blocks of text in two columns of `width` characters each."""
+    a = [titles[0], "-" * len(titles[0])] + left.splitlines()
+    b = [titles[1], "-" * len(titles[1])] + right.splitlines()
+    rows = []
+    for i in range(max(len(a), len(b))):
+        la = a[i] if i < len(a) else ""
+        lb = b[i] if i < len(b) else ""
+        if len(la) > width:
+            la = la[: width - 1] + "…"
+        if len(lb) > width:
+            lb = lb[: width - 1] + "…"
+        rows.append(f"{la:<{width}}  {lb}".rstrip())
+    return "\n".join(rows) + "\n"
+
+
+def text_of(trace_view, path, columns):
+    """A trace's text timeline (or why there is none), and its lane count."""
+    if path is None:
+        return "(no pool: this run made fewer pools)\n"
+    try:
+        lanes, marks, t0, t1 = trace_view.build(trace_view.load(path))
+    except (OSError, ValueError) as e:
+        return f"(cannot read {path}: {e})\n"
+    return trace_view.render_text(lanes, marks, t0, t1, columns,
+                                  legend_limit=LEGEND_LINES)
+
+
+def run_traced(binary, trace_stem, workdir, timeout):
+    """Runs a test binary with POOL_TRACE=trace_stem.json; returns its exit
+    status (None if it timed out)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, POOL_TRACE=trace_stem + ".json",
+                   TEST_TMPDIR=tmp)
+        try:
+            return subprocess.run(
+                [binary], env=env, cwd=workdir, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, timeout=timeout,
+                check=False).returncode
+        except subprocess.TimeoutExpired:
+            return None
+
+
+def cmd_trace(root, exercise, style, out, pools=DEFAULT_POOLS, columns=None,
+              err=None):
+    """`./course trace ID`. Returns 0 when both runs left a trace."""
+    ex = exercise
+    if ex.id.startswith("b"):
+        print(BUILD_YOUR_OWN.format(id=ex.id, dir=ex.dir), file=out, end="")
+        return 0
+    err = err or out
+    directory = os.path.join(root, STATE_DIR, "trace", ex.id)
+    os.makedirs(directory, exist_ok=True)
+    for name in os.listdir(directory):
+        os.remove(os.path.join(directory, name))
+    bep = os.path.join(directory, "build.bep")
+    log = os.path.join(directory, "build.log")
+    print(style.dim("building %s and %s ..." % (ex.test_label,
+                                                ex.solution_label)),
+          file=err, flush=True)
+    code = bazel.run(os.path.join(root, "bazelw"), root, "build",
+                     bazel.QUIET + ["--keep_going",
+                                    "--build_event_json_file=" + bep,
+                                    ex.test_label, ex.solution_label], log)
+    events = bazel.parse_events(bep)
+
+    def binary(label):
+        pkg, name = label.lstrip("/").split(":")
+        return events.files.get(pkg + "/" + name)
+    yours_bin, ref_bin = binary(ex.test_label), binary(ex.solution_label)
+    if code != 0 or not yours_bin or not ref_bin:
+        print("The tests did not build; ./course run %s shows why." % ex.id,
+              file=out)
+        return 1
+    statuses = {}
+    for stem, path in (("yours", yours_bin), ("reference", ref_bin)):
+        print(style.dim("running %s's tests with POOL_TRACE ..." % stem),
+              file=err, flush=True)
+        statuses[stem] = run_traced(os.path.join(root, path),
+                                    os.path.join(directory, stem), root,
+                                    timeout=max(60, 2 * ex.timeout))
+    yours = trace_files(directory, "yours")
+    ref = trace_files(directory, "reference")
+    if statuses["yours"] != 0:
+        print(style.bad + " your tests %s; the trace shows what ran until "
+              "then (./course run %s for the checks)." % (
+                  "timed out" if statuses["yours"] is None else "failed",
+                  ex.id), file=out)
+    if not yours:
+        print("Your code made no pool::Pool, so there is nothing to draw. "
+              "The exercise asks you to use one: see its README.", file=out)
+        return 1
+    trace_view = load_trace_view(root)
+    if columns:
+        width = columns
+    elif _isatty(out):
+        width = os.get_terminal_size(out.fileno()).columns
+    else:
+        width = 160
+    half = max(40, (width - 2) // 2)
+    count = max(len(yours), len(ref))
+    for i in range(min(count, pools)):
+        y = yours[i] if i < len(yours) else None
+        r = ref[i] if i < len(ref) else None
+        print(style.bold("pool %d of %d (in the order the tests made them)"
+                         % (i + 1, count)), file=out)
+        print(side_by_side(text_of(trace_view, y, half),
+                           text_of(trace_view, r, half), half), file=out)
+    for path in yours + ref:
+        svg = path[: -len(".json")] + ".svg"
+        try:
+            lanes, marks, t0, t1 = trace_view.build(trace_view.load(path))
+        except (OSError, ValueError):
+            continue
+        with open(svg, "w", encoding="utf-8") as f:
+            f.write(trace_view.render_svg(lanes, marks, t0, t1,
+                                          os.path.basename(svg)))
+    if count > pools:
+        print("%d more pools: ./course trace %s --pools %d, or the files "
+              "below." % (count - pools, ex.id, count), file=out)
+    print("For a closer look, the pictures (open in a browser) and the "
+          "traces (ui.perfetto.dev):\n  %s/{yours,reference}*.svg\n"
+          "  %s/{yours,reference}*.json" % (
+              os.path.relpath(directory, root),
+              os.path.relpath(directory, root)), file=out)
+    return 0
+
+
+def _isatty(out):
+    try:
+        return os.isatty(out.fileno())
+    except (AttributeError, OSError, ValueError):
+        return False

@@ -1,0 +1,487 @@
+#!/usr/bin/env python3
+"""Draws a pool trace (Options::trace, POOL_TRACE) as a timeline.
+
+  trace_view.py TRACE.json                 a text timeline on the terminal
+  trace_view.py TRACE.json --svg OUT.svg   and an SVG picture of it
+
+One lane per worker (a ThreadPool: per thread), one box per task labelled
+with its items (and its input, when that is one number), a red cross where
+a worker died, dashed lines for close(), terminate() and join(), and a time
+axis in milliseconds from the pool's first event. The parent's threads
+(where tasks are submitted and delivered) get a lane each above the
+workers. pool/README.md ("Tracing") describes the file; this reads only
+what that section promises. Standard library only.
+"""
+
+import argparse
+import json
+import math
+import sys
+from xml.sax.saxutils import escape
+
+# Colours per method; a task that failed is drawn red whatever its method.
+METHOD_COLOURS = {
+    "apply": "#4e79a7",
+    "map": "#59a14f",
+    "imap": "#f28e2b",
+    "task": "#76b7b2",
+}
+FAILED = "#e15759"
+SUBMIT = "#bab0ac"
+DELIVER = "#9c755f"
+# Beyond this many boxes, no tooltips: they would make the file large.
+MAX_TOOLTIPS = 1500
+
+
+class Lane:
+    """One row of the picture: a worker, a pool thread or a parent thread."""
+
+    def __init__(self, key, name, worker):
+        self.key = key  # (pid, tid)
+        self.name = name
+        self.worker = worker  # True for a worker (or a ThreadPool thread).
+        self.boxes = []  # (start_us, end_us, label, tooltip, colour)
+        self.marks = []  # (ts_us, label, kind): "death" or "start"
+        self.alive = None  # [start_us, end_us or None]
+        self.sort = 0
+
+
+def load(path):
+    """Reads a trace file; raises ValueError saying what is wrong with it."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{path} is not valid JSON: {e}") from e
+    if not isinstance(doc, dict) or not isinstance(doc.get("traceEvents"), list):
+        raise ValueError(f"{path} has no traceEvents array: not a pool trace")
+    return doc["traceEvents"]
+
+
+def is_failure(outcome):
+    return outcome not in (None, "ok") and "items raised" not in outcome
+
+
+def task_label(event):
+    args = event.get("args", {})
+    label = event.get("name", "?")
+    if "input" in args:
+        value = args["input"]
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        label += f" · {value}"
+    return label
+
+
+def build(events):
+    """Turns events into lanes, lifecycle marks and the time range."""
+    process_names, thread_names, sorts = {}, {}, {}
+    for e in events:
+        if e.get("ph") != "M":
+            continue
+        name = e.get("args", {}).get("name")
+        if e.get("name") == "process_name":
+            process_names[e["pid"]] = name
+        elif e.get("name") == "thread_name":
+            thread_names[(e["pid"], e["tid"])] = name
+        elif e.get("name") == "process_sort_index":
+            sorts[e["pid"]] = e["args"].get("sort_index", 0)
+    parent = next(
+        (pid for pid, n in process_names.items() if n.startswith("pool parent")),
+        None,
+    )
+    lanes = {}
+
+    def lane(pid, tid):
+        key = (pid, tid)
+        if key not in lanes:
+            if pid != parent and pid in process_names:
+                lanes[key] = Lane(key, process_names[pid], True)
+                lanes[key].sort = 1000 + sorts.get(pid, 0)
+            else:
+                name = thread_names.get(key, f"thread {tid}")
+                worker = " (tid " in name
+                lanes[key] = Lane(key, name, worker)
+                lanes[key].sort = (500 if worker else 0) + len(lanes)
+        return lanes[key]
+
+    # Name every lane the metadata announces, so an idle worker shows.
+    for pid in process_names:
+        if pid != parent:
+            lane(pid, pid)
+    for (pid, tid), name in thread_names.items():
+        if pid == parent:
+            lane(pid, tid)
+
+    marks = []
+    times = []
+    for e in events:
+        ph = e.get("ph")
+        if ph not in ("X", "i"):
+            continue
+        ts = float(e["ts"])
+        times.append(ts)
+        args = e.get("args", {})
+        if ph == "X":
+            end = ts + float(e.get("dur", 0))
+            times.append(end)
+            if e.get("cat") == "task":
+                outcome = args.get("outcome")
+                colour = (
+                    FAILED
+                    if is_failure(outcome)
+                    else METHOD_COLOURS.get(args.get("method"), "#76b7b2")
+                )
+                tip = (
+                    f"{e['name']}: task {args.get('task')}, "
+                    f"{(end - ts) / 1000:.3f} ms, {outcome}"
+                )
+                lane(e["pid"], e["tid"]).boxes.append(
+                    (ts, end, task_label(e), tip, colour)
+                )
+            elif e.get("cat") == "submit":
+                tasks = args.get("tasks", 1)
+                label = e["name"] + (f" ×{tasks}" if tasks != 1 else "")
+                lane(e["pid"], e["tid"]).boxes.append(
+                    (ts, end, label, label, SUBMIT)
+                )
+            else:
+                lane(e["pid"], e["tid"]).boxes.append(
+                    (ts, end, "", e["name"], DELIVER)
+                )
+        elif e.get("cat") == "worker":
+            l = lane(e["pid"], e["tid"])
+            if e["name"].startswith("worker started"):
+                l.alive = [ts, None]
+                if args.get("replaces"):
+                    l.marks.append((ts, f"replaces pid {args['replaces']}",
+                                    "replace"))
+            else:
+                if l.alive is not None:
+                    l.alive[1] = ts
+                died = e["name"].startswith("worker died")
+                text = e["name"].split(": ", 1)[-1]
+                if died and "task" in args:
+                    text += f" while running {args.get('running', 'task')}"
+                l.marks.append((ts, text, "death" if died else "exit"))
+        elif e.get("cat") == "pool":
+            marks.append((ts, e["name"]))
+        elif e.get("cat") == "task":
+            # A task that failed without running (cancelled, ...).
+            lane(e["pid"], e["tid"]).marks.append((ts, e["name"], "failed"))
+    if not times:
+        raise ValueError("the trace has no events: was a pool created?")
+    ordered = sorted(lanes.values(), key=lambda l: l.sort)
+    return ordered, marks, min(times), max(times)
+
+
+def nice_step(span_ms, ticks=8):
+    """A round tick step (1, 2 or 5 times a power of ten) in ms."""
+    raw = span_ms / ticks if span_ms > 0 else 1
+    power = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 5, 10):
+        if raw <= m * power:
+            return m * power
+    return 10 * power
+
+
+def fmt_ms(v):
+    return f"{v:g}" if abs(v) >= 0.01 or v == 0 else f"{v:.3f}"
+
+
+def render_svg(lanes, marks, t0, t1, title, width=1000):
+    longest = max((len(l.name) for l in lanes), default=10)
+    label_w = min(320, max(150, 7 * longest + 30))
+    right = 20
+    lane_h = 36
+    box_top, box_h = 3, 20  # A task box within its lane; below it, marks.
+    plot_w = width - label_w - right
+    span = max(t1 - t0, 1.0)
+
+    def x(ts):
+        return label_w + (ts - t0) / span * plot_w
+
+    # Lifecycle marks' labels go above the lanes, centred on their line but
+    # kept inside the picture, each in the first row where it meets no
+    # other; as many rows as that takes.
+    mark_labels = []  # (line x, label x, row, name)
+    row_ends = []
+    for ts, name in sorted(marks):
+        mx = x(ts)
+        half = 3.2 * len(name)
+        cx = min(max(mx, half + 4), width - half - 4)
+        row = next(
+            (r for r, e in enumerate(row_ends) if cx - half > e + 4),
+            len(row_ends),
+        )
+        if row == len(row_ends):
+            row_ends.append(0)
+        row_ends[row] = cx + half
+        mark_labels.append((mx, cx, row, name))
+    top = (30 if title else 4) + 13 * max(1, len(row_ends)) + 8
+    height = top + lane_h * len(lanes) + 50
+
+    tips = sum(len(l.boxes) for l in lanes) <= MAX_TOOLTIPS
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" '
+        'font-family="DejaVu Sans, Verdana, sans-serif" font-size="12">',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+    ]
+    if title:
+        out.append(
+            f'<text x="10" y="22" font-size="15" font-weight="bold">'
+            f"{escape(title)}</text>"
+        )
+    axis_y = top + lane_h * len(lanes)
+    # Lanes.
+    for i, l in enumerate(lanes):
+        y = top + i * lane_h
+        if i % 2 == 0:
+            out.append(
+                f'<rect x="0" y="{y}" width="{width}" height="{lane_h}" '
+                'fill="#f4f4f4"/>'
+            )
+        name = l.name if len(l.name) <= 41 else l.name[:40] + "…"
+        weight = ' font-weight="bold"' if l.worker else ""
+        mid = y + box_top + box_h / 2
+        out.append(
+            f'<text x="8" y="{mid + 4}"{weight}>{escape(name)}'
+            f"<title>{escape(l.name)}</title></text>"
+        )
+        if l.alive is not None:
+            end = l.alive[1] if l.alive[1] is not None else t1
+            out.append(
+                f'<line x1="{x(l.alive[0]):.1f}" y1="{mid}" '
+                f'x2="{x(end):.1f}" y2="{mid}" stroke="#999" '
+                'stroke-width="1" stroke-dasharray="2,3"/>'
+            )
+        if l.worker and not l.boxes:
+            out.append(
+                f'<text x="{label_w + plot_w - 4}" y="{mid + 4}" '
+                'text-anchor="end" fill="#777" font-style="italic">'
+                "idle: ran no task</text>"
+            )
+        boxes = sorted(l.boxes)
+        taken = []  # Spans of this lane's labels drawn so far.
+
+        def free(a, b):
+            return all(b <= t0_ or a >= t1_ for t0_, t1_ in taken)
+        for k, (start, end, label, tip, colour) in enumerate(boxes):
+            bx = x(start)
+            bw = max(x(end) - bx, 1.5)
+            task = colour != SUBMIT and colour != DELIVER
+            inset = 0 if task else 5
+            tooltip = f"<title>{escape(tip)}</title>" if tips else ""
+            out.append(
+                f'<rect x="{bx:.1f}" y="{y + box_top + inset}" '
+                f'width="{bw:.1f}" height="{box_h - 2 * inset}" '
+                f'fill="{colour}" stroke="#333" stroke-width="0.5">'
+                f"{tooltip}</rect>"
+            )
+            if not label:
+                continue
+            # Inside the box if it fits (about 7 px a character), else
+            # beside it where the lane is free up to the next box (or
+            # since the previous one); otherwise left to the tooltip. So
+            # labels never overlap.
+            room_right = (
+                x(boxes[k + 1][0]) if k + 1 < len(boxes) else label_w + plot_w
+            ) - (bx + bw)
+            room_left = bx - (x(boxes[k - 1][1]) if k > 0 else label_w)
+            # Past a failed box, room for the cross drawn at its end.
+            gap = 8 if colour == FAILED else 0
+            for text in (label, label.split(" ·")[0]):
+                need = 7 * len(text) + 6
+                ty = y + box_top + box_h / 2 + 4
+                right = bx + bw + 4 + gap
+                if task and bw >= need:
+                    out.append(
+                        f'<text x="{bx + bw / 2:.1f}" y="{ty}" '
+                        f'text-anchor="middle" fill="white">{escape(text)}</text>'
+                    )
+                    taken.append((bx, bx + bw))
+                elif room_right >= need + gap and free(right, right + need):
+                    out.append(
+                        f'<text x="{right:.1f}" y="{ty}" '
+                        f'fill="#222">{escape(text)}</text>'
+                    )
+                    taken.append((right, right + need))
+                elif room_left >= need and free(bx - need, bx):
+                    out.append(
+                        f'<text x="{bx - 4:.1f}" y="{ty}" text-anchor="end" '
+                        f'fill="#222">{escape(text)}</text>'
+                    )
+                    taken.append((bx - need, bx))
+                else:
+                    continue
+                break
+        for ts, text, kind in l.marks:
+            mx = x(ts)
+            if kind == "death":
+                # The cross on the lane, the words under the boxes (a
+                # worker's lane has at most one death: it ends there).
+                cy = y + box_top + box_h / 2
+                out.append(
+                    f'<path d="M{mx - 6:.1f},{cy - 6} l12,12 m0,-12 l-12,12" '
+                    'stroke="#c00" stroke-width="3"/>'
+                )
+                anchor = "end" if mx > label_w + plot_w * 0.6 else "start"
+                out.append(
+                    f'<text x="{mx:.1f}" y="{y + lane_h - 3}" fill="#c00" '
+                    f'font-size="10" font-weight="bold" '
+                    f'text-anchor="{anchor}">{escape(text)}</text>'
+                )
+            elif kind == "exit" and "killed by terminate()" in text:
+                anchor = "end" if mx > label_w + plot_w * 0.6 else "start"
+                out.append(
+                    f'<text x="{mx:.1f}" y="{y + lane_h - 3}" fill="#555" '
+                    f'font-size="10" text-anchor="{anchor}">'
+                    "killed by terminate()</text>"
+                )
+            elif kind == "replace":
+                # Under the lane's name, where nothing else is drawn.
+                out.append(
+                    f'<text x="8" y="{y + lane_h - 3}" fill="#555" '
+                    f'font-size="10">{escape(text)}</text>'
+                )
+            elif kind == "failed":
+                out.append(
+                    f'<circle cx="{mx:.1f}" cy="{y + box_top + box_h / 2}" '
+                    f'r="3" fill="{FAILED}"><title>{escape(text)}</title>'
+                    "</circle>"
+                )
+    # Lifecycle marks: dashed lines across the lanes.
+    for mx, cx, row, name in mark_labels:
+        out.append(
+            f'<line x1="{mx:.1f}" y1="{top}" x2="{mx:.1f}" y2="{axis_y}" '
+            'stroke="#555" stroke-dasharray="4,3"/>'
+        )
+        out.append(
+            f'<text x="{cx:.1f}" y="{top - 6 - 13 * row}" fill="#333" '
+            f'font-size="11" text-anchor="middle">{escape(name)}</text>'
+        )
+    # The time axis.
+    out.append(
+        f'<line x1="{label_w}" y1="{axis_y}" x2="{label_w + plot_w}" '
+        f'y2="{axis_y}" stroke="black"/>'
+    )
+    span_ms = span / 1000
+    step = nice_step(span_ms)
+    v = 0.0
+    while v <= span_ms + 1e-9:
+        tx = x(t0 + v * 1000)
+        out.append(
+            f'<line x1="{tx:.1f}" y1="{axis_y}" x2="{tx:.1f}" '
+            f'y2="{axis_y + 5}" stroke="black"/>'
+        )
+        out.append(
+            f'<text x="{tx:.1f}" y="{axis_y + 18}" text-anchor="middle">'
+            f"{fmt_ms(round(v, 6))}</text>"
+        )
+        v += step
+    out.append(
+        f'<text x="{label_w + plot_w}" y="{axis_y + 36}" text-anchor="end" '
+        'fill="#555">time since the first event (ms)</text>'
+    )
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def render_text(lanes, marks, t0, t1, columns=100, legend_limit=None):
+    """The same timeline in characters: a row per lane, a letter per task."""
+    name_w = min(30, max(len(l.name) for l in lanes) if lanes else 10)
+    bar_w = max(20, columns - name_w - 3)
+    span = max(t1 - t0, 1.0)
+
+    def col(ts):
+        return min(bar_w - 1, max(0, int((ts - t0) / span * bar_w)))
+
+    symbols = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    legend = []
+    rows = []
+    n = 0
+    for l in lanes:
+        row = [" "] * bar_w
+        if l.alive is not None:
+            end = l.alive[1] if l.alive[1] is not None else t1
+            for c in range(col(l.alive[0]), col(end) + 1):
+                row[c] = "·"
+        # Longest first, so that a short task stays visible over a long one.
+        for start, end, label, tip, colour in sorted(
+            l.boxes, key=lambda b: b[0] - b[1]
+        ):
+            if colour not in (SUBMIT, DELIVER):
+                sym = symbols[n % len(symbols)]
+                n += 1
+                legend.append(f"  {sym}  {tip}")
+            else:
+                sym = "-"
+            for c in range(col(start), col(end) + 1):
+                row[c] = sym
+        for ts, text, kind in l.marks:
+            if kind == "death":
+                row[col(ts)] = "X"
+                legend.append(f"  X  {l.name}: {text}")
+        name = l.name if len(l.name) <= name_w else l.name[: name_w - 1] + "…"
+        rows.append(f"{name:<{name_w}} |{''.join(row)}|")
+    mark_row = [" "] * bar_w
+    for ts, name in marks:
+        mark_row[col(ts)] = "^"
+    out = rows
+    if marks:
+        out.append(f"{'':<{name_w}}  {''.join(mark_row)}")
+        out.append(
+            f"{'':<{name_w}}  ^ = "
+            + ", ".join(
+                f"{name} at {(ts - t0) / 1000:.2f} ms" for ts, name in sorted(marks)
+            )
+        )
+    out.append(
+        f"{'':<{name_w}}  0 ms{'':>{bar_w - 15}}{(t1 - t0) / 1000:8.2f} ms"
+    )
+    if legend:
+        out.append("tasks (letter: what, how long, outcome):")
+        if legend_limit is not None and len(legend) > legend_limit:
+            hidden = len(legend) - legend_limit
+            legend = legend[:legend_limit] + [f"  ... and {hidden} more"]
+        out.extend(legend)
+    return "\n".join(out) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description="Draw a pool trace (POOL_TRACE=path.json) as a timeline."
+    )
+    parser.add_argument("trace", help="the trace file a pool wrote")
+    parser.add_argument("--svg", help="also write an SVG picture here")
+    parser.add_argument("--title", default="", help="a title for the picture")
+    parser.add_argument(
+        "--workers-only",
+        action="store_true",
+        help="leave out the parent's threads (submit and delivery)",
+    )
+    parser.add_argument("--width", type=int, default=1000)
+    parser.add_argument("--columns", type=int, default=100)
+    parser.add_argument("--quiet", action="store_true", help="no text timeline")
+    args = parser.parse_args(argv)
+    try:
+        lanes, marks, t0, t1 = build(load(args.trace))
+    except (OSError, ValueError) as e:
+        print(f"trace_view: {e}", file=sys.stderr)
+        return 1
+    if args.workers_only:
+        lanes = [l for l in lanes if l.worker]
+    if not args.quiet:
+        sys.stdout.write(render_text(lanes, marks, t0, t1, args.columns))
+    if args.svg:
+        with open(args.svg, "w", encoding="utf-8") as f:
+            f.write(render_svg(lanes, marks, t0, t1, args.title, args.width))
+        if not args.quiet:
+            print(f"picture: {args.svg}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

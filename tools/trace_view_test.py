@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Tests of trace_view.py: what it draws from a trace it is given."""
+
+import contextlib
+import io
+import json
+import os
+import sys
+import tempfile
+import unittest
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import trace_view  # noqa: E402
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def meta(kind, pid, tid, name, sort=0):
+    events = [{"ph": "M", "name": kind, "pid": pid, "tid": tid,
+               "args": {"name": name}}]
+    if kind == "process_name":
+        events.append({"ph": "M", "name": "process_sort_index", "pid": pid,
+                       "tid": tid, "args": {"sort_index": sort}})
+    return events
+
+
+def task(pid, ts, dur, name, task_id, outcome="ok", number=None):
+    args = {"task": task_id, "method": name.split(" ")[0], "outcome": outcome}
+    if number is not None:
+        args["input"] = number
+    return {"ph": "X", "cat": "task", "name": name, "pid": pid, "tid": pid,
+            "ts": ts, "dur": dur, "args": args}
+
+
+def instant(pid, tid, ts, name, cat, args=None):
+    return {"ph": "i", "s": "t", "cat": cat, "name": name, "pid": pid,
+            "tid": tid, "ts": ts, "args": args or {}}
+
+
+# A Pool(3) of parent 10: worker 11 runs map [0] and map [1], worker 12 is
+# killed while running map [2] and replaced by worker 14, worker 13 idles.
+EVENTS = (
+    meta("process_name", 10, 10, "pool parent (pid 10)")
+    + meta("thread_name", 10, 10, "main thread")
+    + meta("process_name", 11, 11, "worker 1 (pid 11)", 1)
+    + meta("process_name", 12, 12, "worker 2 (pid 12)", 2)
+    + meta("process_name", 13, 13, "worker 3 (pid 13)", 3)
+    + meta("process_name", 14, 14, "worker 4 (pid 14)", 4)
+    + [
+        instant(11, 11, 1000, "worker started", "worker"),
+        instant(12, 12, 1000, "worker started", "worker"),
+        instant(13, 13, 1000, "worker started", "worker"),
+        {"ph": "X", "cat": "submit", "name": "submit map", "pid": 10,
+         "tid": 10, "ts": 1100, "dur": 5, "args": {"tasks": 3}},
+        task(11, 1200, 2000, "map [0]", 1, number=50),
+        task(11, 3300, 2000, "map [1]", 2, number=100),
+        task(12, 1200, 1500, "map [2]", 3,
+             outcome="worker 12 was killed by signal 9 (SIGKILL) while "
+             "running task 3 <&>"),
+        instant(12, 12, 2700, "worker died: killed by signal 9 (SIGKILL)",
+                "worker", {"signal": 9, "task": 3, "running": "map [2]"}),
+        instant(14, 14, 2800, "worker started (replaces pid 12)", "worker",
+                {"replaces": 12}),
+        instant(10, 10, 6000, "terminate()", "pool"),
+    ]
+)
+
+
+class TraceViewTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.path = os.path.join(self.tmp.name, "t.json")
+        with open(self.path, "w", encoding="utf-8") as f:
+            json.dump({"traceEvents": EVENTS}, f)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def render(self):
+        lanes, marks, t0, t1 = trace_view.build(trace_view.load(self.path))
+        return lanes, marks, t0, t1
+
+    def test_a_lane_per_worker_in_start_order_and_idle_ones_too(self):
+        lanes, _, _, _ = self.render()
+        workers = [l.name for l in lanes if l.worker]
+        self.assertEqual(workers, ["worker 1 (pid 11)", "worker 2 (pid 12)",
+                                   "worker 3 (pid 13)", "worker 4 (pid 14)"])
+        self.assertEqual(lanes[0].name, "main thread")
+
+    def test_svg_has_a_box_per_task_a_death_mark_and_an_axis(self):
+        lanes, marks, t0, t1 = self.render()
+        svg = trace_view.render_svg(lanes, marks, t0, t1, "a <title> & more")
+        root = ET.fromstring(svg)  # Valid XML, escaping included.
+        texts = [t.text for t in root.iter(SVG + "text") if t.text]
+        self.assertIn("a <title> & more", texts)
+        self.assertIn("map [0] · 50", texts)
+        self.assertIn("map [1] · 100", texts)
+        self.assertTrue(any(t.startswith("killed by signal 9 (SIGKILL) while "
+                                         "running map [2]") for t in texts),
+                        texts)
+        self.assertIn("idle: ran no task", texts)
+        self.assertIn("terminate()", texts)
+        self.assertIn("0", texts)  # The axis starts at 0 ms.
+        self.assertIn("time since the first event (ms)", texts)
+        # One red cross (a path) for the one death.
+        self.assertEqual(len(list(root.iter(SVG + "path"))), 1)
+        # The killed task is drawn red.
+        fills = [r.get("fill") for r in root.iter(SVG + "rect")]
+        self.assertIn(trace_view.FAILED, fills)
+
+    def assert_no_overlap(self, svg):
+        spans = []
+        for t in ET.fromstring(svg).iter(SVG + "text"):
+            if not t.text:
+                continue
+            y = float(t.get("y"))
+            x = float(t.get("x"))
+            w = 6.5 * len(t.text)
+            anchor = t.get("text-anchor", "start")
+            left = x - w / 2 if anchor == "middle" else (
+                x - w if anchor == "end" else x)
+            spans.append((y, left, left + w, t.text))
+        for i, a in enumerate(spans):
+            for b in spans[i + 1:]:
+                if a[0] == b[0] and a[1] < b[2] and b[1] < a[2]:
+                    self.fail(f"labels overlap: {a[3]!r} and {b[3]!r}")
+
+    def test_labels_never_overlap(self):
+        lanes, marks, t0, t1 = self.render()
+        self.assert_no_overlap(
+            trace_view.render_svg(lanes, marks, t0, t1, "", width=400))
+
+    def test_close_marks_get_rows_of_their_own(self):
+        lanes, _, t0, t1 = self.render()
+        marks = [(5000, "close()"), (5001, "join()"),
+                 (5002, "ThreadPool #1 ~ThreadPool(): terminate()"),
+                 (5003, "Pool #2 ~Pool(): terminate()")]
+        self.assert_no_overlap(
+            trace_view.render_svg(lanes, marks, t0, t1, "title"))
+
+    def test_text_timeline(self):
+        lanes, marks, t0, t1 = self.render()
+        text = trace_view.render_text(lanes, marks, t0, t1, columns=80)
+        rows = text.splitlines()
+        worker2 = next(r for r in rows if r.startswith("worker 2 (pid 12)"))
+        self.assertIn("X", worker2)
+        self.assertIn("map [0]: task 1, 2.000 ms, ok", text)
+        self.assertIn("terminate() at 5.00 ms", text)
+        self.assertTrue(all(len(r) <= 80 for r in rows[:5]), rows[:5])
+
+    def test_bad_input_says_what_is_wrong(self):
+        bad = os.path.join(self.tmp.name, "bad.json")
+        with open(bad, "w", encoding="utf-8") as f:
+            f.write('{"traceEvents": [')
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            self.assertEqual(trace_view.main([bad]), 1)
+        self.assertIn("is not valid JSON", err.getvalue())
+        with open(bad, "w", encoding="utf-8") as f:
+            f.write('{"events": []}')
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            self.assertEqual(trace_view.main([bad]), 1)
+        self.assertIn("no traceEvents array", err.getvalue())
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            self.assertEqual(
+                trace_view.main([os.path.join(self.tmp.name, "none.json")]), 1)
+        self.assertIn("No such file", err.getvalue())
+
+    def test_main_writes_the_svg(self):
+        out = os.path.join(self.tmp.name, "t.svg")
+        with contextlib.redirect_stdout(io.StringIO()) as stdout:
+            self.assertEqual(trace_view.main([self.path, "--svg", out]), 0)
+        self.assertIn("picture: " + out, stdout.getvalue())
+        ET.parse(out)
+
+
+if __name__ == "__main__":
+    unittest.main()
