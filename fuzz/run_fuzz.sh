@@ -35,6 +35,7 @@ echo "run_fuzz.sh: building $bin"
 "$cxx" -std=c++20 -g -O1 -I. \
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
   fuzz/wire_fuzz.cc fuzz/fuzz_main.cc pool/internal/job.cc pool/errors.cc \
+  pool/internal/trace.cc \
   -o "$bin"
 
 mkdir -p "$work/corpus" "$work/artifacts"
