@@ -15,12 +15,14 @@ import sys
 
 from . import catalog
 from . import errors
+from . import lang
 from . import learner
 from . import progress
 from . import screens
 from . import testrun
 from . import ui
 from . import watch
+from .lang import T
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TOOL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -33,141 +35,230 @@ def load(root):
     try:
         exercises = catalog.discover(root)
     except catalog.ConfigError as e:
-        raise errors.UsageError("bad course.toml: %s" % e) from None
+        raise errors.UsageError(T("bad course.toml: {error}",
+                                  "course.toml 有误：{error}",
+                                  error=e)) from None
     if not exercises:
-        raise errors.UsageError("no exercises found (no "
-                                "exercises/*/course.toml under %s)" %
-                                root)
+        raise errors.UsageError(T(
+            "no exercises found (no exercises/*/course.toml under {root})",
+            "找不到练习（{root} 下没有 exercises/*/course.toml）",
+            root=root))
     return exercises
 
 
 def pick(exercises, wanted):
     ex = catalog.find(exercises, wanted)
     if ex is None:
-        raise errors.UsageError(
-            "no exercise %r; `./course` lists them (ids: %s)" %
-            (wanted, ", ".join(e.id for e in exercises)))
+        raise errors.UsageError(T(
+            "no exercise {wanted!r}; `./course` lists them (ids: {ids})",
+            "没有练习 {wanted!r}；`./course` 会列出所有练习（编号：{ids}）",
+            wanted=wanted, ids=", ".join(e.id for e in exercises)))
     return ex
 
 
 def build_parser():
     p = argparse.ArgumentParser(
         prog="./course",
-        description="Exercises for the process pool: see where you are, "
-        "run and watch an exercise, get hints; grade submissions.",
-        epilog="With no command: the status of every exercise and what to "
-        "do next. Exit status: 0 all passed, 1 some check failed, 2 usage "
-        "error, 3 the tool failed, 130 interrupted.",
+        description=T("Exercises for the process pool: see where you are, "
+                      "run and watch an exercise, get hints; grade "
+                      "submissions.",
+                      "进程池的练习：看看你做到了哪里，运行并监视一个练习，"
+                      "获取提示；给提交的作业评分。"),
+        epilog=T("With no command: the status of every exercise and what "
+                 "to do next. Exit status: 0 all passed, 1 some check "
+                 "failed, 2 usage error, 3 the tool failed, 130 "
+                 "interrupted.",
+                 "不带命令：每个练习的状态和下一步该做什么。退出状态：0 "
+                 "全部通过，1 有检查失败，2 用法错误，3 工具本身出错，130 "
+                 "被中断。"),
         formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--lang", choices=("zh", "en"),
+                   help=T("the language of the tool and the tests' "
+                          "explanations: zh (Chinese) or en (English); "
+                          "the same as COURSE_LANG",
+                          "工具和测试说明所用的语言：zh（中文）或 en"
+                          "（英文）；与 COURSE_LANG 相同"))
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    s = sub.add_parser("status", help="where you are and what to do next "
-                       "(the default)",
-                       description="Runs every exercise's tests (Bazel "
-                       "reuses results for unchanged files) and shows, on "
-                       "one screen, a progress bar, the current track's "
-                       "exercises (every other track on one line: ./course "
-                       "list shows them all) and the next exercise with its "
-                       "first failing check.")
+    s = sub.add_parser("status", help=T(
+        "where you are and what to do next (the default)",
+        "你做到了哪里、下一步做什么（默认命令）"),
+        description=T(
+            "Runs every exercise's tests (Bazel reuses results for "
+            "unchanged files) and shows, on one screen, a progress bar, the "
+            "current track's exercises (every other track on one line: "
+            "./course list shows them all) and the next exercise with its "
+            "first failing check.",
+            "运行每个练习的测试（文件没变时 Bazel 沿用之前的结果），在一屏"
+            "中显示进度条、当前路线的练习（其他路线各占一行：./course list "
+            "列出全部）以及下一个练习和它第一项失败的检查。"))
     s.set_defaults(func=cmd_status)
 
-    s = sub.add_parser("list", help="every exercise of every track",
-                       description="Like ./course, with every exercise of "
-                       "every track listed: its checks passed and the speed "
-                       "index ./course bench last measured.")
+    s = sub.add_parser("list", help=T("every exercise of every track",
+                                      "所有路线的所有练习"),
+                       description=T(
+                           "Like ./course, with every exercise of every "
+                           "track listed: its checks passed and the speed "
+                           "index ./course bench last measured.",
+                           "与 ./course 相同，但列出所有路线的每个练习：通过"
+                           "的检查项数，以及 ./course bench 上次测得的速度"
+                           "指数。"))
     s.set_defaults(func=cmd_list)
 
-    s = sub.add_parser("watch", help="rerun an exercise on every save",
-                       description="Runs an exercise (the one named, else "
-                       "the first unsolved one), then reruns whichever "
-                       "exercise has a file saved, showing only the failing "
-                       "check or the compiler's first error, and which case "
-                       "is running while a test takes long; moves on when "
-                       "it passes. Keys: h hint, r rerun, q quit.")
+    s = sub.add_parser("watch", help=T("rerun an exercise on every save",
+                                       "每次保存都重新运行练习"),
+                       description=T(
+                           "Runs an exercise (the one named, else the first "
+                           "unsolved one), then reruns whichever exercise "
+                           "has a file saved, showing only the failing "
+                           "check or the compiler's first error, and which "
+                           "case is running while a test takes long; moves "
+                           "on when it passes. Keys: h hint, r rerun, q "
+                           "quit.",
+                           "运行一个练习（指定的那个，否则是第一个未完成的），"
+                           "之后哪个练习的文件被保存就重新运行哪个，只显示失败"
+                           "的检查或编译器的第一个错误，测试耗时较长时显示正在"
+                           "运行的用例；通过后转到下一个。按键：h 提示，r 重新"
+                           "运行，q 退出。"))
     s.add_argument("exercise", nargs="?",
-                   help="exercise id to start with, e.g. 03 or b01 "
-                   "(default: the first unsolved one)")
+                   help=T("exercise id to start with, e.g. 03 or b01 "
+                          "(default: the first unsolved one)",
+                          "从哪个练习开始，例如 03 或 b01（默认：第一个未"
+                          "完成的）"))
     s.add_argument("--poll", type=float, default=0.5,
-                   help="seconds between checks for a save (default 0.5)")
+                   help=T("seconds between checks for a save (default 0.5)",
+                          "检查是否保存的间隔秒数（默认 0.5）"))
     s.set_defaults(func=cmd_watch)
 
-    s = sub.add_parser("hint", help="the next hint for an exercise",
-                       description="Shows the next hint for the exercise, "
-                       "one at a time from a nudge to a near-answer, and "
-                       "remembers how many you have seen.")
+    s = sub.add_parser("hint", help=T("the next hint for an exercise",
+                                      "练习的下一条提示"),
+                       description=T(
+                           "Shows the next hint for the exercise, one at a "
+                           "time from a nudge to a near-answer, and "
+                           "remembers how many you have seen.",
+                           "显示练习的下一条提示，一次一条，从轻轻一推到接近"
+                           "答案，并记住你已经看过几条。"))
     s.add_argument("exercise", nargs="?",
-                   help="exercise id, e.g. 03 (default: the next unsolved)")
+                   help=T("exercise id, e.g. 03 (default: the next "
+                          "unsolved)",
+                          "练习编号，例如 03（默认：下一个未完成的）"))
     s.add_argument("--all", action="store_true",
-                   help="show again every hint seen so far")
+                   help=T("show again every hint seen so far",
+                          "重新显示已经看过的所有提示"))
     s.set_defaults(func=cmd_hint)
 
-    s = sub.add_parser("run", help="run one exercise's tests",
-                       description="Runs one exercise's tests and lists "
-                       "every check, with the first failure in full.")
-    s.add_argument("exercise", help="exercise id, e.g. 03")
+    s = sub.add_parser("run", help=T("run one exercise's tests",
+                                     "运行一个练习的测试"),
+                       description=T(
+                           "Runs one exercise's tests and lists every "
+                           "check, with the first failure in full.",
+                           "运行一个练习的测试，列出每项检查，并完整显示第一"
+                           "项失败。"))
+    s.add_argument("exercise", help=T("exercise id, e.g. 03",
+                                      "练习编号，例如 03"))
     s.add_argument("--fresh", action="store_true",
-                   help="rerun even if nothing changed")
+                   help=T("rerun even if nothing changed",
+                          "即使没有改动也重新运行"))
     s.set_defaults(func=cmd_run)
 
-    s = sub.add_parser("reset", help="put an exercise back to its starter",
-                       description="Replaces the exercise's files with the "
-                       "starter from git, after asking; your version is "
-                       "saved under .course/backup/.")
-    s.add_argument("exercise", help="exercise id, e.g. 03")
-    s.add_argument("--yes", action="store_true", help="do not ask")
+    s = sub.add_parser("reset", help=T("put an exercise back to its "
+                                       "starter", "把练习恢复为起始代码"),
+                       description=T(
+                           "Replaces the exercise's files with the starter "
+                           "from git, after asking; your version is saved "
+                           "under .course/backup/.",
+                           "询问之后，用 git 中的起始代码替换练习的文件；你的"
+                           "版本保存在 .course/backup/ 下。"))
+    s.add_argument("exercise", help=T("exercise id, e.g. 03",
+                                      "练习编号，例如 03"))
+    s.add_argument("--yes", action="store_true", help=T("do not ask",
+                                                        "不询问"))
     s.set_defaults(func=cmd_reset)
 
-    s = sub.add_parser("verify", help="run every exercise; exit 0 if all "
-                       "pass",
-                       description="Runs every exercise's tests and prints "
-                       "one line each; the exit status is 0 only if all "
-                       "pass.")
+    s = sub.add_parser("verify", help=T("run every exercise; exit 0 if "
+                                        "all pass",
+                                        "运行所有练习；全部通过时退出状态为 0"),
+                       description=T(
+                           "Runs every exercise's tests and prints one line "
+                           "each; the exit status is 0 only if all pass.",
+                           "运行每个练习的测试，每个练习打印一行；只有全部"
+                           "通过时退出状态才是 0。"))
     s.set_defaults(func=cmd_verify)
 
-    s = sub.add_parser("bench", help="time an exercise against the "
-                       "reference",
-                       description="For an exercise with a benchmark "
-                       "(a [performance] table): runs its tests, builds its "
-                       "benchmark with your code and with the reference "
-                       "(-c opt), runs them interleaved (3 rounds each) and "
-                       "prints the table, the speed index and the points, "
-                       "as the grader scores them. ./course and ./course "
-                       "list show the index until your files change.")
-    s.add_argument("exercise", help="exercise id, e.g. b05")
+    s = sub.add_parser("bench", help=T("time an exercise against the "
+                                       "reference",
+                                       "把练习与参考答案比速度"),
+                       description=T(
+                           "For an exercise with a benchmark (a "
+                           "[performance] table): runs its tests, builds its "
+                           "benchmark with your code and with the reference "
+                           "(-c opt), runs them interleaved (3 rounds each) "
+                           "and prints the table, the speed index and the "
+                           "points, as the grader scores them. ./course and "
+                           "./course list show the index until your files "
+                           "change.",
+                           "用于带基准测试（[performance] 表）的练习：运行它"
+                           "的测试，用你的代码和参考答案分别构建基准测试"
+                           "（-c opt），交替运行（各 3 轮），按评分程序的算法"
+                           "打印表格、速度指数和得分。在你的文件改动之前，"
+                           "./course 和 ./course list 都显示这个指数。"))
+    s.add_argument("exercise", help=T("exercise id, e.g. b05",
+                                      "练习编号，例如 b05"))
     s.add_argument("--rounds", type=int, default=3,
-                   help="interleaved rounds (default 3, as the grader)")
+                   help=T("interleaved rounds (default 3, as the grader)",
+                          "交替运行的轮数（默认 3，与评分程序相同）"))
     s.add_argument("--min-time", type=float, metavar="S",
-                   help="seconds each benchmark runs per round "
-                   "(--benchmark_min_time; default Google Benchmark's, "
-                   "0.5)")
+                   help=T("seconds each benchmark runs per round "
+                          "(--benchmark_min_time; default Google "
+                          "Benchmark's, 0.5)",
+                          "每个基准测试每轮运行的秒数（--benchmark_min_time；"
+                          "默认用 Google Benchmark 的 0.5）"))
     s.set_defaults(func=cmd_bench)
 
-    s = sub.add_parser("trace", help="your pool beside the reference's, "
-                       "task by task",
-                       description="Runs the exercise's tests on your code "
-                       "and on the reference with POOL_TRACE set, and shows "
-                       "each pool's timeline (a lane per worker, a letter "
-                       "per task) side by side, with the SVG pictures' "
-                       "paths. For b01 to b09, whose pool is your own, says "
-                       "what you can watch instead.")
-    s.add_argument("exercise", help="exercise id, e.g. 03")
+    s = sub.add_parser("trace", help=T("your pool beside the reference's, "
+                                       "task by task",
+                                       "逐个任务对比你的进程池与参考答案的进程池"),
+                       description=T(
+                           "Runs the exercise's tests on your code and on "
+                           "the reference with POOL_TRACE set, and shows "
+                           "each pool's timeline (a lane per worker, a "
+                           "letter per task) side by side, with the SVG "
+                           "pictures' paths. For b01 to b09, whose pool is "
+                           "your own, says what you can watch instead.",
+                           "设置 POOL_TRACE，分别在你的代码和参考答案上运行练习"
+                           "的测试，并排显示每个进程池的时间线（每个工作进程一"
+                           "条泳道，每个任务一个字母），并给出 SVG 图的路径。"
+                           "b01 到 b09 的进程池是你自己写的，对它们则说明可以"
+                           "观察什么。"))
+    s.add_argument("exercise", help=T("exercise id, e.g. 03",
+                                      "练习编号，例如 03"))
     s.add_argument("--pools", type=int, default=3,
-                   help="how many pools to show (default 3; the tests make "
-                   "several)")
+                   help=T("how many pools to show (default 3; the tests "
+                          "make several)",
+                          "显示几个进程池（默认 3；测试会创建好几个）"))
     s.add_argument("--columns", type=int,
-                   help="width of the output (default: the terminal's)")
+                   help=T("width of the output (default: the terminal's)",
+                          "输出的宽度（默认：终端的宽度）"))
     s.set_defaults(func=cmd_trace)
 
     s = sub.add_parser(
-        "grade", help="grade submissions (instructors)",
-        description="Grades each SUBMISSION (a directory laid out like "
-        "exercises/, e.g. ana/03_map/exercise.cc, or a copy of the whole "
-        "repository) in a workspace of its own, never touching this "
-        "checkout. Each test case runs in its own sandboxed process with a "
-        "time limit; only the JUnit XML it records counts.",
-        epilog="Exit status: 0 every submission got full marks, 1 some "
-        "lost points, 2 usage error, 3 grading itself failed, 130 "
-        "interrupted (nothing written).")
+        "grade", help=T("grade submissions (instructors)",
+                        "给提交的作业评分（教师用）"),
+        description=T(
+            "Grades each SUBMISSION (a directory laid out like exercises/, "
+            "e.g. ana/03_map/exercise.cc, or a copy of the whole "
+            "repository) in a workspace of its own, never touching this "
+            "checkout. Each test case runs in its own sandboxed process "
+            "with a time limit; only the JUnit XML it records counts.",
+            "在各自独立的工作区中给每份 SUBMISSION（目录结构与 exercises/ "
+            "相同，例如 ana/03_map/exercise.cc，或整个仓库的副本）评分，"
+            "从不改动当前检出。每个测试用例在自己的沙箱进程中运行，有时间"
+            "限制；只以它记录的 JUnit XML 为准。"),
+        epilog=T("Exit status: 0 every submission got full marks, 1 some "
+                 "lost points, 2 usage error, 3 grading itself failed, 130 "
+                 "interrupted (nothing written).",
+                 "退出状态：0 每份作业都得满分，1 有作业失分，2 用法错误，"
+                 "3 评分本身出错，130 被中断（什么也没写）。"))
     s.add_argument("submissions", nargs="+", metavar="SUBMISSION")
     s.add_argument("--json", metavar="FILE",
                    help="write Gradescope's results.json (with several "
@@ -218,12 +309,18 @@ def build_parser():
                    help="one line per submission")
     s.set_defaults(func=cmd_grade)
 
-    s = sub.add_parser("check", help="check every course.toml and the "
-                       "classroom workflow",
-                       description="Reads every exercises/*/course.toml, "
-                       "checks that each exercise and its solution exist "
-                       "and that .github/workflows/classroom.yml names only "
-                       "real exercises.")
+    s = sub.add_parser("check", help=T("check every course.toml and the "
+                                       "classroom workflow",
+                                       "检查每个 course.toml 和课堂工作流"),
+                       description=T(
+                           "Reads every exercises/*/course.toml, checks that "
+                           "each exercise and its solution exist and that "
+                           ".github/workflows/classroom.yml names only real "
+                           "exercises.",
+                           "读取每个 exercises/*/course.toml，检查每个练习及"
+                           "其参考答案都存在，且 "
+                           ".github/workflows/classroom.yml 只列出真实存在的"
+                           "练习。"))
     s.set_defaults(func=cmd_check)
     return p
 
@@ -276,7 +373,8 @@ def cmd_hint(args, root, out):
     else:
         ex, _ = _next_unsolved(root, exercises)
         if ex is None:
-            print("Every exercise passes; no hint needed.", file=out)
+            print(T("Every exercise passes; no hint needed.",
+                    "所有练习都通过了，不需要提示。"), file=out)
             return 0
     if args.all:
         return learner.cmd_hint_all(ex, state, ui.Style(out), out)
@@ -320,12 +418,13 @@ def cmd_watch(args, root, out):
     if args.exercise:
         start = pick(exercises, args.exercise)
     else:
-        print(style.dim("checking every exercise to find where you are ..."),
+        print(style.dim(T("checking every exercise to find where you "
+                          "are ...", "正在检查每个练习，看看你做到了哪里 ……")),
               file=out, flush=True)
         runs = runner.run(exercises)
         solved = {ex.id for ex in exercises if runs[ex.dir].solved}
         if len(solved) == len(exercises):
-            print(style.green(screens.ALL_PASS), file=out)
+            print(style.green(screens.all_pass()), file=out)
             return 0
     keys = watch.Keys(sys.stdin)
     try:
@@ -341,10 +440,12 @@ def check_bench_flags(args):
     rounds = args.bench_rounds if grading else args.rounds
     min_time = args.bench_min_time if grading else args.min_time
     if rounds is not None and rounds < 1:
-        raise errors.UsageError("the number of rounds must be at least 1")
+        raise errors.UsageError(T("the number of rounds must be at least 1",
+                                  "轮数至少为 1"))
     if min_time is not None and min_time <= 0:
-        raise errors.UsageError("the minimum time must be a positive "
-                                "number of seconds, e.g. 0.1")
+        raise errors.UsageError(T("the minimum time must be a positive "
+                                  "number of seconds, e.g. 0.1",
+                                  "最短时间必须是正的秒数，例如 0.1"))
 
 
 def cmd_bench(args, root, out):
@@ -352,9 +453,11 @@ def cmd_bench(args, root, out):
     ex = pick(exercises, args.exercise)
     if ex.performance is None:
         with_perf = [e.id for e in exercises if e.performance]
-        raise errors.UsageError("exercise %s has no benchmark%s" % (
-            ex.id, "; these do: " + ", ".join(with_perf) if with_perf
-            else ""))
+        raise errors.UsageError(T("exercise {id} has no benchmark{rest}",
+                                  "练习 {id} 没有基准测试{rest}", id=ex.id,
+                                  rest=T("; these do: ", "；有基准测试的是：")
+                                  + ", ".join(with_perf) if with_perf
+                                  else ""))
     check_bench_flags(args)
     return learner.cmd_bench(root, ex, _runner(root), ui.Style(out), out,
                              rounds=args.rounds, min_time=args.min_time)
@@ -364,7 +467,8 @@ def cmd_trace(args, root, out):
     from . import trace
     ex = pick(load(root), args.exercise)
     if args.pools < 1:
-        raise errors.UsageError("--pools must be at least 1")
+        raise errors.UsageError(T("--pools must be at least 1",
+                                  "--pools 至少为 1"))
     return trace.cmd_trace(root, ex, ui.Style(out), out, pools=args.pools,
                            columns=args.columns)
 
@@ -376,7 +480,8 @@ def cmd_grade(args, root, out):
     from . import workspace
     exercises = assigned(load(root), args.exercise, args.assignment)
     if args.timeout is not None and args.timeout < 1:
-        raise errors.UsageError("--timeout must be at least 1 second")
+        raise errors.UsageError(T("--timeout must be at least 1 second",
+                                  "--timeout 至少为 1 秒"))
     check_bench_flags(args)
     subs = submission.load_all(args.submissions, exercises)
     if args.json:
@@ -440,18 +545,24 @@ def prepare_json(where, count):
         try:
             os.makedirs(where, exist_ok=True)
         except OSError as e:
-            raise errors.UsageError(
-                "--json %s: cannot make the directory for one NAME.json "
-                "per submission (%s)" % (where, e.strerror)) from None
+            raise errors.UsageError(T(
+                "--json {where}: cannot make the directory for one "
+                "NAME.json per submission ({why})",
+                "--json {where}：无法创建存放每份作业一个 NAME.json 的目录"
+                "（{why}）", where=where, why=e.strerror)) from None
         return
     if count > 1:
-        raise errors.UsageError(
-            "--json %s: with several submissions give a directory (one "
-            "NAME.json per submission, made if it does not exist)" % where)
+        raise errors.UsageError(T(
+            "--json {where}: with several submissions give a directory "
+            "(one NAME.json per submission, made if it does not exist)",
+            "--json {where}：有多份作业时请给一个目录（每份作业一个 "
+            "NAME.json，目录不存在时会创建）", where=where))
     parent = os.path.dirname(os.path.abspath(where))
     if not os.path.isdir(parent):
-        raise errors.UsageError("--json %s: the directory %s does not "
-                                "exist" % (where, parent))
+        raise errors.UsageError(T(
+            "--json {where}: the directory {parent} does not exist",
+            "--json {where}：目录 {parent} 不存在", where=where,
+            parent=parent))
 
 
 def cmd_check(args, root, out):
@@ -465,15 +576,33 @@ def cmd_check(args, root, out):
         with open(wf, encoding="utf-8") as f:
             left_out = checks.workflow_notes(f.read(), exercises)
         if left_out:
-            print("course check: note: %s does not grade %s" % (
-                checks.WORKFLOW, ", ".join(left_out)), file=out)
+            print(T("course check: note: {workflow} does not grade "
+                    "{ids}", "course check：注意：{workflow} 不给 {ids} 评分",
+                    workflow=checks.WORKFLOW, ids=", ".join(left_out)),
+                  file=out)
     if not problems:
-        print("course check: every course.toml and the classroom workflow "
-              "are consistent", file=out)
+        print(T("course check: every course.toml and the classroom "
+                "workflow are consistent",
+                "course check：每个 course.toml 和课堂工作流都一致"),
+              file=out)
     return EXIT_OK if not problems else EXIT_FAILED
 
 
 def main(argv=None):
+    args = sys.argv[1:] if argv is None else argv
+    # --lang before the parser is built, so that its help is in that
+    # language too.
+    for i, a in enumerate(args):
+        if a == "--":
+            break
+        if a.startswith("--lang="):
+            code = a.split("=", 1)[1]
+        elif a == "--lang" and i + 1 < len(args):
+            code = args[i + 1]
+        else:
+            continue
+        if code in ("zh", "en"):
+            lang.choose(code)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -489,5 +618,6 @@ def main(argv=None):
         print("course: %s" % e, file=sys.stderr)
         return EXIT_TOOL
     except KeyboardInterrupt:
-        print("\ncourse: interrupted; nothing was written", file=sys.stderr)
+        print("\n" + T("course: interrupted; nothing was written",
+                       "course：已中断，什么也没写"), file=sys.stderr)
         return EXIT_INTERRUPTED

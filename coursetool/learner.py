@@ -15,6 +15,7 @@ import sys
 from . import bazel
 from . import results
 from . import ui
+from .lang import T
 from .progress import STATE_DIR, State, files_digest, speed_records
 from .screens import (exercise_row, render_list, render_run, render_status,
                       speed_note)
@@ -31,12 +32,14 @@ def cmd_run(exercise, runner, style, out, fresh=False, show=None):
     run = runner.run([exercise], fresh=fresh, show=show)[exercise.dir]
     print(render_run(run, style), file=out)
     if run.solved:
-        print("\n" + style.green("%s passes." % exercise.id), file=out)
+        print("\n" + style.green(T("{id} passes.", "{id} 通过了。",
+                                    id=exercise.id)), file=out)
         note = speed_note(exercise)
         if note:
             print(note, file=out)
         return 0
-    print("\nHint: ./course hint %s" % exercise.id, file=out)
+    print("\n" + T("Hint: ./course hint {id}", "提示：./course hint {id}",
+                   id=exercise.id), file=out)
     return 1
 
 
@@ -48,12 +51,16 @@ def cmd_verify(root, exercises, runner, style, out):
         r = runs[ex.dir]
         bad += not r.solved
         print(exercise_row(ex, r, speeds.get(ex.id), style)[2:], file=out)
-    print("\n%d of %d exercises pass." % (len(exercises) - bad,
-                                          len(exercises)), file=out)
+    print("\n" + T("{passed} of {total} exercises pass.",
+                   "{total} 个练习通过了 {passed} 个。",
+                   passed=len(exercises) - bad, total=len(exercises)),
+          file=out)
     if any(ex.performance for ex in exercises):
-        print("(speed: the index ./course bench ID last measured on your "
-              "current files; it never changes whether an exercise passes)",
-              file=out)
+        print(T("(speed: the index ./course bench ID last measured on your "
+                "current files; it never changes whether an exercise "
+                "passes)",
+                "（速度：./course bench ID 上次在你当前的文件上测得的指数；"
+                "它从不影响练习是否通过）"), file=out)
     return 0 if bad == 0 else 1
 
 
@@ -70,11 +77,17 @@ def cmd_bench(root, exercise, runner, style, out, rounds=3, min_time=None,
         run = runner.run([ex])[ex.dir]
         correct = run.solved
         if not correct:
-            print("%s %s %s: %s; speed points only count once every check "
-                  "passes (./course run %s). Timing it anyway." % (
-                      style.bad, ex.id, ex.title, "it does not compile"
-                      if not run.built else "%d of %d checks pass" % (
-                          run.passed, run.total), ex.id), file=out,
+            print(T("{bad} {id} {title}: {where}; speed points only count "
+                    "once every check passes (./course run {id}). Timing "
+                    "it anyway.",
+                    "{bad} {id} {title}：{where}；所有检查都通过后速度分才"
+                    "计入（./course run {id}）。仍然计时。",
+                    bad=style.bad, id=ex.id, title=ex.title,
+                    where=T("it does not compile", "无法编译")
+                    if not run.built else T(
+                        "{passed} of {total} checks pass",
+                        "{total} 项检查通过了 {passed} 项",
+                        passed=run.passed, total=run.total)), file=out,
                   flush=True)
     learner_label = "//%s:%s" % (ex.path, perf.benchmark)
     state_dir = os.path.join(root, STATE_DIR)
@@ -83,8 +96,10 @@ def cmd_bench(root, exercise, runner, style, out, rounds=3, min_time=None,
     log = os.path.join(state_dir, "bench.log")
     if os.path.exists(bep):
         os.remove(bep)
-    print(style.dim("building %s and %s with -c opt ..." % (
-        learner_label, perf.reference)), file=err, flush=True)
+    print(style.dim(T("building {mine} and {reference} with -c opt ...",
+                      "正在用 -c opt 构建 {mine} 和 {reference} ……",
+                      mine=learner_label, reference=perf.reference)),
+          file=err, flush=True)
     code = bazel.run(os.path.join(root, "bazelw"), root, "build",
                      bazel.QUIET + ["-c", "opt", "--keep_going",
                                     "--build_event_json_file=" + bep,
@@ -99,17 +114,22 @@ def cmd_bench(root, exercise, runner, style, out, rounds=3, min_time=None,
         error = results.first_compiler_error(
             bazel.read_text(log), prefer=[ex.path + "/" + f
                                           for f in ex.files])
-        print("The benchmark did not build:\n%s" % ui.indent(
-            error or "\n".join(bazel.read_text(log).splitlines()[-15:])),
-            file=out)
+        print(T("The benchmark did not build:\n{error}",
+                "基准测试无法构建：\n{error}", error=ui.indent(
+                    error or "\n".join(
+                        bazel.read_text(log).splitlines()[-15:]))),
+              file=out)
         return 1
     batches = []
 
     def run_rounds(n):
         if batches:
-            print(style.dim("the index is between %g and %g, where noise "
-                            "moves points: %d more rounds" % (
-                                perf.zero_at, perf.full_at, n)),
+            print(style.dim(T("the index is between {zero:g} and "
+                              "{full:g}, where noise moves points: {n} "
+                              "more rounds",
+                              "指数在 {zero:g} 与 {full:g} 之间，噪声会"
+                              "影响得分：再跑 {n} 轮",
+                              zero=perf.zero_at, full=perf.full_at, n=n)),
                   file=err, flush=True)
         batches.append(n)
         return bench_pair.run_pair(
@@ -118,14 +138,20 @@ def cmd_bench(root, exercise, runner, style, out, rounds=3, min_time=None,
     result, data = scoring.measure(perf, correct, run_rounds, rounds)
     for e in data["errors"]:
         if e.startswith("learner"):
-            print("Your code's benchmark failed (%s): ./course run %s shows "
-                  "which check fails; to run the benchmark itself:\n"
-                  "  ./bazelw run -c opt %s" % (e.split(": ", 1)[-1], ex.id,
-                                                learner_label), file=out)
+            print(T("Your code's benchmark failed ({why}): ./course run "
+                    "{id} shows which check fails; to run the benchmark "
+                    "itself:\n  ./bazelw run -c opt {label}",
+                    "你的代码的基准测试失败了（{why}）：./course run {id} "
+                    "显示哪项检查失败；单独运行基准测试：\n"
+                    "  ./bazelw run -c opt {label}",
+                    why=e.split(": ", 1)[-1], id=ex.id,
+                    label=learner_label), file=out)
         else:
-            print("The reference's benchmark failed (%s): ./bazelw run -c "
-                  "opt %s" % (e.split(": ", 1)[-1], perf.reference),
-                  file=out)
+            print(T("The reference's benchmark failed ({why}): ./bazelw "
+                    "run -c opt {label}",
+                    "参考答案的基准测试失败了（{why}）：./bazelw run -c opt "
+                    "{label}", why=e.split(": ", 1)[-1],
+                    label=perf.reference), file=out)
     print(scoring.format_performance(result), file=out)
     weakest = scoring.slowest(result, perf)
     if weakest:
@@ -145,26 +171,33 @@ def cmd_hint(exercise, state, style, out):
     if shown < total:
         shown += 1
         state.set_hints_shown(exercise.id, shown)
-    print(style.bold("Hint %d of %d for %s %s:" % (shown, total, exercise.id,
-                                                   exercise.title)), file=out)
+    print(style.bold(T("Hint {n} of {total} for {id} {title}:",
+                       "{id} {title} 的提示（第 {n} 条，共 {total} 条）：",
+                       n=shown, total=total, id=exercise.id,
+                       title=exercise.title)), file=out)
     print(ui.wrap(exercise.hints[shown - 1], "  "), file=out)
     if shown < total:
-        print("\n(./course hint %s again for the next one)" % exercise.id,
-              file=out)
+        print("\n" + T("(./course hint {id} again for the next one)",
+                       "（再运行 ./course hint {id} 看下一条）",
+                       id=exercise.id), file=out)
     else:
-        print("\nThat was the last hint. Earlier ones: ./course hint %s "
-              "--all" % exercise.id, file=out)
+        print("\n" + T("That was the last hint. Earlier ones: ./course hint "
+                       "{id} --all",
+                       "这是最后一条提示。之前的提示：./course hint {id} "
+                       "--all", id=exercise.id), file=out)
     return 0
 
 
 def cmd_hint_all(exercise, state, style, out):
     shown = state.hints_shown(exercise.id)
     if shown == 0:
-        print("No hint shown yet for %s: ./course hint %s" %
-              (exercise.id, exercise.id), file=out)
-    for i in range(shown):
-        print(style.bold("Hint %d of %d:" % (i + 1, len(exercise.hints))),
+        print(T("No hint shown yet for {id}: ./course hint {id}",
+                "{id} 还没有看过提示：./course hint {id}", id=exercise.id),
               file=out)
+    for i in range(shown):
+        print(style.bold(T("Hint {n} of {total}:",
+                           "提示（第 {n} 条，共 {total} 条）：", n=i + 1,
+                           total=len(exercise.hints))), file=out)
         print(ui.wrap(exercise.hints[i], "  "), file=out)
     return 0
 
@@ -183,49 +216,61 @@ def starter_revision(root):
     if up.returncode == 0 and up.stdout.strip():
         base = _git(root, "merge-base", "HEAD", "@{upstream}")
         if base.returncode == 0:
-            return base.stdout.strip(), "the course as cloned (%s)" % (
-                up.stdout.strip())
+            return base.stdout.strip(), T(
+                "the course as cloned ({upstream})",
+                "克隆下来时的课程（{upstream}）",
+                upstream=up.stdout.strip())
     head = _git(root, "rev-parse", "HEAD")
     if head.returncode != 0:
         return None, None
-    return head.stdout.strip(), "the last commit (HEAD)"
+    return head.stdout.strip(), T("the last commit (HEAD)",
+                                  "最近一次提交（HEAD）")
 
 
 def cmd_reset(root, exercise, style, out, yes=False, stdin=None):
     stdin = stdin or sys.stdin
     rev, what = starter_revision(root)
     if rev is None:
-        print("course: %s is not a git checkout, so the starter cannot be "
-              "restored; download the course again and copy %s from it." %
-              (root, exercise.path), file=sys.stderr)
+        print(T("course: {root} is not a git checkout, so the starter "
+                "cannot be restored; download the course again and copy "
+                "{path} from it.",
+                "course：{root} 不是 git 检出，无法恢复起始代码；请重新下载"
+                "课程，从中复制 {path}。", root=root, path=exercise.path),
+              file=sys.stderr)
         return 2
     starters = {}
     for f in exercise.files:
         path = exercise.path + "/" + f
         shown = _git(root, "show", "%s:%s" % (rev, path))
         if shown.returncode != 0:
-            print("course: %s is not in %s; nothing to restore it from." %
-                  (path, what), file=sys.stderr)
+            print(T("course: {path} is not in {what}; nothing to restore "
+                    "it from.", "course：{what}中没有 {path}，无从恢复。",
+                    path=path, what=what), file=sys.stderr)
             return 2
         starters[path] = shown.stdout
     changed = [p for p, text in starters.items()
                if bazel.read_text(os.path.join(root, p)) != text]
     if not changed:
-        print("%s is already the starter." % ", ".join(starters), file=out)
+        print(T("{files} is already the starter.",
+                "{files} 已经是起始代码。", files=", ".join(starters)),
+              file=out)
         return 0
     if not yes:
         if not (hasattr(stdin, "isatty") and stdin.isatty()):
-            print("course: reset replaces %s; run it in a terminal to be "
-                  "asked, or pass --yes." % ", ".join(changed),
+            print(T("course: reset replaces {files}; run it in a terminal "
+                    "to be asked, or pass --yes.",
+                    "course：reset 会替换 {files}；请在终端中运行以便确认，"
+                    "或加上 --yes。", files=", ".join(changed)),
                   file=sys.stderr)
             return 2
-        print("Replace %s with the starter from %s? Your version is kept "
-              "in %s/backup/. [y/N] " % (", ".join(changed), what,
-                                        STATE_DIR), end="", file=out,
-              flush=True)
+        print(T("Replace {files} with the starter from {what}? Your "
+                "version is kept in {state}/backup/. [y/N] ",
+                "用{what}的起始代码替换 {files} 吗？你的版本会保存在 "
+                "{state}/backup/。[y/N] ", files=", ".join(changed),
+                what=what, state=STATE_DIR), end="", file=out, flush=True)
         answer = stdin.readline().strip().lower()
-        if answer not in ("y", "yes"):
-            print("Nothing changed.", file=out)
+        if answer not in ("y", "yes", "是"):
+            print(T("Nothing changed.", "没有改动。"), file=out)
             return 1
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     for path in changed:
@@ -234,10 +279,11 @@ def cmd_reset(root, exercise, style, out, yes=False, stdin=None):
             backup = os.path.join(root, STATE_DIR, "backup", stamp, path)
             os.makedirs(os.path.dirname(backup), exist_ok=True)
             shutil.copy2(full, backup)
-            print("saved your %s as %s" % (path, os.path.relpath(
-                backup, root)), file=out)
+            print(T("saved your {path} as {backup}",
+                    "你的 {path} 已保存为 {backup}", path=path,
+                    backup=os.path.relpath(backup, root)), file=out)
         with open(full, "w", encoding="utf-8") as f:
             f.write(starters[path])
-        print("restored %s" % path, file=out)
+        print(T("restored {path}", "已恢复 {path}", path=path), file=out)
     return 0
 

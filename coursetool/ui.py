@@ -1,8 +1,11 @@
 """Terminal output: colour only on a terminal, plain text otherwise."""
 
 import os
+import re
 import shutil
 import sys
+
+from .lang import T
 
 
 class Style:
@@ -59,14 +62,80 @@ def width():
     return shutil.get_terminal_size((100, 24)).columns
 
 
-def wrap(text, prefix="  "):
-    """Text wrapped to the terminal (at most 78 columns), indented."""
-    import textwrap
-    cols = max(40, min(78, width()) - len(prefix))
-    return "\n".join(textwrap.fill(p, cols, initial_indent=prefix,
-                                   subsequent_indent=prefix,
-                                   break_on_hyphens=False)
-                      for p in text.split("\n\n"))
+def columns(text):
+    """How many terminal columns text takes: wide and full-width
+    characters (Chinese, East Asian width W or F) two, combining marks
+    none, others one. Colour codes take none."""
+    import unicodedata
+    text = _ANSI.sub("", text)
+    return sum(0 if unicodedata.combining(ch) else
+               2 if unicodedata.east_asian_width(ch) in "WF" else 1
+               for ch in text)
+
+
+def pad(text, width):
+    """text followed by spaces up to `width` columns (ljust by display
+    width, so that Chinese columns line up)."""
+    return text + " " * max(0, width - columns(text))
+
+
+def cut(text, width):
+    """The longest start of text that fits in `width` columns, never half
+    a character."""
+    out, used = [], 0
+    for ch in text:
+        w = columns(ch)
+        if used + w > width:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out)
+
+
+def fill(text, width, initial="", subsequent=""):
+    """One paragraph wrapped to `width` columns by display width: English
+    breaks at spaces, Chinese between any two characters (but not before
+    closing punctuation); a word longer than a line is cut between
+    characters. Returns the lines."""
+    tokens = _TOKEN.findall(" ".join(text.split()))
+    lines, line, prefix = [], "", initial
+    for tok in tokens:
+        if tok == " ":
+            if line:
+                line += " "
+            continue
+        room = width - columns(prefix)
+        if line and columns(line) + columns(tok) > room:
+            lines.append(prefix + line.rstrip(" "))
+            line, prefix = "", subsequent
+            room = width - columns(prefix)
+        while columns(tok) > room and not line:
+            head = cut(tok, room) or tok[0]
+            lines.append(prefix + head)
+            tok, prefix = tok[len(head):], subsequent
+            room = width - columns(prefix)
+        line += tok
+    if line or not lines:
+        lines.append(prefix + line.rstrip(" "))
+    return lines
+
+
+# A word (no spaces, no wide characters), one wide character with any
+# closing punctuation after it, or a space.
+_WIDE = "\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf" \
+    "\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f" \
+    "\uff00-\uff60\uffe0-\uffe6"
+_CLOSE = "，。、；：？！）》」』】”’"
+_TOKEN = re.compile("[%s][%s]*|[^ %s]+| " % (_WIDE, _CLOSE, _WIDE))
+_ANSI = re.compile("\033\\[[0-9;]*m")
+
+
+def wrap(text, prefix="  ", width=None):
+    """Text wrapped to the terminal (at most 78 columns) by display
+    width, indented; paragraphs are separated by a blank line."""
+    cols = width or max(40, min(78, globals()["width"]()))
+    return "\n".join("\n".join(fill(p, cols, prefix, prefix))
+                     for p in text.split("\n\n"))
 
 
 def indent(text, prefix="    "):
@@ -80,8 +149,9 @@ def shorten(text, max_lines=15):
     if len(lines) <= max_lines:
         return "\n".join(lines)
     kept = max(max_lines - 1, 1)
-    return "\n".join(lines[:kept] +
-                     ["... (%d more lines)" % (len(lines) - kept)])
+    return "\n".join(lines[:kept] + [T("... ({n} more lines)",
+                                       "……（还有 {n} 行）",
+                                       n=len(lines) - kept)])
 
 
 class LiveLine:
@@ -105,9 +175,9 @@ class LiveLine:
     def show(self, text, key=None):
         if self.tty:
             cols = max(20, width() - 1)
-            self.stream.write("\r\033[K" + text[:cols])
+            self.stream.write("\r\033[K" + cut(text, cols))
             self.stream.flush()
-            self.width = len(text[:cols])
+            self.width = columns(cut(text, cols))
             return
         if not text:
             self.key = None

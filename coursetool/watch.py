@@ -117,5 +117,5 @@ def watch(root, exercises, run_one, state, style, out, keys, poll=0.5,
         # A save: rerun (after a short pause, so an editor's write of
         # several files lands as one change).
         time.sleep(min(poll, 0.2))
-    print(style.green(screens.ALL_PASS), file=out)
+    print(style.green(screens.all_pass()), file=out)
     return 0
