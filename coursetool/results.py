@@ -12,6 +12,8 @@ import dataclasses
 import re
 import xml.etree.ElementTree as ET
 
+from .lang import T
+
 PASS, FAIL, NO_RESULT = "pass", "fail", "no result"
 
 
@@ -78,8 +80,10 @@ def parse_junit_xml(data):
             out[key] = (FAIL, "\n\n".join(t for t in texts if t))
         elif case.get("status", "run") != "run" or case.get(
                 "result", "completed") != "completed":
-            out[key] = (FAIL, "the test case was %s, not run" %
-                        (case.get("result") or case.get("status")))
+            out[key] = (FAIL, T("the test case was {how}, not run",
+                                "这个测试用例的状态是 {how}，没有运行",
+                                how=case.get("result") or
+                                case.get("status")))
         else:
             out[key] = (PASS, "")
     return out
@@ -152,9 +156,11 @@ def log_verdicts(log):
 
 def describe_hang(limit):
     """Why a case that ./course stopped has no result."""
-    return ("it did not finish within %d s, so ./course stopped it (a hang: "
-            "something waits for a result that never comes, or a loop "
-            "never ends)" % limit)
+    return T("it did not finish within {limit} s, so ./course stopped it "
+             "(a hang: something waits for a result that never comes, or a "
+             "loop never ends)",
+             "它在 {limit} 秒内没有结束，./course 停止了它（挂起：有什么在"
+             "等一个永远不来的结果，或者有个循环永不结束）", limit=limit)
 
 
 def blame(ending, printed, max_lines=6):
@@ -163,49 +169,76 @@ def blame(ending, printed, max_lines=6):
     gave up says what it was waiting for)."""
     lines = [l for l in printed.splitlines() if l.strip()]
     if not lines:
-        return "no result: " + ending
-    return "no result: %s\nBefore that, it printed:\n%s" % (
-        ending, "\n".join("  " + l for l in lines[-max_lines:]))
+        return T("no result: {ending}", "没有结果：{ending}", ending=ending)
+    return T("no result: {ending}\nBefore that, it printed:\n{printed}",
+             "没有结果：{ending}\n在此之前，它打印了：\n{printed}",
+             ending=ending,
+             printed="\n".join("  " + l for l in lines[-max_lines:]))
 
 
 def never_ran(running, ending, stopped=False):
     """The reason given to a case after the one that was running (stopped:
     ./course stopped the process)."""
     if running and stopped:
-        return ("never ran: the test process was stopped in %s, before this "
-                "case" % running)
+        return T("never ran: the test process was stopped in {running}, "
+                 "before this case",
+                 "没有运行：测试进程在 {running} 中被停止，还没到这个用例",
+                 running=running)
     if running:
-        return ("never ran: the test process ended in %s, before this case "
-                "(%s)" % (running, ending))
-    return "never ran: the test process had ended before it (%s)" % ending
+        return T("never ran: the test process ended in {running}, before "
+                 "this case ({ending})",
+                 "没有运行：测试进程在 {running} 中结束，还没到这个用例"
+                 "（{ending}）", running=running, ending=ending)
+    return T("never ran: the test process had ended before it ({ending})",
+             "没有运行：测试进程在它之前就结束了（{ending}）", ending=ending)
 
 
 def describe_ending(status, exit_code=None, timeout=None):
     """Why a test process recorded nothing, in plain words."""
     if status == "TIMEOUT":
-        return ("it did not finish within the time limit%s and was stopped "
-                "(a hang: something waited for a result that never came)" %
-                (" of %d s" % timeout if timeout else ""))
+        return T("it did not finish within the time limit{limit} and was "
+                 "stopped (a hang: something waited for a result that never "
+                 "came)",
+                 "它没有在时间限制{limit}内结束，被停止了（挂起：有什么在等一个"
+                 "永远不来的结果）",
+                 limit=T(" of {n} s", "（{n} 秒）", n=timeout)
+                 if timeout else "")
     if exit_code is None and status == "PASSED":
         exit_code = 0  # Bazel saw status 0, yet no result was recorded.
     if exit_code is None:
-        return "the test process ended before it recorded a result"
+        return T("the test process ended before it recorded a result",
+                 "测试进程在记录结果之前就结束了")
     if exit_code > 128:
         sig = exit_code - 128
-        name = _SIGNALS.get(sig, "signal %d" % sig)
-        return "the test process was killed by %s before it recorded a " \
-               "result" % name
+        name = signal_name(sig)
+        return T("the test process was killed by {signal} before it "
+                 "recorded a result",
+                 "测试进程在记录结果之前被 {signal} 杀死", signal=name)
     if exit_code == 0:
-        return ("the test process exited with status 0 before it recorded a "
-                "result: something called exit(), _exit() or quick_exit()")
-    return ("the test process exited (status %d) before it recorded a "
-            "result: something called exit() or crashed" % exit_code)
+        return T("the test process exited with status 0 before it recorded "
+                 "a result: something called exit(), _exit() or "
+                 "quick_exit()",
+                 "测试进程在记录结果之前以状态 0 退出：有代码调用了 exit()、_exit() 或 quick_exit()")
+    return T("the test process exited (status {code}) before it recorded a "
+             "result: something called exit() or crashed",
+             "测试进程在记录结果之前退出了（状态 {code}）：有代码调用了 "
+             "exit() 或者崩溃了", code=exit_code)
 
 
-_SIGNALS = {6: "SIGABRT (abort, e.g. a failed assert or std::terminate)",
-            9: "SIGKILL", 11: "SIGSEGV (a bad memory access)",
-            8: "SIGFPE (e.g. a division by zero)", 15: "SIGTERM",
-            7: "SIGBUS"}
+def signal_name(sig):
+    """A signal's name, with what it usually means."""
+    names = {
+        6: lambda: T("SIGABRT (abort, e.g. a failed assert or "
+                     "std::terminate)",
+                     "SIGABRT（abort，例如 assert 失败或 std::terminate）"),
+        11: lambda: T("SIGSEGV (a bad memory access)",
+                      "SIGSEGV（非法内存访问）"),
+        8: lambda: T("SIGFPE (e.g. a division by zero)",
+                     "SIGFPE（例如除以零）"),
+        9: lambda: "SIGKILL", 15: lambda: "SIGTERM", 7: lambda: "SIGBUS"}
+    if sig in names:
+        return names[sig]()
+    return T("signal {n}", "信号 {n}", n=sig)
 
 
 def match_cases(expected, recorded, missing_reason):
@@ -281,9 +314,9 @@ def first_compiler_error(output, prefer=(), read_line=None):
     yours = _learners_line(lines, chosen, prefer)
     if yours:
         where = _relative(yours.group("file")), yours.group("line")
-        head = ["%s:%s:%s: %s" % (where + (yours.group("col"),
-                                           "this line of yours leads to "
-                                           "the error below"))]
+        head = ["%s:%s:%s: %s" % (where + (yours.group("col"), T(
+            "this line of yours leads to the error below",
+            "你的这一行导致了下面的错误")))]
         source = read_line(*where) if read_line else None
         if source is not None:
             head.append("%5s | %s" % (where[1], source.rstrip()))

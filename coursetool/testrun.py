@@ -16,6 +16,7 @@ from . import lang
 from . import results
 from . import screens
 from .progress import STATE_DIR
+from .lang import T
 
 
 @dataclasses.dataclass
@@ -70,7 +71,8 @@ def interpret_test_run(exercise, test_run, listed_cases, hang=None,
                 test_run.status if test_run else "",
                 results.exit_code_from_xml(xml), exercise.timeout)
             running = results.running_case(log)
-        problem = ending + (" (while %s was running)" % running
+        problem = ending + (T(" (while {case} was running)",
+                              "（当时 {case} 正在运行）", case=running)
                             if running else "")
     cases = []
     for name in expected:
@@ -221,11 +223,12 @@ class Runner:
                 log=clock.output())}
         if code not in (0, 1, 3, 4) or (not events.tests and
                                         not events.built):
-            raise errors.ToolError(
-                "Bazel failed (exit status %d) before running the "
-                "tests; the last lines of %s:\n%s" % (
-                    code, os.path.relpath(log),
-                    "\n".join(bazel.read_text(log).splitlines()[-15:])))
+            raise errors.ToolError(T(
+                "Bazel failed (exit status {code}) before running the "
+                "tests; the last lines of {log}:\n{lines}",
+                "Bazel 在运行测试之前就失败了（退出状态 {code}）；{log} 的"
+                "最后几行：\n{lines}", code=code, log=os.path.relpath(log),
+                lines="\n".join(bazel.read_text(log).splitlines()[-15:])))
         runs = {}
         for ex in exercises:
             runs[ex.dir] = self._interpret(ex, events, log)
@@ -246,8 +249,9 @@ class Runner:
                 read_line=results.line_reader(self._read))
             if not error:
                 reason = events.aborted.get(label) or ""
-                error = (reason or "it did not build; see %s" %
-                         os.path.relpath(log))
+                error = (reason or T("it did not build; see {log}",
+                                     "无法构建；见 {log}",
+                                     log=os.path.relpath(log)))
             return Run(ex, built=False, compile_error=error)
         listed = []
         xml = bazel.read_text(test_runs[0].xml)
