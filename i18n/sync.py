@@ -17,20 +17,26 @@ repository root), it checks every page and message it is given:
 - each exercise's course.toml has a [zh] table whose hints translate the
   English hints as they are now (its `source` is their hash), or is listed
   in untranslated.txt;
-- each Explain("English", "中文") in a test source is recorded in
-  messages.lock with the hash of its English: an English message changed
-  without its Chinese fails, naming the file and the message.
+- each Explain("English", "中文") in a test source, and each
+  T("English", "中文", ...) in a Python source (the ./course tool's
+  messages, coursetool/lang.py), is recorded in messages.lock with the hash
+  of its English: an English message changed without its Chinese fails,
+  naming the file and the message. A T() message's Chinese takes the same
+  str.format fields as its English (English's plural ending {s} aside).
 
 After updating a translation or a message's Chinese, from the repository
 root:
   python3 i18n/sync.py --refresh lessons/01_apply/README.zh-CN.md
   python3 i18n/sync.py --refresh-messages exercises/b02_result_pipe/result_pipe_test.cc
+  python3 i18n/sync.py --refresh-messages coursetool/screens.py
   python3 i18n/sync.py --refresh-hints exercises/b02_result_pipe/course.toml
 """
 
+import ast
 import hashlib
 import os
 import re
+import string
 import sys
 import tomllib
 
@@ -44,6 +50,12 @@ EXERCISE_TOML = re.compile(r"^exercises/(\d\d|b\d\d)_[^/]+/course\.toml$")
 LINKED_PAGE = re.compile(r"^(lessons|exercises)/(\d\d|b\d\d)_[^/]+/README\.md$")
 TOP_LINES = 3  # a twin link must be among the first lines of text
 SOURCE_SUFFIXES = (".cc", ".h")
+# Python sources whose T(en, zh) messages are checked; their tests call T()
+# only to exercise it.
+PY_SUFFIX, PY_TEST_SUFFIX = ".py", "_test.py"
+CHINESE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+# English's plural ending, a field the Chinese does without.
+ENGLISH_ONLY_FIELDS = {"s"}
 
 
 def blob_hash(path):
@@ -223,8 +235,71 @@ def string_literals(text, start):
     return raw, i
 
 
+def is_message_source(path):
+    if path.endswith(PY_SUFFIX):
+        return not path.endswith(PY_TEST_SUFFIX)
+    return (path.endswith(SOURCE_SUFFIXES) and
+            not os.path.basename(path).startswith("explain."))
+
+
+def format_fields(text):
+    """The names of the str.format fields in text ({n}, {index:.2f})."""
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as e:
+        return None, str(e)
+    return {re.split(r"[.\[]", name)[0] for _, name, _, _ in parsed
+            if name is not None}, None
+
+
+def py_messages(path):
+    """The (line, English, Chinese) of the T(en, zh, ...) calls in a
+    Python source, and what is wrong with any of them."""
+    try:
+        tree = ast.parse(read(path), filename=path)
+    except SyntaxError as e:
+        return [], [f"{path}:{e.lineno}: not valid Python: {e.msg}"]
+    pairs, errors = [], []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        f = node.func
+        if not ((isinstance(f, ast.Name) and f.id == "T") or
+                (isinstance(f, ast.Attribute) and f.attr == "T")):
+            continue
+        args = node.args
+        if (len(args) != 2 or not all(isinstance(a, ast.Constant) and
+                                      isinstance(a.value, str)
+                                      for a in args)):
+            errors.append(f"{path}:{node.lineno}: T() takes two string "
+                          f"literals, the English and the Chinese, then "
+                          f"the fields by name")
+            continue
+        en, zh = args[0].value, args[1].value
+        if not CHINESE.search(zh):
+            errors.append(f"{path}:{node.lineno}: the second argument of "
+                          f"T() is not Chinese")
+        en_fields, en_bad = format_fields(en)
+        zh_fields, zh_bad = format_fields(zh)
+        if en_bad or zh_bad:
+            errors.append(f"{path}:{node.lineno}: a T() text is not a "
+                          f"str.format string ({en_bad or zh_bad})")
+        elif not (zh_fields <= en_fields and
+                  en_fields - zh_fields <= ENGLISH_ONLY_FIELDS):
+            errors.append(f"{path}:{node.lineno}: the English names the "
+                          f"fields {sorted(en_fields)}, the Chinese "
+                          f"{sorted(zh_fields)}: they must be the same "
+                          f"(English's plural ending {{s}} aside)")
+        pairs.append((node.lineno, en, zh))
+    pairs.sort()
+    return pairs, errors
+
+
 def messages(path):
-    """The (English, Chinese) pairs of the Explain() calls in a source."""
+    """The (English, Chinese) pairs of the Explain() calls in a source, or
+    of the T() calls in a Python source."""
+    if path.endswith(PY_SUFFIX):
+        return py_messages(path)
     text = read(path)
     pairs, errors = [], []
     for m in re.finditer(r"\bExplain\(", text):
@@ -269,8 +344,7 @@ def check_messages(present):
     errors = []
     entries = lock_entries(present)
     # explain.h defines Explain() and shows it in comments.
-    sources = [p for p in present if p.endswith(SOURCE_SUFFIXES)
-               and not os.path.basename(p).startswith("explain.")]
+    sources = [p for p in present if is_message_source(p)]
     present = set(present)
     seen = set()
     for path in sources:
@@ -371,8 +445,8 @@ def refresh_messages(paths):
     kept = [l for l in read(LOCK).splitlines()
             if l.split("\t")[0] not in paths] if os.path.exists(LOCK) else []
     header = [l for l in kept if l.startswith("#")] or [
-        "# The English of every Explain(en, zh) message whose Chinese is up "
-        "to date:",
+        "# The English of every Explain(en, zh) and T(en, zh) message whose "
+        "Chinese is up to date:",
         "# source file, sha1 of the English (16 hex digits), its start. "
         "Written by",
         "# python3 i18n/sync.py --refresh-messages FILE; see "
