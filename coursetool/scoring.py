@@ -13,6 +13,7 @@ import math
 import statistics
 
 from . import ui
+from .lang import T
 
 
 @dataclasses.dataclass
@@ -151,14 +152,16 @@ def score_performance(perf, learner_runs, reference_runs, correct):
     index, rows = performance_index(learner_runs, reference_runs)
     note = ""
     if index is None:
-        note = "no benchmark ran in both the submission and the reference"
+        note = T("no benchmark ran in both the submission and the "
+                 "reference", "没有哪个基准测试在作业和参考答案中都运行了")
         points = 0.0
     elif not perf.scored:
-        note = "shown, not scored"
+        note = T("shown, not scored", "只显示，不计分")
         points = 0.0
     elif not correct:
-        note = ("speed is only scored once every test case passes "
-                "(measured for information)")
+        note = T("speed is only scored once every test case passes "
+                 "(measured for information)",
+                 "所有测试用例都通过后速度才计分（这次测量仅供参考）")
         points = 0.0
     else:
         points = performance_points(index, perf)
@@ -234,32 +237,45 @@ def measure(perf, correct, run_rounds, rounds=3, first=None, probe=None):
 
 def format_performance(result):
     """The table `./course bench` prints, and the grader's output."""
-    width = max([len("benchmark")] + [len(r[0]) for r in result.rows])
-    lines = ["%-*s %10s %10s %6s" % (width, "benchmark", "yours",
-                                     "reference", "ratio")]
+    head = (T("benchmark", "基准测试"), T("yours", "你的"),
+            T("reference", "参考答案"), T("ratio", "比值"))
+    width = max([ui.columns(head[0])] + [len(r[0]) for r in result.rows])
+
+    def row(name, yours, reference, ratio):
+        return "%s %s %s %s" % (ui.pad(name, width), _right(yours, 10),
+                                _right(reference, 10), _right(ratio, 6))
+    lines = [row(*head)]
     for name, lt, rt, ratio, scored in result.rows:
         why = ("" if scored else
-               "  (pool::Pool: shown, not scored)" if name.startswith(
+               T("  (pool::Pool: shown, not scored)",
+                 "  （pool::Pool：只显示，不计分）") if name.startswith(
                    "BM_Pool") else
-               "  (not in yours)" if lt is None else
-               "  (not in the reference)")
-        lines.append("%-*s %10s %10s %6s%s" % (
-            width, name, _ns(lt), _ns(rt),
-            "%.2f" % ratio if ratio else "-", why))
+               T("  (not in yours)", "  （你的代码里没有）") if lt is None else
+               T("  (not in the reference)", "  （参考答案里没有）"))
+        lines.append(row(name, _ns(lt), _ns(rt),
+                         "%.2f" % ratio if ratio else "-") + why)
     if result.index is None:
-        lines.append("index: -  (%s)" % result.note)
+        lines.append(T("index: -  ({note})", "速度指数：-  （{note}）",
+                       note=result.note))
     else:
-        lines.append("index: %.2f of 1.00 (reference time / your time; "
-                     "uncapped %s; medians of %d interleaved rounds)" % (
-                         result.shown_index, _index(result.index),
-                         result.rounds))
+        lines.append(T("index: {index:.2f} of 1.00 (reference time / your "
+                       "time; uncapped {uncapped}; medians of {rounds} "
+                       "interleaved rounds)",
+                       "速度指数：{index:.2f}，满分 1.00（参考答案的时间 / "
+                       "你的时间；不封顶为 {uncapped}；{rounds} 轮交替运行的"
+                       "中位数）", index=result.shown_index,
+                       uncapped=_index(result.index), rounds=result.rounds))
         if result.max_points:
-            lines.append("speed points: %s of %s%s" % (
-                ui.num(result.points), ui.num(result.max_points),
-                "  (%s)" % result.note if result.note else ""))
+            lines.append(T("speed points: {points} of {max}{note}",
+                           "速度分：{points}，满分 {max}{note}",
+                           points=ui.num(result.points),
+                           max=ui.num(result.max_points),
+                           note="  (%s)" % result.note if result.note
+                           else ""))
         else:
-            lines.append("speed points: none, this benchmark is shown, "
-                         "not scored")
+            lines.append(T("speed points: none, this benchmark is shown, "
+                           "not scored",
+                           "速度分：无，这个基准测试只显示，不计分"))
     return "\n".join(lines)
 
 
@@ -274,14 +290,22 @@ def slowest(result, perf):
     if ratio >= perf.full_at:
         return ""
     times = 1 / ratio
-    text = ("%s pulls the index down most: yours takes %s, the reference "
-            "%s, %s times as long." % (name, _ns(lt), _ns(rt), "%.0f" % times
-                                       if times >= 10 else "%.1f" % times))
+    text = T("{name} pulls the index down most: yours takes {yours}, the "
+             "reference {reference}, {times} times as long.",
+             "{name} 把速度指数拉得最低：你的用时 {yours}，参考答案 "
+             "{reference}，是它的 {times} 倍。", name=name, yours=_ns(lt),
+             reference=_ns(rt),
+             times="%.0f" % times if times >= 10 else "%.1f" % times)
     # Google Benchmark adds arguments to the name: BM_Map/chunksize:250.
     cause = perf.causes.get(name.split("/")[0])
     if cause:
-        text += " Likely cause: " + cause
+        text += T(" Likely cause: ", "可能的原因：") + cause
     return text
+
+
+def _right(text, width):
+    """text right-aligned in `width` columns."""
+    return " " * max(0, width - ui.columns(text)) + text
 
 
 def _index(x):
