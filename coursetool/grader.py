@@ -32,6 +32,7 @@ from . import slot_bazel
 from . import speed_grading
 from . import workspace
 from .package import PACKAGE
+from .lang import T
 
 
 @dataclasses.dataclass
@@ -88,8 +89,9 @@ def grade_all(checkout, exercises, submissions, options, on_graded,
                 if (options.sandbox != "auto" or
                         "linux-sandbox" not in str(e)):
                     raise
-                log("no linux-sandbox here; grading without it "
-                    "(--sandbox=auto)")
+                log(T("no linux-sandbox here; grading without it "
+                      "(--sandbox=auto)",
+                      "这里没有 linux-sandbox；不用沙箱评分（--sandbox=auto）"))
                 options.sandbox = "off"
                 result = g.grade(sub, submissions)
             graded.append(result)
@@ -147,7 +149,8 @@ class Grader:
         only: the committed tests and solutions."""
         if self.cases is not None:
             return
-        self.log("listing the test cases from the reference solutions")
+        self.log(T("listing the test cases from the reference solutions",
+                   "正在从参考答案列出测试用例"))
         if self.hidden:
             # The hidden tests link against what the exercise's own test
             # links against (the learner's library or the solution's).
@@ -245,8 +248,11 @@ class Grader:
             "test", bz.common_flags(bz.events_file("test")) +
             [timeout_flag] + self._sandbox(all_submissions, True) +
             slot_bazel.profile("test") + targets, "test")
-        self.log("%s: built in %.0f s, tested in %.0f s" % (
-            sub.name, t1 - t0, time.monotonic() - t1))
+        self.log(T("{name}: built in {built:.0f} s, tested in "
+                   "{tested:.0f} s",
+                   "{name}：构建用了 {built:.0f} 秒，测试用了 {tested:.0f} 秒",
+                   name=sub.name, built=t1 - t0,
+                   tested=time.monotonic() - t1))
         # Compiler output lives in the build step's records.
         events.failed_actions = build_events.failed_actions
         return events, build_log
@@ -256,19 +262,26 @@ def list_binary(events, rel, log, tree):
     """The test cases a trusted test binary lists."""
     binary = events.files.get(rel)
     if not binary or not os.path.exists(binary):
-        raise errors.ToolError(
-            "the reference %s did not build, so its test cases cannot "
-            "be listed; the end of Bazel's output:\n%s" % (
-                rel, "\n".join(bazel.read_text(log).splitlines()[-25:])))
+        raise errors.ToolError(T(
+            "the reference {rel} did not build, so its test cases cannot "
+            "be listed; the end of Bazel's output:\n{lines}",
+            "参考答案 {rel} 无法构建，所以列不出它的测试用例；Bazel 输出的"
+            "最后几行：\n{lines}", rel=rel,
+            lines="\n".join(bazel.read_text(log).splitlines()[-25:])))
     out = subprocess.run([binary, "--gtest_list_tests"],
                          capture_output=True, text=True, timeout=120,
                          cwd=tree, stdin=subprocess.DEVNULL)
     if out.returncode != 0:
-        raise errors.ToolError("%s --gtest_list_tests failed:\n%s" %
-                               (binary, out.stderr[-2000:]))
+        raise errors.ToolError(T("{binary} --gtest_list_tests failed:\n"
+                                 "{stderr}",
+                                 "{binary} --gtest_list_tests 失败了：\n"
+                                 "{stderr}", binary=binary,
+                                 stderr=out.stderr[-2000:]))
     cases = results.parse_test_list(out.stdout)
     if not cases:
-        raise errors.ToolError("%s lists no test cases" % binary)
+        raise errors.ToolError(T("{binary} lists no test cases",
+                                 "{binary} 没有列出任何测试用例",
+                                 binary=binary))
     return cases
 
 
@@ -278,8 +291,8 @@ def score_exercise(ex, sub, events, build_log, cases, hidden_cases,
     submission (None when nothing was built)."""
     notes = list(sub.notes.get(ex.dir, []))
     if not sub.has(ex):
-        why = "not submitted: %s missing" % ", ".join(
-            "%s/%s" % (ex.dir, f) for f in ex.files)
+        why = T("not submitted: {files} missing", "未提交：缺少 {files}",
+                files=", ".join("%s/%s" % (ex.dir, f) for f in ex.files))
         if notes:
             why += " (" + "; ".join(notes) + ")"
         return scoring.ExerciseScore(
@@ -287,8 +300,10 @@ def score_exercise(ex, sub, events, build_log, cases, hidden_cases,
             hidden_weights=hidden_weights)
     missing = sub.missing(ex)
     if missing:
-        notes.append("graded with the starter's %s (not in the "
-                     "submission)" % ", ".join(missing))
+        notes.append(T("graded with the starter's {files} (not in the "
+                       "submission)",
+                       "用起始代码的 {files} 评分（作业里没有）",
+                       files=", ".join(missing)))
     runs = events.tests.get("//%s:%s" % (PACKAGE, ex.dir))
     if not runs:
         output = bazel.failed_build_output(events, build_log,
@@ -297,8 +312,9 @@ def score_exercise(ex, sub, events, build_log, cases, hidden_cases,
             output, prefer=[ex.path + "/" + f for f in ex.files],
             read_line=results.line_reader(
                 lambda path: _submitted_text(sub, ex, path)))
-        why = "does not compile"
-        note = error or "did not build (see the grader's Bazel log)"
+        why = T("does not compile", "无法编译")
+        note = error or T("did not build (see the grader's Bazel log)",
+                          "无法构建（见评分程序的 Bazel 日志）")
         return scoring.ExerciseScore(
             ex, _all(cases, why + ":\n" + note),
             _all(hidden_cases, why), note, False,
@@ -310,8 +326,9 @@ def score_exercise(ex, sub, events, build_log, cases, hidden_cases,
         if hruns:
             hidden_got = cases_from_runs(hruns, hidden_cases, limit)
         else:
-            hidden_got = _all(hidden_cases, "the hidden tests did not "
-                              "build against this submission")
+            hidden_got = _all(hidden_cases, T(
+                "the hidden tests did not build against this submission",
+                "隐藏测试无法与这份作业一起构建"))
     return scoring.ExerciseScore(ex, got, hidden_got, "; ".join(notes),
                                  True, hidden_weights=hidden_weights)
 
@@ -346,16 +363,20 @@ def cases_from_runs(runs, cases, limit):
         def reason(name, ending=ending, running=running,
                    alone=len(shard_cases) == 1):
             if alone or name == running:
-                return "no result: " + ending
-            return ("no result: the test process ended before this case "
-                    "(%s)" % ending)
+                return T("no result: {ending}", "没有结果：{ending}",
+                         ending=ending)
+            return T("no result: the test process ended before this case "
+                     "({ending})",
+                     "没有结果：测试进程在这个用例之前就结束了（{ending}）",
+                     ending=ending)
         for c in results.match_cases(shard_cases, recorded, reason):
             c.timed_out = (r.status == "TIMEOUT" and
                            c.status == results.NO_RESULT)
             out[c.name] = c
     return [out.get(name) or results.CaseResult(
         name, results.NO_RESULT,
-        "no result: the test did not run (the run was interrupted?)")
+        T("no result: the test did not run (the run was interrupted?)",
+          "没有结果：测试没有运行（运行被中断了？）"))
         for name in cases]
 
 
@@ -369,7 +390,9 @@ def check_paths(cache, paths):
     tests' own files too)."""
     for p in paths:
         if slot_bazel.is_within(cache, p):
-            raise errors.UsageError(
-                "%s contains the grader's workspace (%s); grade a "
+            raise errors.UsageError(T(
+                "{path} contains the grader's workspace ({cache}); grade a "
                 "directory that holds only the submission, or pass "
-                "--cache elsewhere" % (p, cache))
+                "--cache elsewhere",
+                "{path} 包含评分程序的工作区（{cache}）；请给只含作业的目录"
+                "评分，或用 --cache 指定别处", path=p, cache=cache))

@@ -15,12 +15,14 @@ import re
 from . import files
 from . import scoring
 from . import ui
+from .lang import T
 
 _VISIBLE = "visible"
 _HIDDEN = "hidden"
 
 
-# What the reports say, in one place.
+# The statuses, as the CSV writes them (stable English values; the text
+# report says them in the reader's language, shown_status).
 _NOT_SUBMITTED = "not submitted"
 _STATUS = {
     "passed": "passed",
@@ -29,9 +31,30 @@ _STATUS = {
     "timed out": "timed out",
     "not submitted": _NOT_SUBMITTED,
 }
-_HEADER = "id   exercise                   status             cases    points"
-_SPEED_HEADER = "        speed"
-_LEGEND = """\
+
+
+def _shown_statuses():
+    return {
+        "passed": T("passed", "通过"),
+        "failed": T("failed {failed} of {total}", "失败 {failed}/{total}"),
+        "no build": T("did not build", "无法构建"),
+        "timed out": T("timed out", "超时"),
+        "not submitted": T("not submitted", "未提交"),
+    }
+
+
+def header_line(speed):
+    """The table's column names, padded by display width to the columns
+    of exercise_line."""
+    line = " ".join([ui.pad(T("id", "编号"), 4),
+                     ui.pad(T("exercise", "练习"), 26),
+                     ui.pad(T("status", "状态"), 18),
+                     ui.pad(T("cases", "用例"), 8), T("points", "得分")])
+    return line + ("        " + T("speed", "速度") if speed else "")
+
+
+def _legend():
+    return T("""\
 How to read the tables below:
   status   passed; failed N of M (test cases); did not build (the
            compiler's first error follows); timed out (a case ran past
@@ -47,20 +70,36 @@ How to read the tables below:
   look at  a submitted file doing something a correct exercise never
            needs (calls exit, opens files, prints test-result lines...):
            read it before you trust its marks; it costs no points
-Every submission ends with its score; the last lines sum up the class."""
+Every submission ends with its score; the last lines sum up the class.""",
+             """\
+下面的表格怎么读：
+  状态     通过；失败 N/M（M 个测试用例中 N 个失败）；无法构建（后面是编译器
+           的第一个错误）；超时（有用例超过了时间限制：挂起）；未提交（它的
+           文件一个都没有）
+  用例     通过的测试用例数 / 列出的数目（来自参考答案自己的测试）
+  得分     得到的分数 / 可得的分数；每个用例 1 分，除非练习的 [weights] 另有
+           规定；包括隐藏测试
+  速度     速度指数（参考答案的时间 / 作业的时间：1.00 即与参考答案一样快）
+           和速度分，只在所有用例都通过时才给
+  x 名称   失败的用例及原因（原因相同的用例共用一行；每个练习最多 4 行）
+  值得一看 提交的文件做了正确的练习从来不需要做的事（调用 exit、打开文件、
+           打印测试结果行……）：相信它的分数之前先读一读；这不扣分
+每份作业最后是它的总分；最后几行是全班的汇总。""")
+
+
 _WIDTH = 100  # columns of the text report (reasons wrap to it)
 _MAX_FAILURES = 4  # reasons shown per exercise; results.json has them all
 _REASON_LINES = 6  # lines of each reason shown
-_MORE_FAILURES = "      x ... %d more failed (every reason is in results.json)"
 
 
 def legend():
     """What the text report's columns mean, printed once before it."""
-    return _LEGEND
+    return _legend()
 
 
 def not_submitted(es):
-    return es.note.startswith(_NOT_SUBMITTED)
+    # grader.py's note, in the same language as this report.
+    return es.note.startswith(T("not submitted", "未提交"))
 
 
 def timed_out(es):
@@ -88,6 +127,14 @@ def exercise_status(es):
                                 len(cases))
 
 
+def shown_status(es):
+    """exercise_status in the reader's language."""
+    key = _status_key(es)
+    cases = es.cases + es.hidden
+    return _shown_statuses()[key].format(
+        failed=sum(1 for c in cases if not c.passed), total=len(cases))
+
+
 def speed_column(es):
     if not es.graded_on_speed:
         return ""
@@ -101,8 +148,9 @@ def speed_column(es):
 def exercise_line(es):
     ex = es.exercise
     c = sum(1 for x in es.cases if x.passed)
-    line = "%-4s %-26s %-18s %3d/%-3d  %6s/%-4s" % (
-        ex.id, ex.title[:26], exercise_status(es), c, len(es.cases),
+    line = "%s %s %s %3d/%-3d  %6s/%-4s" % (
+        ui.pad(ex.id, 4), ui.pad(ui.cut(ex.title, 26), 26),
+        ui.pad(shown_status(es), 18), c, len(es.cases),
         ui.num(es.correctness_score), ui.num(es.correctness_max))
     speed = speed_column(es)
     if speed:
@@ -111,15 +159,13 @@ def exercise_line(es):
 
 
 def _wrapped(text, prefix, first=None):
-    """text wrapped at _WIDTH columns between words (a word longer than a
-    line is left whole), each line after the first indented by prefix."""
-    import textwrap
+    """text wrapped at _WIDTH columns, by display width, between words
+    (a word longer than a line is left whole) or Chinese characters, each
+    line after the first indented by prefix."""
     lead = text[:len(text) - len(text.lstrip())]
     first = (first if first is not None else prefix) + lead
-    return textwrap.fill(" ".join(text.split()), _WIDTH,
-                         initial_indent=first, subsequent_indent=prefix +
-                         lead,
-                         break_long_words=False, break_on_hyphens=False)
+    return "\n".join(ui.fill(text, _WIDTH, first, prefix + lead,
+                             cut_long=False))
 
 
 def _reason(c):
@@ -144,8 +190,7 @@ def _failure_lines(names, why):
 
 def header(graded):
     """The table's column names (speed only where it is graded)."""
-    speed = any(es.graded_on_speed for es in graded.exercises)
-    return _HEADER + (_SPEED_HEADER if speed else "")
+    return header_line(any(es.graded_on_speed for es in graded.exercises))
 
 
 def failures(cases):
@@ -169,7 +214,7 @@ def text_report(graded, verbose=True):
     lines = ["== %s  (%s)" % (graded.submission.name,
                               graded.submission.path), header(graded)]
     for note in graded.notes:
-        lines.append(_wrapped(note, "      ", "   note: "))
+        lines.append(_wrapped(note, "      ", T("   note: ", "   注意：")))
     for es in graded.exercises:
         lines.append(exercise_line(es))
         if not verbose:
@@ -177,24 +222,30 @@ def text_report(graded, verbose=True):
         if not_submitted(es):
             if "(" in es.note:  # something was there but refused
                 lines.append(_wrapped(es.note, "            ",
-                                      "      note: "))
+                                      T("      note: ", "      注意：")))
             continue
         if not es.built and es.note:
             lines += ["      " + l for l in es.note.splitlines()[:8]]
         elif es.note:
-            lines.append(_wrapped(es.note, "            ", "      note: "))
+            lines.append(_wrapped(es.note, "            ",
+                                  T("      note: ", "      注意：")))
         if es.built:
             failed = failures(es.cases + es.hidden)
             for names, why in failed[:_MAX_FAILURES]:
                 lines += _failure_lines(names, why)
             if len(failed) > _MAX_FAILURES:
-                lines.append(_MORE_FAILURES % sum(
-                    len(n) for n, _ in failed[_MAX_FAILURES:]))
+                lines.append(T(
+                    "      x ... {n} more failed (every reason is in "
+                    "results.json)",
+                    "      x ……另有 {n} 个失败（所有原因都在 results.json "
+                    "中）", n=sum(len(n) for n, _ in failed[_MAX_FAILURES:])))
     for w in graded.warnings:
-        lines.append(_wrapped(w, "           ", "  look at: "))
-    lines.append("Score: %s/%s  (%.0f s)" % (ui.num(graded.score),
-                                             ui.num(graded.max_score),
-                                             graded.seconds))
+        lines.append(_wrapped(w, "           ", T("  look at: ",
+                                                  "  值得一看：")))
+    lines.append(T("Score: {score}/{max}  ({seconds:.0f} s)",
+                   "总分：{score}/{max}  （{seconds:.0f} 秒）",
+                   score=ui.num(graded.score), max=ui.num(graded.max_score),
+                   seconds=graded.seconds))
     return "\n".join(lines)
 
 
@@ -205,23 +256,31 @@ def summary_counts(graded):
     for es in graded.exercises:
         key = _status_key(es)
         counts[key] = counts.get(key, 0) + 1
-    return ", ".join("%d %s" % (counts[k], _STATUS[k].split(" %")[0])
-                     for k in _STATUS if k in counts)
+    words = {
+        "passed": T("{n} passed", "{n} 个通过"),
+        "failed": T("{n} failed", "{n} 个失败"),
+        "no build": T("{n} did not build", "{n} 个无法构建"),
+        "timed out": T("{n} timed out", "{n} 个超时"),
+        "not submitted": T("{n} not submitted", "{n} 个未提交"),
+    }
+    return T(", ", "，").join(words[k].format(n=counts[k])
+                             for k in _STATUS if k in counts)
 
 
 def class_summary(graded_list):
     """One line per submission, for the end of a class's report."""
     if not graded_list:
         return ""
-    width = max(len(g.submission.name) for g in graded_list)
-    lines = ["== summary: %d submission%s" % (
-        len(graded_list), "" if len(graded_list) == 1 else "s")]
+    width = max(ui.columns(g.submission.name) for g in graded_list)
+    lines = [T("== summary: {n} submission{s}", "== 汇总：{n} 份作业",
+               n=len(graded_list), s="" if len(graded_list) == 1 else "s")]
     for g in graded_list:
-        lines.append("%-*s %6s/%-4s %s%s" % (
-            width, g.submission.name, ui.num(g.score), ui.num(g.max_score),
-            summary_counts(g),
-            "; look at %d file%s" % (len(g.warnings), "" if len(
-                g.warnings) == 1 else "s") if g.warnings else ""))
+        lines.append("%s %6s/%-4s %s%s" % (
+            ui.pad(g.submission.name, width), ui.num(g.score),
+            ui.num(g.max_score), summary_counts(g),
+            T("; look at {n} file{s}", "；有 {n} 个文件值得一看",
+              n=len(g.warnings), s="" if len(g.warnings) == 1 else "s")
+            if g.warnings else ""))
     return "\n".join(lines)
 
 
@@ -251,7 +310,8 @@ def results_json(graded, hidden_visibility=_HIDDEN):
                 "status": ("passed" if p and p.points >=
                            ex.performance.points else "failed"),
                 "output": (scoring.format_performance(p) if p and p.rows
-                           else (p.note if p else "not measured")),
+                           else (p.note if p else T("not measured",
+                                                    "没有测量"))),
                 "visibility": _VISIBLE,
             })
     out = {
@@ -278,10 +338,11 @@ def summary_output(graded):
         if not es.built and es.note:
             lines.append("    " + es.note.splitlines()[0] if
                          not_submitted(es) else
-                         "    does not compile:\n" + "\n".join(
+                         T("    does not compile:\n",
+                           "    无法编译：\n") + "\n".join(
                              "      " + l for l in es.note.splitlines()))
         elif es.note:
-            lines.append("    note: " + es.note)
+            lines.append(T("    note: ", "    注意：") + es.note)
     return "\n".join(lines)
 
 

@@ -166,7 +166,7 @@ class TextReportTest(unittest.TestCase):
 
     def test_the_table_has_a_header_and_the_legend_explains_it(self):
         text = report.text_report(graded())
-        self.assertIn(report._HEADER + report._SPEED_HEADER,
+        self.assertIn(report.header_line(True),
                       text.splitlines())
         legend = report.legend()
         for column in ("status", "cases", "points", "speed", "look at"):
@@ -213,7 +213,7 @@ class TextReportTest(unittest.TestCase):
         for es in g.exercises:
             es.speed_graded = False
         lines = report.text_report(g).splitlines()
-        self.assertEqual(lines[1], report._HEADER)
+        self.assertEqual(lines[1], report.header_line(False))
         self.assertFalse([l for l in lines if l != l.rstrip()])
 
     def test_a_note_on_the_whole_submission_is_shown(self):

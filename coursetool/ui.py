@@ -92,11 +92,11 @@ def cut(text, width):
     return "".join(out)
 
 
-def fill(text, width, initial="", subsequent=""):
+def fill(text, width, initial="", subsequent="", cut_long=True):
     """One paragraph wrapped to `width` columns by display width: English
     breaks at spaces, Chinese between any two characters (but not before
     closing punctuation); a word longer than a line is cut between
-    characters. Returns the lines."""
+    characters (left whole when not cut_long). Returns the lines."""
     tokens = _TOKEN.findall(" ".join(text.split()))
     lines, line, prefix = [], "", initial
     for tok in tokens:
@@ -109,7 +109,7 @@ def fill(text, width, initial="", subsequent=""):
             lines.append(prefix + line.rstrip(" "))
             line, prefix = "", subsequent
             room = width - columns(prefix)
-        while columns(tok) > room and not line:
+        while cut_long and columns(tok) > room and not line:
             head = cut(tok, room) or tok[0]
             lines.append(prefix + head)
             tok, prefix = tok[len(head):], subsequent
