@@ -14,11 +14,8 @@ file form of an assignment:
 import re
 
 from . import catalog
+from .lang import T
 
-# What a bad assignment is told, in one place.
-_UNKNOWN = "%s: no exercise %r (ids: %s)"
-_BACKWARDS = "%s: the range %r runs backwards (%s comes after %s)"
-_EMPTY = "%s names no exercise"
 
 
 class AssignmentError(ValueError):
@@ -41,20 +38,26 @@ def parse(text, exercises, where="the assignment"):
                 a, b = _find(exercises, first, where), _find(
                     exercises, last, where)
                 if order[a.dir] > order[b.dir]:
-                    raise AssignmentError(_BACKWARDS % (where, word, a.id,
-                                                        b.id))
+                    raise AssignmentError(T(
+                        "{where}: the range {word!r} runs backwards ({a} "
+                        "comes after {b})",
+                        "{where}：范围 {word!r} 是倒着的（{a} 在 {b} 之后）",
+                        where=where, word=word, a=a.id, b=b.id))
                 chosen.update(ex.dir for ex in exercises[
                     order[a.dir]:order[b.dir] + 1])
             else:
                 chosen.add(_find(exercises, word, where).dir)
     if not chosen:
-        raise AssignmentError(_EMPTY % where)
+        raise AssignmentError(T("{where} names no exercise",
+                                "{where} 没有指定任何练习", where=where))
     return [ex for ex in exercises if ex.dir in chosen]
 
 
 def _find(exercises, word, where):
     ex = catalog.find(exercises, word)
     if ex is None:
-        raise AssignmentError(_UNKNOWN % (where, word, ", ".join(
-            e.id for e in exercises)))
+        raise AssignmentError(T("{where}: no exercise {word!r} (ids: "
+                                "{ids})", "{where}：没有练习 {word!r}（编号："
+                                "{ids}）", where=where, word=word,
+                                ids=", ".join(e.id for e in exercises)))
     return ex

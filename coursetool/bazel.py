@@ -17,6 +17,7 @@ import urllib.parse
 import urllib.request
 
 from . import errors
+from .lang import T
 
 # Flags that keep Bazel silent: no progress, no INFO lines, no result
 # listing, no colour; what is left (errors) goes to the log file anyway.
@@ -197,8 +198,9 @@ def info(bazelw, workdir, key, startup=()):
                          capture_output=True, text=True,
                          stdin=subprocess.DEVNULL)
     if out.returncode != 0:
-        raise errors.ToolError("bazel info %s failed:\n%s" %
-                               (key, out.stderr))
+        raise errors.ToolError(T("bazel info {key} failed:\n{stderr}",
+                                 "bazel info {key} 失败了：\n{stderr}",
+                                 key=key, stderr=out.stderr))
     return out.stdout.strip()
 
 

@@ -7,6 +7,7 @@ import re
 
 from . import catalog
 from . import errors
+from .lang import T
 
 
 @dataclasses.dataclass
@@ -22,7 +23,8 @@ def load_hidden(path, exercises):
     DIR/<exercise dir>/course.toml may give [weights] for them."""
     path = os.path.abspath(path)
     if not os.path.isdir(path):
-        raise errors.UsageError("--hidden %s: no such directory" % path)
+        raise errors.UsageError(T("--hidden {path}: no such directory",
+                                  "--hidden {path}：没有这个目录", path=path))
     files, weights = {}, {}
     known = {ex.dir for ex in exercises}
     for name in sorted(os.listdir(path)):
@@ -30,10 +32,12 @@ def load_hidden(path, exercises):
         if not os.path.isdir(d):
             continue
         if name not in known:
-            raise errors.UsageError(
-                "--hidden %s: %s is not an exercise directory (they are "
-                "named like exercises/: %s)" % (path, name, ", ".join(
-                    sorted(known)[:3]) + ", ..."))
+            raise errors.UsageError(T(
+                "--hidden {path}: {name} is not an exercise directory (they "
+                "are named like exercises/: {some})",
+                "--hidden {path}：{name} 不是练习目录（练习目录的名字与 "
+                "exercises/ 下的相同：{some}）", path=path, name=name,
+                some=", ".join(sorted(known)[:3]) + ", ..."))
         for f in sorted(os.listdir(d)):
             if re.fullmatch(r"[A-Za-z0-9_.-]+\.(cc|h)", f):
                 with open(os.path.join(d, f), "rb") as fh:
@@ -44,6 +48,8 @@ def load_hidden(path, exercises):
                 weights[name] = catalog.parse_weights(fh.read(), toml)
         if name in files and not any(f.endswith(".cc")
                                      for f in files[name]):
-            raise errors.UsageError(
-                "--hidden %s/%s has no .cc test source" % (path, name))
+            raise errors.UsageError(T(
+                "--hidden {dir} has no .cc test source",
+                "--hidden {dir} 里没有 .cc 测试源文件",
+                dir="%s/%s" % (path, name)))
     return Hidden(files, weights, path)

@@ -15,6 +15,7 @@ import re
 import stat
 
 from . import errors
+from .lang import T
 
 MAX_BYTES = 1 << 20
 
@@ -48,7 +49,8 @@ def load_all(paths, exercises):
     subs, names = [], set()
     for path in paths:
         if not os.path.isdir(path):
-            raise errors.UsageError("no submission directory %s" % path)
+            raise errors.UsageError(T("no submission directory {path}",
+                                      "没有作业目录 {path}", path=path))
         sub = load(path, exercises)
         base, n = sub.name, 2
         while sub.name in names:
@@ -83,18 +85,23 @@ def load(path, exercises, name=None):
                                                     (ex.dir, f, e))
                 continue
             if stat.S_ISLNK(st.st_mode):
-                notes.setdefault(ex.dir, []).append(
-                    "%s/%s is a symbolic link; submit the file itself "
-                    "(ignored)" % (ex.dir, f))
+                notes.setdefault(ex.dir, []).append(T(
+                    "{file} is a symbolic link; submit the file itself "
+                    "(ignored)", "{file} 是符号链接；请提交文件本身（已忽略）",
+                    file="%s/%s" % (ex.dir, f)))
                 continue
             if not stat.S_ISREG(st.st_mode):
-                notes.setdefault(ex.dir, []).append(
-                    "%s/%s is not a regular file (ignored)" % (ex.dir, f))
+                notes.setdefault(ex.dir, []).append(T(
+                    "{file} is not a regular file (ignored)",
+                    "{file} 不是普通文件（已忽略）",
+                    file="%s/%s" % (ex.dir, f)))
                 continue
             if st.st_size > MAX_BYTES:
-                notes.setdefault(ex.dir, []).append(
-                    "%s/%s is %d bytes, over the %d-byte limit (ignored)" %
-                    (ex.dir, f, st.st_size, MAX_BYTES))
+                notes.setdefault(ex.dir, []).append(T(
+                    "{file} is {size} bytes, over the {limit}-byte limit "
+                    "(ignored)", "{file} 有 {size} 字节，超过了 {limit} 字节"
+                    "的上限（已忽略）", file="%s/%s" % (ex.dir, f),
+                    size=st.st_size, limit=MAX_BYTES))
                 continue
             with open(p, "rb") as fh:
                 files.setdefault(ex.dir, {})[f] = fh.read()
@@ -110,24 +117,24 @@ def load(path, exercises, name=None):
 _SUSPICIOUS = [
     (r"XML_OUTPUT_FILE|GTEST_OUTPUT|TEST_PREMATURE|TEST_SHARD|"
      r"TEST_UNDECLARED|TEST_TMPDIR|TEST_SRCDIR|RUNFILES",
-     "reads the test harness's environment"),
-    (r"\bgetenv\s*\(|\benviron\b|secure_getenv", "reads the environment"),
+     lambda: T("reads the test harness's environment", "读取测试框架的环境变量")),
+    (r"\bgetenv\s*\(|\benviron\b|secure_getenv", lambda: T("reads the environment", "读取环境变量")),
     (r"\b_exit\s*\(|\b_Exit\s*\(|\bquick_exit\s*\(|\bexit\s*\(",
-     "calls exit"),
-    (r"\babort\s*\(|std::terminate\s*\(", "aborts"),
+     lambda: T("calls exit", "调用 exit")),
+    (r"\babort\s*\(|std::terminate\s*\(", lambda: T("aborts", "调用 abort")),
     (r"testing::|gtest|UnitTest::GetInstance|\bTEST(_F|_P)?\s*\(",
-     "refers to the test framework"),
+     lambda: T("refers to the test framework", "引用测试框架")),
     (r"__attribute__\s*\(\(\s*constructor|\binit_priority\b",
-     "runs code before main()"),
-    (r"\basm\b|__asm__", "contains inline assembly"),
+     lambda: T("runs code before main()", "在 main() 之前运行代码")),
+    (r"\basm\b|__asm__", lambda: T("contains inline assembly", "含有内联汇编")),
     (r"/proc/|/tmp/|/dev/shm|\bfopen\s*\(|\bopen\s*\(|ofstream|"
      r"ifstream|std::filesystem|\bopendir\s*\(",
-     "opens files"),
-    (r"\bdlopen\s*\(|\bdlsym\s*\(|\bptrace\s*\(", "loads or patches code"),
+     lambda: T("opens files", "打开文件")),
+    (r"\bdlopen\s*\(|\bdlsym\s*\(|\bptrace\s*\(", lambda: T("loads or patches code", "加载或修补代码")),
     (r"\bkill\s*\(|\bexecv|\bexecl|\bsystem\s*\(|\bpopen\s*\(",
-     "starts or signals other programs"),
+     lambda: T("starts or signals other programs", "启动其他程序或向它们发信号")),
     (r"\bPASSED\b|\[\s*OK\s*\]|\[==========\]",
-     "prints test-result lines"),
+     lambda: T("prints test-result lines", "打印测试结果行")),
 ]
 
 
@@ -136,10 +143,11 @@ def suspicious(sub):
     for ex_dir, files in sorted(sub.files.items()):
         for f, data in sorted(files.items()):
             text = _strip_comments(data.decode("utf-8", "replace"))
-            found = [why for pattern, why in _SUSPICIOUS
+            found = [why() for pattern, why in _SUSPICIOUS
                      if re.search(pattern, text)]
             if found:
-                out.append("%s/%s %s" % (ex_dir, f, ", ".join(found)))
+                out.append("%s/%s %s" % (ex_dir, f, T(", ", "、").join(
+                    found)))
     return out
 
 

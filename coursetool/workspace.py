@@ -25,6 +25,7 @@ import subprocess
 import tarfile
 
 from . import errors
+from .lang import T
 
 MAX_SLOTS = 16
 
@@ -69,9 +70,12 @@ def claim(cache):
             f.close()
             continue
         return Slot(cache, i, f)
-    raise errors.ToolError("all %d grading workspaces under %s are in use "
-                           "by other graders; wait for one to finish" %
-                           (MAX_SLOTS, cache))
+    raise errors.ToolError(T("all {n} grading workspaces under {cache} are "
+                             "in use by other graders; wait for one to "
+                             "finish",
+                             "{cache} 下的 {n} 个评分工作区都被其他评分程序"
+                             "占用；请等其中一个结束", n=MAX_SLOTS,
+                             cache=cache))
 
 
 def default_cache():
@@ -91,9 +95,11 @@ def first_commit(checkout):
                            capture_output=True, text=True,
                            stdin=subprocess.DEVNULL)
     if roots.returncode != 0 or not roots.stdout.split():
-        raise errors.UsageError(
-            "--base first-commit: %s has no git history (check it out with "
-            "its full history)" % checkout)
+        raise errors.UsageError(T(
+            "--base first-commit: {checkout} has no git history (check it "
+            "out with its full history)",
+            "--base first-commit：{checkout} 没有 git 历史（请带完整历史"
+            "检出）", checkout=checkout))
     return roots.stdout.split()[-1]
 
 
@@ -127,8 +133,10 @@ def committed_files(checkout, rev="HEAD"):
                                      None)
         return files, rev.stdout.strip()
     if os.path.exists(os.path.join(checkout, ".git")):
-        raise errors.ToolError("%s: no commit %r: %s" % (
-            checkout, wanted, rev.stderr.strip()))
+        raise errors.ToolError(T("{checkout}: no commit {wanted!r}: {why}",
+                                 "{checkout}：没有提交 {wanted!r}：{why}",
+                                 checkout=checkout, wanted=wanted,
+                                 why=rev.stderr.strip()))
     return _walk(checkout), "working tree"
 
 
