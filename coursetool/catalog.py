@@ -12,6 +12,7 @@ import re
 import tomllib
 
 from . import errors, lang
+from .lang import T
 
 TRACKS = ("Using a pool", "Build your own pool", "Beyond one machine")
 
@@ -87,11 +88,14 @@ DEFAULT_LOOP_TIMEOUT = 20
 
 def _require(data, key, kind, where):
     if key not in data:
-        raise ConfigError("%s: missing `%s`" % (where, key))
+        raise ConfigError(T("{where}: missing `{key}`",
+                            "{where}：缺少 `{key}`", where=where, key=key))
     value = data[key]
     if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-        raise ConfigError("%s: `%s` must be %s, not %r" %
-                          (where, key, _kind_name(kind), value))
+        raise ConfigError(T("{where}: `{key}` must be {kind}, not "
+                            "{value!r}", "{where}：`{key}` 必须是 {kind}，"
+                            "而不是 {value!r}", where=where, key=key,
+                            kind=_kind_name(kind), value=value))
     return value
 
 
@@ -108,45 +112,60 @@ def parse(text, dirname, where=None):
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError("%s: not valid TOML: %s" % (where, e)) from None
+        raise ConfigError(T("{where}: not valid TOML: {error}",
+                            "{where}：不是有效的 TOML：{error}", where=where,
+                            error=e)) from None
     ex_id = _require(data, "id", str, where)
     if not re.fullmatch(r"[a-z0-9]+", ex_id):
-        raise ConfigError("%s: id %r must be lower-case letters and digits "
-                          "(what a learner types)" % (where, ex_id))
+        raise ConfigError(T("{where}: id {id!r} must be lower-case letters "
+                            "and digits (what a learner types)",
+                            "{where}：id {id!r} 只能由小写字母和数字组成"
+                            "（学习者要输入它）", where=where, id=ex_id))
     title = _require(data, "title", str, where)
     track = _require(data, "track", str, where)
     if track not in TRACKS:
-        raise ConfigError("%s: track %r is not one of %s" %
-                          (where, track, ", ".join(TRACKS)))
+        raise ConfigError(T("{where}: track {track!r} is not one of "
+                            "{tracks}", "{where}：track {track!r} 不是 "
+                            "{tracks} 之一", where=where, track=track,
+                            tracks=", ".join(TRACKS)))
     order = _require(data, "order", int, where)
     lesson = data.get("lesson", "")
     if not isinstance(lesson, str):
-        raise ConfigError("%s: `lesson` must be a string" % where)
+        raise ConfigError(T("{where}: `lesson` must be a string",
+                            "{where}：`lesson` 必须是字符串", where=where))
     files = data.get("files", ["exercise.cc"])
     if (not isinstance(files, list) or not files or
             not all(isinstance(f, str) for f in files)):
-        raise ConfigError("%s: `files` must be a non-empty list of paths" %
-                          where)
+        raise ConfigError(T("{where}: `files` must be a non-empty list of "
+                            "paths", "{where}：`files` 必须是非空的路径列表",
+                            where=where))
     for f in files:
         if (not _ALLOWED_FILE.match(f) or ".." in f.split("/") or
                 f.startswith("/")):
-            raise ConfigError(
-                "%s: file %r: a submission may only provide C++ sources "
-                "(.cc, .h) inside the exercise's directory" % (where, f))
+            raise ConfigError(T(
+                "{where}: file {file!r}: a submission may only provide C++ "
+                "sources (.cc, .h) inside the exercise's directory",
+                "{where}：文件 {file!r}：作业只能提供练习目录中的 C++ 源文件"
+                "（.cc、.h）", where=where, file=f))
     timeout = data.get("timeout", DEFAULT_TIMEOUT)
     if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout < 1:
-        raise ConfigError("%s: `timeout` must be a whole number of seconds "
-                          ">= 1" % where)
+        raise ConfigError(T("{where}: `timeout` must be a whole number of "
+                            "seconds >= 1", "{where}：`timeout` 必须是 >= 1 "
+                            "的整数秒", where=where))
     loop_timeout = data.get("loop_timeout", DEFAULT_LOOP_TIMEOUT)
     if (not isinstance(loop_timeout, int) or isinstance(loop_timeout, bool)
             or loop_timeout < 1):
-        raise ConfigError("%s: `loop_timeout` must be a whole number of "
-                          "seconds >= 1" % where)
+        raise ConfigError(T("{where}: `loop_timeout` must be a whole "
+                            "number of seconds >= 1", "{where}："
+                            "`loop_timeout` 必须是 >= 1 的整数秒",
+                            where=where))
     hints = _require(data, "hints", list, where)
     if len(hints) < 3 or not all(isinstance(h, str) and h.strip()
                                  for h in hints):
-        raise ConfigError("%s: `hints` needs at least three non-empty "
-                          "strings, from nudge to near-answer" % where)
+        raise ConfigError(T("{where}: `hints` needs at least three "
+                            "non-empty strings, from nudge to near-answer",
+                            "{where}：`hints` 至少要有三个非空字符串，从轻轻"
+                            "一推到接近答案", where=where))
     hints = _hints_in_language(data, hints, where)
     weights = _check_weights(data.get("weights", {}), where)
     perf = None
@@ -168,22 +187,29 @@ def _hints_in_language(data, hints, where):
         return hints
     if (not isinstance(zh, list) or len(zh) != len(hints) or
             not all(isinstance(h, str) and h.strip() for h in zh)):
-        raise ConfigError("%s: [zh] `hints` must be as many non-empty "
-                          "strings as `hints`" % where)
+        raise ConfigError(T("{where}: [zh] `hints` must be as many "
+                            "non-empty strings as `hints`",
+                            "{where}：[zh] 的 `hints` 必须是与 `hints` 同样"
+                            "多的非空字符串", where=where))
     return zh
 
 
 def _check_weights(weights, where):
     """A [weights] table, checked: {"Suite.Case": number >= 0}."""
     if not isinstance(weights, dict):
-        raise ConfigError("%s: [weights] must be a table" % where)
+        raise ConfigError(T("{where}: [weights] must be a table",
+                            "{where}：[weights] 必须是表", where=where))
     for case, w in weights.items():
         if "." not in case:
-            raise ConfigError("%s: weight key %r must be a test case "
-                              "(\"Suite.Case\")" % (where, case))
+            raise ConfigError(T("{where}: weight key {case!r} must be a "
+                                "test case (\"Suite.Case\")",
+                                "{where}：权重的键 {case!r} 必须是测试用例"
+                                "（\"Suite.Case\"）", where=where,
+                                case=case))
         if not isinstance(w, (int, float)) or isinstance(w, bool) or w < 0:
-            raise ConfigError("%s: weight of %s must be a number >= 0" %
-                              (where, case))
+            raise ConfigError(T("{where}: weight of {case} must be a "
+                                "number >= 0", "{where}：{case} 的权重必须是 "
+                                ">= 0 的数", where=where, case=case))
     return weights
 
 
@@ -193,22 +219,29 @@ def parse_weights(text, where):
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError("%s: not valid TOML: %s" % (where, e)) from None
+        raise ConfigError(T("{where}: not valid TOML: {error}",
+                            "{where}：不是有效的 TOML：{error}", where=where,
+                            error=e)) from None
     return dict(_check_weights(data.get("weights", {}), where))
 
 
 def _parse_performance(table, where):
     where = where + " [performance]"
     if not isinstance(table, dict):
-        raise ConfigError("%s must be a table" % where)
+        raise ConfigError(T("{where} must be a table", "{where} 必须是表",
+                            where=where))
     bench = _require(table, "benchmark", str, where)
     ref = _require(table, "reference", str, where)
     if not ref.startswith("//"):
-        raise ConfigError("%s: reference %r must be a label like "
-                          "//solutions/<dir>:bench" % (where, ref))
+        raise ConfigError(T("{where}: reference {ref!r} must be a label "
+                            "like //solutions/<dir>:bench",
+                            "{where}：reference {ref!r} 必须是形如 "
+                            "//solutions/<dir>:bench 的标签", where=where,
+                            ref=ref))
     points = _require(table, "points", (int, float), where)
     if points < 0:
-        raise ConfigError("%s: points must be >= 0" % where)
+        raise ConfigError(T("{where}: points must be >= 0",
+                            "{where}：points 必须 >= 0", where=where))
     if points == 0 and "full_at" not in table and "zero_at" not in table:
         # Shown by ./course bench, not graded: no thresholds needed.
         full_at, zero_at = 1.0, 0.0
@@ -216,13 +249,17 @@ def _parse_performance(table, where):
         full_at = _require(table, "full_at", (int, float), where)
         zero_at = _require(table, "zero_at", (int, float), where)
     if not zero_at < full_at:
-        raise ConfigError("%s: zero_at (%s) must be below full_at (%s)" %
-                          (where, zero_at, full_at))
+        raise ConfigError(T("{where}: zero_at ({zero}) must be below "
+                            "full_at ({full})", "{where}：zero_at（{zero}）"
+                            "必须小于 full_at（{full}）", where=where,
+                            zero=zero_at, full=full_at))
     causes = table.get("causes", {})
     if not isinstance(causes, dict) or not all(
             isinstance(v, str) and v.strip() for v in causes.values()):
-        raise ConfigError("%s: [performance.causes] must map benchmark "
-                          "names to sentences" % where)
+        raise ConfigError(T("{where}: [performance.causes] must map "
+                            "benchmark names to sentences",
+                            "{where}：[performance.causes] 必须把基准测试名"
+                            "映射到句子", where=where))
     return Performance(benchmark=bench, reference=ref, points=float(points),
                        full_at=float(full_at), zero_at=float(zero_at),
                        causes=dict(causes))
@@ -249,11 +286,14 @@ def check_unique(exercises):
     by_id, by_order = {}, {}
     for ex in exercises:
         if ex.id in by_id:
-            raise ConfigError("exercises %s and %s both have id %r" %
-                              (by_id[ex.id].dir, ex.dir, ex.id))
+            raise ConfigError(T("exercises {a} and {b} both have id "
+                                "{id!r}", "练习 {a} 和 {b} 的 id 都是 {id!r}",
+                                a=by_id[ex.id].dir, b=ex.dir, id=ex.id))
         if ex.order in by_order:
-            raise ConfigError("exercises %s and %s both have order %d" %
-                              (by_order[ex.order].dir, ex.dir, ex.order))
+            raise ConfigError(T("exercises {a} and {b} both have order "
+                                "{order}", "练习 {a} 和 {b} 的 order 都是 "
+                                "{order}", a=by_order[ex.order].dir,
+                                b=ex.dir, order=ex.order))
         by_id[ex.id] = ex
         by_order[ex.order] = ex
     return sorted(exercises, key=lambda e: e.order)
