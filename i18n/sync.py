@@ -357,8 +357,9 @@ def check_messages(present):
                 errors.append(
                     f"{path}:{line}: the English of this message changed "
                     f"since its Chinese was last checked (or it is new): "
-                    f'"{en[:60]}". Update the Chinese beside it, then run '
-                    f"python3 i18n/sync.py --refresh-messages {path}")
+                    f'"{" ".join(en.split())[:60]}". Update the Chinese '
+                    f"beside it, then run python3 i18n/sync.py "
+                    f"--refresh-messages {path}")
     for path, digest in sorted(entries - seen):
         if path in present:
             errors.append(f"{LOCK}: {path} no longer has the message "
