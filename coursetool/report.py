@@ -98,8 +98,9 @@ def legend():
 
 
 def not_submitted(es):
-    # grader.py's note, in the same language as this report.
-    return es.note.startswith(T("not submitted", "未提交"))
+    # grader.py's note, in either language (T("not submitted: ...",
+    # "未提交：...")).
+    return es.note.startswith((_NOT_SUBMITTED, "未提交"))
 
 
 def timed_out(es):
