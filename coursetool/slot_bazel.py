@@ -8,6 +8,7 @@ import subprocess
 
 from . import bazel
 from . import errors
+from .lang import T
 from .package import PACKAGE
 
 
@@ -96,8 +97,11 @@ class SlotBazel:
                 cwd=self.slot.tree, capture_output=True, text=True,
                 stdin=subprocess.DEVNULL)
             if q.returncode != 0:
-                raise errors.ToolError("bazel query of %s failed:\n%s" %
-                                       (label, q.stderr[-2000:]))
+                raise errors.ToolError(T("bazel query of {label} failed:\n"
+                                         "{stderr}", "对 {label} 的 bazel "
+                                         "query 失败了：\n{stderr}",
+                                         label=label,
+                                         stderr=q.stderr[-2000:]))
             out[label] = [d for d in q.stdout.split() if d]
         return out
 
@@ -108,19 +112,25 @@ def check_infrastructure(code, events, log, tree):
     failure explains."""
     text = bazel.read_text(log)
     if sandbox_unavailable(text):
-        raise errors.ToolError(
+        # grader.py recognises this error by "linux-sandbox" in it.
+        raise errors.ToolError(T(
             "Bazel's linux-sandbox cannot run on this machine, so the "
             "tests could not get a private /tmp. Grade with "
             "--sandbox=off only where each submission is graded on a "
-            "machine of its own (a Gradescope container, a CI job).")
+            "machine of its own (a Gradescope container, a CI job).",
+            "Bazel 的 linux-sandbox 无法在这台机器上运行，所以测试得不到"
+            "私有的 /tmp。只有在每份作业都在单独的机器上评分时（Gradescope "
+            "容器、CI 任务），才用 --sandbox=off 评分。"))
     if code not in (0, 1, 3, 4) or (code != 0 and not events.tests and
                                     not events.failed_actions and
                                     not any(v is False for v in
                                             events.built.values())):
-        raise errors.ToolError(
-            "Bazel failed (exit status %d) in %s; the end of its "
-            "output:\n%s" % (code, tree, "\n".join(
-                text.splitlines()[-25:])))
+        raise errors.ToolError(T(
+            "Bazel failed (exit status {code}) in {tree}; the end of its "
+            "output:\n{lines}",
+            "Bazel 在 {tree} 中失败了（退出状态 {code}）；它输出的最后几行："
+            "\n{lines}", code=code, tree=tree,
+            lines="\n".join(text.splitlines()[-25:])))
 
 
 def tmpfs_paths(paths, keep):
