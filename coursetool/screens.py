@@ -174,6 +174,18 @@ def speed_cell(ex, record, solved):
     return text
 
 
+def track_name(track):
+    """A track's name (catalog.TRACKS) in the reader's language."""
+    names = {
+        "Using a pool": lambda: T("Using a pool", "使用进程池"),
+        "Build your own pool": lambda: T("Build your own pool",
+                                         "自己动手写进程池"),
+        "Beyond one machine": lambda: T("Beyond one machine",
+                                        "走出一台机器"),
+    }
+    return names[track]() if track in names else track
+
+
 def track_progress(exs, runs, style):
     """How far a track is, in a few words."""
     solved = sum(1 for ex in exs if runs[ex.dir].solved)
@@ -205,11 +217,13 @@ def render_status(exercises, runs, state, style):
     for track, exs in tracks_of(exercises):
         if nxt is None or nxt not in exs:
             done = all(runs[ex.dir].solved for ex in exs)
-            lines.append("%s %s%s" % (ui.pad(track, 22), track_progress(
-                exs, runs, style), "" if done else "   (./course list)"))
+            lines.append("%s %s%s" % (
+                ui.pad(track_name(track), 22),
+                track_progress(exs, runs, style),
+                "" if done else "   (./course list)"))
             continue
-        lines.append(style.bold(ui.pad(track, 22)) + " " + track_progress(
-            exs, runs, style))
+        lines.append(style.bold(ui.pad(track_name(track), 22)) + " " +
+                     track_progress(exs, runs, style))
         for ex in exs:
             lines.append(exercise_row(ex, runs[ex.dir], speeds.get(ex.id),
                                       style, here=ex is nxt))
@@ -246,7 +260,7 @@ def render_list(exercises, runs, state, style):
     speeds = speed_records(exercises, state)
     for track, exs in tracks_of(exercises):
         lines.append("")
-        lines.append(style.bold(track) + "   " + track_progress(
+        lines.append(style.bold(track_name(track)) + "   " + track_progress(
             exs, runs, style))
         for ex in exs:
             lines.append(exercise_row(ex, runs[ex.dir], speeds.get(ex.id),
