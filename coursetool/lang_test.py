@@ -143,8 +143,21 @@ class ScreensTest(unittest.TestCase):
         self.check(lambda: screens.render_status(self.ex, runs, self.state,
                                                  STYLE),
                    ["1/2 solved", "Next: 02 map", "a hint (0 of 3 seen)"],
-                   ["1/2 已完成", "下一个：02 map", "一条提示（3 条已看 0 条）",
+                   ["1/2 已完成", "下一个：02 map", "使用进程池", "提示（已看 0/3 条）",
                     "修改 exercises/02_ex/exercise.cc"])
+
+    def test_status_fits_80_columns_in_chinese(self):
+        from coursetool.learner_test import COURSE
+        why = ("(exercise_test.cc line 5)\nApplyOne(pool, fn, 3) 应当返回 "
+               "fn(3)，也就是 9；它返回了 0。任务在工作进程里运行，结果必须"
+               "经过管道回到主进程。" * 2)
+        runs = {ex.dir: run_of(ex, 5 if i < 3 else 1, 5, message=why)
+                for i, ex in enumerate(COURSE)}
+        _, zh = in_both(lambda: screens.render_status(COURSE, runs,
+                                                      self.state, STYLE))
+        self.assertIn("应当返回", zh)
+        for line in zh.splitlines():
+            self.assertLessEqual(ui.columns(line), 80, line)
 
     def test_list_and_verify(self):
         runs = {e.dir: run_of(e, 0, 2, built=False) for e in self.ex}

@@ -246,8 +246,8 @@ def render_status(exercises, runs, state, style):
     shown = state.hints_shown(nxt.id)
     lines.append(T("  ./course watch: rerun on every save   ./course hint "
                    "{id}: a hint ({shown} of {total} seen)",
-                   "  ./course watch：每次保存都重新运行   ./course hint "
-                   "{id}：一条提示（{total} 条已看 {shown} 条）",
+                   "  ./course watch：保存即重新运行   ./course hint "
+                   "{id}：提示（已看 {shown}/{total} 条）",
                    id=nxt.id, shown=shown, total=len(nxt.hints)))
     return "\n".join(lines)
 
