@@ -56,8 +56,25 @@ def pick(exercises, wanted):
     return ex
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help, wrapped by display width (Chinese characters take
+    two columns, and a Chinese sentence breaks between them)."""
+
+    def _split_lines(self, text, width):
+        return ui.fill(text, width, cut_long=False)
+
+    def _fill_text(self, text, width, indent):
+        return "\n".join(ui.fill(text, width, indent, indent,
+                                 cut_long=False))
+
+
+class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, formatter_class=_Formatter, **kwargs):
+        super().__init__(*args, formatter_class=formatter_class, **kwargs)
+
+
 def build_parser():
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="./course",
         description=T("Exercises for the process pool: see where you are, "
                       "run and watch an exercise, get hints; grade "
@@ -70,15 +87,15 @@ def build_parser():
                  "interrupted.",
                  "不带命令：每个练习的状态和下一步该做什么。退出状态：0 "
                  "全部通过，1 有检查失败，2 用法错误，3 工具本身出错，130 "
-                 "被中断。"),
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+                 "被中断。"))
     p.add_argument("--lang", choices=("zh", "en"),
                    help=T("the language of the tool and the tests' "
                           "explanations: zh (Chinese) or en (English); "
                           "the same as COURSE_LANG",
                           "工具和测试说明所用的语言：zh（中文）或 en"
                           "（英文）；与 COURSE_LANG 相同"))
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND",
+                           parser_class=_Parser)
 
     s = sub.add_parser("status", help=T(
         "where you are and what to do next (the default)",
@@ -261,41 +278,65 @@ def build_parser():
                  "3 评分本身出错，130 被中断（什么也没写）。"))
     s.add_argument("submissions", nargs="+", metavar="SUBMISSION")
     s.add_argument("--json", metavar="FILE",
-                   help="write Gradescope's results.json (with several "
-                   "submissions, or a path ending in /: a directory, one "
-                   "NAME.json each, made if needed)")
+                   help=T("write Gradescope's results.json (with several "
+                          "submissions, or a path ending in /: a directory, "
+                          "one NAME.json each, made if needed)",
+                          "写出 Gradescope 的 results.json（有多份作业，或"
+                          "路径以 / 结尾时：一个目录，每份作业一个 "
+                          "NAME.json，需要时创建）"))
     s.add_argument("--csv", metavar="FILE",
-                   help="write one row per submission")
+                   help=T("write one row per submission",
+                          "写出 CSV，每份作业一行"))
     s.add_argument("--hidden", metavar="DIR",
-                   help="instructor tests, laid out like exercises/ "
-                   "(DIR/03_map/*_test.cc), compiled against each "
-                   "submission and reported as hidden")
+                   help=T("instructor tests, laid out like exercises/ "
+                          "(DIR/03_map/*_test.cc), compiled against each "
+                          "submission and reported as hidden",
+                          "教师的测试，目录结构与 exercises/ 相同"
+                          "（DIR/03_map/*_test.cc），与每份作业一起编译，"
+                          "作为隐藏测试报告"))
     s.add_argument("--timeout", type=int, metavar="S",
-                   help="time limit in seconds for each test case's "
-                   "process (default: each exercise's course.toml, else "
-                   "%d)" % catalog.DEFAULT_TIMEOUT)
+                   help=T("time limit in seconds for each test case's "
+                          "process (default: each exercise's course.toml, "
+                          "else {default})",
+                          "每个测试用例进程的时间限制，单位秒（默认：各练习的 "
+                          "course.toml，否则 {default}）",
+                          default=catalog.DEFAULT_TIMEOUT))
     s.add_argument("--exercise", action="append", metavar="ID",
-                   help="grade only these exercises: ids, ranges and "
-                   "commas, e.g. 01-03,b01 (repeatable)")
+                   help=T("grade only these exercises: ids, ranges and "
+                          "commas, e.g. 01-03,b01 (repeatable)",
+                          "只给这些练习评分：编号、范围和逗号，例如 "
+                          "01-03,b01（可重复）"))
     s.add_argument("--assignment", metavar="FILE",
-                   help="grade only the exercises FILE names (ids or "
-                   "ranges, e.g. 01-03, b01; # comments); with --exercise, "
-                   "both")
+                   help=T("grade only the exercises FILE names (ids or "
+                          "ranges, e.g. 01-03, b01; # comments); with "
+                          "--exercise, both",
+                          "只给 FILE 列出的练习评分（编号或范围，例如 01-03、"
+                          "b01；# 开始注释）；与 --exercise 同用时取两者"))
     s.add_argument("--base", default="HEAD", metavar="REV",
-                   help="take the tests and starters from this commit "
-                   "(default HEAD); `first-commit` is the repository's "
-                   "first commit, as in a GitHub Classroom repository made "
-                   "from the course's template")
+                   help=T("take the tests and starters from this commit "
+                          "(default HEAD); `first-commit` is the "
+                          "repository's first commit, as in a GitHub "
+                          "Classroom repository made from the course's "
+                          "template",
+                          "从这个提交取测试和起始代码（默认 HEAD）；"
+                          "`first-commit` 是仓库的第一个提交，用于从课程模板"
+                          "创建的 GitHub Classroom 仓库"))
     s.add_argument("--sandbox", choices=("required", "auto", "off"),
                    default="required",
-                   help="Bazel's linux-sandbox with a private /tmp: "
-                   "required (default), auto (off when the machine cannot "
-                   "run it), off")
+                   help=T("Bazel's linux-sandbox with a private /tmp: "
+                          "required (default), auto (off when the machine "
+                          "cannot run it), off",
+                          "带私有 /tmp 的 Bazel linux-sandbox：required"
+                          "（默认，必须有）、auto（机器不能运行时不用）、off"))
     s.add_argument("--cache", metavar="DIR",
-                   help="grading workspaces (default $COURSE_GRADER_CACHE, "
-                   "else ~/.cache/course-grader)")
+                   help=T("grading workspaces (default "
+                          "$COURSE_GRADER_CACHE, else "
+                          "~/.cache/course-grader)",
+                          "评分工作区（默认 $COURSE_GRADER_CACHE，否则 "
+                          "~/.cache/course-grader）"))
     s.add_argument("--no-performance", action="store_true",
-                   help="skip [performance] benchmarks")
+                   help=T("skip [performance] benchmarks",
+                          "跳过 [performance] 基准测试"))
     s.add_argument("--bench-rounds", type=int, default=3, metavar="N",
                    help="interleaved rounds of each benchmark pair "
                    "(default 3; the index takes each benchmark's median); "

@@ -353,17 +353,28 @@ class DisplayWidthTest(unittest.TestCase):
 
     def test_chinese_wraps_by_width_between_characters(self):
         text = ("每个练习都有自己的提示，一次一条：先是轻轻一推，最后几乎是"
-                "答案。运行 ./course hint 03 查看下一条，" * 3)
+                "答案（运行 ./course hint 03 查看下一条）。" * 3)
         for width in (20, 31, 40, 78):
             lines = ui.fill(text, width, "  ", "  ")
             for line in lines:
                 self.assertLessEqual(ui.columns(line), width, line)
                 # Closing punctuation never starts a line.
-                self.assertNotIn(line.strip()[:1], "，。：、", line)
+                self.assertNotIn(line.strip()[:1], "，。：、）", line)
+                self.assertNotIn(line[-1:], "（", line)
             self.assertEqual("".join(l.strip().replace(" ", "")
                                      for l in lines),
                              text.replace(" ", ""))
             self.assertIn("./course", "".join(lines))  # a word stays whole
+
+    def test_help_wraps_by_width(self):
+        out = io.StringIO()
+        with mock.patch.dict(os.environ, {"COLUMNS": "60"}), \
+                contextlib.redirect_stdout(out):
+            with self.assertRaises(SystemExit):
+                cli.main(["--lang", "zh", "grade", "--help"])
+        self.assertIn("只给这些练习评分", out.getvalue())
+        for line in out.getvalue().splitlines():
+            self.assertLessEqual(ui.columns(line), 60, line)
 
     def test_english_wraps_at_spaces(self):
         text = "the quick brown fox jumps over the lazy dog " * 4

@@ -120,13 +120,16 @@ def fill(text, width, initial="", subsequent="", cut_long=True):
     return lines
 
 
-# A word (no spaces, no wide characters), one wide character with any
-# closing punctuation after it, or a space.
+# A word (no spaces, no wide characters) or one wide character, with any
+# opening punctuation before it and closing punctuation after it (neither
+# is left alone at the end or the start of a line); or a space.
 _WIDE = "\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf" \
     "\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f" \
     "\uff00-\uff60\uffe0-\uffe6"
+_OPEN = "（《「『【“‘"
 _CLOSE = "，。、；：？！）》」』】”’"
-_TOKEN = re.compile("[%s][%s]*|[^ %s]+| " % (_WIDE, _CLOSE, _WIDE))
+_TOKEN = re.compile("[%s]*(?:[%s]|[^ %s]+)[%s]*| " % (_OPEN, _WIDE, _WIDE,
+                                                     _CLOSE))
 _ANSI = re.compile("\033\\[[0-9;]*m")
 
 
