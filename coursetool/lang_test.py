@@ -150,12 +150,25 @@ class ScreensTest(unittest.TestCase):
         from coursetool.learner_test import COURSE
         why = ("(exercise_test.cc line 5)\nApplyOne(pool, fn, 3) 应当返回 "
                "fn(3)，也就是 9；它返回了 0。任务在工作进程里运行，结果必须"
-               "经过管道回到主进程。" * 2)
+               "经过管道回到主进程。" * 2 + "\n\n(exercise_test.cc line 9)\n"
+               "第二项检查")
         runs = {ex.dir: run_of(ex, 5 if i < 3 else 1, 5, message=why)
                 for i, ex in enumerate(COURSE)}
         _, zh = in_both(lambda: screens.render_status(COURSE, runs,
                                                       self.state, STYLE))
         self.assertIn("应当返回", zh)
+
+    def test_status_shows_the_first_failed_check_only(self):
+        why = "第一项检查\n\n第二项检查"
+        runs = {self.ex[0].dir: run_of(self.ex[0], 1, 2, message=why),
+                self.ex[1].dir: run_of(self.ex[1], 0, 2)}
+        en, zh = in_both(lambda: screens.render_status(self.ex, runs,
+                                                       self.state, STYLE))
+        for text in (en, zh):
+            self.assertIn("第一项检查", text)
+            self.assertNotIn("第二项检查", text)
+            self.assertNotIn("more failed check", text)
+            self.assertNotIn("这个用例还有", text)
         for line in zh.splitlines():
             self.assertLessEqual(ui.columns(line), 80, line)
 

@@ -296,8 +296,9 @@ def brief_failure(run, style, max_lines=3, width=76):
         c = run.first_failure()
         if c is None:
             return "  " + (run.problem or T("no test ran", "没有测试运行"))
-        block = first_block(_tidy(c.message or c.status)).split(
-            "\n(and ")[0]
+        # Without first_block's note of the case's other failed checks.
+        block = _MORE_CHECKS.split(first_block(_tidy(c.message or
+                                                     c.status)))[0]
         lines = [l for l in block.splitlines() if l.strip()]
         # gtest restates a failed check in indented lines and lines of its
         # own; the rest is the test's explanation.
@@ -319,6 +320,9 @@ def brief_failure(run, style, max_lines=3, width=76):
     return "\n".join(["  %s %s" % (style.bad, head)] +
                      ["      " + l for l in body])
 
+
+# The start of first_block's note, in either language.
+_MORE_CHECKS = re.compile(r"\n\((?:and |这个用例还有)")
 
 # gtest's own lines in a failure: where, and the check restated.
 _GTEST_LINE = re.compile(r"^\((\w+_test\.cc) line \d+\)$|^Expected|^Value of|"
