@@ -288,6 +288,19 @@ class ScreensTest(unittest.TestCase):
         self.check(lambda: results.describe_ending("", 139),
                    ["killed by SIGSEGV (a bad memory access)"],
                    ["被 SIGSEGV（非法内存访问） 杀死"])
+        gtest = ("exercises/01_apply/exercise_test.cc:12: Failure\n"
+                 'C++ exception with description "boom" thrown in the test '
+                 "body.")
+        self.check(lambda: results.tidy_failure(gtest),
+                   ["(exercise_test.cc line 12)",
+                    "your code threw an exception: boom"],
+                   ["(exercise_test.cc 第 12 行)", "你的代码抛出了异常：boom"])
+        # The report leaves the line out in either language.
+        for code in ("en", "zh"):
+            with mock.patch.dict(os.environ, {"COURSE_LANG": code}):
+                case = results.CaseResult("A.B", results.FAIL,
+                                          results.tidy_failure(gtest))
+                self.assertNotIn("exercise_test.cc", report._reason(case))
         self.check(lambda: results.describe_hang(20),
                    ["did not finish within 20 s"], ["在 20 秒内没有结束"])
 

@@ -174,7 +174,7 @@ def _reason(c):
     in lines), without the test file's own line numbers."""
     return "\n".join(l.rstrip() for l in (c.message or c.status).strip(
     ).splitlines() if l.strip() and not re.fullmatch(
-        r"\(\w+_test\.cc line \d+\)", l.strip()))
+        r"\(\w+_test\.cc (?:line \d+|第 \d+ 行)\)", l.strip()))
 
 
 def _failure_lines(names, why):

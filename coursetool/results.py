@@ -268,11 +268,14 @@ def tidy_failure(message):
     text = message.strip()
     text = re.sub(r"(?m)^unknown file\n", "", text)
     text = re.sub(r'C\+\+ exception with description "(.*)" thrown in the '
-                  r'test body\.', r'your code threw an exception: \1', text)
+                  r'test body\.', lambda m: T(
+                      "your code threw an exception: {what}",
+                      "你的代码抛出了异常：{what}", what=m.group(1)), text)
     text = re.sub(r"Value of: .*?\n  Actual: false \((.*?)\)\nExpected: true",
                   r"\1", text, flags=re.S)
     text = re.sub(r"(?m)^(?:\S*/)?(\w+_test\.cc):(\d+)(?:: Failure)?$",
-                  r"(\1 line \2)", text)
+                  lambda m: T("({file} line {line})", "({file} 第 {line} 行)",
+                              file=m.group(1), line=m.group(2)), text)
     return text
 
 

@@ -325,7 +325,8 @@ def brief_failure(run, style, max_lines=3, width=76):
 _MORE_CHECKS = re.compile(r"\n\((?:and |这个用例还有)")
 
 # gtest's own lines in a failure: where, and the check restated.
-_GTEST_LINE = re.compile(r"^\((\w+_test\.cc) line \d+\)$|^Expected|^Value of|"
+_GTEST_LINE = re.compile(r"^\((\w+_test\.cc) (?:line \d+|第 \d+ 行)\)$|"
+                         r"^Expected|^Value of|"
                          r"^Which is|^  Actual|^Actual|^Failed$|^With diff")
 
 
