@@ -67,10 +67,32 @@ class _Formatter(argparse.HelpFormatter):
         return "\n".join(ui.fill(text, width, indent, indent,
                                  cut_long=False))
 
+    def add_usage(self, usage, actions, groups, prefix=None):
+        if prefix is None:
+            prefix = T("usage: ", "用法：")
+        super().add_usage(usage, actions, groups, prefix)
+
 
 class _Parser(argparse.ArgumentParser):
+    """argparse's own words (usage, the sections, -h) in the reader's
+    language too; its error messages stay English, after a Chinese
+    "error"."""
+
     def __init__(self, *args, formatter_class=_Formatter, **kwargs):
-        super().__init__(*args, formatter_class=formatter_class, **kwargs)
+        super().__init__(*args, formatter_class=formatter_class,
+                         add_help=False, **kwargs)
+        self._positionals.title = T("positional arguments", "位置参数")
+        self._optionals.title = T("options", "选项")
+        self.add_argument("-h", "--help", action="help",
+                          default=argparse.SUPPRESS,
+                          help=T("show this help and exit",
+                                 "显示这份帮助并退出"))
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(2, T("{prog}: error: {message}\n",
+                       "{prog}：错误：{message}\n", prog=self.prog,
+                       message=message))
 
 
 def build_parser():

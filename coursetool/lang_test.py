@@ -102,8 +102,22 @@ class ChooseTest(unittest.TestCase):
                 cli.main(["--lang=en", "hint", "03"])
             self.assertIn("no exercises found", err.getvalue())
 
+    def test_a_bad_command_line_says_error_in_the_language(self):
+        for code, want in (("zh", "./course run：错误："),
+                           ("en", "./course run: error: ")):
+            err = io.StringIO()
+            with mock.patch.dict(os.environ, {}), \
+                    contextlib.redirect_stderr(err):
+                with self.assertRaises(SystemExit) as e:
+                    cli.main(["--lang", code, "run"])
+            self.assertEqual(e.exception.code, 2)
+            self.assertIn(want, err.getvalue())
+
     def test_help_follows_the_language(self):
         for argv, want in ((["--lang", "zh", "--help"], "进程池的练习"),
+                           (["--lang", "zh", "--help"], "用法：./course"),
+                           (["--lang", "zh", "hint", "--help"],
+                            "-h, --help  显示这份帮助并退出"),
                            (["--lang", "en", "--help"], "Exercises for the "
                             "process pool"),
                            (["--lang", "zh", "run", "--help"],
