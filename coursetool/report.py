@@ -380,10 +380,10 @@ def write_csv(path, graded):
 
 def one_line(graded):
     """A submission's score on one line (`--quiet`)."""
-    return "%-30s %s/%s  (%.0f s)" % (graded.submission.name,
-                                      ui.num(graded.score),
-                                      ui.num(graded.max_score),
-                                      graded.seconds)
+    return "%s %s/%s  %s" % (ui.pad(graded.submission.name, 30),
+                             ui.num(graded.score), ui.num(graded.max_score),
+                             T("({seconds:.0f} s)", "（{seconds:.0f} 秒）",
+                               seconds=graded.seconds))
 
 
 def class_csv(graded_list):
