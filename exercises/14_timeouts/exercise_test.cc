@@ -134,13 +134,13 @@ TEST_F(TimeoutsTest, MapWithDeadlineKeepsWhatFinished) {
                      " 永远不会结束：它的位置上应是 std::nullopt");
     } else {
       EXPECT_EQ(report.results[i], items[i] * items[i])
-          << Explain("item ", "元素 ") << i << " (" << items[i]
+          << Explain("item ", "元素 ") << i << Explain(" (", "（") << items[i]
           << Explain(
                  ") finishes at once: its result must be kept although other "
                  "items ran past their deadline. Give each item a task of its "
                  "own (chunksize 1) with {.timeout = per_item}: a stuck one is "
                  "then stopped alone, and holds up nothing queued behind it",
-                 ") 立即就能结束：即使别的元素超过了时限，它的结果也必须保留。"
+                 "）立即就能结束：即使别的元素超过了时限，它的结果也必须保留。"
                  "让每个元素各成一个任务（chunksize 1），并带上 "
                  "{.timeout = per_item}：这样卡住的元素只有它自己被停下，"
                  "也不会拖住排在它后面的任何工作");
