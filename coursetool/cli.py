@@ -239,7 +239,7 @@ def build_parser():
                            "用于带基准测试（[performance] 表）的练习：运行它"
                            "的测试，用你的代码和参考答案分别构建基准测试"
                            "（-c opt），交替运行（各 3 轮），按评分程序的算法"
-                           "打印表格、速度指数和得分。在你的文件改动之前，"
+                           "打印表格、性能指数和得分。在你的文件改动之前，"
                            "./course 和 ./course list 都显示这个指数。"))
     s.add_argument("exercise", help=T("exercise id, e.g. b05",
                                       "练习编号，例如 b05"))

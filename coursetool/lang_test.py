@@ -249,7 +249,7 @@ class ScreensTest(unittest.TestCase):
                                                True)
             return scoring.format_performance(result)
         en, zh = self.check(bench, ["benchmark", "reference", "index: "],
-                            ["基准测试", "参考答案", "速度指数："])
+                            ["基准测试", "参考答案", "性能指数："])
         # The header's columns line up with the rows' in both languages.
         for text in (en, zh):
             lines = text.splitlines()

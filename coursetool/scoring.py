@@ -255,13 +255,13 @@ def format_performance(result):
         lines.append(row(name, _ns(lt), _ns(rt),
                          "%.2f" % ratio if ratio else "-") + why)
     if result.index is None:
-        lines.append(T("index: -  ({note})", "速度指数：-  （{note}）",
+        lines.append(T("index: -  ({note})", "性能指数：-  （{note}）",
                        note=result.note))
     else:
         lines.append(T("index: {index:.2f} of 1.00 (reference time / your "
                        "time; uncapped {uncapped}; medians of {rounds} "
                        "interleaved rounds)",
-                       "速度指数：{index:.2f}，满分 1.00（参考答案的时间 / "
+                       "性能指数：{index:.2f}，满分 1.00（参考答案的时间 / "
                        "你的时间；不封顶为 {uncapped}；{rounds} 轮交替运行的"
                        "中位数）", index=result.shown_index,
                        uncapped=_index(result.index), rounds=result.rounds))
@@ -292,7 +292,7 @@ def slowest(result, perf):
     times = 1 / ratio
     text = T("{name} pulls the index down most: yours takes {yours}, the "
              "reference {reference}, {times} times as long.",
-             "{name} 把速度指数拉得最低：你的用时 {yours}，参考答案 "
+             "{name} 把性能指数拉得最低：你的用时 {yours}，参考答案 "
              "{reference}，是它的 {times} 倍。", name=name, yours=_ns(lt),
              reference=_ns(rt),
              times="%.0f" % times if times >= 10 else "%.1f" % times)
