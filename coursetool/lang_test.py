@@ -210,6 +210,17 @@ class ScreensTest(unittest.TestCase):
                    ["1 of 2 checks pass", "First failing check: S.C1"],
                    ["2 项检查通过了 1 项", "第一项失败的检查：S.C1"])
 
+    def test_a_pool_static_assert_points_to_its_chinese_explanation(self):
+        run = testrun.Run(self.ex[0], False, (
+            "exercises/01_ex/exercise.cc:15:20: this line of yours leads to "
+            "the error below\n./pool/internal/task.h:281:24: error: static "
+            "assertion failed: pool: the arguments (after the task) do not "
+            "fit the task's parameters"), [])
+        en, zh = in_both(lambda: screens.render_run(run, STYLE) + "\n" +
+                         screens.describe_failure(run, STYLE))
+        self.assertNotIn("compile_errors.zh-CN.md", en)
+        self.assertEqual(zh.count("pool/compile_errors.zh-CN.md"), 2, zh)
+
     def test_watch(self):
         def watched():
             out = io.StringIO()

@@ -82,6 +82,16 @@ def watch_footer(run, files):
              where=where, files=", ".join(files))
 
 
+def compile_error_note(error):
+    """Where a pool::Pool static_assert's message is explained in Chinese
+    (the message itself stays English, as the C++ API); "" for English
+    readers and other errors."""
+    if "static assertion failed: pool:" not in error:
+        return ""
+    return T("", "\n  （这条 static_assert 消息的中文解释："
+                 "pool/compile_errors.zh-CN.md）")
+
+
 def describe_failure(run, style, max_lines=12):
     """What to fix first in one exercise, in a few lines."""
     if not run.built:
@@ -90,7 +100,8 @@ def describe_failure(run, style, max_lines=12):
                  name=style.bold("%s %s" % (run.exercise.id,
                                             run.exercise.title)),
                  error=ui.indent(ui.shorten(run.compile_error,
-                                            COMPILE_ERROR_LINES), "  "))
+                                            COMPILE_ERROR_LINES), "  ")) + \
+            compile_error_note(run.compile_error)
     c = run.first_failure()
     if c is None:
         if run.problem:
@@ -338,7 +349,8 @@ def render_run(run, style):
         return T("{bad} {name}: does not build\n{error}",
                  "{bad} {name}：无法构建\n{error}", bad=style.bad,
                  name=style.bold(head),
-                 error=ui.indent(ui.shorten(run.compile_error, 20)))
+                 error=ui.indent(ui.shorten(run.compile_error, 20))) + \
+            compile_error_note(run.compile_error)
     lines = [T("{mark} {name}: {passed} of {total} checks pass",
                "{mark} {name}：{total} 项检查通过了 {passed} 项",
                mark=style.ok if run.solved else style.bad,
