@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Runs a learner's and the reference's benchmark binaries interleaved.
 
-    bench_pair.py [--rounds N] [--min-time S] [--skip PREFIX]
+    bench_pair.py [--rounds N] [--min-time S] [--repetitions R]
+                  [--skip PREFIX]
                   [--reference-canary K | --reference-only]
                   LEARNER_BINARY REFERENCE_BINARY
 
@@ -9,7 +10,8 @@ N rounds (default 3) of every benchmark the reference lists (but those
 whose names start with a --skip prefix), each run alone in both binaries
 one right after the other (see run_pair), with
 --benchmark_format=json and, with --min-time S, --benchmark_min_time=S
-(default: Google Benchmark's own, 0.5 s per benchmark). Each run is a
+(default: Google Benchmark's own, 0.5 s per benchmark) and, with
+--repetitions R, --benchmark_repetitions=R. Each run is a
 process group of its own, and whatever it leaves behind (in its group,
 or orphaned: this process is their subreaper) is killed and reaped before
 the next run starts, so a learner's binary cannot keep a process busy
@@ -137,12 +139,15 @@ def describe_status(returncode):
     return "exit status %d" % returncode
 
 
-def min_time_args(min_time):
+def min_time_args(min_time, repetitions=None):
     """The benchmark flags for a minimum time per benchmark (None: the
-    library's default). A plain number of seconds, which every Google
-    Benchmark version reads."""
-    return [] if min_time is None else ["--benchmark_min_time=%g" %
-                                        min_time]
+    library's default) and a number of repetitions of it in one run (None:
+    one). A plain number of seconds, which every Google Benchmark version
+    reads."""
+    return ([] if min_time is None else
+            ["--benchmark_min_time=%g" % min_time]) + (
+        [] if repetitions is None else
+        ["--benchmark_repetitions=%d" % repetitions])
 
 
 def benchmark_names(binary):
@@ -251,16 +256,21 @@ def main(argv):
     parser.add_argument("reference")
     parser.add_argument("--rounds", type=int, default=ROUNDS)
     parser.add_argument("--min-time", type=float)
+    parser.add_argument("--repetitions", type=int)
     parser.add_argument("--skip", action="append", default=[])
     parser.add_argument("--reference-canary", type=int)
     parser.add_argument("--reference-only", action="store_true")
     args = parser.parse_args(argv[1:])
     if args.rounds < 1 or (args.min_time is not None and
-                           args.min_time <= 0):
-        parser.error("--rounds must be at least 1 and --min-time positive")
+                           args.min_time <= 0) or (
+                               args.repetitions is not None and
+                               args.repetitions < 1):
+        parser.error("--rounds and --repetitions must be at least 1 and "
+                     "--min-time positive")
     data = run_pair(None if args.reference_only else args.learner,
                     args.reference, rounds=args.rounds,
-                    extra_args=min_time_args(args.min_time), skip=args.skip,
+                    extra_args=min_time_args(args.min_time, args.repetitions),
+                    skip=args.skip,
                     reference_canary=args.reference_canary)
     out_dir = os.environ.get("TEST_UNDECLARED_OUTPUTS_DIR")
     text = json.dumps(data)

@@ -47,7 +47,10 @@ class Options:
     # Rounds run first; an index clearly outside the scoring band stops
     # there (scoring.measure). None: `bench_rounds` from the start.
     bench_probe: int | None = 1
-    bench_min_time: float | None = None  # --benchmark_min_time, seconds
+    # --benchmark_min_time per repetition, seconds, and repetitions per
+    # run (the fastest is taken: scoring.benchmark_times).
+    bench_min_time: float | None = 0.05
+    bench_repetitions: int = 5
 
 
 @dataclasses.dataclass

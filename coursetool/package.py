@@ -143,6 +143,7 @@ def bench_targets(scores, options, skip=()):
         flags = ["--skip=%s" % p for p in skip]
         if options.bench_min_time is not None:
             flags.append("--min-time=%g" % options.bench_min_time)
+        flags.append("--repetitions=%d" % options.bench_repetitions)
         ref = "$(rootpath %s)" % perf.reference
         for name, args, data, out in (
                 (ex.dir + "_bench",
