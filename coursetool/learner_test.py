@@ -472,6 +472,68 @@ class HangTest(unittest.TestCase):
             self.assertNotIn("INFO: Build completed", clock.output())
             self.assertIn("[       OK ] S.A (900 ms)", clock.output())
 
+    def test_clocks_of_several_tests_show_the_longest_and_stop_a_hang(self):
+        """Two exercises' tests write their test.log as Bazel would; the
+        one whose case runs past its loop_timeout has its writing process
+        (a real one) killed, the other one is left alone."""
+        import types
+        now = [0.0]
+        shown = []
+        exs = [types.SimpleNamespace(dir=n, path="exercises/" + n,
+                                     loop_timeout=20) for n in ("a", "b")]
+        with tempfile.TemporaryDirectory() as d:
+            procs = {}
+            for ex, text in (("a", "[ RUN      ] A.Slow\n"),
+                             ("b", "[ RUN      ] B.Hang\n")):
+                logdir = os.path.join(d, "bazel-testlogs", "exercises", ex,
+                                      "test")
+                os.makedirs(logdir)
+                log = open(os.path.join(logdir, "test.log"), "w")
+                procs[ex] = subprocess.Popen(
+                    ["sh", "-c", "printf '%s'; sleep 60" % text],
+                    stdout=log, stdin=subprocess.DEVNULL)
+                log.close()
+            clocks = testrun.TestLogClocks(d, exs, lambda *a: shown.append(a),
+                                           now=lambda: now[0])
+            try:
+                deadline = time.monotonic() + 10
+                while len(clocks.clocks) < 2 and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    self.assertFalse(clocks.poll())
+                now[0] = 3.0
+                with open(os.path.join(d, "bazel-testlogs/exercises/a/test/"
+                                       "test.log"), "a") as f:
+                    f.write("[       OK ] A.Slow (1 ms)\n")
+                self.assertFalse(clocks.poll())
+                self.assertEqual(shown[-1], ("B.Hang", 3.0, 20))
+                now[0] = 21.0
+                self.assertFalse(clocks.poll())  # Bazel runs on
+                self.assertEqual(clocks.hangs, {"b": testrun.Hang("B.Hang",
+                                                                   20)})
+                self.assertEqual(procs["b"].wait(timeout=10), -9)
+                self.assertIsNone(procs["a"].poll())
+                self.assertEqual(shown[-1], (None, 0, 0))
+            finally:
+                for p in procs.values():
+                    p.kill()
+                    p.wait()
+
+    def test_a_log_from_an_earlier_run_is_not_followed(self):
+        import types
+        ex = types.SimpleNamespace(dir="a", path="exercises/a",
+                                   loop_timeout=1)
+        with tempfile.TemporaryDirectory() as d:
+            logdir = os.path.join(d, "bazel-testlogs/exercises/a/test")
+            os.makedirs(logdir)
+            path = os.path.join(logdir, "test.log")
+            with open(path, "w") as f:
+                f.write("[ RUN      ] A.Old\n")
+            os.utime(path, (time.time() - 60, time.time() - 60))
+            clocks = testrun.TestLogClocks(d, [ex], lambda *a: None,
+                                           now=lambda: 100.0)
+            clocks.poll()
+            self.assertEqual((clocks.clocks, clocks.hangs), ({}, {}))
+
 
 if __name__ == "__main__":
     unittest.main()
