@@ -42,7 +42,7 @@ make_class() { # DIR TAG
 }
 
 for round in ${3:-cold warm}; do
-  make_class "$work/$round" "$round"
+  make_class "$work/$round" "$round${MEASURE_TAG:-}"
   echo "== $round: $n submissions; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   start=$(date +%s.%N)
   ./course grade "$work/$round"/* --cache "$cache" --quiet --csv "$work/$round.csv" \
