@@ -11,7 +11,9 @@
 # submission compiles the library and the tests), then grades a second
 # class of N different submissions with the same cache (warm), and prints
 # the time per submission with the load average. ROUNDS (default "cold
-# warm") may be "warm" alone, with a CACHE_DIR graded with before.
+# warm") may be "warm" alone, with a CACHE_DIR graded with before; then set
+# MEASURE_TAG to a word of its own, so that the class differs from the one
+# graded before (else Bazel would reuse its test results).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-10}
