@@ -53,7 +53,6 @@ bool ReadyFlag::Spin() const noexcept {
 }
 
 void ReadyFlag::Wait() const noexcept {
-  if (Spin()) return;
   while (MarkWaiting()) FutexWait(&word_, kWaitedFor, nullptr);
 }
 

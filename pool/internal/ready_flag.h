@@ -24,6 +24,10 @@ class ReadyFlag {
   // Sets the flag (release) and wakes the threads waiting for it, if any
   // (a system call only then). Call at most once.
   void Set() noexcept;
+  // Yields the CPU up to kSpinRounds times while the flag is not set;
+  // returns IsSet(). Worth it before Wait() only where the thread that will
+  // set the flag does not need this CPU to get there (see Origin::spin).
+  bool Spin() const noexcept;
   // Waits until the flag is set.
   void Wait() const noexcept;
   // Waits at most `timeout`; returns IsSet().
@@ -33,11 +37,6 @@ class ReadyFlag {
   static constexpr std::uint32_t kClear = 0;
   static constexpr std::uint32_t kWaitedFor = 1;  // Not set; a thread sleeps.
   static constexpr std::uint32_t kSet = 2;
-  // Yields the CPU up to kSpinRounds times while the flag is not set;
-  // returns IsSet(). A result that is nearly done (the usual case when the
-  // tasks are small) then costs its publisher no system call and its waiter
-  // no sleep.
-  bool Spin() const noexcept;
   static constexpr int kSpinRounds = 200;
   // Moves kClear to kWaitedFor; false if the flag is set.
   bool MarkWaiting() const noexcept;

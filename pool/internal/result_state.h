@@ -116,6 +116,7 @@ class Future {
   void Wait(const char* method) const {
     if (Ready()) return;
     CheckCanWait(origin_, method, /*timed=*/false);
+    if (origin_.spin && ready_.Spin()) return;
     ready_.Wait();
   }
   template <class Rep, class Period>
