@@ -360,17 +360,24 @@ def build_parser():
                    help=T("skip [performance] benchmarks",
                           "跳过 [performance] 基准测试"))
     s.add_argument("--bench-rounds", type=int, default=3, metavar="N",
-                   help="interleaved rounds of each benchmark pair "
-                   "(default 3; the index takes each benchmark's median); "
-                   "one round runs first, and an index clearly outside the "
-                   "scoring band stops there")
+                   help=T("interleaved rounds of each benchmark pair "
+                          "(default 3; the index takes each benchmark's "
+                          "median); one round runs first, and an index "
+                          "clearly outside the scoring band stops there",
+                          "每对基准测试交替运行的轮数（默认 3；性能指数取每个"
+                          "基准测试的中位数）；先跑一轮，性能指数明显在计分"
+                          "区间之外时就到此为止"))
     s.add_argument("--bench-min-time", type=float, metavar="S",
                    default=0.05,
-                   help="seconds each benchmark runs per repetition "
-                   "(--benchmark_min_time; default %(default)s; five "
-                   "repetitions a round, the fastest counts)")
+                   help=T("seconds each benchmark runs per repetition "
+                          "(--benchmark_min_time; default %(default)s; five "
+                          "repetitions a round, the fastest counts)",
+                          "每个基准测试每次重复运行的秒数"
+                          "（--benchmark_min_time；默认 %(default)s；每轮"
+                          "重复五次，取最快的一次）"))
     s.add_argument("--quiet", action="store_true",
-                   help="one line per submission")
+                   help=T("one line per submission",
+                          "每份作业一行"))
     s.set_defaults(func=cmd_grade)
 
     s = sub.add_parser("check", help=T("check every course.toml and the "

@@ -8,6 +8,7 @@ import time
 
 from . import bench_pair
 from . import scoring
+from .lang import T
 from .package import PACKAGE, bench_targets
 
 
@@ -87,16 +88,21 @@ def too_few_cpus_note(cpus):
     if cpus >= CPUS_NEEDED:
         return ""
     shown = ("%g" % cpus) if cpus != math.floor(cpus) else "%d" % cpus
-    return ("speed not graded: the grader has %s CPU%s here and the "
-            "benchmarks need %d (a pool's workers must run in parallel to "
-            "be timed), so no speed points are given or counted in the "
-            "total; give the grader %d CPUs (e.g. Gradescope's autograder "
-            "settings) to grade speed" % (
-                shown, "" if cpus == 1 else "s", CPUS_NEEDED, CPUS_NEEDED))
+    return T("speed not graded: the grader has {cpus} CPU{s} here and the "
+             "benchmarks need {needed} (a pool's workers must run in "
+             "parallel to be timed), so no speed points are given or "
+             "counted in the total; give the grader {needed} CPUs (e.g. "
+             "Gradescope's autograder settings) to grade speed",
+             "速度不评分：评分程序在这里只有 {cpus} 个 CPU，而基准测试需要 "
+             "{needed} 个（进程池的工作进程必须并行运行才能计时），所以不给"
+             "速度分，也不计入总分；给评分程序 {needed} 个 CPU（例如在 "
+             "Gradescope 的自动评分程序设置中）才能给速度评分",
+             cpus=shown, s="" if cpus == 1 else "s", needed=CPUS_NEEDED)
 
 
-NOT_TIMED = ("not timed: speed is only scored once every test case "
-             "passes")
+def not_timed_note():
+    return T("not timed: speed is only scored once every test case passes",
+             "没有计时：所有测试用例都通过后速度才计分")
 
 
 def not_timed(scores):
@@ -105,7 +111,8 @@ def not_timed(scores):
     run (the learner's `./course bench` times them for information)."""
     for es in scores:
         es.performance = scoring.PerformanceResult(
-            None, 0.0, es.exercise.performance.points, [], NOT_TIMED)
+            None, 0.0, es.exercise.performance.points, [],
+            not_timed_note())
 
 
 class ReferenceTimes:
@@ -208,10 +215,12 @@ def measure_speed(bz, scores, options, sandbox_flags, log, kept=None):
             data = bench_pair.read_outputs(runs[0].xml) if runs else None
             out[d] = data if data is not None else {
                 "learner": [], "reference": [], "errors": [
-                    "the benchmark did not build (see the grader's Bazel "
-                    "log)" if not runs else
-                    "the benchmark run recorded nothing (%s)" %
-                    runs[0].status]}
+                    T("the benchmark did not build (see the grader's Bazel "
+                      "log)", "基准测试无法构建（见评分程序的 Bazel 日志）")
+                    if not runs else
+                    T("the benchmark run recorded nothing ({status})",
+                      "基准测试的运行什么也没有记录（{status}）",
+                      status=runs[0].status)]}
         return out
 
     def time_reference(dirs):
@@ -239,8 +248,10 @@ def measure_speed(bz, scores, options, sandbox_flags, log, kept=None):
         if f is not None and f > kept.DRIFT and d not in stale:
             moved[d] = f
     if moved:
-        log("the reference's timings moved (%s): timing it again" %
-            ", ".join("%s %.2fx" % (d, f) for d, f in sorted(moved.items())))
+        log(T("the reference's timings moved ({moved}): timing it again",
+              "参考答案的计时变了（{moved}）：重新计时",
+              moved=", ".join("%s %.2fx" % (d, f)
+                              for d, f in sorted(moved.items()))))
         time_reference(sorted(moved))
         data.update(run({d: targets[d] for d in moved if kept.runs(d)},
                         canary))
@@ -275,6 +286,8 @@ def measure_speed(bz, scores, options, sandbox_flags, log, kept=None):
     for d, es in by_dir.items():
         if data[d]["errors"] and es.performance.index is None:
             es.performance.note = "; ".join(data[d]["errors"])
-    log("timed %d benchmark pair%s: built in %.0f s, ran in %.0f s" % (
-        len(scores), "" if len(scores) == 1 else "s", built - start,
-        time.monotonic() - built))
+    log(T("timed {n} benchmark pair{s}: built in {built:.0f} s, ran in "
+          "{ran:.0f} s",
+          "给 {n} 对基准测试计了时：构建用了 {built:.0f} 秒，运行用了 "
+          "{ran:.0f} 秒", n=len(scores), s="" if len(scores) == 1 else "s",
+          built=built - start, ran=time.monotonic() - built))
