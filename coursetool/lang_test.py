@@ -309,6 +309,20 @@ class ScreensTest(unittest.TestCase):
             self.check(lambda: course("trace", "03", "--pools", "0"),
                        ["--pools must be at least 1"], ["--pools 至少为 1"])
 
+    def test_the_live_line_and_the_first_build(self):
+        self.check(lambda: screens.running_line("MapTest.A", 3.7, 20),
+                   ["running MapTest.A: 3 s (stopped at 20 s)"],
+                   ["正在运行 MapTest.A：3 秒（20 秒时停止）"])
+        self.check(lambda: screens.first_build(24, ".course/bazel.log"),
+                   ["the tests of 24 exercises"], ["24 个练习的测试"])
+
+    def test_grading_speed_notes(self):
+        from coursetool import speed_grading
+        self.check(lambda: speed_grading.too_few_cpus_note(1),
+                   ["speed not graded: the grader has 1 CPU here"],
+                   ["速度不评分：评分程序在这里只有 1 个 CPU"])
+        self.check(speed_grading.not_timed_note, ["not timed"], ["没有计时"])
+
     def test_reasons(self):
         self.check(lambda: results.describe_ending("", 139),
                    ["killed by SIGSEGV (a bad memory access)"],
