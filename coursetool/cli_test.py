@@ -68,6 +68,30 @@ class CliTest(unittest.TestCase):
                 code = e.code
         return code, out.getvalue(), err.getvalue()
 
+    def test_the_live_line_is_gone_before_a_hang_is_reported(self):
+        # A test case that never ends: ./course names it on a live line
+        # while it runs, stops it at loop_timeout, and clears the line
+        # before it prints the result.
+        make_course(self.root, GOOD_TOML.replace(
+            "[weights]", "loop_timeout = 3\n\n[weights]"))
+        fake_bazelw(self.root, "echo '[ RUN      ] MapTest.A'; exec sleep 60")
+
+        class Tty(io.StringIO):
+            encoding = "utf-8"
+
+            def isatty(self):
+                return True
+        out, err = Tty(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli.main(["run", "03"])
+        self.assertEqual(code, cli.EXIT_FAILED, err.getvalue())
+        text = out.getvalue()
+        self.assertIn("did not finish within 3 s", text)
+        shown = text.rfind("running MapTest.A")
+        if shown >= 0:  # on a slow machine the line may never be shown
+            self.assertIn("\r\033[K", text[shown:text.index("03 map")],
+                          repr(text[:300]))
+
     def test_an_unknown_exercise_is_a_usage_error_that_names_the_fix(self):
         make_course(self.root)
         code, _, err = self.course("run", "99")

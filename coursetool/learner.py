@@ -59,7 +59,7 @@ def cmd_verify(root, exercises, runner, style, out):
         print(T("(speed: the index ./course bench ID last measured on your "
                 "current files; it never changes whether an exercise "
                 "passes)",
-                "（速度：./course bench ID 上次在你当前的文件上测得的指数；"
+                "（速度：./course bench ID 上次在你当前的文件上测得的性能指数；"
                 "它从不影响练习是否通过）"), file=out)
     return 0 if bad == 0 else 1
 

@@ -287,7 +287,7 @@ def render_list(exercises, runs, state, style):
     if any(ex.performance for ex in exercises):
         lines.append(T("speed: the index ./course bench ID measured on "
                        "your files (1.00: the reference's)",
-                       "速度：./course bench ID 在你的文件上测得的指数"
+                       "速度：./course bench ID 在你的文件上测得的性能指数"
                        "（1.00：与参考答案一样快）"))
     return "\n".join(lines)
 
@@ -360,7 +360,7 @@ def render_run(run, style):
                                   c.name))
     if run.problem:
         lines.append("")
-        lines.append("  " + run.problem)
+        lines.append(ui.wrap(run.problem, "  "))
     first = run.first_failure()
     if first is not None and first.message:
         lines.append("")

@@ -308,8 +308,10 @@ class Runner:
                          watch=clock.poll if clock else None)
         events = bazel.parse_events(bep)
         hangs = getattr(clock, "hangs", {})
-        if isinstance(clock, TestLogClocks) and clock.shown:
-            self.follow(None, 0, 0)
+        if clock is not None and clock.shown:
+            # The live line goes before the results are printed, also
+            # when a case was stopped while it showed.
+            clock.show(None, 0, 0)
         if getattr(clock, "hang", None):
             ex = exercises[0]
             binary = (events.files.get(ex.path + "/test") or
