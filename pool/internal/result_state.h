@@ -32,6 +32,7 @@
 #include "pool/internal/context.h"
 #include "pool/internal/job.h"
 #include "pool/internal/misuse.h"
+#include "pool/internal/ready_flag.h"
 #include "pool/internal/task.h"
 
 namespace pool::internal {
@@ -115,8 +116,8 @@ class Future {
   void Wait(const char* method) const {
     if (Ready()) return;
     CheckCanWait(origin_, method, /*timed=*/false);
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [this] { return Ready(); });
+    if (origin_.spin && ready_.Spin()) return;
+    ready_.Wait();
   }
   template <class Rep, class Period>
   bool WaitFor(std::chrono::duration<Rep, Period> timeout,
@@ -124,12 +125,17 @@ class Future {
     if (Ready()) return true;
     if (timeout <= timeout.zero()) return false;  // A poll: never blocks.
     CheckCanWait(origin_, method, /*timed=*/true);
-    std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, timeout, [this] { return Ready(); });
+    // Longer than a century is forever (and would overflow nanoseconds).
+    constexpr std::chrono::hours kCentury(24 * 365 * 100);
+    if (timeout >= kCentury) {
+      ready_.Wait();
+      return true;
+    }
+    return ready_.WaitFor(std::chrono::ceil<std::chrono::nanoseconds>(timeout));
   }
   // Takes no lock, so it is safe in a forked child even if the fork caught
-  // another thread holding mu_.
-  bool Ready() const { return ready_.load(std::memory_order_acquire); }
+  // another thread in the middle of a call.
+  bool Ready() const { return ready_.IsSet(); }
   // The value; throws the error. Call only when ready.
   const V& Value() const {
     if (error_) std::rethrow_exception(error_);
@@ -143,22 +149,12 @@ class Future {
   }
 
  private:
-  void Publish() {
-    {
-      // Set under the lock, so that a waiter cannot check it and then miss
-      // the notification.
-      std::lock_guard lock(mu_);
-      ready_.store(true, std::memory_order_release);
-    }
-    cv_.notify_all();
-  }
+  void Publish() { ready_.Set(); }
 
   const Origin origin_;
-  mutable std::mutex mu_;
-  mutable std::condition_variable cv_;
-  // value_ and error_ are written before ready_ turns true (release) and
-  // only read after it was seen true (acquire).
-  std::atomic<bool> ready_{false};
+  // value_ and error_ are written before ready_ is set (release) and only
+  // read after it was seen set (acquire).
+  ReadyFlag ready_;
   std::optional<V> value_;
   std::exception_ptr error_;
   Callback callback_;
