@@ -169,6 +169,9 @@ class ApplyState final : public Future<T>, public Sink<T> {
   bool Start(std::size_t) noexcept override {
     return MoveFromQueued(phase_, ChunkPhase::kTaken);
   }
+  bool Cancelled(std::size_t) noexcept override {
+    return phase_.load(std::memory_order_acquire) == ChunkPhase::kCancelled;
+  }
   void Deliver(std::size_t, ChunkResult<T>&& chunk) noexcept override {
     if (!chunk.errors.empty()) {
       this->SetError(chunk.errors.front().second);
@@ -189,6 +192,7 @@ class ApplyState final : public Future<T>, public Sink<T> {
     if (phase_.compare_exchange_strong(expected, ChunkPhase::kCancelled,
                                        std::memory_order_acq_rel)) {
       this->SetError(CancelledByCancel());
+      this->WakeEngine();
       return true;
     }
     return expected == ChunkPhase::kCancelled;
@@ -227,13 +231,19 @@ class MapState final : public Future<MapValue<T>>, public Sink<T> {
   bool Start(std::size_t first) noexcept override {
     return MoveFromQueued(phases_[first / chunk_], ChunkPhase::kTaken);
   }
+  bool Cancelled(std::size_t first) noexcept override {
+    return phases_[first / chunk_].load(std::memory_order_acquire) ==
+           ChunkPhase::kCancelled;
+  }
   // Cancels every chunk still queued; true if every chunk is cancelled now.
   bool Cancel() override {
     bool all = chunks_ > 0;
+    bool any = false;
     for (std::size_t i = 0; i < chunks_; ++i) {
       ChunkPhase expected = ChunkPhase::kQueued;
       if (phases_[i].compare_exchange_strong(expected, ChunkPhase::kCancelled,
                                              std::memory_order_acq_rel)) {
+        any = true;
         std::unique_lock lock(mu_);
         Record(i * chunk_, CancelledByCancel());
         ChunkDone(lock);
@@ -241,6 +251,7 @@ class MapState final : public Future<MapValue<T>>, public Sink<T> {
         all = false;
       }
     }
+    if (any) this->WakeEngine();
     return all;
   }
 
@@ -353,11 +364,17 @@ class IMapState final : public Sink<T> {
     started_any_ |= !cancelled;
     return !cancelled;
   }
+  bool Cancelled(std::size_t first) noexcept override {
+    std::lock_guard lock(mu_);
+    auto it = queued_.find(first);
+    return it != queued_.end() && it->second.cancelled;
+  }
 
   // IMapIterator::cancel() (async_result.h).
   bool Cancel() {
     // Holding feed_mu_, no chunk is being read and submitted meanwhile.
-    std::lock_guard feed_lock(feed_mu_);
+    std::unique_lock feed_lock(feed_mu_);
+    bool any = false;
     {
       std::lock_guard lock(mu_);
       if (!exhausted_) {
@@ -370,12 +387,15 @@ class IMapState final : public Sink<T> {
       for (auto& [first, chunk] : queued_) {
         if (chunk.cancelled) continue;
         chunk.cancelled = true;
+        any = true;
         for (std::size_t i = 0; i < chunk.items; ++i) {
           Put(first + i, Outcome{{}, error});
         }
       }
     }
     cv_.notify_all();
+    feed_lock.unlock();
+    if (any) this->WakeEngine();
     std::lock_guard lock(mu_);
     return !started_any_;
   }
