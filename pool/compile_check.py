@@ -8,7 +8,10 @@ Two checks, one per subcommand (pool/BUILD runs each as a test):
             contain the text of the snippet's `// expect:` comment; and with
             GCC 12 the whole output must be at most MAX_LINES lines. The
             snippets in pool/testdata/compile_ok/ must compile without a
-            single line of output under -Wall -Wextra.
+            single line of output under -Wall -Wextra. Every static_assert
+            message of pool/'s headers is quoted, word for word, in
+            pool/compile_errors.zh-CN.md, which explains each in Chinese
+            (the messages stay English: they are part of the API).
 
   examples  Every code example in the comments of pool/'s headers compiles.
             An example is fenced in the comment:
@@ -41,6 +44,8 @@ import sys
 import tempfile
 
 MAX_LINES = 10
+# Where each static_assert message is explained to a Chinese reader.
+CHINESE_PAGE = "pool/compile_errors.zh-CN.md"
 
 PRELUDE = """\
 #include <cstdio>
@@ -103,11 +108,47 @@ def gcc_major(cc):
     return int(out.split(".")[0])
 
 
+def static_assert_messages(text):
+    """The messages of the static_asserts in a header's text, their string
+    literals joined."""
+    messages = []
+    for m in re.finditer(r"^\s*static_assert\s*\(", text, re.M):
+        depth, i = 1, m.end()
+        while depth:
+            if text[i] == '"':
+                i = re.compile(r'"(?:[^"\\]|\\.)*"').match(text, i).end()
+                continue
+            depth += {"(": 1, ")": -1}.get(text[i], 0)
+            i += 1
+        message = "".join(
+            re.findall(r'"((?:[^"\\]|\\.)*)"', text[m.end():i - 1]))
+        if message:
+            messages.append(message.replace('\\"', '"'))
+    return messages
+
+
+def check_explained(root):
+    """Every static_assert message of pool/ is explained in Chinese."""
+    page = root / CHINESE_PAGE
+    explained = page.read_text(encoding="utf-8") if page.exists() else ""
+    failures = []
+    headers = sorted((root / "pool").glob("*.h")) + sorted(
+        (root / "pool/internal").glob("*.h"))
+    for header in headers:
+        for message in static_assert_messages(header.read_text()):
+            if message not in explained:
+                failures.append(
+                    f"{header.relative_to(root)}: the message {message!r} "
+                    f"is not quoted in {CHINESE_PAGE}: quote it there, word "
+                    f"for word, and explain it in Chinese")
+    return failures
+
+
 def check_errors(root):
+    failures = check_explained(root)
     cc = compiler()
     major = gcc_major(cc)
     count_lines = major == 12
-    failures = []
     snippets = sorted((root / "pool/testdata/compile_errors").glob("*.cc"))
     if not snippets:
         failures.append("no snippet found in pool/testdata/compile_errors")

@@ -12,9 +12,14 @@
     in any suite, in the file the cell names (`protocol_test`: faults/,
     `//pool:pool_test`: pool/).
 
-Usage: readme_check.py [README] (default pool/README.md, from the workspace
-root, which is where Bazel runs a test). Prints one line per problem, naming
-the README's line and what is missing, and exits 1 if there is any.
+The Chinese twin, pool/README.zh-CN.md, is checked the same way (its fault
+table's header is `| 类别 | 故障 |`; its test and file names are the
+English page's).
+
+Usage: readme_check.py [README...] (default pool/README.md and, if present,
+pool/README.zh-CN.md, from the workspace root, which is where Bazel runs a
+test). Prints one line per problem, naming the README's line and what is
+missing, and exits 1 if there is any.
 """
 
 import os
@@ -30,6 +35,8 @@ DEFINED_RE = re.compile(
 )
 LINK_RE = re.compile(r"\]\(([^)\s]+)\)")
 QUALIFIED_RE = re.compile(r"`(\w+)::(\w+)(?:<[^`]*>)?`")
+# The first cells of the fault table's header, in English and in Chinese.
+FAULT_TABLE_HEADERS = ("| class | fault |", "| 类别 | 故障 |")
 PATH_RE = re.compile(r"`((?:\.\./|[\w.-]+/)*[\w.-]+\.(?:h|cc|md|py|sh|bzl))`")
 
 
@@ -122,7 +129,14 @@ def check_names(line, lineno, sources, problems):
 
 
 def main():
-    readme = sys.argv[1] if len(sys.argv) > 1 else "pool/README.md"
+    readmes = sys.argv[1:] or [
+        p for p in ("pool/README.md", "pool/README.zh-CN.md")
+        if p == "pool/README.md" or os.path.isfile(p)
+    ]
+    return max(check_readme(readme) for readme in readmes)
+
+
+def check_readme(readme):
     base = os.path.dirname(readme)
     problems = []
     sources = read_sources(base)
@@ -133,7 +147,7 @@ def main():
     for lineno, line in enumerate(lines, 1):
         check_paths(line, lineno, base, problems)
         check_names(line, lineno, sources, problems)
-        if line.startswith("| class | fault |"):
+        if line.startswith(FAULT_TABLE_HEADERS):
             in_fault_table = True
             continue
         if in_fault_table:
@@ -148,7 +162,7 @@ def main():
     if rows == 0:
         problems.append(
             "found no fault table (a table whose header starts with "
-            "'| class | fault |')"
+            "'| class | fault |', or '| 类别 | 故障 |' in Chinese)"
         )
     for p in problems:
         print(f"{readme}: {p}")

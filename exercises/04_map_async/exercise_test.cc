@@ -91,12 +91,17 @@ TEST_F(MapAsyncTest, MapAsyncDoesNotWait) {
   const std::vector<long long> items = {1, 2, 3, 4, 5, 6};
   pool::MapResult<long long> result =
       MapAsync(pool_, SquareAfterGate, items, OnResults(calls), OnError(calls));
-  ASSERT_TRUE(
-      NobodyGaveUp(gate_.gave_up(),
-                   "MapAsync to return so that the test could let them "
-                   "end",
-                   "MapAsync waited for its own tasks (get() or wait() inside "
-                   "it?). Return the MapResult from map_async at once."));
+  ASSERT_TRUE(NobodyGaveUp(
+      gate_.gave_up(),
+      Explain("MapAsync to return so that the test could let them "
+              "end",
+              "MapAsync 返回，好让测试放它们结束"),
+      Explain("MapAsync waited for its own tasks (get() or wait() "
+              "inside it?). Return the MapResult from map_async at "
+              "once.",
+              "MapAsync 在等它自己的任务（在 MapAsync 里调用了 "
+              "get() 或 wait()？）。应当立即返回 map_async 给出的 "
+              "MapResult。")));
   EXPECT_FALSE(result.ready()) << Explain(
       "MapAsync returned a finished result; it should return while the tasks "
       "still run",

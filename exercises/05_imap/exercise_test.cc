@@ -90,10 +90,15 @@ TEST_F(ImapTest, ImapAllFollowsInputOrderNotCompletionOrder) {
   const std::vector<long long> got =
       ImapAll(pool_, ZeroWaitsForTwo, {0, 1, 2, 3}, 1);
   ASSERT_TRUE(NobodyGaveUp(
-      gate_.gave_up(), "item 2 to run while item 0 was still running",
-      "The items did not run side by side in the pool: loop over "
-      "pool.imap(fn, items, {.chunksize = chunksize}) instead of computing "
-      "them yourself."));
+      gate_.gave_up(),
+      Explain("item 2 to run while item 0 was still running",
+              "元素 0 还在执行时元素 2 开始执行"),
+      Explain("The items did not run side by side in the pool: loop over "
+              "pool.imap(fn, items, {.chunksize = chunksize}) instead of "
+              "computing them yourself.",
+              "这些元素没有在进程池里并行执行：应当遍历 "
+              "pool.imap(fn, items, {.chunksize = chunksize})，"
+              "而不是自己逐个计算。")));
   ASSERT_EQ(got.size(), 4u)
       << Explain("one result per item", "每个元素一个结果");
   std::vector<long long> values, pids;
@@ -158,10 +163,15 @@ TEST_F(ImapTest, ImapFirstNRunsInWorkers) {
 TEST_F(ImapTest, ImapFirstNDoesNotWaitForMore) {
   const std::vector<long long> got = ImapFirstN(pool_, FirstTenOnly, 10);
   ASSERT_TRUE(NobodyGaveUp(
-      gate_.gave_up(), "the test to end (result 11 never comes)",
-      "ImapFirstN asked for result n + 1 after the n-th. Stop after the "
-      "n-th result: a range-for asks for the next one in every ++, a loop "
-      "over it.next() asks only when you call it."));
+      gate_.gave_up(),
+      Explain("the test to end (result 11 never comes)",
+              "测试结束（第 11 个结果永远不会来）"),
+      Explain("ImapFirstN asked for result n + 1 after the n-th. Stop after "
+              "the n-th result: a range-for asks for the next one in every "
+              "++, a loop over it.next() asks only when you call it.",
+              "ImapFirstN 拿到第 n 个结果后又要了第 n + 1 个。拿到第 n "
+              "个就应当停下：range-for 的每次 ++ 都会要下一个结果，"
+              "而循环调用 it.next() 只在你调用时才要。")));
   EXPECT_EQ(got, SerialMap(Square, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
 }
 

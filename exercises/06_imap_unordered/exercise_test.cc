@@ -125,11 +125,16 @@ TEST_F(ImapUnorderedTest, ForEachAsCompletedDoesNotWaitForSlowItems) {
       });
   ASSERT_TRUE(NobodyGaveUp(
       gate_.gave_up(),
-      "the other items to run at the same time, or for on_each to see them "
-      "before item 0",
-      "Call on_each inside the loop over pool.imap_unordered(fn, items), as "
-      "each result arrives: not after collecting them, not in a loop of "
-      "your own, and not with imap (which waits for item 0 first)."));
+      Explain("the other items to run at the same time, or for on_each to "
+              "see them before item 0",
+              "其他元素同时执行，或者 on_each 在元素 0 之前看到它们"),
+      Explain("Call on_each inside the loop over pool.imap_unordered(fn, "
+              "items), as each result arrives: not after collecting them, not "
+              "in a loop of your own, and not with imap (which waits for item "
+              "0 first).",
+              "应当在遍历 pool.imap_unordered(fn, items) 的循环里、每个结果"
+              "一到就调用 on_each：不要等收集完再调用，不要用自己写的循环，"
+              "也不要用 imap（它先等元素 0）。")));
   ASSERT_EQ(seen.size(), 4u) << Explain(
       "on_each should be called once per item", "on_each 应当每个元素调用一次");
   std::vector<long long> order, pids;

@@ -66,9 +66,13 @@ TEST_F(CloseJoinTest, FinishAndShutDownLetsQueuedWorkFinish) {
   });
   FinishAndShutDown(pool_);
   ASSERT_TRUE(NobodyGaveUp(
-      gate_.gave_up(), "the pool to stop accepting work (close())",
-      "FinishAndShutDown did not close the pool, or waited before closing "
-      "it. Call close(), then join()."));
+      gate_.gave_up(),
+      Explain("the pool to stop accepting work (close())",
+              "进程池不再接受新任务（close()）"),
+      Explain("FinishAndShutDown did not close the pool, or waited before "
+              "closing it. Call close(), then join().",
+              "FinishAndShutDown 没有关闭进程池，或者在关闭之前就等待了。"
+              "应当先调用 close()，再调用 join()。")));
   for (long long x = 0; x < 7; ++x) {
     EXPECT_TRUE(results[x].ready())
         << Explain("FinishAndShutDown returned before task ",

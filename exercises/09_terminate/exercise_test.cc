@@ -52,9 +52,12 @@ TEST_F(TerminateTest, StopNowCancelsRunningAndQueuedWork) {
   }
   StopNow(pool_);
   ASSERT_TRUE(NobodyGaveUp(
-      gate_.gave_up(), "a gate that never opens",
-      "StopNow waited for the running tasks instead of stopping them. "
-      "Call terminate() (not close()), then join()."));
+      gate_.gave_up(),
+      Explain("a gate that never opens", "一道永远不会打开的闸门"),
+      Explain("StopNow waited for the running tasks instead of stopping "
+              "them. Call terminate() (not close()), then join().",
+              "StopNow 在等执行中的任务，而不是终止它们。应当调用 "
+              "terminate()（不是 close()），再调用 join()。")));
   for (const auto& r : results) {
     EXPECT_THROW((void)r.get(), pool::CancelledError)
         << Explain("a task that was running or queued should be cancelled",
@@ -120,10 +123,14 @@ TEST_F(TerminateTest, FirstThenStopReturnsTheFirstToFinish) {
   const std::vector<pid_t> workers = pool_.worker_pids();
   const long long got = FirstThenStop(pool_, OnlyOneIsFast, {0, 1, 2});
   ASSERT_TRUE(NobodyGaveUp(
-      gate_.gave_up(), "a gate that never opens",
-      "FirstThenStop waited for the slow items. Take the first result of "
-      "imap_unordered, which is the first to finish (imap would wait for "
-      "item 0), then terminate()."));
+      gate_.gave_up(),
+      Explain("a gate that never opens", "一道永远不会打开的闸门"),
+      Explain("FirstThenStop waited for the slow items. Take the first "
+              "result of imap_unordered, which is the first to finish (imap "
+              "would wait for item 0), then terminate().",
+              "FirstThenStop 在等那些慢的元素。应当取 imap_unordered "
+              "的第一个结果，它就是最先完成的那个（imap 会等元素 0），"
+              "然后调用 terminate()。")));
   EXPECT_EQ(got % 10, 1) << Explain("the first result to finish is item 1's",
                                     "第一个完成的结果是元素 1 的");
   EXPECT_TRUE(RanInAWorker("FirstThenStop", got / 10, workers));

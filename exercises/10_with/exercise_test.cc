@@ -90,9 +90,13 @@ TEST(WithTest, SubmitInScopedPoolCancelsWhatIsUnfinished) {
   Gate gate;  // The task waits at it; it is never opened.
   pool::AsyncResult<long long> r = SubmitInScopedPool(CubeAfterGate, 3);
   ASSERT_TRUE(NobodyGaveUp(
-      gate.gave_up(), "a gate that never opens",
-      "SubmitInScopedPool waited for its task. Return the AsyncResult at "
-      "once; the pool's destructor then cancels the task."));
+      gate.gave_up(),
+      Explain("a gate that never opens", "一道永远不会打开的闸门"),
+      Explain("SubmitInScopedPool waited for its task. Return the "
+              "AsyncResult at once; the pool's destructor then cancels the "
+              "task.",
+              "SubmitInScopedPool 在等它的任务。应当立即返回 AsyncResult；"
+              "随后进程池的析构函数会取消这个任务。")));
   EXPECT_THROW((void)r.get(), pool::CancelledError) << Explain(
       "the unfinished task should be cancelled when the pool's scope ends (the "
       "destructor calls terminate())",

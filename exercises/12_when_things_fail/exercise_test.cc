@@ -150,9 +150,13 @@ TEST_F(FailTest, RunAndClassifyReportsAWorkerThatExited) {
 TEST_F(FailTest, RunAndClassifyReportsATimeout) {
   const Outcome o = RunAndClassify(pool_, SquareAfterGate, 5, milliseconds(50));
   ASSERT_TRUE(NobodyGaveUp(
-      gate_.gave_up(), "a gate that opens only after RunAndClassify returns",
-      "RunAndClassify waited for the task instead of at most `timeout`: "
-      "use get(timeout), not get()."));
+      gate_.gave_up(),
+      Explain("a gate that opens only after RunAndClassify returns",
+              "一道 RunAndClassify 返回后才会打开的闸门"),
+      Explain("RunAndClassify waited for the task instead of at most "
+              "`timeout`: use get(timeout), not get().",
+              "RunAndClassify 一直等到任务结束，而不是最多等 `timeout`："
+              "应当用 get(timeout)，不要用 get()。")));
   EXPECT_EQ(o.kind, Kind::kTimeout) << Explain(
       "the task cannot finish within 50 ms, so the outcome is kTimeout (catch "
       "pool::TimeoutError)",

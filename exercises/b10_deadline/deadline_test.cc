@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "exercises/b06_apply_async/pool.h"
+#include "exercises/testing/explain.h"
 #include "exercises/testing/track_testing.h"
 
 namespace bpool {
@@ -89,11 +90,14 @@ Slot SlotWith(Clock::time_point started, milliseconds timeout) {
 TEST(PollTimeoutTest, NoDeadlineMeansNoLimit) {
   const Clock::time_point now = Clock::now();
   std::vector<Slot> slots(3);
-  EXPECT_EQ(PollTimeout(slots, now), -1) << "no slot holds a job";
-  slots[1] = SlotWith(now, milliseconds{0});
   EXPECT_EQ(PollTimeout(slots, now), -1)
-      << "a job whose timeout is 0 has no deadline: poll() may wait without "
-         "limit (-1), not return at once";
+      << Explain("no slot holds a job", "没有哪个 slot 持有工作");
+  slots[1] = SlotWith(now, milliseconds{0});
+  EXPECT_EQ(PollTimeout(slots, now), -1) << Explain(
+      "a job whose timeout is 0 has no deadline: poll() may wait "
+      "without limit (-1), not return at once",
+      "timeout 为 0 的工作没有时限：poll() 可以无限等待（-1），"
+      "而不是立即返回");
 }
 
 // PollTimeout: the nearest deadline, rounded up to whole milliseconds; 0
@@ -106,16 +110,20 @@ TEST(PollTimeoutTest, NearestDeadlineRoundedUp) {
   slots.push_back(SlotWith(now - std::chrono::microseconds{300},
                            milliseconds{250}));  // 249.7 ms left.
   slots.push_back(SlotWith(now, milliseconds{0}));
-  EXPECT_EQ(PollTimeout(slots, now), 250)
-      << "the nearest deadline is 249.7 ms away: poll() must wait 250 ms "
-         "(rounded up), or it wakes before the deadline, finds nothing due, "
-         "and spins";
+  EXPECT_EQ(PollTimeout(slots, now), 250) << Explain(
+      "the nearest deadline is 249.7 ms away: poll() must wait 250 ms "
+      "(rounded up), or it wakes before the deadline, finds nothing "
+      "due, and spins",
+      "最近的时限在 249.7 ms 之后：poll() 必须等 250 ms（向上取整），"
+      "否则它会在时限之前醒来，发现没有到期的工作，然后空转");
   slots.push_back(SlotWith(now - milliseconds{400}, milliseconds{300}));
   EXPECT_EQ(PollTimeout(slots, now), 0)
-      << "a deadline 100 ms ago is due now: poll() must not wait";
+      << Explain("a deadline 100 ms ago is due now: poll() must not wait",
+                 "100 ms 之前的时限现在已经到期：poll() 不能再等");
   std::vector<Slot> exact;
   exact.push_back(SlotWith(now - milliseconds{50}, milliseconds{50}));
-  EXPECT_EQ(PollTimeout(exact, now), 0) << "a deadline of exactly now is due";
+  EXPECT_EQ(PollTimeout(exact, now), 0) << Explain(
+      "a deadline of exactly now is due", "恰好在此刻的时限算已到期");
 }
 
 class DeadlineTest : public ::testing::Test {
@@ -137,7 +145,8 @@ class DeadlineTest : public ::testing::Test {
   void TearDown() override {
     counters_[kRelease] = 1;
     pool_ = nullptr;
-    EXPECT_TRUE(Children().empty()) << "workers left behind";
+    EXPECT_TRUE(Children().empty())
+        << Explain("workers left behind", "留下了工作进程");
   }
 
   SharedCounters counters_;  // Before any worker: the workers share it.
@@ -166,63 +175,82 @@ TEST_F(DeadlineTest, ExpireOverdueEndsOnlyTheOverdueJob) {
   ASSERT_EQ(::write(wake[1], "x", 1), 1);
   engine->Step(wake[0]);
   ASSERT_TRUE(WaitUntil([this] { return counters_[kArrived].load() == 3; }))
-      << "the three jobs never all started";
+      << Explain("the three jobs never all started",
+                 "三件工作始终没有全部开始");
   std::vector<Slot>& slots = engine->slots();
   std::vector<pid_t> before;
   int overdue = -1;
   for (std::size_t s = 0; s < slots.size(); ++s) {
     before.push_back(slots[s].worker.pid());
-    ASSERT_TRUE(slots[s].job) << "slot " << s << " should be running a job";
+    ASSERT_TRUE(slots[s].job)
+        << Explain("slot ", "下标为 ") << s
+        << Explain(" should be running a job", " 的 slot 应当正在执行一件工作");
     if (slots[s].job->items.at(0) == 0) overdue = static_cast<int>(s);
   }
   ASSERT_GE(overdue, 0);
   // 2 s after the latest start: past 1 s, long before 1 h.
   Clock::time_point now = Clock::now() + std::chrono::seconds{2};
   ExpireOverdue(slots, now);
-  ASSERT_EQ(outcomes[0]->size(), 1u)
-      << "the job with a 1 s timeout, 2 s after it started, must be settled "
-         "once";
+  ASSERT_EQ(outcomes[0]->size(), 1u) << Explain(
+      "the job with a 1 s timeout, 2 s after it started, must be "
+      "settled once",
+      "timeout 为 1 s 的工作，在开始 2 s 之后，必须被了结一次");
   EXPECT_EQ((*outcomes[0])[0].status, Outcome::Status::kTimedOut)
       << StatusName((*outcomes[0])[0].status) << ": "
       << (*outcomes[0])[0].error;
   EXPECT_TRUE(Contains((*outcomes[0])[0].error, "1000 ms"))
-      << "the error should name the limit: " << (*outcomes[0])[0].error;
+      << Explain("the error should name the limit: ", "错误信息应当写出时限：")
+      << (*outcomes[0])[0].error;
   EXPECT_TRUE(
       Contains((*outcomes[0])[0].error,
                std::to_string(before[static_cast<std::size_t>(overdue)])))
-      << "the error should name the worker: " << (*outcomes[0])[0].error;
+      << Explain("the error should name the worker: ",
+                 "错误信息应当写出工作进程：")
+      << (*outcomes[0])[0].error;
   EXPECT_TRUE(outcomes[1]->empty())
-      << "a job without a timeout must never time out";
+      << Explain("a job without a timeout must never time out",
+                 "没有 timeout 的工作永远不能超时");
   EXPECT_TRUE(outcomes[2]->empty())
-      << "a job with 1 h left must not time out: " << (*outcomes[2])[0].error;
+      << Explain("a job with 1 h left must not time out: ",
+                 "还剩 1 小时的工作不能超时：")
+      << (*outcomes[2])[0].error;
   for (std::size_t s = 0; s < slots.size(); ++s) {
     if (static_cast<int>(s) == overdue) {
-      EXPECT_FALSE(slots[s].job) << "the timed-out job is still in its slot";
+      EXPECT_FALSE(slots[s].job)
+          << Explain("the timed-out job is still in its slot",
+                     "超时的工作还在它的 slot 里");
       EXPECT_TRUE(Gone(before[s]))
-          << "the timed-out worker " << before[s]
-          << " must be killed and reaped: its task would run on otherwise";
-      EXPECT_TRUE(slots[s].worker.running())
-          << "no replacement worker in the slot";
+          << Explain("the timed-out worker ", "超时的工作进程 ") << before[s]
+          << Explain(
+                 " must be killed and reaped: its task would run on otherwise",
+                 " 必须被杀死并回收：否则它的任务会继续执行下去");
+      EXPECT_TRUE(slots[s].worker.running()) << Explain(
+          "no replacement worker in the slot", "slot 里没有替补工作进程");
       EXPECT_NE(slots[s].worker.pid(), before[s]);
     } else {
       EXPECT_EQ(slots[s].worker.pid(), before[s])
-          << "slot " << s << "'s worker was not overdue: leave it alone";
-      EXPECT_TRUE(slots[s].job) << "slot " << s << "'s job is not overdue";
+          << Explain("slot ", "下标为 ") << s
+          << Explain("'s worker was not overdue: leave it alone",
+                     " 的 slot 的工作进程没有超时：不要动它");
+      EXPECT_TRUE(slots[s].job)
+          << Explain("slot ", "下标为 ") << s
+          << Explain("'s job is not overdue", " 的 slot 的工作没有超时");
     }
   }
   // Calling it again settles nothing twice.
   ExpireOverdue(slots, now);
-  EXPECT_EQ(outcomes[0]->size(), 1u) << "a job was settled twice";
+  EXPECT_EQ(outcomes[0]->size(), 1u)
+      << Explain("a job was settled twice", "一件工作被了结了两次");
   counters_[kRelease] = 1;
   ::close(wake[0]);
   ::close(wake[1]);
   ASSERT_TRUE(FinishesWithin(kCallGuard, [engine] {
     while (!engine->idle()) engine->Step();
-  })) << "the two jobs left never ended";
+  })) << Explain("the two jobs left never ended", "剩下的两件工作始终没有结束");
   for (int i = 1; i < 3; ++i) {
-    ASSERT_EQ(outcomes[i]->size(), 1u) << "job " << i;
+    ASSERT_EQ(outcomes[i]->size(), 1u) << Explain("job ", "工作 ") << i;
     EXPECT_EQ((*outcomes[i])[0].status, Outcome::Status::kOk)
-        << "job " << i << ": " << (*outcomes[i])[0].error;
+        << Explain("job ", "工作 ") << i << ": " << (*outcomes[i])[0].error;
   }
 }
 
@@ -233,7 +261,9 @@ TEST_F(DeadlineTest, StuckTaskTimesOutAlone) {
   pool_ = std::make_shared<Pool>(2);
   AsyncResult slow = pool_->apply_async(WaitForRelease, 7);
   ASSERT_TRUE(WaitUntil([this] { return counters_[kArrived].load() == 1; }))
-      << "a task without a timeout never started: " << HowItEnded(slow);
+      << Explain("a task without a timeout never started: ",
+                 "一个没有 timeout 的任务始终没有开始：")
+      << HowItEnded(slow);
   std::vector<AsyncResult> before;
   for (std::int64_t i = 0; i < 10; ++i) {
     before.push_back(pool_->apply_async(Square, i));
@@ -247,20 +277,29 @@ TEST_F(DeadlineTest, StuckTaskTimesOutAlone) {
   const pid_t pid = static_cast<pid_t>(counters_[kStuckPid].load());
   EXPECT_TRUE(Contains(outcome, "timed out")) << outcome;
   EXPECT_TRUE(Contains(outcome, "500 ms"))
-      << "the error should name the limit: " << outcome;
+      << Explain("the error should name the limit: ", "错误信息应当写出时限：")
+      << outcome;
   EXPECT_TRUE(Contains(outcome, std::to_string(pid)))
-      << "the error should name the worker " << pid << ": " << outcome;
-  EXPECT_FALSE(slow.ready()) << "the task without a timeout was ended too: "
-                             << (slow.ready() ? HowItEnded(slow) : "");
+      << Explain("the error should name the worker ",
+                 "错误信息应当写出工作进程 ")
+      << pid << ": " << outcome;
+  EXPECT_FALSE(slow.ready())
+      << Explain("the task without a timeout was ended too: ",
+                 "没有 timeout 的任务也被结束了：")
+      << (slow.ready() ? HowItEnded(slow) : "");
   counters_[kRelease] = 1;
-  EXPECT_EQ(HowItEnded(slow), "ok")
-      << "only the task past its deadline may fail";
+  EXPECT_EQ(HowItEnded(slow), "ok") << Explain(
+      "only the task past its deadline may fail", "只有超过时限的任务可以失败");
   if (slow.ready() && HowItEnded(slow) == "ok") {
     EXPECT_EQ(slow.get(), 7);
   }
   for (std::int64_t i = 0; i < 10; ++i) {
-    EXPECT_EQ(HowItEnded(before[i]), "ok") << "task " << i << " before";
-    EXPECT_EQ(HowItEnded(after[i]), "ok") << "task " << i << " after";
+    EXPECT_EQ(HowItEnded(before[i]), "ok")
+        << Explain("task ", "任务 ") << i
+        << Explain(" before", "（卡住的任务之前）");
+    EXPECT_EQ(HowItEnded(after[i]), "ok")
+        << Explain("task ", "任务 ") << i
+        << Explain(" after", "（卡住的任务之后）");
     if (HowItEnded(after[i]) == "ok") {
       EXPECT_EQ(after[i].get(), i * i);
     }
@@ -278,12 +317,18 @@ TEST_F(DeadlineTest, TheTimedOutWorkerIsKilledAndReaped) {
   const pid_t pid = static_cast<pid_t>(counters_[kStuckPid].load());
   ASSERT_GT(pid, 0);
   EXPECT_TRUE(Gone(pid))
-      << "worker " << pid << " still exists after its task timed out"
-      << (IsZombie(pid) ? " (a zombie: kill it AND reap it)"
-                        : ": it is still running the stuck task; kill it");
+      << Explain("worker ", "工作进程 ") << pid
+      << Explain(" still exists after its task timed out",
+                 " 在它的任务超时之后仍然存在")
+      << (IsZombie(pid)
+              ? Explain(" (a zombie: kill it AND reap it)",
+                        "（是僵尸进程：既要杀死它，也要回收它）")
+              : Explain(": it is still running the stuck task; kill it",
+                        "：它还在执行那个卡住的任务；杀死它"));
   AsyncResult next = pool_->apply_async(Barrier, 1);
   ASSERT_EQ(HowItEnded(next), "ok");
-  EXPECT_NE(next.get(), pid) << "the next task ran in the stuck worker";
+  EXPECT_NE(next.get(), pid) << Explain("the next task ran in the stuck worker",
+                                        "下一个任务在卡住的工作进程中执行了");
 }
 
 // After a timeout the pool keeps its size: a replacement took the killed
@@ -298,12 +343,16 @@ TEST_F(DeadlineTest, PoolKeepsItsSize) {
   AsyncResult b = pool_->apply_async(Barrier, 2);
   ASSERT_EQ(HowItEnded(a), "ok");
   ASSERT_EQ(HowItEnded(b), "ok");
-  EXPECT_NE(a.get(), -1) << "two tasks never ran at once: after a timeout "
-                            "the pool has only one worker (start a "
-                            "replacement)";
+  EXPECT_NE(a.get(), -1) << Explain(
+      "two tasks never ran at once: after a timeout the pool has only one "
+      "worker (start a replacement)",
+      "两个任务始终没能同时执行：超时之后进程池只剩一个工作进程"
+      "（要派生一个替补）");
   const std::vector<pid_t> children = Children();
   EXPECT_EQ(children.size(), 2u)
-      << "a pool of 2 should have 2 processes, not " << children.size();
+      << Explain("a pool of 2 should have 2 processes, not ",
+                 "2 个工作进程的进程池应当有 2 个进程，而不是 ")
+      << children.size();
   for (pid_t child : children) EXPECT_FALSE(IsZombie(child)) << child;
 }
 
@@ -317,7 +366,7 @@ TEST_F(DeadlineTest, ManyTimeoutsInARow) {
   }
   for (int i = 0; i < 10; ++i) {
     EXPECT_TRUE(Contains(HowItEnded(stuck[i]), "timed out"))
-        << "task " << i << ": " << HowItEnded(stuck[i]);
+        << Explain("task ", "任务 ") << i << ": " << HowItEnded(stuck[i]);
   }
   AsyncResult after = pool_->apply_async(Square, 12);
   ASSERT_EQ(HowItEnded(after), "ok");
@@ -332,15 +381,19 @@ TEST_F(DeadlineTest, TimeInTheQueueDoesNotCount) {
   AsyncResult slow = pool_->apply_async(WaitForRelease, 1);
   AsyncResult queued = pool_->apply_async(Square, 5, milliseconds{100});
   ASSERT_TRUE(WaitUntil([this] { return counters_[kArrived].load() == 1; }))
-      << "a task without a timeout never started: " << HowItEnded(slow);
+      << Explain("a task without a timeout never started: ",
+                 "一个没有 timeout 的任务始终没有开始：")
+      << HowItEnded(slow);
   // Queued for at least three times its timeout (not an assertion about
   // speed: only a lower bound on how long it waited).
   ::usleep(300 * 1000);
   counters_[kRelease] = 1;
   EXPECT_EQ(HowItEnded(slow), "ok");
-  EXPECT_EQ(HowItEnded(queued), "ok")
-      << "a job queued longer than its timeout, then quick to run, must "
-         "succeed: its clock starts when it is sent to a worker";
+  EXPECT_EQ(HowItEnded(queued), "ok") << Explain(
+      "a job queued longer than its timeout, then quick to run, must "
+      "succeed: its clock starts when it is sent to a worker",
+      "排队时间超过自己 timeout、执行起来却很快的工作必须成功："
+      "它的计时从发给工作进程时才开始");
 }
 
 // A timeout that is not reached changes nothing: the result comes back.
@@ -352,7 +405,7 @@ TEST_F(DeadlineTest, TaskWithinItsTimeoutSucceeds) {
   }
   AsyncResult chunk = pool_->submit(Square, {1, 2, 3}, milliseconds{60000});
   for (std::int64_t i = 0; i < 50; ++i) {
-    ASSERT_EQ(HowItEnded(results[i]), "ok") << "task " << i;
+    ASSERT_EQ(HowItEnded(results[i]), "ok") << Explain("task ", "任务 ") << i;
     EXPECT_EQ(results[i].get(), i * i);
   }
   ASSERT_EQ(HowItEnded(chunk), "ok");
@@ -381,13 +434,16 @@ TEST_F(DeadlineTest, EachJobEndsOnceAtTheDeadline) {
   }
   ASSERT_TRUE(FinishesWithin(std::chrono::seconds{60}, [engine] {
     while (!engine->idle()) engine->Step();
-  })) << "the engine never became idle";
+  })) << Explain("the engine never became idle", "引擎始终没有空闲下来");
   for (int i = 0; i < 200; ++i) {
     EXPECT_EQ((*calls)[static_cast<std::size_t>(i)], 1)
-        << "job " << i << "'s done was called "
-        << (*calls)[static_cast<std::size_t>(i)] << " times";
+        << Explain("job ", "工作 ") << i
+        << Explain("'s done was called ", " 的 done 被调用了 ")
+        << (*calls)[static_cast<std::size_t>(i)] << Explain(" times", " 次");
     EXPECT_TRUE((*good)[static_cast<std::size_t>(i)])
-        << "job " << i << " ended neither with its result nor timed out";
+        << Explain("job ", "工作 ") << i
+        << Explain(" ended neither with its result nor timed out",
+                   " 既没有带着结果结束，也没有超时");
   }
   engine = nullptr;
 }

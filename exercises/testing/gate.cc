@@ -11,6 +11,8 @@
 #include <system_error>
 #include <thread>
 
+#include "exercises/testing/explain.h"
+
 namespace exercises::testing {
 namespace {
 
@@ -52,9 +54,10 @@ bool WaitUntil(Done done, What what) {
     if (fs::exists(gave_up)) return false;
     if (std::chrono::steady_clock::now() > deadline) {
       Touch(gave_up);
-      const std::string line = "gate: a task waited " +
-                               std::to_string(kGuard.count()) + " s " + what() +
-                               " and gave up\n";
+      const std::string line =
+          Explain("gate: a task waited ", "gate：一个任务等待了 ") +
+          std::to_string(kGuard.count()) + Explain(" s ", " 秒，") + what() +
+          Explain(" and gave up\n", "，然后放弃了\n");
       // One write, so that lines from several processes do not mix.
       (void)!::write(STDERR_FILENO, line.data(), line.size());
       return false;
@@ -92,7 +95,10 @@ int Gate::arrived() const { return CountArrivals(dir_); }
 bool WaitAtGate() {
   const fs::path open = fs::path(CurrentDir()) / "open";
   return WaitUntil([&] { return fs::exists(open); },
-                   [] { return std::string("for the test to open its gate"); });
+                   [] {
+                     return std::string(Explain("for the test to open its gate",
+                                                "等测试打开它的闸门"));
+                   });
 }
 
 void Arrive() {
@@ -107,9 +113,11 @@ bool ArriveAndWait(int n) {
   const fs::path dir = CurrentDir();
   return WaitUntil([&] { return CountArrivals(dir) >= n; },
                    [&] {
-                     return "for " + std::to_string(n) +
-                            " tasks to run at the same time (" +
-                            std::to_string(CountArrivals(dir)) + " arrived)";
+                     return Explain("for ", "等 ") + std::to_string(n) +
+                            Explain(" tasks to run at the same time (",
+                                    " 个任务同时执行（已到达 ") +
+                            std::to_string(CountArrivals(dir)) +
+                            Explain(" arrived)", " 个）");
                    });
 }
 

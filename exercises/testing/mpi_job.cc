@@ -68,9 +68,10 @@ int RunAsRank(int argc, char** argv, const std::string& name,
     try {
       it->second();
     } catch (const std::exception& e) {
-      error = std::string("threw ") + e.what();
+      error = std::string(Explain("threw ", "抛出了异常：")) + e.what();
     } catch (...) {
-      error = "threw something that is not a std::exception";
+      error = Explain("threw something that is not a std::exception",
+                      "抛出了一个不是 std::exception 的东西");
     }
   }
   if (!error.empty()) {
