@@ -1,16 +1,25 @@
 #!/usr/bin/env python3
 """Runs a learner's and the reference's benchmark binaries interleaved.
 
-    bench_pair.py [--rounds N] [--min-time S] LEARNER_BINARY REFERENCE_BINARY
+    bench_pair.py [--rounds N] [--min-time S] [--repetitions R]
+                  [--skip PREFIX]
+                  [--reference-canary K | --reference-only]
+                  LEARNER_BINARY REFERENCE_BINARY
 
-N rounds (default 3) of every benchmark the reference lists, each run
-alone in both binaries one right after the other (see run_pair), with
+N rounds (default 3) of every benchmark the reference lists (but those
+whose names start with a --skip prefix), each run alone in both binaries
+one right after the other (see run_pair), with
 --benchmark_format=json and, with --min-time S, --benchmark_min_time=S
-(default: Google Benchmark's own, 0.5 s per benchmark). Each run is a
+(default: Google Benchmark's own, 0.5 s per benchmark) and, with
+--repetitions R, --benchmark_repetitions=R. Each run is a
 process group of its own, and whatever it leaves behind (in its group,
 or orphaned: this process is their subreaper) is killed and reaped before
 the next run starts, so a learner's binary cannot keep a process busy
 while the reference is timed, and no run pays for the last one's exit.
+With --reference-canary K the reference runs only the K-th benchmark
+(modulo their number) beside the learner's (the grader compares it with
+the reference's timings it keeps, to see whether the machine changed);
+with --reference-only the learner's binary does not run at all.
 The collected JSON texts go to $TEST_UNDECLARED_OUTPUTS_DIR/bench.json
 (when the grader runs this as a Bazel test) or to stdout.
 
@@ -130,12 +139,15 @@ def describe_status(returncode):
     return "exit status %d" % returncode
 
 
-def min_time_args(min_time):
+def min_time_args(min_time, repetitions=None):
     """The benchmark flags for a minimum time per benchmark (None: the
-    library's default). A plain number of seconds, which every Google
-    Benchmark version reads."""
-    return [] if min_time is None else ["--benchmark_min_time=%g" %
-                                        min_time]
+    library's default) and a number of repetitions of it in one run (None:
+    one). A plain number of seconds, which every Google Benchmark version
+    reads."""
+    return ([] if min_time is None else
+            ["--benchmark_min_time=%g" % min_time]) + (
+        [] if repetitions is None else
+        ["--benchmark_repetitions=%d" % repetitions])
 
 
 def benchmark_names(binary):
@@ -158,8 +170,13 @@ def name_filter(name):
                                               r"\\\1", name)
 
 
-def run_pair(learner, reference, rounds=ROUNDS, extra_args=(), log=None):
+def run_pair(learner, reference, rounds=ROUNDS, extra_args=(), log=None,
+             skip=(), reference_canary=None):
     """{"learner": [json text], "reference": [json text], "errors": [..]}.
+
+    skip: prefixes of benchmark names not to run. learner None: only the
+    reference runs. reference_canary K: the reference runs only the K-th
+    benchmark (modulo their number), the learner's binary all of them.
 
     Between runs it kills every child process this process has: call it
     from one that has no other children running.
@@ -175,11 +192,14 @@ def run_pair(learner, reference, rounds=ROUNDS, extra_args=(), log=None):
     data = {"learner": [], "reference": [], "errors": []}
     _become_subreaper()
     names, error = benchmark_names(reference)
+    names = [n for n in names or [] if not n.startswith(tuple(skip))]
     if error or not names:
         data["errors"].append("reference: cannot list its benchmarks (%s)"
                               % (error or "it lists none"))
         return data
     binaries = {"learner": learner, "reference": reference}
+    canary = (None if reference_canary is None else
+              names[reference_canary % len(names)])
     for i in range(rounds):
         if i == 1 and data["errors"]:
             break
@@ -191,7 +211,8 @@ def run_pair(learner, reference, rounds=ROUNDS, extra_args=(), log=None):
             order = ("learner", "reference") if (i + j) % 2 == 0 else (
                 "reference", "learner")
             for who in order:
-                if who in failed:
+                if (who in failed or binaries[who] is None or
+                        (who == "reference" and canary not in (None, name))):
                     continue
                 text, error = _run_one(binaries[who],
                                        [name_filter(name), *extra_args])
@@ -205,7 +226,7 @@ def run_pair(learner, reference, rounds=ROUNDS, extra_args=(), log=None):
                     data["errors"].append("%s, round %d: %s" % (who, i + 1,
                                                                 error))
         for who in ("learner", "reference"):
-            if who not in failed:
+            if who not in failed and binaries[who] is not None:
                 data[who].append(json.dumps({"benchmarks": rows[who]}))
     return data
 
@@ -235,12 +256,22 @@ def main(argv):
     parser.add_argument("reference")
     parser.add_argument("--rounds", type=int, default=ROUNDS)
     parser.add_argument("--min-time", type=float)
+    parser.add_argument("--repetitions", type=int)
+    parser.add_argument("--skip", action="append", default=[])
+    parser.add_argument("--reference-canary", type=int)
+    parser.add_argument("--reference-only", action="store_true")
     args = parser.parse_args(argv[1:])
     if args.rounds < 1 or (args.min_time is not None and
-                           args.min_time <= 0):
-        parser.error("--rounds must be at least 1 and --min-time positive")
-    data = run_pair(args.learner, args.reference, rounds=args.rounds,
-                    extra_args=min_time_args(args.min_time))
+                           args.min_time <= 0) or (
+                               args.repetitions is not None and
+                               args.repetitions < 1):
+        parser.error("--rounds and --repetitions must be at least 1 and "
+                     "--min-time positive")
+    data = run_pair(None if args.reference_only else args.learner,
+                    args.reference, rounds=args.rounds,
+                    extra_args=min_time_args(args.min_time, args.repetitions),
+                    skip=args.skip,
+                    reference_canary=args.reference_canary)
     out_dir = os.environ.get("TEST_UNDECLARED_OUTPUTS_DIR")
     text = json.dumps(data)
     if out_dir:

@@ -73,6 +73,44 @@ class RunPairTest(unittest.TestCase):
             time.sleep(0.5)
             self.assertFalse(os.path.exists(marker), command)
 
+    def test_skipped_names_canary_and_reference_alone(self):
+        two = BENCH.replace('print("BM_X")', 'print("BM_X\\nBM_Y\\nBM_Pool_X")')
+        with tempfile.TemporaryDirectory() as d:
+            order = os.path.join(d, "order")
+            a = script(d, "a", two % (order, "learner", "", "200"))
+            b = script(d, "b", two % (order, "reference", "", "100"))
+
+            def runs(**kw):
+                open(order, "w").close()
+                got = bench_pair.run_pair(a, b, rounds=1, skip=["BM_Pool"],
+                                          **kw)
+                with open(order) as f:
+                    return got, [(r.split()[0], r.split()[2])
+                                 for r in f]
+            # BM_Pool_X is skipped; both binaries run the rest.
+            got, order_ = runs()
+            self.assertEqual(sorted(order_), [
+                ("learner", "--benchmark_filter=^BM_X$"),
+                ("learner", "--benchmark_filter=^BM_Y$"),
+                ("reference", "--benchmark_filter=^BM_X$"),
+                ("reference", "--benchmark_filter=^BM_Y$")])
+            # The canary: the reference runs the K-th benchmark only (3 is
+            # 1 modulo the two), beside the learner's.
+            got, order_ = runs(reference_canary=3)
+            self.assertEqual([o for o in order_ if o[0] == "reference"],
+                             [("reference", "--benchmark_filter=^BM_Y$")])
+            self.assertEqual(len([o for o in order_ if o[0] == "learner"]),
+                             2)
+            self.assertEqual((len(got["learner"]), len(got["reference"])),
+                             (1, 1))
+            # The reference alone: the learner's binary never runs.
+            open(order, "w").close()
+            got = bench_pair.run_pair(None, b, rounds=2, skip=["BM_Pool"])
+            with open(order) as f:
+                self.assertEqual({r.split()[0] for r in f}, {"reference"})
+            self.assertEqual((got["learner"], len(got["reference"])),
+                             ([], 2))
+
     def test_leftover_processes_are_killed_before_the_next_run(self):
         self.assert_gone_before_the_next_run(
             ["sh", "-c", "sleep 1; touch %s"])

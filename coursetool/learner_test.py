@@ -300,91 +300,71 @@ class NoKeys:
 
 class WatchTest(unittest.TestCase):
 
-    def test_reruns_on_save_and_moves_on_when_passing(self):
+    def watch_while_editing(self, exercises, edits, **options):
+        """Runs watch over `exercises` (each starting as "// starter") while
+        a learner, after each check, saves the next of `edits` ((exercise,
+        text) pairs). An exercise passes once its file says "solved".
+        Returns watch's exit code, the ids checked in order, the output."""
         with tempfile.TemporaryDirectory() as root:
-            for ex in EX[:2]:
+            def path(ex):
+                return os.path.join(root, ex.path, "exercise.cc")
+
+            for ex in exercises:
                 os.makedirs(os.path.join(root, ex.path))
-                with open(os.path.join(root, ex.path, "exercise.cc"),
-                          "w") as f:
+                with open(path(ex), "w") as f:
                     f.write("// starter\n")
             checked = []
 
             def run_one(ex):
-                # Passes once the file says "solved".
                 checked.append(ex.id)
-                with open(os.path.join(root, ex.path, "exercise.cc")) as f:
+                with open(path(ex)) as f:
                     ok = "solved" in f.read()
                 return run_of(ex, 2 if ok else 1, 2)
 
             def learner_edits():
-                for ex, text in ((EX[0], "// still wrong\n"),
-                                 (EX[0], "// solved\n"),
-                                 (EX[1], "// solved\n")):
+                for ex, text in edits:
                     n = len(checked)
                     deadline = time.monotonic() + 10
                     while len(checked) == n and time.monotonic() < deadline:
                         time.sleep(0.05)
                     time.sleep(0.2)
-                    with open(os.path.join(root, ex.path, "exercise.cc"),
-                              "w") as f:
+                    with open(path(ex), "w") as f:
                         f.write(text)
             editor = threading.Thread(target=learner_edits)
             editor.start()
             out = io.StringIO()
-            code = watch.watch(root, EX[:2], run_one, progress.State(root),
-                                 STYLE, out, NoKeys(), poll=0.05,
-                                 max_cycles=2000)
+            code = watch.watch(root, exercises, run_one, progress.State(root),
+                               STYLE, out, NoKeys(), poll=0.05,
+                               max_cycles=2000, **options)
             editor.join()
-            self.assertEqual(code, 0)
-            self.assertEqual(checked, ["01", "01", "01", "02", "02"])
-            text = out.getvalue()
-            self.assertIn("01 ex 1 passes", text)
-            self.assertIn("02 ex 2 passes", text)
-            self.assertIn("expected 1, got 2", text)
-            self.assertIn("Every exercise passes", text)
+            return code, checked, out.getvalue()
+
+    def test_reruns_on_save_and_moves_on_when_passing(self):
+        code, checked, text = self.watch_while_editing(
+            EX[:2], ((EX[0], "// still wrong\n"),
+                     (EX[0], "// solved\n"),
+                     (EX[1], "// solved\n")))
+        self.assertEqual(code, 0)
+        self.assertEqual(checked, ["01", "01", "01", "02", "02"])
+        self.assertIn("01 ex 1 passes", text)
+        self.assertIn("02 ex 2 passes", text)
+        self.assertIn("expected 1, got 2", text)
+        self.assertIn("Every exercise passes", text)
 
     def test_a_save_to_any_exercise_reruns_that_one(self):
         # watch 02 (b01 in the course): saving 01's file, though 02 is
         # current, reruns 01 and makes it current; 01 passing moves on to
         # the next exercise not known to pass, 02.
-        with tempfile.TemporaryDirectory() as root:
-            for ex in EX:
-                os.makedirs(os.path.join(root, ex.path))
-                with open(os.path.join(root, ex.path, "exercise.cc"),
-                          "w") as f:
-                    f.write("// starter\n")
-            checked = []
-
-            def run_one(ex):
-                checked.append(ex.id)
-                with open(os.path.join(root, ex.path, "exercise.cc")) as f:
-                    ok = "solved" in f.read()
-                return run_of(ex, 2 if ok else 1, 2)
-
-            def learner_edits():
-                for ex, text in ((EX[0], "// solved\n"),
-                                 (EX[1], "// solved\n"),
-                                 (EX[2], "// solved\n")):
-                    n = len(checked)
-                    deadline = time.monotonic() + 10
-                    while len(checked) == n and time.monotonic() < deadline:
-                        time.sleep(0.05)
-                    time.sleep(0.2)
-                    with open(os.path.join(root, ex.path, "exercise.cc"),
-                              "w") as f:
-                        f.write(text)
-            editor = threading.Thread(target=learner_edits)
-            editor.start()
-            out = io.StringIO()
-            code = watch.watch(root, EX, run_one, progress.State(root),
-                               STYLE, out, NoKeys(), poll=0.05,
-                               max_cycles=2000, start=EX[1])
-            editor.join()
-            self.assertEqual(code, 0)
-            # 02 (start, fails); 01 saved: passes, on to 02 (fails); 02
-            # saved: passes, on to 03 (fails); 03 saved: passes; all pass.
-            self.assertEqual(checked, ["02", "01", "02", "02", "03", "03"])
-            self.assertIn("Every exercise passes", out.getvalue())
+        code, checked, text = self.watch_while_editing(
+            EX, ((EX[0], "// solved\n"),
+                 (EX[1], "// solved\n"),
+                 (EX[2], "// solved\n")),
+            start=EX[1])
+        self.assertEqual(code, 0)
+        # 02 (start, fails); 01 saved: passes, on to 02 (fails); 02
+        # saved: passes, on to 03 (fails); 03 saved: passes; all pass.
+        self.assertEqual(checked, ["02", "01", "02", "02", "03", "03"])
+        self.assertIn("Every exercise passes", text)
 
     def test_a_build_failure_is_not_0_of_0_checks(self):
         run = testrun.Run(EX[0], built=False, compile_error=(
@@ -471,6 +451,68 @@ class HangTest(unittest.TestCase):
             self.assertEqual(clock.hang, testrun.Hang("S.B", 20))
             self.assertNotIn("INFO: Build completed", clock.output())
             self.assertIn("[       OK ] S.A (900 ms)", clock.output())
+
+    def test_clocks_of_several_tests_show_the_longest_and_stop_a_hang(self):
+        """Two exercises' tests write their test.log as Bazel would; the
+        one whose case runs past its loop_timeout has its writing process
+        (a real one) killed, the other one is left alone."""
+        import types
+        now = [0.0]
+        shown = []
+        exs = [types.SimpleNamespace(dir=n, path="exercises/" + n,
+                                     loop_timeout=20) for n in ("a", "b")]
+        with tempfile.TemporaryDirectory() as d:
+            procs = {}
+            for ex, text in (("a", "[ RUN      ] A.Slow\n"),
+                             ("b", "[ RUN      ] B.Hang\n")):
+                logdir = os.path.join(d, "bazel-testlogs", "exercises", ex,
+                                      "test")
+                os.makedirs(logdir)
+                log = open(os.path.join(logdir, "test.log"), "w")
+                procs[ex] = subprocess.Popen(
+                    ["sh", "-c", "printf '%s'; sleep 60" % text],
+                    stdout=log, stdin=subprocess.DEVNULL)
+                log.close()
+            clocks = testrun.TestLogClocks(d, exs, lambda *a: shown.append(a),
+                                           now=lambda: now[0])
+            try:
+                deadline = time.monotonic() + 10
+                while len(clocks.clocks) < 2 and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    self.assertFalse(clocks.poll())
+                now[0] = 3.0
+                with open(os.path.join(d, "bazel-testlogs/exercises/a/test/"
+                                       "test.log"), "a") as f:
+                    f.write("[       OK ] A.Slow (1 ms)\n")
+                self.assertFalse(clocks.poll())
+                self.assertEqual(shown[-1], ("B.Hang", 3.0, 20))
+                now[0] = 21.0
+                self.assertFalse(clocks.poll())  # Bazel runs on
+                self.assertEqual(clocks.hangs, {"b": testrun.Hang("B.Hang",
+                                                                   20)})
+                self.assertEqual(procs["b"].wait(timeout=10), -9)
+                self.assertIsNone(procs["a"].poll())
+                self.assertEqual(shown[-1], (None, 0, 0))
+            finally:
+                for p in procs.values():
+                    p.kill()
+                    p.wait()
+
+    def test_a_log_from_an_earlier_run_is_not_followed(self):
+        import types
+        ex = types.SimpleNamespace(dir="a", path="exercises/a",
+                                   loop_timeout=1)
+        with tempfile.TemporaryDirectory() as d:
+            logdir = os.path.join(d, "bazel-testlogs/exercises/a/test")
+            os.makedirs(logdir)
+            path = os.path.join(logdir, "test.log")
+            with open(path, "w") as f:
+                f.write("[ RUN      ] A.Old\n")
+            os.utime(path, (time.time() - 60, time.time() - 60))
+            clocks = testrun.TestLogClocks(d, [ex], lambda *a: None,
+                                           now=lambda: 100.0)
+            clocks.poll()
+            self.assertEqual((clocks.clocks, clocks.hangs), ({}, {}))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,9 @@
 # submission compiles the library and the tests), then grades a second
 # class of N different submissions with the same cache (warm), and prints
 # the time per submission with the load average. ROUNDS (default "cold
-# warm") may be "warm" alone, with a CACHE_DIR graded with before.
+# warm") may be "warm" alone, with a CACHE_DIR graded with before; then set
+# MEASURE_TAG to a word of its own, so that the class differs from the one
+# graded before (else Bazel would reuse its test results).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-10}
@@ -42,7 +44,7 @@ make_class() { # DIR TAG
 }
 
 for round in ${3:-cold warm}; do
-  make_class "$work/$round" "$round"
+  make_class "$work/$round" "$round${MEASURE_TAG:-}"
   echo "== $round: $n submissions; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   start=$(date +%s.%N)
   ./course grade "$work/$round"/* --cache "$cache" --quiet --csv "$work/$round.csv" \

@@ -128,30 +128,40 @@ def grading_package(plan, hidden, deps, exercises):
     return out
 
 
-def bench_targets(scores, options):
-    """({exercise dir: label}, BUILD text to append): one test per
-    exercise that runs bench_pair.py on the learner's and the reference's
-    benchmark binaries."""
-    build, targets = [], {}
+def bench_targets(scores, options, skip=()):
+    """({exercise dir: label}, {exercise dir: label}, BUILD text to
+    append): per exercise, a test that runs bench_pair.py on the learner's
+    and the reference's benchmark binaries, and one that runs it on the
+    reference alone (--reference-only: trusted code only, its timings kept
+    across the submissions of a grading run). Benchmarks whose names start
+    with a prefix in `skip` are not run."""
+    build, targets, references = [], {}, {}
     for es in scores:
         ex, perf = es.exercise, es.exercise.performance
         learner = "//%s:%s" % (ex.path, perf.benchmark)
-        name = ex.dir + "_bench"
-        targets[ex.dir] = "//%s:%s" % (PACKAGE, name)
         # The number of rounds is given to each run (--test_arg).
-        args = ["$(rootpath %s)" % learner,
-                "$(rootpath %s)" % perf.reference]
+        flags = ["--skip=%s" % p for p in skip]
         if options.bench_min_time is not None:
-            args.append("--min-time=%g" % options.bench_min_time)
-        build += [
-            "",
-            "sh_test(",
-            '    name = "%s",' % name,
-            '    timeout = "eternal",',
-            '    srcs = ["bench_pair.py"],',
-            "    args = %s," % starlark_list(args),
-            "    data = %s," % starlark_list([learner, perf.reference]),
-            '    tags = ["manual"],',
-            ")",
-        ]
-    return targets, "\n".join(build) + "\n"
+            flags.append("--min-time=%g" % options.bench_min_time)
+        flags.append("--repetitions=%d" % options.bench_repetitions)
+        ref = "$(rootpath %s)" % perf.reference
+        for name, args, data, out in (
+                (ex.dir + "_bench",
+                 ["$(rootpath %s)" % learner, ref] + flags,
+                 [learner, perf.reference], targets),
+                (ex.dir + "_bench_reference",
+                 [ref, ref, "--reference-only"] + flags, [perf.reference],
+                 references)):
+            out[ex.dir] = "//%s:%s" % (PACKAGE, name)
+            build += [
+                "",
+                "sh_test(",
+                '    name = "%s",' % name,
+                '    timeout = "eternal",',
+                '    srcs = ["bench_pair.py"],',
+                "    args = %s," % starlark_list(args),
+                "    data = %s," % starlark_list(data),
+                '    tags = ["manual"],',
+                ")",
+            ]
+    return targets, references, "\n".join(build) + "\n"

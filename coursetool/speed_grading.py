@@ -108,21 +108,80 @@ def not_timed(scores):
             None, 0.0, es.exercise.performance.points, [], NOT_TIMED)
 
 
-def measure_speed(bz, scores, options, sandbox_flags, log):
-    """Times each exercise's benchmark pair (bench_pair.py, as a test of
-    the generated package) and sets each score's performance. bz: the
-    workspace's slot_bazel.SlotBazel; sandbox_flags: its flags for the
-    test step.
+class ReferenceTimes:
+    """The reference's benchmark timings, kept across the submissions of
+    one grading run, so that the reference is not timed again beside
+    every submission.
 
-    All the pairs are built first, with -c opt, in one step; then they run
-    one at a time (--local_test_jobs=1), so no compile and no other
-    benchmark shares the machine with a timed run. Each pair first runs
-    options.bench_probe rounds; one whose index is not clearly outside the
-    scoring band runs more (scoring.rounds_needed)."""
+    Each exercise's reference is timed alone (its own test, trusted
+    binaries only: no submission's code runs in it), options.bench_rounds
+    rounds. Each submission's benchmarks then run with one of the
+    reference's benchmarks beside them, a canary rotating over the
+    benchmarks from one submission to the next: when the canary's time is
+    off the kept one by more than a factor of DRIFT (the machine got
+    faster or slower: other work started or stopped), the reference is
+    timed again and the submission's benchmarks run again. Kept timings
+    also expire after REFRESH_EVERY submissions. A submission whose index
+    falls inside the scoring band is topped up with interleaved rounds of
+    both binaries, as without kept timings."""
+
+    REFRESH_EVERY = 5
+    DRIFT = 1.25
+
+    def __init__(self):
+        self.kept = {}  # exercise dir -> {"runs": [json], "uses": int}
+        self.submissions = 0  # the canary's index
+
+    def stale(self, d):
+        e = self.kept.get(d)
+        return e is None or e["uses"] >= self.REFRESH_EVERY
+
+    def store(self, d, runs):
+        self.kept[d] = {"runs": list(runs), "uses": 0}
+
+    def drop(self, d):
+        self.kept.pop(d, None)
+
+    def runs(self, d):
+        return self.kept[d]["runs"] if d in self.kept else None
+
+    def use(self, d):
+        self.kept[d]["uses"] += 1
+
+    def drift(self, d, canary_runs):
+        """The largest factor by which a benchmark of canary_runs (the
+        reference's JSON texts taken beside a submission) is off the kept
+        median, or None when none can be compared."""
+        kept = scoring.median_times([scoring.benchmark_times(t)
+                                     for t in self.runs(d) or []])
+        now = scoring.median_times([scoring.benchmark_times(t)
+                                    for t in canary_runs])
+        factors = [max(now[n] / kept[n], kept[n] / now[n])
+                   for n in now if n in kept]
+        return max(factors) if factors else None
+
+
+def measure_speed(bz, scores, options, sandbox_flags, log, kept=None):
+    """Times each exercise's benchmarks (bench_pair.py, as tests of the
+    generated package) and sets each score's performance. bz: the
+    workspace's slot_bazel.SlotBazel; sandbox_flags: its flags for the
+    test step; kept: the ReferenceTimes of this grading run (None: the
+    reference is timed beside this submission only).
+
+    All the benchmarks are built first, with -c opt, in one step; then
+    they run one at a time (--local_test_jobs=1), so no compile and no
+    other benchmark shares the machine with a timed run. The reference's
+    timings come from `kept` (see ReferenceTimes). Each submission first
+    runs options.bench_probe rounds; one whose index is not clearly
+    outside the scoring band runs more, interleaved with the reference
+    (scoring.rounds_needed). The pool::Pool rows (shown, not scored) are
+    not run."""
     if not scores:
         return
+    kept = kept if kept is not None else ReferenceTimes()
     start = time.monotonic()
-    targets, build = bench_targets(scores, options)
+    targets, references, build = bench_targets(
+        scores, options, skip=[scoring.UNSCORED_PREFIX])
     package = os.path.join(bz.slot.tree, PACKAGE)
     with open(os.path.join(package, "BUILD"), "ab") as f:
         f.write(build.encode())
@@ -131,20 +190,21 @@ def measure_speed(bz, scores, options, sandbox_flags, log):
     os.chmod(dest, 0o755)
     flags = ["-c", "opt", "--test_timeout=1800"] + sandbox_flags
     bz.run_checked("build", bz.common_flags(bz.events_file("bench_build")) +
-                   flags + sorted(targets.values()), "bench_build")
+                   flags + sorted(targets.values()) +
+                   sorted(references.values()), "bench_build")
     built = time.monotonic()
 
-    def run(dirs, rounds):
-        """{exercise dir: bench_pair data}; a pair that recorded nothing
-        has the reason in its errors."""
+    def run(labels, args):
+        """{exercise dir: bench_pair data} of the tests labels[dir]; a
+        test that recorded nothing has the reason in its errors."""
         events, _ = bz.run_checked(
             "test", bz.common_flags(bz.events_file("bench")) + flags + [
-                "--local_test_jobs=1", "--nocache_test_results",
-                "--test_arg=--rounds=%d" % rounds] +
-            sorted(targets[d] for d in dirs), "bench")
+                "--local_test_jobs=1", "--nocache_test_results"] +
+            ["--test_arg=" + a for a in args] + sorted(labels.values()),
+            "bench")
         out = {}
-        for d in dirs:
-            runs = events.tests.get(targets[d])
+        for d, label in labels.items():
+            runs = events.tests.get(label)
             data = bench_pair.read_outputs(runs[0].xml) if runs else None
             out[d] = data if data is not None else {
                 "learner": [], "reference": [], "errors": [
@@ -154,11 +214,46 @@ def measure_speed(bz, scores, options, sandbox_flags, log):
                     runs[0].status]}
         return out
 
-    # Every pair runs its first rounds (a probe, options.bench_probe);
-    # then the pairs that need more (scoring.rounds_needed) run them
-    # together, in one Bazel run per number of rounds.
+    def time_reference(dirs):
+        got = run({d: references[d] for d in dirs},
+                  ["--rounds=%d" % options.bench_rounds])
+        for d in dirs:
+            if got[d]["reference"] and not got[d]["errors"]:
+                kept.store(d, got[d]["reference"])
+            else:
+                kept.drop(d)  # timed beside the submission instead
+
     by_dir = {es.exercise.dir: es for es in scores}
-    data = run(sorted(by_dir), options.bench_probe or options.bench_rounds)
+    probe = options.bench_probe or options.bench_rounds
+    stale = sorted(d for d in by_dir if kept.stale(d))
+    if stale:
+        time_reference(stale)
+    canary = ["--rounds=%d" % probe,
+              "--reference-canary=%d" % kept.submissions]
+    kept.submissions += 1
+    with_kept = {d: targets[d] for d in by_dir if kept.runs(d)}
+    data = run(with_kept, canary) if with_kept else {}
+    moved = {}
+    for d in with_kept:
+        f = kept.drift(d, data[d]["reference"])
+        if f is not None and f > kept.DRIFT and d not in stale:
+            moved[d] = f
+    if moved:
+        log("the reference's timings moved (%s): timing it again" %
+            ", ".join("%s %.2fx" % (d, f) for d, f in sorted(moved.items())))
+        time_reference(sorted(moved))
+        data.update(run({d: targets[d] for d in moved if kept.runs(d)},
+                        canary))
+    alone = {d: targets[d] for d in by_dir if not kept.runs(d)}
+    if alone:
+        data.update(run(alone, ["--rounds=%d" % probe]))
+    for d in by_dir:
+        if kept.runs(d):
+            data[d]["reference"] = list(kept.runs(d))
+            kept.use(d)
+    # The pairs that need more rounds (scoring.rounds_needed) run them
+    # with the reference interleaved, in one Bazel run per number of
+    # rounds.
     while True:
         need = {}
         for d, es in by_dir.items():
@@ -174,7 +269,7 @@ def measure_speed(bz, scores, options, sandbox_flags, log):
         if not need:
             break
         for n, dirs in sorted(need.items()):
-            more = run(dirs, n)
+            more = run({d: targets[d] for d in dirs}, ["--rounds=%d" % n])
             for d in dirs:
                 data[d] = scoring.merge_rounds(data[d], more[d])
     for d, es in by_dir.items():

@@ -1,5 +1,6 @@
 """Tests of speed_grading.py's CPU count: affinity and cgroup quotas."""
 
+import json
 import os
 import tempfile
 import unittest
@@ -55,6 +56,41 @@ class CpusTest(unittest.TestCase):
         self.assertIn("0.5 CPUs", note)
         self.assertIn("no speed points", note)
         self.assertIn("1 CPU here", speed_grading.too_few_cpus_note(1))
+
+
+def bench_json(**times):
+    return json.dumps({"benchmarks": [
+        {"name": n, "run_name": n, "run_type": "iteration", "real_time": t,
+         "time_unit": "ns"} for n, t in times.items()]})
+
+
+class ReferenceTimesTest(unittest.TestCase):
+
+    def test_kept_timings_expire_after_some_submissions(self):
+        kept = speed_grading.ReferenceTimes()
+        self.assertTrue(kept.stale("03_map"))
+        kept.store("03_map", [bench_json(BM_A=100)])
+        for _ in range(kept.REFRESH_EVERY):
+            self.assertFalse(kept.stale("03_map"))
+            kept.use("03_map")
+        self.assertTrue(kept.stale("03_map"))
+        kept.drop("03_map")
+        self.assertIsNone(kept.runs("03_map"))
+
+    def test_drift_is_the_canary_against_the_kept_median(self):
+        kept = speed_grading.ReferenceTimes()
+        kept.store("03_map", [bench_json(BM_A=100, BM_B=10),
+                              bench_json(BM_A=110, BM_B=12),
+                              bench_json(BM_A=90, BM_B=11)])
+        self.assertAlmostEqual(kept.drift("03_map", [bench_json(BM_A=100)]),
+                               1.0)
+        # Slower or faster: the same factor.
+        self.assertAlmostEqual(kept.drift("03_map", [bench_json(BM_B=22)]),
+                               2.0)
+        self.assertAlmostEqual(kept.drift("03_map", [bench_json(BM_B=5.5)]),
+                               2.0)
+        self.assertIsNone(kept.drift("03_map", [bench_json(BM_C=1)]))
+        self.assertIsNone(kept.drift("05_imap", [bench_json(BM_A=1)]))
 
 
 class NotTimedTest(unittest.TestCase):

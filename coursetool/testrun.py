@@ -6,6 +6,7 @@ each failure said, or the compiler's first error."""
 
 import dataclasses
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -156,6 +157,93 @@ class CaseClock:
         return "\n".join(self.lines + [self.partial])
 
 
+class TestLogClocks:
+    """Follows the tests of several exercises while Bazel runs them side by
+    side, each through the test.log Bazel writes as it runs (under
+    bazel-testlogs/): a CaseClock per test. show(case, seconds, limit) is
+    given the case that has run longest, as CaseClock gives its own. A
+    case that runs past its exercise's loop_timeout is stopped by killing
+    the processes writing that test.log (the test and its workers), so
+    only that test fails, and `hangs` says which case, by exercise dir;
+    the other tests run on. poll() never stops Bazel."""
+
+    def __init__(self, root, exercises, show, now=time.monotonic):
+        self.root = root
+        self.exercises = exercises
+        self.show = show
+        self.now = now
+        self.start = time.time()
+        self.clocks = {}  # exercise dir -> CaseClock
+        self.running = {}  # exercise dir -> (case, seconds, limit)
+        self.done = set()
+        self.hangs = {}  # exercise dir -> Hang
+        self.shown = False
+
+    def _log(self, ex, name):
+        return os.path.join(self.root, "bazel-testlogs", ex.path, "test",
+                            name)
+
+    def _fresh(self, path):
+        try:
+            return os.stat(path).st_mtime >= self.start - 1
+        except OSError:
+            return False
+
+    def poll(self):
+        for ex in self.exercises:
+            if ex.dir in self.done:
+                continue
+            path = self._log(ex, "test.log")
+            if ex.dir not in self.clocks:
+                if not self._fresh(path):
+                    continue
+                self.clocks[ex.dir] = CaseClock(
+                    path, ex.loop_timeout,
+                    lambda case, secs, limit, d=ex.dir: self._seen(
+                        d, case, secs, limit), self.now)
+            if self.clocks[ex.dir].poll():
+                self.hangs[ex.dir] = self.clocks[ex.dir].hang
+                kill_writers(path)
+                self._finish(ex.dir)
+            elif self._fresh(self._log(ex, "test.xml")):
+                self._finish(ex.dir)
+        if self.running:
+            case, secs, limit = max(self.running.values(),
+                                    key=lambda r: r[1])
+            self.show(case, secs, limit)
+            self.shown = True
+        elif self.shown:
+            self.show(None, 0, 0)
+            self.shown = False
+        return False
+
+    def _seen(self, d, case, secs, limit):
+        if case is None:
+            self.running.pop(d, None)
+        else:
+            self.running[d] = (case, secs, limit)
+
+    def _finish(self, d):
+        self.done.add(d)
+        self.running.pop(d, None)
+
+
+def kill_writers(path):
+    """Kills (SIGKILL) every process whose stdout or stderr is the file at
+    `path`: a test Bazel runs and the processes it started."""
+    target = os.path.realpath(path)
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        for fd in ("1", "2"):
+            try:
+                if os.readlink("/proc/%s/fd/%s" % (pid, fd)) == target:
+                    os.kill(int(pid), signal.SIGKILL)
+                    break
+            except OSError:
+                pass
+
+
 def list_cases(binary):
     """The learner's own binary's test list (their code, their machine)."""
     if not binary or not os.path.exists(binary):
@@ -172,8 +260,10 @@ def list_cases(binary):
 class Runner:
     """Runs exercise tests with ./bazelw in the checkout at `root`."""
 
-    def __init__(self, root, bazelw=None, out=sys.stderr):
+    def __init__(self, root, bazelw=None, out=sys.stderr, follow=None):
         self.root = root
+        # show(case, seconds, limit) for runs of several exercises.
+        self.follow = follow
         self.bazelw = bazelw or os.path.join(root, "bazelw")
         self.state_dir = os.path.join(root, STATE_DIR)
         self.out = out
@@ -186,7 +276,8 @@ class Runner:
         them all. With `show` and one exercise, the test's output is
         followed while it runs (CaseClock: show(case, seconds, limit)),
         and a case that runs past the exercise's loop_timeout is stopped
-        and blamed."""
+        and blamed. With several exercises, `self.follow` follows them
+        (TestLogClocks: a hanging case stops only its own test)."""
         os.makedirs(self.state_dir, exist_ok=True)
         log = os.path.join(self.state_dir, "bazel.log")
         bep = os.path.join(self.state_dir, "events.json")
@@ -203,6 +294,8 @@ class Runner:
         if show is not None and len(exercises) == 1:
             clock = CaseClock(log, exercises[0].loop_timeout, show)
             flags = bazel.STREAMED
+        elif self.follow is not None and len(exercises) > 1:
+            clock = TestLogClocks(self.root, exercises, self.follow)
         args = flags + [
             "--keep_going",
             "--build_event_json_file=" + bep,
@@ -212,7 +305,10 @@ class Runner:
         code = bazel.run(self.bazelw, self.root, "test", args, log,
                          watch=clock.poll if clock else None)
         events = bazel.parse_events(bep)
-        if clock and clock.hang:
+        hangs = getattr(clock, "hangs", {})
+        if isinstance(clock, TestLogClocks) and clock.shown:
+            self.follow(None, 0, 0)
+        if getattr(clock, "hang", None):
             ex = exercises[0]
             binary = (events.files.get(ex.path + "/test") or
                       os.path.join(self.root, "bazel-bin", ex.path, "test"))
@@ -228,7 +324,8 @@ class Runner:
                     "\n".join(bazel.read_text(log).splitlines()[-15:])))
         runs = {}
         for ex in exercises:
-            runs[ex.dir] = self._interpret(ex, events, log)
+            runs[ex.dir] = self._interpret(ex, events, log,
+                                           hangs.get(ex.dir))
         return runs
 
     def _read(self, path):
@@ -236,7 +333,7 @@ class Runner:
         full = os.path.join(self.root, path)
         return bazel.read_text(full) if os.path.isfile(full) else None
 
-    def _interpret(self, ex, events, log):
+    def _interpret(self, ex, events, log, hang=None):
         label = ex.test_label
         test_runs = events.tests.get(label)
         if not test_runs:
@@ -253,4 +350,4 @@ class Runner:
         xml = bazel.read_text(test_runs[0].xml)
         if not results.parse_junit_xml(xml):
             listed = list_cases(events.files.get(ex.path + "/test"))
-        return interpret_test_run(ex, test_runs[0], listed)
+        return interpret_test_run(ex, test_runs[0], listed, hang=hang)

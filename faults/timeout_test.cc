@@ -21,6 +21,7 @@
 #include <chrono>
 #include <cstdint>
 #include <numeric>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -517,6 +518,152 @@ TEST_F(CancelTest, JoinAfterCancelledTasksAreDropped) {
     EXPECT_EQ(shared->runs[i].load(), 0) << "task " << i << " ran";
   }
   EXPECT_TRUE(p.worker_pids().empty());
+}
+
+// close(), then cancel() of every queued task from another thread while
+// the running one is still blocked, then the gate opens: join() returns
+// whatever the order in which the handler sees close() and the cancels,
+// and each task is resolved once: cancelled (never ran) exactly when
+// cancel() said true.
+TEST_F(CancelTest, CancelRacingWithClose) {
+  const int n = kSanitized ? 100 : 400;
+  for (int round = 0; round < 4; ++round) {
+    for (int i = 0; i < n; ++i) shared->runs[i] = 0;
+    shared->gate = 0;
+    shared->blocked = 0;
+    std::vector<std::atomic<int>> errors(n);
+    std::vector<char> cancelled(n);
+    pool::Pool p(2);
+    auto running = p.apply_async(Block, std::tuple{0});
+    WaitUntil([] { return shared->blocked.load() == 1; });
+    std::vector<pool::AsyncResult<int>> results;
+    for (int i = 0; i < n; ++i) {
+      results.push_back(p.apply_async(
+          CountRun, std::tuple{i},
+          {.error_callback = [&, i](const pool::Error&) { ++errors[i]; }}));
+    }
+    // The second worker runs some of them meanwhile; the canceller takes
+    // the rest from the back, while close() and (in odd rounds) the gate
+    // open.
+    std::thread canceller([&] {
+      for (int i = n - 1; i >= 0; --i) cancelled[i] = results[i].cancel();
+    });
+    if (round % 2 == 1) shared->gate = 1;
+    p.close();
+    canceller.join();
+    shared->gate = 1;
+    p.join();  // The fixture's hang guard fails the test if this hangs.
+    EXPECT_EQ(running.get(), 0);
+    EXPECT_TRUE(p.worker_pids().empty());
+    for (int i = 0; i < n; ++i) {
+      if (cancelled[i]) {
+        EXPECT_THROW(results[i].get(), pool::CancelledError) << "task " << i;
+        EXPECT_EQ(shared->runs[i].load(), 0)
+            << "cancelled task " << i << " ran";
+        EXPECT_EQ(errors[i].load(), 1) << "task " << i;
+      } else {
+        EXPECT_EQ(results[i].get(), i);
+        EXPECT_EQ(shared->runs[i].load(), 1) << "task " << i;
+        EXPECT_EQ(errors[i].load(), 0) << "task " << i;
+      }
+    }
+  }
+}
+
+// cancel() from another thread while terminate() stops the pool: every
+// result is resolved once, with CancelledError from whichever came first
+// (cancel() when it said true), and no task ran twice.
+TEST_F(CancelTest, CancelRacingWithTerminate) {
+  const int n = kSanitized ? 100 : 400;
+  for (int round = 0; round < 4; ++round) {
+    for (int i = 0; i < n; ++i) shared->runs[i] = 0;
+    std::vector<std::atomic<int>> errors(n);
+    std::vector<char> cancelled(n);
+    std::vector<pool::AsyncResult<int>> results;
+    {
+      pool::Pool p(2);
+      for (int i = 0; i < n; ++i) {
+        results.push_back(p.apply_async(
+            CountRun, std::tuple{i},
+            {.error_callback = [&, i](const pool::Error&) { ++errors[i]; }}));
+      }
+      std::thread canceller([&] {
+        for (int i = n - 1; i >= 0; --i) cancelled[i] = results[i].cancel();
+      });
+      p.terminate();
+      canceller.join();
+      EXPECT_TRUE(p.worker_pids().empty());
+    }
+    for (int i = 0; i < n; ++i) {
+      ASSERT_TRUE(results[i].ready()) << "task " << i;
+      EXPECT_LE(shared->runs[i].load(), 1) << "task " << i;
+      if (cancelled[i]) {
+        EXPECT_EQ(shared->runs[i].load(), 0)
+            << "cancelled task " << i << " ran";
+        try {
+          (void)results[i].get();
+          ADD_FAILURE() << "cancelled task " << i << " has a value";
+        } catch (const pool::CancelledError& e) {
+          EXPECT_NE(std::string(e.what()).find("cancel() was called"),
+                    std::string::npos)
+              << "task " << i << ": " << e.what();
+        }
+      }
+      bool failed = false;
+      try {
+        (void)results[i].get();
+      } catch (const pool::CancelledError&) {
+        failed = true;
+      }
+      EXPECT_EQ(errors[i].load(), failed ? 1 : 0) << "task " << i;
+    }
+  }
+}
+
+// A callback that cancels the tasks queued behind its own, on the handler
+// thread: they are dropped, and close() and join() return.
+TEST_F(CancelTest, CancelFromACallback) {
+  pool::Pool p(1);
+  std::vector<pool::AsyncResult<int>> queued;
+  std::atomic<int> cancelled_in_callback{0};
+  auto first = p.apply_async(Block, std::tuple{0}, {.callback = [&](int) {
+                               for (auto& r : queued) {
+                                 cancelled_in_callback += r.cancel();
+                               }
+                             }});
+  WaitUntil([] { return shared->blocked.load() == 1; });
+  for (int i = 0; i < 20; ++i) {
+    queued.push_back(p.apply_async(CountRun, std::tuple{i}));
+  }
+  p.close();
+  shared->gate = 1;
+  p.join();
+  EXPECT_EQ(first.get(), 0);
+  EXPECT_EQ(cancelled_in_callback.load(), 20)
+      << "tasks queued behind the one whose callback cancels them";
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_THROW(queued[i].get(), pool::CancelledError) << "task " << i;
+    EXPECT_EQ(shared->runs[i].load(), 0) << "task " << i << " ran";
+  }
+}
+
+// Results outlive their pool: cancel() afterwards is false (terminate()
+// resolved them) and touches nothing of the pool that is gone.
+TEST_F(CancelTest, CancelAfterThePoolIsGone) {
+  std::optional<pool::AsyncResult<int>> queued;
+  std::optional<pool::AsyncResult<std::vector<int>>> mapped;
+  {
+    pool::Pool p(1);
+    auto running = p.apply_async(Block, std::tuple{0});
+    WaitUntil([] { return shared->blocked.load() == 1; });
+    queued = p.apply_async(CountRun, std::tuple{1});
+    mapped = p.map_async(CountRun, Iota(10), {.chunksize = 2});
+  }
+  shared->gate = 1;
+  EXPECT_FALSE(queued->cancel());
+  EXPECT_FALSE(mapped->cancel());
+  EXPECT_THROW(queued->get(), pool::CancelledError);
+  EXPECT_THROW(mapped->get(), pool::CancelledError);
 }
 
 // cancel() on a running task is false and changes nothing; its timeout

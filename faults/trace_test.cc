@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdint>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <random>
 #include <set>
@@ -192,7 +193,8 @@ TEST_F(TraceTest, ApplyAsyncWithItsWorkerKilledMidTask) {
 // A task past its timeout, with tasks queued behind it and cancelled: its
 // slice is on its worker's lane, ends at the kill, lasts at least the
 // timeout and has the outcome "timeout: ..."; the kill is the worker's
-// death; the cancelled tasks never ran, so they have no slice.
+// death; the cancelled tasks never ran, so they have no slice, only their
+// outcome (EveryTaskHasExactlyOneOutcome).
 TEST_F(TraceTest, TimedOutTaskAndCancelledTasks) {
   using namespace std::chrono_literals;
   const std::string path = UniqueTempPath("timeout") + ".json";
@@ -279,6 +281,111 @@ TEST_F(TraceTest, ImapWithTerminate) {
   EXPECT_GE(submitted, 1);
   EXPECT_EQ(static_cast<int>(ran_or_failed.size()), submitted)
       << "a submitted task neither ran nor failed in the trace";
+}
+
+// The number of tasks the trace says were submitted (its submit slices'
+// "tasks"), and each task's outcomes by id: a task slice (it ran, whatever
+// its end), or a "failed ..." or "cancelled ..." mark (it never ran).
+struct Outcomes {
+  int submitted = 0;
+  std::map<int, std::vector<std::string>> by_task;  // Event names.
+};
+Outcomes OutcomesOf(const TraceFile& trace) {
+  Outcomes o;
+  for (const TraceEvent& e : trace.Phase("X")) {
+    if (e.cat == "submit")
+      o.submitted += static_cast<int>(e.args["tasks"].number);
+  }
+  for (const TraceEvent& e : trace.TaskSlices()) {
+    o.by_task[static_cast<int>(e.args["task"].number)].push_back(e.name);
+  }
+  for (const TraceEvent& e : trace.Phase("i")) {
+    if (e.cat == "task") {
+      o.by_task[static_cast<int>(e.args["task"].number)].push_back(e.name);
+    }
+  }
+  return o;
+}
+
+// Each way a task can end, in one pool: ran (map), hung and killed by
+// terminate(), queued and cancelled (apply_async, map_async's chunks,
+// imap's), queued and failed by terminate(). Every submitted task has
+// exactly one outcome in the trace; a cancelled one is a "cancelled ..."
+// mark with cancel()'s message, made between the cancel() and the end.
+TEST_F(TraceTest, EveryTaskHasExactlyOneOutcome) {
+  using namespace std::chrono_literals;
+  const std::string path = UniqueTempPath("outcomes") + ".json";
+  const std::string pid_file = UniqueTempPath("outcomes-pid");
+  int cancelled = 0;
+  double cancel_begin = 0;
+  const double begin = NowUs();
+  {
+    pool::Pool p({.processes = 1, .trace = path});
+    EXPECT_EQ(p.map(Identity, {1, 2, 3}, {.chunksize = 1}),
+              (std::vector<int>{1, 2, 3}));
+    auto hung = p.apply_async(ReportPidAndHang, std::tuple{pid_file});
+    WaitUntil([&] { return !ReadFile(pid_file).empty(); });
+    // A pool of one sends one task at a time to its worker: these wait.
+    std::vector<pool::AsyncResult<int>> queued;
+    for (int i = 0; i < 6; ++i) {
+      queued.push_back(p.apply_async(Identity, std::tuple{i}));
+    }
+    auto mapped =
+        p.map_async(Identity, {0, 1, 2, 3, 4, 5, 6, 7}, {.chunksize = 2});
+    const std::vector<int> ten = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+    auto it = p.imap(Identity, ten, {.chunksize = 1, .buffersize = 4});
+    // Submits the first four chunks, then finds no result ready.
+    EXPECT_THROW((void)it.next(0ms), pool::TimeoutError);
+    cancel_begin = NowUs();
+    for (int i = 0; i < 6; i += 2) {
+      EXPECT_TRUE(queued[i].cancel()) << "queued task " << i;
+      ++cancelled;
+    }
+    EXPECT_TRUE(mapped.cancel()) << "a map whose chunks are all queued";
+    cancelled += 4;
+    EXPECT_TRUE(it.cancel()) << "an imap none of whose chunks started";
+    cancelled += 4;
+    p.terminate();
+    EXPECT_THROW(hung.get(), pool::CancelledError);
+    for (auto& r : queued) EXPECT_THROW(r.get(), pool::CancelledError);
+  }
+  const double end = NowUs();
+  const TraceFile trace = ReadTrace(path);
+  ExpectWellFormed(trace, begin, end);
+
+  const Outcomes o = OutcomesOf(trace);
+  EXPECT_EQ(o.submitted, 3 + 1 + 6 + 4 + 4);
+  for (int id = 1; id <= o.submitted; ++id) {
+    const auto found = o.by_task.find(id);
+    if (found == o.by_task.end()) {
+      ADD_FAILURE() << "task " << id << " has no outcome in the trace";
+      continue;
+    }
+    EXPECT_EQ(found->second.size(), 1u)
+        << "task " << id << " has " << found->second.size()
+        << " outcomes, the first " << found->second.front();
+  }
+  EXPECT_EQ(static_cast<int>(o.by_task.size()), o.submitted)
+      << "outcomes for tasks that were never submitted";
+  int marked = 0, failed = 0;
+  for (const TraceEvent& e : trace.Phase("i")) {
+    if (e.cat != "task") continue;
+    if (e.name.rfind("cancelled ", 0) == 0) {
+      ++marked;
+      EXPECT_EQ(e.args["outcome"].string,
+                "cancelled: cancel() was called before this task started");
+      EXPECT_GE(e.ts, cancel_begin - 0.001) << e.name << " before cancel()";
+      EXPECT_LE(e.ts, end + 0.001) << e.name;
+    } else if (e.name.rfind("failed ", 0) == 0) {
+      ++failed;
+      EXPECT_NE(e.args["outcome"].string.find("terminate()"), std::string::npos)
+          << e.name << ": " << e.args["outcome"].string;
+    } else {
+      ADD_FAILURE() << "a task mark that is neither: " << e.name;
+    }
+  }
+  EXPECT_EQ(marked, cancelled);
+  EXPECT_EQ(failed, 3) << "the queued apply_async tasks not cancelled";
 }
 
 // POOL_TRACE traces a pool made without the option; the option wins over

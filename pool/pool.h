@@ -683,7 +683,9 @@ class BasicPool {
       internal::ThrowBlockingInCallback(Backend::kName, method);
     }
   }
-  internal::Origin origin() const { return {engine_.get(), creator_}; }
+  internal::Origin origin() const {
+    return {engine_.get(), creator_, Backend::kWaitSpins};
+  }
 
   // A call's `.timeout` as the engine takes it (zero: none). UsageError if
   // it is not positive, or for a ThreadPool, which cannot stop a thread.

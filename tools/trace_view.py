@@ -5,9 +5,11 @@
   trace_view.py TRACE.json --svg OUT.svg   and an SVG picture of it
 
 One lane per worker (a ThreadPool: per thread), one box per task labelled
-with its items (and its input, when that is one number), a red cross where
-a worker died, dashed lines for close(), terminate() and join(), and a time
-axis in milliseconds from the pool's first event. The parent's threads
+with its items (and its input, when that is one number), a red dot (text:
+"!") for a task that failed without running and a grey ring ("/") for one
+cancel() cancelled, a red cross where a worker died, dashed lines for
+close(), terminate() and join(), and a time axis in milliseconds from the
+pool's first event. The parent's threads
 (where tasks are submitted and delivered) get a lane each above the
 workers. pool/README.md ("Tracing") describes the file; this reads only
 what that section promises. Standard library only.
@@ -41,7 +43,9 @@ class Lane:
         self.name = name
         self.worker = worker  # True for a worker (or a ThreadPool thread).
         self.boxes = []  # (start_us, end_us, label, tooltip, colour)
-        self.marks = []  # (ts_us, label, kind): "death" or "start"
+        # (ts_us, label, kind): "death", "exit", "replace", "failed" or
+        # "cancelled" (a task that never ran).
+        self.marks = []
         self.alive = None  # [start_us, end_us or None]
         self.sort = 0
 
@@ -167,8 +171,12 @@ def build(events):
         elif e.get("cat") == "pool":
             marks.append((ts, e["name"]))
         elif e.get("cat") == "task":
-            # A task that failed without running (cancelled, ...).
-            lane(e["pid"], e["tid"]).marks.append((ts, e["name"], "failed"))
+            # A task that never ran: cancel() cancelled it, or it failed
+            # (terminate(), ...), on the lane of the thread that dropped it.
+            cancelled = args.get("outcome", "").startswith("cancelled: cancel()")
+            lane(e["pid"], e["tid"]).marks.append(
+                (ts, e["name"], "cancelled" if cancelled else "failed")
+            )
     if not times:
         raise ValueError("the trace has no events: was a pool created?")
     ordered = sorted(lanes.values(), key=lambda l: l.sort)
@@ -223,6 +231,26 @@ def render_svg(lanes, marks, t0, t1, title, width=1000):
 
     tips = sum(len(l.boxes) for l in lanes) <= MAX_TOOLTIPS
 
+    # Text on a lane keeps clear of the lifecycle marks' dashed lines.
+    lines = sorted(x(ts) for ts, _ in marks)
+    clearance = 5
+
+    def clear(tx, w, anchor):
+        """Where to anchor a text `w` px wide that would be anchored at `tx`
+        (`anchor` "start" or "end") so that no dashed line crosses it or
+        touches it: moved left of the line it would meet, or right of it
+        where a start-anchored text still fits in the plot."""
+        for _ in range(len(lines) + 1):
+            a, b = (tx, tx + w) if anchor == "start" else (tx - w, tx)
+            hit = [lx for lx in lines if a - clearance < lx < b + clearance]
+            if not hit:
+                break
+            if anchor == "start" and max(hit) + clearance + w <= width - 2:
+                tx = max(hit) + clearance
+            else:
+                tx, anchor = min(hit) - clearance, "end"
+        return tx, anchor
+
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" '
@@ -258,13 +286,15 @@ def render_svg(lanes, marks, t0, t1, title, width=1000):
                 'stroke-width="1" stroke-dasharray="2,3"/>'
             )
         if l.worker and not l.boxes:
+            tx, anchor = clear(label_w + plot_w - 4, 7 * 17, "end")
             out.append(
-                f'<text x="{label_w + plot_w - 4}" y="{mid + 4}" '
-                'text-anchor="end" fill="#777" font-style="italic">'
+                f'<text x="{tx:.1f}" y="{mid + 4}" '
+                f'text-anchor="{anchor}" fill="#777" font-style="italic">'
                 "idle: ran no task</text>"
             )
         boxes = sorted(l.boxes)
-        taken = []  # Spans of this lane's labels drawn so far.
+        # Spans of this lane's labels drawn so far, and of the dashed lines.
+        taken = [(lx - clearance, lx + clearance) for lx in lines]
 
         def free(a, b):
             return all(b <= t0_ or a >= t1_ for t0_, t1_ in taken)
@@ -292,13 +322,19 @@ def render_svg(lanes, marks, t0, t1, title, width=1000):
             room_left = bx - (x(boxes[k - 1][1]) if k > 0 else label_w)
             # Past a failed box, room for the cross drawn at its end.
             gap = 8 if colour == FAILED else 0
+            # Inside, the widest stretch of the box that no dashed line
+            # crosses.
+            cuts = [bx] + [c for lx in lines if bx < lx < bx + bw
+                           for c in (lx - clearance, lx + clearance)]
+            cuts.append(bx + bw)
+            inner = max(zip(cuts[::2], cuts[1::2]), key=lambda p: p[1] - p[0])
             for text in (label, label.split(" ·")[0]):
                 need = 7 * len(text) + 6
                 ty = y + box_top + box_h / 2 + 4
                 right = bx + bw + 4 + gap
-                if task and bw >= need:
+                if task and inner[1] - inner[0] >= need:
                     out.append(
-                        f'<text x="{bx + bw / 2:.1f}" y="{ty}" '
+                        f'<text x="{(inner[0] + inner[1]) / 2:.1f}" y="{ty}" '
                         f'text-anchor="middle" fill="white">{escape(text)}</text>'
                     )
                     taken.append((bx, bx + bw))
@@ -328,15 +364,17 @@ def render_svg(lanes, marks, t0, t1, title, width=1000):
                     'stroke="#c00" stroke-width="3"/>'
                 )
                 anchor = "end" if mx > label_w + plot_w * 0.6 else "start"
+                tx, anchor = clear(mx, 6.5 * len(text), anchor)
                 out.append(
-                    f'<text x="{mx:.1f}" y="{y + lane_h - 3}" fill="#c00" '
+                    f'<text x="{tx:.1f}" y="{y + lane_h - 3}" fill="#c00" '
                     f'font-size="10" font-weight="bold" '
                     f'text-anchor="{anchor}">{escape(text)}</text>'
                 )
             elif kind == "exit" and "killed by terminate()" in text:
                 anchor = "end" if mx > label_w + plot_w * 0.6 else "start"
+                tx, anchor = clear(mx, 6 * 21, anchor)
                 out.append(
-                    f'<text x="{mx:.1f}" y="{y + lane_h - 3}" fill="#555" '
+                    f'<text x="{tx:.1f}" y="{y + lane_h - 3}" fill="#555" '
                     f'font-size="10" text-anchor="{anchor}">'
                     "killed by terminate()</text>"
                 )
@@ -351,6 +389,13 @@ def render_svg(lanes, marks, t0, t1, title, width=1000):
                     f'<circle cx="{mx:.1f}" cy="{y + box_top + box_h / 2}" '
                     f'r="3" fill="{FAILED}"><title>{escape(text)}</title>'
                     "</circle>"
+                )
+            elif kind == "cancelled":
+                # A hollow ring: the task was dropped, it did not fail.
+                out.append(
+                    f'<circle cx="{mx:.1f}" cy="{y + box_top + box_h / 2}" '
+                    f'r="3.5" fill="white" stroke="#777" stroke-width="1.5">'
+                    f"<title>{escape(text)}</title></circle>"
                 )
     # Lifecycle marks: dashed lines across the lanes.
     for mx, cx, row, name in mark_labels:
@@ -424,6 +469,11 @@ def render_text(lanes, marks, t0, t1, columns=100, legend_limit=None):
             if kind == "death":
                 row[col(ts)] = "X"
                 legend.append(f"  X  {l.name}: {text}")
+            elif kind in ("failed", "cancelled"):
+                # A task that never ran, where this thread dropped it.
+                sym = "!" if kind == "failed" else "/"
+                row[col(ts)] = sym
+                legend.append(f"  {sym}  {text} (never ran)")
         name = l.name if len(l.name) <= name_w else l.name[: name_w - 1] + "…"
         rows.append(f"{name:<{name_w}} |{''.join(row)}|")
     mark_row = [" "] * bar_w

@@ -139,6 +139,71 @@ class TraceViewTest(unittest.TestCase):
         self.assert_no_overlap(
             trace_view.render_svg(lanes, marks, t0, t1, "title"))
 
+    def test_lane_texts_keep_clear_of_the_dashed_lines(self):
+        # Lesson 03's picture: workers killed by terminate() just after its
+        # line, and an idle worker whose label ends at the plot's edge,
+        # where the line is. No text on a lane may touch a line.
+        lanes, marks, t0, t1 = self.render()
+        for l in lanes:
+            if l.worker and l.alive is not None:
+                l.marks.append((5990, "killed by terminate()", "exit"))
+        marks = [(5980, "~Pool(): terminate()"), (3000, "close()")]
+        for width in (400, 1000):
+            svg = trace_view.render_svg(lanes, marks, t0, t1, "", width=width)
+            root = ET.fromstring(svg)
+            lines = [float(l.get("x1")) for l in root.iter(SVG + "line")
+                     if l.get("stroke-dasharray") == "4,3"]
+            self.assertEqual(len(lines), 2)
+            dashed = [l for l in root.iter(SVG + "line")
+                      if l.get("stroke-dasharray") == "4,3"]
+            top = float(dashed[0].get("y1"))
+            bottom = float(dashed[0].get("y2"))
+            for t in root.iter(SVG + "text"):
+                # Not the marks' own labels above the lanes, nor the axis.
+                if not t.text or not top < float(t.get("y")) < bottom:
+                    continue
+                size = float(t.get("font-size", 12))
+                w = (0.6 if size < 12 else 0.58) * size * len(t.text)
+                x = float(t.get("x"))
+                anchor = t.get("text-anchor", "start")
+                left = x - w / 2 if anchor == "middle" else (
+                    x - w if anchor == "end" else x)
+                for lx in lines:
+                    self.assertFalse(
+                        left - 2 < lx < left + w + 2,
+                        f"{t.text!r} ({left:.0f} to {left + w:.0f} px) "
+                        f"touches the dashed line at {lx:.0f} px "
+                        f"(width {width})")
+
+    def test_cancelled_and_failed_tasks_that_never_ran(self):
+        events = EVENTS + [
+            instant(10, 10, 5500, "cancelled apply [0] · 7", "task",
+                    {"task": 4, "outcome": "cancelled: cancel() was called "
+                     "before this task started"}),
+            instant(10, 10, 5600, "failed apply [0] · 8", "task",
+                    {"task": 5, "outcome": "cancelled: terminate() was "
+                     "called before this task finished"}),
+        ]
+        with open(self.path, "w", encoding="utf-8") as f:
+            json.dump({"traceEvents": events}, f)
+        lanes, marks, t0, t1 = self.render()
+        main = next(l for l in lanes if l.name == "main thread")
+        self.assertEqual([k for _, _, k in main.marks],
+                         ["cancelled", "failed"])
+        root = ET.fromstring(trace_view.render_svg(lanes, marks, t0, t1, ""))
+        circles = {c.find(SVG + "title").text: c
+                   for c in root.iter(SVG + "circle")}
+        self.assertEqual(circles["cancelled apply [0] · 7"].get("fill"),
+                         "white")
+        self.assertEqual(circles["failed apply [0] · 8"].get("fill"),
+                         trace_view.FAILED)
+        text = trace_view.render_text(lanes, marks, t0, t1, columns=80)
+        row = next(r for r in text.splitlines() if r.startswith("main thread"))
+        self.assertIn("/", row)
+        self.assertIn("!", row)
+        self.assertIn("/  cancelled apply [0] · 7 (never ran)", text)
+        self.assertIn("!  failed apply [0] · 8 (never ran)", text)
+
     def test_text_timeline(self):
         lanes, marks, t0, t1 = self.render()
         text = trace_view.render_text(lanes, marks, t0, t1, columns=80)

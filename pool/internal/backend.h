@@ -22,6 +22,7 @@ namespace pool::internal {
 
 // kEncodes: arguments and results cross a pipe, so they need a Codec.
 // kKillsTasks: a running task can be stopped (`.timeout`).
+// kWaitSpins: Origin::spin (context.h) for the pool's results.
 // Start(): `processes` is already checked (CheckProcesses); the other
 // options are checked here, where what they mean depends on the engine.
 struct ProcessBackend {
@@ -32,6 +33,7 @@ struct ProcessBackend {
   static constexpr const char* kName = "Pool";
   static constexpr bool kEncodes = true;
   static constexpr bool kKillsTasks = true;
+  static constexpr bool kWaitSpins = false;
   static std::unique_ptr<Engine> Start(int processes,
                                        std::function<void()> initializer,
                                        std::optional<int> maxtasksperchild,
@@ -52,6 +54,7 @@ struct ThreadBackend {
   static constexpr const char* kName = "ThreadPool";
   static constexpr bool kEncodes = false;
   static constexpr bool kKillsTasks = false;
+  static constexpr bool kWaitSpins = true;
   static std::unique_ptr<Engine> Start(int processes,
                                        std::function<void()> initializer,
                                        std::optional<int> maxtasksperchild,

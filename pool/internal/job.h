@@ -14,12 +14,16 @@
 #ifndef POOL_INTERNAL_JOB_H_
 #define POOL_INTERNAL_JOB_H_
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <iterator>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -29,6 +33,7 @@
 
 #include "pool/codec.h"
 #include "pool/errors.h"
+#include "pool/internal/context.h"
 #include "pool/internal/task.h"
 #include "pool/internal/trace.h"
 #include "pool/internal/wire.h"
@@ -41,6 +46,33 @@ template <class T>
 struct ChunkResult {
   std::vector<T> values;
   std::vector<std::pair<std::size_t, std::exception_ptr>> errors;
+};
+
+// How cancel() tells the process engine that holds a chunk to drop it
+// (process_engine.h): the engine makes one and hands it to the sink of each
+// job it takes; the sink calls Wake() after cancel() cancelled one of its
+// chunks. A sink (its AsyncResult) may outlive the engine: the engine
+// Detach()es it before it goes, and Wake() then does nothing. So it does in
+// a forked child, which has no engine running (and whose copy of the
+// engine's lock may have been taken at the fork).
+class CancelWaker {
+ public:
+  explicit CancelWaker(std::function<void()> wake)
+      : pid_(CurrentPid()), wake_(std::move(wake)) {}
+  void Wake() {
+    if (CurrentPid() != pid_) return;
+    std::lock_guard lock(mu_);
+    if (wake_) wake_();
+  }
+  void Detach() {
+    std::lock_guard lock(mu_);
+    wake_ = nullptr;
+  }
+
+ private:
+  const pid_t pid_;
+  std::mutex mu_;
+  std::function<void()> wake_;
 };
 
 // Receives chunk outcomes. One of Deliver, DeliverOne and Fail is called
@@ -57,6 +89,9 @@ class Sink {
   // started it). From then on cancel() cannot stop it. False: the chunk
   // was cancelled and is resolved already; the engine drops it.
   virtual bool Start(std::size_t first) noexcept = 0;
+  // Whether cancel() cancelled the chunk that starts at item `first` (it
+  // will never start). By default, never.
+  virtual bool Cancelled(std::size_t /*first*/) noexcept { return false; }
   virtual void Deliver(std::size_t first, ChunkResult<T>&& chunk) noexcept = 0;
   // A chunk of one item, `index`, that succeeded with `value`: how a
   // ThreadPool delivers an apply() without building a ChunkResult. By
@@ -71,6 +106,28 @@ class Sink {
                     std::exception_ptr error) noexcept = 0;
   // The method behind it, for a trace ("apply", "map", "imap").
   virtual const char* kind() const noexcept { return "task"; }
+
+  // The engine that holds this sink's chunks, to wake on cancel(); every
+  // chunk of a sink goes to the same engine, so the first one sets it.
+  void WatchCancel(const std::shared_ptr<CancelWaker>& waker) {
+    std::lock_guard lock(waker_mu_);
+    if (!waker_) waker_ = waker;
+  }
+
+ protected:
+  // Called by cancel() once it has cancelled a chunk, with no lock held.
+  void WakeEngine() {
+    std::shared_ptr<CancelWaker> waker;
+    {
+      std::lock_guard lock(waker_mu_);
+      waker = waker_;
+    }
+    if (waker) waker->Wake();
+  }
+
+ private:
+  std::mutex waker_mu_;
+  std::shared_ptr<CancelWaker> waker_;
 };
 
 // What a job carries for the trace (trace.h) when tracing is on: the Trace,
@@ -80,6 +137,10 @@ struct TraceTag {
   int pool = 0;
   std::uint64_t id = 0;
 
+  // Records that cancel() cancelled the job before it started.
+  void Cancelled() const noexcept {
+    if (trace != nullptr) trace->Cancelled(pool, id);
+  }
   // Records that the job failed as a whole; never throws.
   void Failed(const std::exception_ptr& error) const noexcept {
     if (trace == nullptr) return;
@@ -204,8 +265,14 @@ class ProcessJob {
   std::chrono::nanoseconds timeout() const { return timeout_; }
   void set_timeout(std::chrono::nanoseconds t) { timeout_ = t; }
 
-  // Sink::Start for this chunk: false if it was cancelled (drop it).
+  // Sink::Start for this chunk: false if it was cancelled (drop it; its
+  // trace records it cancelled).
   virtual bool Start() noexcept = 0;
+  // Whether cancel() cancelled it (Sink::Cancelled); then its trace
+  // records it cancelled, and the engine drops it: ask once.
+  virtual bool Cancelled() noexcept = 0;
+  // Sink::WatchCancel for this chunk's sink.
+  virtual void WatchCancel(const std::shared_ptr<CancelWaker>& waker) = 0;
   // Decodes the reply body into the sink. Throws ProtocolError on a
   // malformed body, in which case nothing was delivered.
   virtual void Complete(Reader& body) = 0;
@@ -303,10 +370,23 @@ class ProcessChunkJob final : public ProcessJob {
     sink_->Deliver(first_, std::move(chunk));
   }
 
-  bool Start() noexcept override { return sink_->Start(first_); }
+  bool Start() noexcept override {
+    if (sink_->Start(first_)) return true;
+    trace_.Cancelled();
+    return false;
+  }
+  bool Cancelled() noexcept override {
+    if (!sink_->Cancelled(first_)) return false;
+    trace_.Cancelled();
+    return true;
+  }
+  void WatchCancel(const std::shared_ptr<CancelWaker>& waker) override {
+    sink_->WatchCancel(waker);
+  }
 
   void Fail(std::exception_ptr error) noexcept override {
-    trace_.Failed(error);
+    // A cancelled chunk is resolved already (the sink ignores Fail).
+    if (!Cancelled()) trace_.Failed(error);
     sink_->Fail(first_, count_, std::move(error));
   }
 
@@ -326,7 +406,8 @@ class ProcessChunkJob final : public ProcessJob {
 class ThreadJob {
  public:
   virtual ~ThreadJob() = default;
-  // Sink::Start for this chunk: false if it was cancelled (drop it).
+  // Sink::Start for this chunk: false if it was cancelled (drop it; its
+  // trace records it cancelled).
   virtual bool Start() noexcept = 0;
   virtual void Run() noexcept = 0;
   virtual void Fail(std::exception_ptr error) noexcept = 0;
@@ -395,10 +476,19 @@ class ThreadChunkJob final : public ThreadJob {
     sink_->Deliver(first_, std::move(chunk));
   }
 
-  bool Start() noexcept override { return sink_->Start(first_); }
+  bool Start() noexcept override {
+    if (sink_->Start(first_)) return true;
+    trace_.Cancelled();
+    return false;
+  }
 
   void Fail(std::exception_ptr error) noexcept override {
-    trace_.Failed(error);
+    // A cancelled chunk is resolved already (the sink ignores Fail).
+    if (sink_->Cancelled(first_)) {
+      trace_.Cancelled();
+    } else {
+      trace_.Failed(error);
+    }
     sink_->Fail(first_, size(), std::move(error));
   }
 

@@ -105,7 +105,12 @@ ProcessEngine::ProcessEngine(int processes, WorkerConfig config,
       trace_(Trace::ForPool(trace)),
       trace_pool_(trace_ ? trace_->AddPool("Pool") : 0),
       config_(Traced(std::move(config), trace_ != nullptr)),
-      max_frame_(MaxFrameBytes()) {
+      max_frame_(MaxFrameBytes()),
+      cancel_waker_(std::make_shared<CancelWaker>([this] {
+        std::lock_guard lock(mu_);
+        cancelled_ = true;
+        WakeHandlerLocked();
+      })) {
   {
     ForkGateShared gate;
     for (int i = processes_ - 1; i >= 0; --i) free_slots_.push_back(i);
@@ -146,6 +151,8 @@ ProcessEngine::ProcessEngine(int processes, WorkerConfig config,
 ProcessEngine::~ProcessEngine() {
   if (OnHandlerThread()) AbortDestroyedInCallback("Pool");
   Terminate("~Pool(): terminate()");
+  // An AsyncResult may outlive the pool: its cancel() wakes nothing now.
+  cancel_waker_->Detach();
 }
 
 std::vector<pid_t> ProcessEngine::WorkerPids() const {
@@ -167,6 +174,7 @@ void ProcessEngine::WakeHandlerLocked() {
 
 void ProcessEngine::NumberLocked(ProcessJob& job, std::int64_t submit_ns) {
   job.set_id(next_id_++);
+  job.WatchCancel(cancel_waker_);
   if (trace_) {
     job.set_trace(trace_.get(), trace_pool_);
     trace_->Submitted(trace_pool_, job.id(), job.label(), submit_ns);
@@ -296,13 +304,18 @@ void ProcessEngine::Run() {
   try {
     for (;;) {
       State state;
+      bool sweep;
       {
         std::lock_guard lock(mu_);
         for (auto& job : incoming_) pending_.push_back(std::move(job));
         incoming_.clear();
         lender_.ReclaimLocked(returned);
         state = state_;
+        sweep = std::exchange(cancelled_, false);
       }
+      // Before the close steps look at the queue: a job cancel() took is
+      // no work left to finish.
+      if (sweep) DropCancelled();
       if (state == State::kTerminate) {
         Stop(kTerminateSteps, CancelledByTerminate());
         return;
@@ -333,12 +346,7 @@ void ProcessEngine::Serve(State state) {
   } else if (replenishing) {
     Replenish();
   }
-  const bool had_pending = !pending_.empty();
   Dispatch();
-  // Dispatch() drops the jobs cancel() took back. After close(), they may
-  // have been the last of the work: walk the close steps again rather than
-  // poll() with nothing left to wake the handler.
-  if (state == State::kClose && had_pending && pending_.empty()) return;
 
   // With nothing queued, idle channels are lent instead of polled.
   const bool lend = state == State::kRun && !broken && pending_.empty();
@@ -347,7 +355,8 @@ void ProcessEngine::Serve(State state) {
   const int timeout_ms = PreparePoll(lend, deadline);
   {
     std::lock_guard lock(mu_);
-    if (!incoming_.empty() || lender_.HasReturnsLocked() || state_ != state) {
+    if (!incoming_.empty() || lender_.HasReturnsLocked() || state_ != state ||
+        cancelled_) {
       return;
     }
     lender_.OfferLocked(offer_);
@@ -722,7 +731,8 @@ void ProcessEngine::Dispatch() {
     if (!best) break;
     std::unique_ptr<ProcessJob> job = std::move(pending_.front());
     pending_.pop_front();
-    if (!job->Start()) continue;  // cancel()led: resolved already.
+    // cancel()led after the last sweep (DropCancelled): resolved already.
+    if (!job->Start()) continue;
     if (trace_) trace_->Dispatched(trace_pool_, job->id(), best->pid());
     best->Push(std::move(job));
   }
@@ -730,6 +740,12 @@ void ProcessEngine::Dispatch() {
   for (auto& c : channels_) {
     if (!c->away() && c->poll_out_fd() >= 0) c->Write();
   }
+}
+
+// Drops the queued jobs cancel() cancelled (each resolved itself, and its
+// trace records it cancelled now).
+void ProcessEngine::DropCancelled() {
+  std::erase_if(pending_, [](const auto& job) { return job->Cancelled(); });
 }
 
 void ProcessEngine::FailPending(const std::exception_ptr& error) {

@@ -103,7 +103,8 @@ class ProcessEngine {
 
   // Submitting threads, with mu_ held.
   void CheckRunningLocked() const;
-  // Gives `job` its id (and records its submission, from `submit_ns`).
+  // Gives `job` its id (and records its submission, from `submit_ns`), and
+  // lets its cancel() wake the handler.
   void NumberLocked(ProcessJob& job, std::int64_t submit_ns);
   void QueueLocked(std::unique_ptr<ProcessJob> job, std::int64_t submit_ns);
   void WakeHandlerLocked();
@@ -128,6 +129,7 @@ class ProcessEngine {
   void SettleReturned(std::vector<Lender::Returned>& returned);
   void ServerDied();
   void Dispatch();
+  void DropCancelled();
   void FailPending(const std::exception_ptr& error);
   void Broken(std::exception_ptr error);
   std::exception_ptr BrokenError() const;
@@ -147,11 +149,16 @@ class ProcessEngine {
   std::uint64_t next_id_ = 1;
   bool handler_polling_ = false;  // The handler is (about to be) in poll().
   bool wake_sent_ = false;
-  Lender lender_;  // Its ...Locked methods too.
+  bool cancelled_ = false;  // cancel() cancelled a job since the last sweep.
+  Lender lender_;           // Its ...Locked methods too.
   std::vector<pid_t> pids_;
   bool started_ = false;              // Every first worker was ready once.
   std::exception_ptr broken_;         // Set when the pool can never work again.
   std::condition_variable ready_cv_;  // PublishPids, Broken.
+
+  // Handed to every job's sink: cancel() sets cancelled_ and wakes the
+  // handler through it, which then drops the cancelled jobs (DropCancelled).
+  const std::shared_ptr<CancelWaker> cancel_waker_;
 
   // Owned by the handler thread (and by the constructor before it starts).
   std::optional<ForkServer> server_;

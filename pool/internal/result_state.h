@@ -32,6 +32,7 @@
 #include "pool/internal/context.h"
 #include "pool/internal/job.h"
 #include "pool/internal/misuse.h"
+#include "pool/internal/ready_flag.h"
 #include "pool/internal/task.h"
 
 namespace pool::internal {
@@ -115,8 +116,8 @@ class Future {
   void Wait(const char* method) const {
     if (Ready()) return;
     CheckCanWait(origin_, method, /*timed=*/false);
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [this] { return Ready(); });
+    if (origin_.spin && ready_.Spin()) return;
+    ready_.Wait();
   }
   template <class Rep, class Period>
   bool WaitFor(std::chrono::duration<Rep, Period> timeout,
@@ -124,12 +125,17 @@ class Future {
     if (Ready()) return true;
     if (timeout <= timeout.zero()) return false;  // A poll: never blocks.
     CheckCanWait(origin_, method, /*timed=*/true);
-    std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, timeout, [this] { return Ready(); });
+    // Longer than a century is forever (and would overflow nanoseconds).
+    constexpr std::chrono::hours kCentury(24 * 365 * 100);
+    if (timeout >= kCentury) {
+      ready_.Wait();
+      return true;
+    }
+    return ready_.WaitFor(std::chrono::ceil<std::chrono::nanoseconds>(timeout));
   }
   // Takes no lock, so it is safe in a forked child even if the fork caught
-  // another thread holding mu_.
-  bool Ready() const { return ready_.load(std::memory_order_acquire); }
+  // another thread in the middle of a call.
+  bool Ready() const { return ready_.IsSet(); }
   // The value; throws the error. Call only when ready.
   const V& Value() const {
     if (error_) std::rethrow_exception(error_);
@@ -143,22 +149,12 @@ class Future {
   }
 
  private:
-  void Publish() {
-    {
-      // Set under the lock, so that a waiter cannot check it and then miss
-      // the notification.
-      std::lock_guard lock(mu_);
-      ready_.store(true, std::memory_order_release);
-    }
-    cv_.notify_all();
-  }
+  void Publish() { ready_.Set(); }
 
   const Origin origin_;
-  mutable std::mutex mu_;
-  mutable std::condition_variable cv_;
-  // value_ and error_ are written before ready_ turns true (release) and
-  // only read after it was seen true (acquire).
-  std::atomic<bool> ready_{false};
+  // value_ and error_ are written before ready_ is set (release) and only
+  // read after it was seen set (acquire).
+  ReadyFlag ready_;
   std::optional<V> value_;
   std::exception_ptr error_;
   Callback callback_;
@@ -172,6 +168,9 @@ class ApplyState final : public Future<T>, public Sink<T> {
   using Future<T>::Future;
   bool Start(std::size_t) noexcept override {
     return MoveFromQueued(phase_, ChunkPhase::kTaken);
+  }
+  bool Cancelled(std::size_t) noexcept override {
+    return phase_.load(std::memory_order_acquire) == ChunkPhase::kCancelled;
   }
   void Deliver(std::size_t, ChunkResult<T>&& chunk) noexcept override {
     if (!chunk.errors.empty()) {
@@ -193,6 +192,7 @@ class ApplyState final : public Future<T>, public Sink<T> {
     if (phase_.compare_exchange_strong(expected, ChunkPhase::kCancelled,
                                        std::memory_order_acq_rel)) {
       this->SetError(CancelledByCancel());
+      this->WakeEngine();
       return true;
     }
     return expected == ChunkPhase::kCancelled;
@@ -231,13 +231,19 @@ class MapState final : public Future<MapValue<T>>, public Sink<T> {
   bool Start(std::size_t first) noexcept override {
     return MoveFromQueued(phases_[first / chunk_], ChunkPhase::kTaken);
   }
+  bool Cancelled(std::size_t first) noexcept override {
+    return phases_[first / chunk_].load(std::memory_order_acquire) ==
+           ChunkPhase::kCancelled;
+  }
   // Cancels every chunk still queued; true if every chunk is cancelled now.
   bool Cancel() override {
     bool all = chunks_ > 0;
+    bool any = false;
     for (std::size_t i = 0; i < chunks_; ++i) {
       ChunkPhase expected = ChunkPhase::kQueued;
       if (phases_[i].compare_exchange_strong(expected, ChunkPhase::kCancelled,
                                              std::memory_order_acq_rel)) {
+        any = true;
         std::unique_lock lock(mu_);
         Record(i * chunk_, CancelledByCancel());
         ChunkDone(lock);
@@ -245,6 +251,7 @@ class MapState final : public Future<MapValue<T>>, public Sink<T> {
         all = false;
       }
     }
+    if (any) this->WakeEngine();
     return all;
   }
 
@@ -357,11 +364,17 @@ class IMapState final : public Sink<T> {
     started_any_ |= !cancelled;
     return !cancelled;
   }
+  bool Cancelled(std::size_t first) noexcept override {
+    std::lock_guard lock(mu_);
+    auto it = queued_.find(first);
+    return it != queued_.end() && it->second.cancelled;
+  }
 
   // IMapIterator::cancel() (async_result.h).
   bool Cancel() {
     // Holding feed_mu_, no chunk is being read and submitted meanwhile.
-    std::lock_guard feed_lock(feed_mu_);
+    std::unique_lock feed_lock(feed_mu_);
+    bool any = false;
     {
       std::lock_guard lock(mu_);
       if (!exhausted_) {
@@ -374,12 +387,15 @@ class IMapState final : public Sink<T> {
       for (auto& [first, chunk] : queued_) {
         if (chunk.cancelled) continue;
         chunk.cancelled = true;
+        any = true;
         for (std::size_t i = 0; i < chunk.items; ++i) {
           Put(first + i, Outcome{{}, error});
         }
       }
     }
     cv_.notify_all();
+    feed_lock.unlock();
+    if (any) this->WakeEngine();
     std::lock_guard lock(mu_);
     return !started_any_;
   }

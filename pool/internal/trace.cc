@@ -70,6 +70,11 @@ void AppendJsonString(std::string& out, const std::string& s) {
 
 namespace {
 
+// The outcome of a task cancel() stopped: CancelledByCancel()'s message
+// (result_state.h), which its result holds.
+constexpr const char* kCancelledOutcome =
+    "cancelled: cancel() was called before this task started";
+
 // Replaces every byte of `s` that is not part of valid UTF-8 by '?', so
 // that a what() in another encoding cannot make the file invalid JSON.
 std::string ValidUtf8(const std::string& s) {
@@ -324,6 +329,17 @@ void Trace::Failed(int pool, std::uint64_t id,
   }
 }
 
+void Trace::Cancelled(int pool, std::uint64_t id) noexcept {
+  const pid_t tid = CurrentTid();
+  const std::int64_t now = MonotonicNs();
+  std::lock_guard lock(mu_);
+  if (Task* t = FindLocked(pool, id)) {
+    t->cancelled = true;
+    t->fail_tid = tid;
+    t->failed = now;
+  }
+}
+
 void Trace::WorkerStarted(int pool, pid_t pid, int slot) {
   const std::int64_t now = MonotonicNs();
   std::lock_guard lock(mu_);
@@ -519,14 +535,17 @@ std::string Trace::Json() const {
         EventWriter e(out, first);
         e.Str("ph", "i")
             .Str("s", "t")
-            .Str("name", prefix(t.pool) + "failed " + TaskName(t.label, t.id))
+            .Str("name", prefix(t.pool) +
+                             (t.cancelled ? "cancelled " : "failed ") +
+                             TaskName(t.label, t.id))
             .Str("cat", "task")
             .Int("pid", pid_)
             .Int("tid", t.fail_tid)
             .Us("ts", t.failed);
         e.Args()
             .Int("task", static_cast<std::int64_t>(t.id))
-            .Str("outcome", ValidUtf8(t.failure));
+            .Str("outcome", t.cancelled ? std::string(kCancelledOutcome)
+                                        : ValidUtf8(t.failure));
       }
       continue;
     }

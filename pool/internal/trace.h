@@ -95,6 +95,10 @@ class Trace {
            std::uint64_t item_errors);
   // It failed as a whole (its worker died, terminate(), ...): `error`.
   void Failed(int pool, std::uint64_t id, const std::exception_ptr& error);
+  // cancel() cancelled it before it started, and the pool dropped it, now
+  // (as soon as the pool's handler saw the cancel(), or, when it did not
+  // see it first, when it reached the task or terminate() failed it).
+  void Cancelled(int pool, std::uint64_t id) noexcept;
 
   // --- Workers.
   // The worker `pid` started in slot `slot` (it replaces the one the slot
@@ -133,9 +137,10 @@ class Trace {
     pid_t deliver_tid = 0;
     std::int64_t deliver_begin = -1, deliver_end = -1;
     std::uint64_t item_errors = 0;
-    std::string failure;  // what() of the error it failed with, if any.
+    std::string failure;     // what() of the error it failed with, if any.
+    bool cancelled = false;  // By cancel(): then `failure` is empty.
     pid_t fail_tid = 0;
-    std::int64_t failed = -1;
+    std::int64_t failed = -1;  // When it failed or was cancelled.
   };
   struct Worker {
     int pool = 0;

@@ -36,16 +36,21 @@ DeadlineReport MapWithDeadline(pool::Pool& pool, long long (*fn)(long long),
 Found FindFirst(pool::Pool& pool, long long (*fn)(long long),
                 const std::vector<long long>& items,
                 std::chrono::milliseconds per_item) {
+  // Step 1. Everything submitted at once, each with its own deadline.
   std::vector<pool::AsyncResult<long long>> tasks;
   for (long long item : items) {
     tasks.push_back(
         pool.apply_async(fn, std::tuple{item}, {.timeout = per_item}));
   }
+  // Step 2. In input order: get() waits at most until the task's deadline
+  // (plus its time in the queue), because the pool ends it there.
   Found found;
   for (std::size_t i = 0; i < tasks.size() && !found.index; ++i) {
     try {
       if (tasks[i].get() != 0) found.index = i;
-    } catch (const pool::Error&) {
+    } catch (const pool::TaskTimeoutError&) {
+    } catch (const pool::TaskError&) {
+    } catch (const pool::WorkerDiedError&) {
     }
   }
   return found;

@@ -12,11 +12,11 @@ namespace exercises {
 DeadlineReport MapWithDeadline(pool::Pool& pool, long long (*fn)(long long),
                                const std::vector<long long>& items,
                                std::chrono::milliseconds per_item) {
+  DeadlineReport report;
   std::vector<pool::AsyncResult<long long>> tasks;
   for (long long item : items) {
     tasks.push_back(pool.apply_async(fn, std::tuple{item}));
   }
-  DeadlineReport report;
   for (std::size_t i = 0; i < tasks.size(); ++i) {
     try {
       report.results.push_back(tasks[i].get(per_item));

@@ -14,16 +14,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// The slot's deadline, if its job has one.
 std::optional<Clock::time_point> DeadlineOf(const Slot& slot) {
   if (!slot.job || slot.job->timeout <= std::chrono::milliseconds::zero()) {
     return std::nullopt;
   }
   return slot.started + slot.job->timeout;
-}
-
-std::string Message(const Job& job, pid_t pid) {
-  return "timed out after " + std::to_string(job.timeout.count()) +
-         " ms: worker " + std::to_string(pid) + " was killed";
 }
 
 }  // namespace
@@ -36,8 +32,12 @@ int PollTimeout(const std::vector<Slot>& slots, Clock::time_point now) {
   }
   if (!nearest) return -1;
   if (*nearest <= now) return 0;
-  return static_cast<int>(
-      std::chrono::ceil<std::chrono::milliseconds>(*nearest - now).count());
+  // Rounded up: a poll() that returned a fraction of a millisecond early
+  // would find nothing due and be called again with 0, spinning until the
+  // deadline.
+  const auto left =
+      std::chrono::ceil<std::chrono::milliseconds>(*nearest - now);
+  return left.count() > INT_MAX ? INT_MAX : static_cast<int>(left.count());
 }
 
 void ExpireOverdue(std::vector<Slot>& slots, Clock::time_point now) {
@@ -45,9 +45,17 @@ void ExpireOverdue(std::vector<Slot>& slots, Clock::time_point now) {
     const std::optional<Clock::time_point> deadline = DeadlineOf(slot);
     if (!deadline || *deadline > now) continue;
     const pid_t pid = slot.worker.pid();
+    // The task is still running (its reply, had it come, was settled
+    // before this call): only killing the process stops it. Kill() also
+    // reaps it, so no zombie; a reply it wrote just now goes with it, and
+    // the job has one outcome, this one.
     slot.worker.Kill();
     std::optional<Job> job = std::exchange(slot.job, std::nullopt);
-    job->done(Outcome{Outcome::Status::kTimedOut, {}, Message(*job, pid)});
+    job->done(
+        Outcome{Outcome::Status::kTimedOut,
+                {},
+                "timed out after " + std::to_string(job->timeout.count()) +
+                    " ms: worker " + std::to_string(pid) + " was killed"});
   }
 }
 
