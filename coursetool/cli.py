@@ -266,7 +266,7 @@ def build_parser():
                            "your own, says what you can watch instead.",
                            "设置 POOL_TRACE，分别在你的代码和参考答案上运行练习"
                            "的测试，并排显示每个进程池的时间线（每个工作进程一"
-                           "条泳道，每个任务一个字母），并给出 SVG 图的路径。"
+                           "条轨道，每个任务一个字母），并给出 SVG 图的路径。"
                            "b01 到 b09 的进程池是你自己写的，对它们则说明可以"
                            "观察什么。"))
     s.add_argument("exercise", help=T("exercise id, e.g. 03",

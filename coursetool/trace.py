@@ -43,9 +43,9 @@ Every fork (clone), exec, exit and wait of your pool is one line there,
 with the pid it made or reaped. Exercises 01 to 12 use pool::Pool:
 ./course trace 03, for instance, draws your pool beside the reference's.
 """, """\
-练习 {id} 构建的是你自己的进程池，所以没有什么可以从内部追踪：记录器在
+练习 {id} 构建的是你自己的进程池，所以没有什么可以从内部跟踪：记录器在
 pool::Pool 里（pool/README.md，“Tracing”），而你的代码不用它；参考答案的
-追踪记录显示的是它的进程，不是你的。追踪记录能显示的，你的测试直接检查：你
+跟踪文件显示的是它的进程，不是你的。跟踪文件能显示的，你的测试直接检查：你
 的代码派生和回收的进程、它发送的帧、它读到的回复（./course run {id} 列出每项
 检查）。要观察你的代码创建的进程，在 strace 下运行它的测试：
 
@@ -174,7 +174,7 @@ def cmd_trace(root, exercise, style, out, pools=DEFAULT_POOLS, columns=None,
         print(style.bad + " " + T(
             "your tests {how}; the trace shows what ran until then "
             "(./course run {id} for the checks).",
-            "你的测试{how}；追踪记录显示到那时为止运行了什么（检查项见 "
+            "你的测试{how}；跟踪文件显示到那时为止运行了什么（检查项见 "
             "./course run {id}）。",
             how=T("timed out", "超时了") if statuses["yours"] is None
             else T("failed", "失败了"), id=ex.id), file=out)
@@ -220,7 +220,7 @@ def cmd_trace(root, exercise, style, out, pools=DEFAULT_POOLS, columns=None,
     print(T("For a closer look, the pictures (open in a browser) and the "
             "traces (ui.perfetto.dev):\n  {dir}/{{yours,reference}}*.svg\n"
             "  {dir}/{{yours,reference}}*.json",
-            "细看请打开图片（用浏览器）和追踪记录文件（ui.perfetto.dev）：\n"
+            "细看请打开图片（用浏览器）和跟踪文件（ui.perfetto.dev）：\n"
             "  {dir}/{{yours,reference}}*.svg\n"
             "  {dir}/{{yours,reference}}*.json",
             dir=os.path.relpath(directory, root)), file=out)
