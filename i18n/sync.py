@@ -14,9 +14,11 @@ repository root), it checks every page and message it is given:
 - each English page is either translated or listed in untranslated.txt, and
   no listed page has a twin; every lesson or exercise page another page
   links to is among the pages checked;
-- each exercise's course.toml has a [zh] table whose hints translate the
-  English hints as they are now (its `source` is their hash), or is listed
-  in untranslated.txt;
+- each exercise's course.toml has a [zh] table whose title, hints and
+  causes translate the English `title`, `hints` and [performance.causes]
+  as they are now (its `source` is their hash; source_hash()), with a
+  title, as many hints and the same benchmarks, or is listed in
+  untranslated.txt;
 - each Explain("English", "中文") in a test source, and each
   T("English", "中文", ...) in a Python source (the ./course tool's
   messages, coursetool/lang.py), is recorded in messages.lock with the hash
@@ -371,10 +373,54 @@ def check_messages(present):
     return errors
 
 
-def hints_hash(hints):
-    """The hash a [zh] table's `source` records: of the English hints."""
-    text = "\n".join(h.strip() for h in hints)
+def source_hash(data):
+    """The hash a [zh] table's `source` records: of the English it
+    translates, the exercise's `title`, its `hints` and its
+    [performance.causes], from a course.toml's parsed data. Changing any
+    of them changes it."""
+    causes = data.get("performance", {}).get("causes", {})
+    text = "\0".join([
+        str(data.get("title", "")).strip(),
+        "\n".join(str(h).strip() for h in data.get("hints", [])),
+        "\n".join(f"{name} = {str(causes[name]).strip()}"
+                  for name in sorted(causes)),
+    ])
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+def check_zh_table(path, data):
+    """What is wrong with one course.toml's [zh] table: a title, a hint
+    for each English hint, a cause for each benchmark the English names,
+    all translating the English as it is now."""
+    errors = []
+    zh = data["zh"]
+    if not isinstance(zh, dict):
+        return [f"{path}: [zh] must be a table"]
+    title = zh.get("title")
+    if not isinstance(title, str) or not title.strip():
+        errors.append(f"{path}: [zh] has no `title` (the exercise's "
+                      f"title in Chinese)")
+    english = data.get("hints", [])
+    hints = zh.get("hints", [])
+    if not isinstance(hints, list) or len(hints) != len(english):
+        errors.append(f"{path}: [zh] has {len(hints)} hints, the "
+                      f"English {len(english)}")
+    en_causes = data.get("performance", {}).get("causes", {})
+    causes = zh.get("causes", {})
+    if not isinstance(causes, dict):
+        errors.append(f"{path}: [zh.causes] must be a table")
+    elif set(causes) != set(en_causes):
+        errors.append(f"{path}: [zh.causes] names "
+                      f"{', '.join(sorted(causes)) or 'no benchmark'}, "
+                      f"[performance.causes] "
+                      f"{', '.join(sorted(en_causes)) or 'none'}: they "
+                      f"must name the same benchmarks")
+    if zh.get("source") != source_hash(data):
+        errors.append(
+            f"{path}: the English title, hints or [performance.causes] "
+            f"changed since [zh] was last brought up to date. Update the "
+            f"Chinese, then run python3 i18n/sync.py --refresh-hints {path}")
+    return errors
 
 
 def check_hints(present):
@@ -388,32 +434,22 @@ def check_hints(present):
         except tomllib.TOMLDecodeError as e:
             errors.append(f"{path}: not valid TOML: {e}")
             continue
-        zh = data.get("zh")
-        if zh is None:
+        if data.get("zh") is None:
             if path not in listed:
-                errors.append(f"{path} has no [zh] hints and is not listed "
-                              f"in {UNTRANSLATED}: translate its hints "
-                              f"(a [zh] table) or list it")
+                errors.append(f"{path} has no [zh] table and is not listed "
+                              f"in {UNTRANSLATED}: translate its title, "
+                              f"hints and causes (a [zh] table) or list it")
             continue
         if path in listed:
-            errors.append(f"{path} has [zh] hints: remove it from "
+            errors.append(f"{path} has a [zh] table: remove it from "
                           f"{UNTRANSLATED}")
-        english = data.get("hints", [])
-        hints = zh.get("hints", []) if isinstance(zh, dict) else []
-        if len(hints) != len(english):
-            errors.append(f"{path}: [zh] has {len(hints)} hints, the "
-                          f"English {len(english)}")
-        if zh.get("source") != hints_hash(english):
-            errors.append(
-                f"{path}: the English hints changed since the [zh] hints "
-                f"were last brought up to date. Update the Chinese, then run "
-                f"python3 i18n/sync.py --refresh-hints {path}")
+        errors += check_zh_table(path, data)
     return errors
 
 
 def refresh_hints(path):
     text = read(path)
-    now = hints_hash(tomllib.loads(text).get("hints", []))
+    now = source_hash(tomllib.loads(text))
     head, zh_table, tail = text.partition("\n[zh]\n")
     if not zh_table:
         sys.exit(f"{path} has no [zh] table")
@@ -423,7 +459,8 @@ def refresh_hints(path):
         tail = f'source = "{now}"\n' + tail
     with open(path, "w", encoding="utf-8") as f:
         f.write(head + zh_table + tail)
-    print(f"{path}: [zh] now translates the hints at {now}")
+    print(f"{path}: [zh] now translates the title, hints and causes at "
+          f"{now}")
 
 
 def refresh(zh):
@@ -487,7 +524,8 @@ def main(argv):
     tomls = [p for p in present if EXERCISE_TOML.match(p)]
     hinted = [p for p in tomls if "\n[zh]\n" in read(p)]
     print(f"{len(done)} of {len(pages)} English pages translated; "
-          f"hints in Chinese for {len(hinted)} of {len(tomls)} exercises; "
+          f"title, hints and causes in Chinese for {len(hinted)} of "
+          f"{len(tomls)} exercises; "
           f"{len(lock_entries(present))} messages in both languages")
     return 1 if errors else 0
 
