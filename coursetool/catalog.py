@@ -33,7 +33,8 @@ class Performance:
     full_at: float
     zero_at: float
     # Benchmark name -> what most likely makes a learner's code slow on it
-    # ([performance.causes]), said by ./course bench.
+    # ([performance.causes], or [zh.causes] for a reader of Chinese), said
+    # by ./course bench.
     causes: dict
 
     @property
@@ -48,7 +49,8 @@ class Performance:
 class Exercise:
     id: str
     dir: str  # the directory name under exercises/, e.g. "03_map"
-    title: str
+    title: str  # in the reader's language ([zh] `title` for Chinese)
+    title_en: str  # the English title, which results.json's names keep
     track: str
     order: int
     lesson: str
@@ -166,32 +168,68 @@ def parse(text, dirname, where=None):
                             "non-empty strings, from nudge to near-answer",
                             "{where}：`hints` 至少要有三个非空字符串，从轻轻"
                             "一推到接近答案", where=where))
-    hints = _hints_in_language(data, hints, where)
     weights = _check_weights(data.get("weights", {}), where)
     perf = None
     if "performance" in data:
         perf = _parse_performance(data["performance"], where)
-    return Exercise(id=ex_id, dir=dirname, title=title, track=track,
-                    order=order, lesson=lesson, files=tuple(files),
+    zh = _parse_zh(data, hints, perf.causes if perf else {}, where)
+    title_en = title
+    if zh is not None and lang.chinese_wanted():
+        title, hints = zh["title"], zh["hints"]
+        if perf is not None:
+            perf = dataclasses.replace(perf, causes=zh["causes"])
+    return Exercise(id=ex_id, dir=dirname, title=title, title_en=title_en,
+                    track=track, order=order, lesson=lesson,
+                    files=tuple(files),
                     timeout=timeout, hints=tuple(h.strip() for h in hints),
                     weights=dict(weights), performance=perf,
                     loop_timeout=loop_timeout)
 
 
-def _hints_in_language(data, hints, where):
-    """The [zh] table's hints when the learner reads Chinese (lang.py),
-    else the English ones. //i18n:sync_test keeps the two in step."""
-    zh = data.get("zh", {}).get("hints") if isinstance(data.get("zh"),
-                                                       dict) else None
-    if zh is None or not lang.chinese_wanted():
-        return hints
-    if (not isinstance(zh, list) or len(zh) != len(hints) or
-            not all(isinstance(h, str) and h.strip() for h in zh)):
-        raise ConfigError(T("{where}: [zh] `hints` must be as many "
-                            "non-empty strings as `hints`",
-                            "{where}：[zh] 的 `hints` 必须是与 `hints` 同样"
-                            "多的非空字符串", where=where))
-    return zh
+def _parse_zh(data, hints, causes, where):
+    """The [zh] table, checked, with its `causes` ({} when it has none);
+    None when there is none. It translates the English `title`, `hints`
+    and [performance.causes]: a title, as many hints, a sentence for each
+    benchmark the English names (//i18n:sync_test checks that they
+    translate the English as it is now). Checked whatever the reader's
+    language, so that a mistake in it shows in English too."""
+    if "zh" not in data:
+        return None
+    zh = data["zh"]
+    where = where + " [zh]"
+    if not isinstance(zh, dict):
+        raise ConfigError(T("{where} must be a table", "{where} 必须是表",
+                            where=where))
+    title = _require(zh, "title", str, where)
+    if not title.strip():
+        raise ConfigError(T("{where}: `title` must not be empty",
+                            "{where}：`title` 不能为空", where=where))
+    zh_hints = zh.get("hints")
+    if (not isinstance(zh_hints, list) or len(zh_hints) != len(hints) or
+            not all(isinstance(h, str) and h.strip() for h in zh_hints)):
+        raise ConfigError(T("{where}: `hints` must be as many non-empty "
+                            "strings as the English `hints` ({n})",
+                            "{where}：`hints` 必须是与英文 `hints` 同样多"
+                            "（{n} 个）的非空字符串", where=where,
+                            n=len(hints)))
+    zh_causes = zh.get("causes", {})
+    if not isinstance(zh_causes, dict) or not all(
+            isinstance(v, str) and v.strip() for v in zh_causes.values()):
+        raise ConfigError(T("{where}: [zh.causes] must map benchmark names "
+                            "to non-empty sentences",
+                            "{where}：[zh.causes] 必须把基准测试名映射到"
+                            "非空的句子", where=where))
+    if set(zh_causes) != set(causes):
+        raise ConfigError(T(
+            "{where}: [zh.causes] must name the benchmarks "
+            "[performance.causes] names, no more and no fewer: it has "
+            "{has}, the English has {wanted}",
+            "{where}：[zh.causes] 必须恰好列出 [performance.causes] 列出的"
+            "那些基准测试：它有 {has}，英文有 {wanted}", where=where,
+            has=", ".join(sorted(zh_causes)) or "-",
+            wanted=", ".join(sorted(causes)) or "-"))
+    return {"title": title.strip(), "hints": zh_hints,
+            "causes": {k: v.strip() for k, v in zh_causes.items()}}
 
 
 def _check_weights(weights, where):

@@ -24,32 +24,95 @@ class ParseTest(unittest.TestCase):
         self.assertEqual(ex.timeout, catalog.DEFAULT_TIMEOUT)
         self.assertIsNone(ex.performance)
 
-    def test_reads_chinese_hints_when_the_learner_reads_chinese(self):
-        text = GOOD_TOML + '''
+    ZH_TOML = GOOD_TOML + '''
+[performance]
+benchmark = "bench"
+reference = "//solutions/03_map:bench"
+points = 5
+full_at = 0.7
+zero_at = 0.25
+
+[performance.causes]
+BM_A = "one round trip per item"
+BM_B = "chunks too small"
+
 [zh]
 source = "0000000000000000"
+title = "映射"
+hints = ["一", "二", "三"]
+
+[zh.causes]
+BM_A = "每个元素一次往返"
+BM_B = "分块太小"
+'''
+
+    def test_reads_chinese_when_the_learner_reads_chinese(self):
+        for environ in ({"COURSE_LANG": "zh"},
+                        {"COURSE_LANG": "", "LC_ALL": "zh_CN.UTF-8"}):
+            with mock.patch.dict(os.environ, environ):
+                ex = catalog.parse(self.ZH_TOML, "03_map")
+            self.assertEqual(ex.hints, ("一", "二", "三"), environ)
+            self.assertEqual(ex.title, "映射", environ)
+            self.assertEqual(ex.title_en, "map",
+                             "results.json's names keep the English title")
+            self.assertEqual(ex.performance.causes,
+                             {"BM_A": "每个元素一次往返", "BM_B": "分块太小"})
+        with mock.patch.dict(os.environ, {"COURSE_LANG": "en",
+                                          "LANG": "zh_CN.UTF-8"}):
+            ex = catalog.parse(self.ZH_TOML, "03_map")
+        self.assertEqual(ex.hints, ("one", "two", "three"))
+        self.assertEqual((ex.title, ex.title_en), ("map", "map"))
+        self.assertEqual(ex.performance.causes["BM_A"],
+                         "one round trip per item")
+
+    def assertBadZh(self, text, fragment):
+        """text is refused, naming [zh] and fragment, in both languages
+        (a mistake in the Chinese shows when the checks run in English)."""
+        for code, fragment_here in (("en", fragment), ("zh", "[zh]")):
+            with mock.patch.dict(os.environ, {"COURSE_LANG": code}):
+                with self.assertRaises(catalog.ConfigError,
+                                       msg=code) as cm:
+                    catalog.parse(text, "03_map")
+            message = str(cm.exception)
+            self.assertIn("exercises/03_map/course.toml [zh]", message)
+            self.assertIn(fragment_here, message)
+
+    def test_refuses_chinese_that_does_not_match_the_english(self):
+        self.assertBadZh(self.ZH_TOML.replace('["一", "二", "三"]',
+                                              '["一", "二"]'),
+                         "as many non-empty strings as the English `hints`")
+        self.assertBadZh(self.ZH_TOML.replace('"二"', '"  "'),
+                         "as many non-empty strings")
+        self.assertBadZh(self.ZH_TOML.replace('title = "映射"\n', ""),
+                         "missing `title`")
+        self.assertBadZh(self.ZH_TOML.replace('"映射"', '" "'),
+                         "`title` must not be empty")
+        self.assertBadZh(self.ZH_TOML.replace('"映射"', "3"),
+                         "`title` must be a string")
+        missing = self.ZH_TOML.replace('BM_B = "分块太小"\n', "")
+        self.assertBadZh(missing, "it has BM_A, the English has BM_A, BM_B")
+        self.assertBadZh(missing.replace("BM_A = \"每", "BM_X = \"每"),
+                         "it has BM_X, the English has BM_A, BM_B")
+        self.assertBadZh(self.ZH_TOML.replace('"分块太小"', '""'),
+                         "[zh.causes] must map benchmark names to non-empty")
+        no_causes = self.ZH_TOML[:self.ZH_TOML.index("[zh.causes]")]
+        self.assertBadZh(no_causes, "it has -, the English has BM_A, BM_B")
+        no_perf = GOOD_TOML + self.ZH_TOML[self.ZH_TOML.index("[zh]"):]
+        self.assertBadZh(no_perf, "it has BM_A, BM_B, the English has -")
+        self.assertBadZh(GOOD_TOML.replace("[weights]",
+                                           'zh = "中文"\n[weights]'),
+                         "must be a table")
+
+    def test_chinese_causes_may_be_left_out_when_there_are_none(self):
+        text = GOOD_TOML + '''
+[zh]
+title = "映射"
 hints = ["一", "二", "三"]
 '''
         with mock.patch.dict(os.environ, {"COURSE_LANG": "zh"}):
-            self.assertEqual(catalog.parse(text, "03_map").hints,
-                             ("一", "二", "三"))
-        with mock.patch.dict(os.environ, {"COURSE_LANG": "",
-                                          "LC_ALL": "zh_CN.UTF-8"}):
-            self.assertEqual(catalog.parse(text, "03_map").hints,
-                             ("一", "二", "三"))
-        with mock.patch.dict(os.environ, {"COURSE_LANG": "en",
-                                          "LANG": "zh_CN.UTF-8"}):
-            self.assertEqual(catalog.parse(text, "03_map").hints,
-                             ("one", "two", "three"))
-
-    def test_refuses_chinese_hints_that_do_not_match_the_english(self):
-        text = GOOD_TOML + '''
-[zh]
-hints = ["一", "二"]
-'''
-        with mock.patch.dict(os.environ, {"COURSE_LANG": "zh"}):
-            with self.assertRaisesRegex(catalog.ConfigError, r"\[zh\]"):
-                catalog.parse(text, "03_map")
+            ex = catalog.parse(text, "03_map")
+        self.assertEqual(ex.title, "映射")
+        self.assertIsNone(ex.performance)
 
     def test_defaults_files_to_exercise_cc(self):
         text = GOOD_TOML.replace('files = ["exercise.cc"]\n', "")

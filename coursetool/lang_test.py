@@ -32,6 +32,7 @@ CHINESE = "\u4e00-\u9fff"
 ZH_TOML = GOOD_TOML + '''
 [zh]
 source = "x"
+title = "映射"
 hints = ["第一条提示", "第二条", "第三条"]
 '''
 PERF = """
@@ -42,6 +43,19 @@ points = 5
 full_at = 0.7
 zero_at = 0.25
 """
+# An exercise whose benchmark says a likely cause, in both languages.
+ZH_PERF_TOML = GOOD_TOML + PERF + '''
+[performance.causes]
+BM_A = "one round trip per item"
+
+[zh]
+source = "x"
+title = "映射"
+hints = ["第一条提示", "第二条", "第三条"]
+
+[zh.causes]
+BM_A = "每个元素一次往返"
+'''
 
 
 def has_chinese(text):
@@ -246,9 +260,45 @@ class ScreensTest(unittest.TestCase):
             zh = hint(ex_zh)
         self.assertIn("Hint 1 of 3 for 03 map:", en)
         self.assertIn("  one", en)
-        self.assertIn("03 map 的提示（第 2 条，共 3 条）：", zh)
+        self.assertIn("03 映射 的提示（第 2 条，共 3 条）：", zh)
         self.assertIn("  第二条", zh)
         self.assertIn("再运行 ./course hint 03 看下一条", zh)
+
+    def test_the_title_follows_the_language_on_every_screen(self):
+        def screens_of_one_exercise():
+            ex = exercise(ZH_TOML, "03_map")
+            run = run_of(ex, 1, 2)
+            runs = {ex.dir: run}
+            out = io.StringIO()
+            watch.watch(self.tmp.name, [ex], lambda e: run, self.state,
+                        STYLE, out, NoKeys(), poll=0.01, max_cycles=1)
+            hint = io.StringIO()
+            learner.cmd_hint(ex, progress.State(self.tmp.name), STYLE, hint)
+            return {
+                "status": screens.render_status([ex], runs, self.state,
+                                                STYLE),
+                "list": screens.render_list([ex], runs, self.state, STYLE),
+                "run": screens.render_run(run, STYLE),
+                "watch": out.getvalue(),
+                "hint": hint.getvalue(),
+                "grade": report.exercise_line(scoring.ExerciseScore(
+                    ex, run.cases)),
+            }
+        en, zh = in_both(screens_of_one_exercise)
+        for name in en:
+            self.assertIn("03 map", " ".join(en[name].split()), name)
+            self.assertNotIn("映射", en[name], name)
+            self.assertIn("映射", zh[name], name)
+            self.assertNotIn(" map", zh[name], name)
+
+    def test_the_likely_cause_follows_the_language(self):
+        result = scoring.PerformanceResult(
+            0.1, 0.0, 5.0, [("BM_A/real_time", 100e6, 2e6, 0.02, True)])
+
+        def cause():
+            return scoring.slowest(result, exercise(ZH_PERF_TOML).performance)
+        self.check(cause, ["Likely cause: one round trip per item"],
+                   ["可能的原因：每个元素一次往返"])
 
     def test_bench_table(self):
         ex = exercise(GOOD_TOML + PERF)
@@ -352,7 +402,7 @@ class NoKeys:
 class GraderReportTest(unittest.TestCase):
 
     def graded(self):
-        ex = exercise()
+        ex = exercise(ZH_TOML)
         s1 = scoring.ExerciseScore(ex, [
             results.CaseResult("MapTest.A", results.PASS),
             results.CaseResult("MapTest.B", results.FAIL,
@@ -373,6 +423,8 @@ class GraderReportTest(unittest.TestCase):
         self.assertIn("失败 1/2", zh)
         self.assertIn("总分：2/3", zh)
         self.assertIn("== 汇总：2 份作业", zh)
+        self.assertIn("03   映射", zh)
+        self.assertIn("03   map", en)
         self.assertIn("测试进程在记录结果之前被 SIGABRT", zh)
         # The header's columns and a row's line up by display width.
         for t in (en, zh):
@@ -380,7 +432,8 @@ class GraderReportTest(unittest.TestCase):
             head, row = lines[1], lines[2]
             cases = head.split()[3]  # cases / 用例
             at = ui.columns(head[:head.index(cases)])
-            self.assertRegex(ui.cut(row, at + 4)[at - 1:], r"^ +\d/", t)
+            self.assertRegex(ui.cut(row, at + 4)[len(ui.cut(row, at - 1)):],
+                             r"^ +\d/", t)
         # The summary's names are padded by display width.
         rows = [l for l in zh.splitlines() if "/3" in l and
                 ("李雷" in l or "ana" in l)][-2:]
@@ -395,6 +448,9 @@ class GraderReportTest(unittest.TestCase):
         self.assertEqual(set(en_json), set(zh_json))
         self.assertEqual([t["name"] for t in en_json["tests"]],
                          [t["name"] for t in zh_json["tests"]])
+        self.assertEqual(zh_json["tests"][0]["name"], "03 map: MapTest.A",
+                         "results.json names the exercise by its English "
+                         "title")
         self.assertEqual([t["status"] for t in zh_json["tests"]],
                          ["passed", "failed"])
         self.assertEqual(en_csv.splitlines()[0], zh_csv.splitlines()[0])

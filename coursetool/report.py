@@ -294,7 +294,7 @@ def results_json(graded, hidden_visibility=_HIDDEN):
             for c in cases:
                 got, worth = es.case_points(c, hidden=hidden)
                 tests.append({
-                    "name": "%s %s%s: %s" % (ex.id, ex.title, " (hidden)"
+                    "name": "%s %s%s: %s" % (ex.id, ex.title_en, " (hidden)"
                                              if hidden else "", c.name),
                     "score": ui.num(got),
                     "max_score": ui.num(worth),
@@ -305,7 +305,7 @@ def results_json(graded, hidden_visibility=_HIDDEN):
         if es.graded_on_speed:
             p = es.performance
             tests.append({
-                "name": "%s %s: speed" % (ex.id, ex.title),
+                "name": "%s %s: speed" % (ex.id, ex.title_en),
                 "score": ui.num(p.points if p else 0),
                 "max_score": ui.num(ex.performance.points),
                 "status": ("passed" if p and p.points >=

@@ -12,9 +12,10 @@ from coursetool.catalog import Exercise
 
 
 def exercise(ex_id, directory):
-    return Exercise(id=ex_id, dir=directory, title="t", track="x", order=1,
-                    lesson="", files=("exercise.cc",), timeout=60, hints=(),
-                    weights={}, performance=None, loop_timeout=20)
+    return Exercise(id=ex_id, dir=directory, title="t", title_en="t",
+                    track="x", order=1, lesson="", files=("exercise.cc",),
+                    timeout=60, hints=(), weights={}, performance=None,
+                    loop_timeout=20)
 
 
 class TraceTest(unittest.TestCase):
