@@ -24,6 +24,9 @@ The collected JSON texts go to $TEST_UNDECLARED_OUTPUTS_DIR/bench.json
 (when the grader runs this as a Bazel test) or to stdout.
 
 Standard library only: the grader copies this file into its workspace.
+There it cannot import lang.py, so its notes (the errors it records, the
+rounds it logs) are in Chinese when COURSE_LANG says so, which the grader
+passes to it (--test_env); in ./course's own process they follow lang.py.
 """
 
 import argparse
@@ -35,6 +38,16 @@ import subprocess
 import sys
 import time
 import zipfile
+
+try:
+    from .lang import T
+except ImportError:  # alone, in the grader's workspace
+
+    def T(en, zh, **fields):
+        """lang.T, from COURSE_LANG alone."""
+        text = zh if os.environ.get("COURSE_LANG", "").startswith("zh") \
+            else en
+        return text.format(**fields) if fields else text
 
 ROUNDS = 3
 RUN_TIMEOUT = 600
@@ -53,7 +66,9 @@ def _run_one(binary, extra_args=(), json_format=True):
         error = None if proc.returncode == 0 else describe_status(
             proc.returncode)
     except subprocess.TimeoutExpired:
-        out, error = b"", "timed out after %d s" % RUN_TIMEOUT
+        out, error = b"", T("timed out after {seconds} s",
+                            "{seconds} 秒后仍未结束，已停止",
+                            seconds=RUN_TIMEOUT)
     finally:
         try:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -132,11 +147,13 @@ def describe_status(returncode):
         try:
             name = signal.Signals(-returncode).name
         except ValueError:
-            name = "signal %d" % -returncode
-        why = (" (an uncaught exception, or an assertion)"
-               if name == "SIGABRT" else "")
-        return "killed by %s%s" % (name, why)
-    return "exit status %d" % returncode
+            name = T("signal {n}", "信号 {n}", n=-returncode)
+        if name == "SIGABRT":
+            return T("killed by SIGABRT (an uncaught exception, or an "
+                     "assertion)", "被 SIGABRT 杀死（未捕获的异常，或断言"
+                     "失败）")
+        return T("killed by {signal}", "被 {signal} 杀死", signal=name)
+    return T("exit status {code}", "退出状态 {code}", code=returncode)
 
 
 def min_time_args(min_time, repetitions=None):
@@ -170,6 +187,19 @@ def name_filter(name):
                                               r"\\\1", name)
 
 
+def whose(name):
+    """How an error run_pair records begins: which binary ("learner" or
+    "reference") failed, in the reader's language."""
+    return (T("your benchmark", "你的基准测试") if name == "learner" else
+            T("the reference's benchmark", "参考答案的基准测试"))
+
+
+def reason(error):
+    """An error run_pair records without its beginning (whose binary,
+    which round): what went wrong."""
+    return re.split(r": |：", error, maxsplit=1)[-1]
+
+
 def run_pair(learner, reference, rounds=ROUNDS, extra_args=(), log=None,
              skip=(), reference_canary=None):
     """{"learner": [json text], "reference": [json text], "errors": [..]}.
@@ -194,8 +224,10 @@ def run_pair(learner, reference, rounds=ROUNDS, extra_args=(), log=None,
     names, error = benchmark_names(reference)
     names = [n for n in names or [] if not n.startswith(tuple(skip))]
     if error or not names:
-        data["errors"].append("reference: cannot list its benchmarks (%s)"
-                              % (error or "it lists none"))
+        data["errors"].append(T(
+            "{who}: cannot list its benchmarks ({why})",
+            "{who}：无法列出它的基准测试（{why}）", who=whose("reference"),
+            why=error or T("it lists none", "它一个也没有列出")))
         return data
     binaries = {"learner": learner, "reference": reference}
     canary = (None if reference_canary is None else
@@ -204,7 +236,8 @@ def run_pair(learner, reference, rounds=ROUNDS, extra_args=(), log=None,
         if i == 1 and data["errors"]:
             break
         if log:
-            log("round %d of %d" % (i + 1, rounds))
+            log(T("round {n} of {total}", "第 {n} 轮，共 {total} 轮",
+                  n=i + 1, total=rounds))
         rows = {"learner": [], "reference": []}
         failed = set()
         for j, name in enumerate(names):
@@ -220,11 +253,13 @@ def run_pair(learner, reference, rounds=ROUNDS, extra_args=(), log=None,
                     rows[who] += json.loads(text)["benchmarks"] if not \
                         error else []
                 except (ValueError, KeyError, TypeError):
-                    error = "output is not benchmark JSON"
+                    error = T("its output is not benchmark JSON",
+                              "它的输出不是基准测试的 JSON")
                 if error:
                     failed.add(who)
-                    data["errors"].append("%s, round %d: %s" % (who, i + 1,
-                                                                error))
+                    data["errors"].append(T(
+                        "{who}, round {n}: {why}", "{who}，第 {n} 轮：{why}",
+                        who=whose(who), n=i + 1, why=error))
         for who in ("learner", "reference"):
             if who not in failed and binaries[who] is not None:
                 data[who].append(json.dumps({"benchmarks": rows[who]}))

@@ -4,9 +4,12 @@ scripts standing in for benchmark binaries."""
 import json
 import os
 import stat
+import subprocess
+import sys
 import tempfile
 import time
 import unittest
+from unittest import mock
 
 from coursetool import bench_pair
 
@@ -149,6 +152,61 @@ class RunPairTest(unittest.TestCase):
             self.assertEqual(got["reference"], [])
             self.assertEqual(len(got["errors"]), 2)
             self.assertIn("exit status 3", got["errors"][0])
+
+
+class LanguageTest(unittest.TestCase):
+    """The notes follow the reader's language, in ./course's process
+    (lang.py) and alone in the grader's workspace (COURSE_LANG)."""
+
+    def failing_pair(self, d):
+        return (script(d, "a", "import sys\nsys.exit(3)\n"),
+                script(d, "b", BENCH % (os.path.join(d, "order"),
+                                        "reference", "import os\n"
+                                        "os.abort()", "100")))
+
+    def test_in_the_tools_process(self):
+        with tempfile.TemporaryDirectory() as d:
+            a, b = self.failing_pair(d)
+            for code, learner, reference in (
+                    ("en", "your benchmark, round 1: exit status 3",
+                     "the reference's benchmark, round 1: killed by "
+                     "SIGABRT (an uncaught exception, or an assertion)"),
+                    ("zh", "你的基准测试，第 1 轮：退出状态 3",
+                     "参考答案的基准测试，第 1 轮：被 SIGABRT 杀死（未捕获"
+                     "的异常，或断言失败）")):
+                with mock.patch.dict(os.environ, {"COURSE_LANG": code}):
+                    logged = []
+                    got = bench_pair.run_pair(a, b, rounds=2,
+                                              log=logged.append)
+                    self.assertEqual(sorted(got["errors"]),
+                                     sorted([learner, reference]), code)
+                    mine = [e for e in got["errors"] if e.startswith(
+                        bench_pair.whose("learner"))]
+                    self.assertEqual(mine, [learner], code)
+                    self.assertEqual(bench_pair.reason(mine[0]),
+                                     {"en": "exit status 3",
+                                      "zh": "退出状态 3"}[code])
+                self.assertEqual(logged, [{"en": "round 1 of 2",
+                                           "zh": "第 1 轮，共 2 轮"}[code]],
+                                 "a failure in round 1 ends the rounds")
+
+    def test_alone_in_the_graders_workspace(self):
+        """Run as a script (as the grader's Bazel test runs it), with only
+        COURSE_LANG to go by: it cannot import lang.py there."""
+        with tempfile.TemporaryDirectory() as d:
+            a, b = self.failing_pair(d)
+            for code, want in (("zh", "你的基准测试，第 1 轮：退出状态 3"),
+                               ("en", "your benchmark, round 1: exit "
+                                      "status 3")):
+                env = {k: v for k, v in os.environ.items()
+                       if k not in ("PYTHONPATH", "LANG", "LC_ALL")}
+                env["COURSE_LANG"] = code
+                out = subprocess.run(
+                    [sys.executable, "-B", bench_pair.__file__,
+                     "--rounds=1", a, b], env=env, cwd=d,
+                    capture_output=True, text=True, timeout=120)
+                self.assertEqual(out.returncode, 0, out.stderr)
+                self.assertIn(want, json.loads(out.stdout)["errors"], code)
 
 
 if __name__ == "__main__":

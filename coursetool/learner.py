@@ -137,20 +137,20 @@ def cmd_bench(root, exercise, runner, style, out, rounds=3, min_time=None,
             log=lambda m: print(style.dim(m), file=err, flush=True))
     result, data = scoring.measure(perf, correct, run_rounds, rounds)
     for e in data["errors"]:
-        if e.startswith("learner"):
+        if e.startswith(bench_pair.whose("learner")):
             print(T("Your code's benchmark failed ({why}): ./course run "
                     "{id} shows which check fails; to run the benchmark "
                     "itself:\n  ./bazelw run -c opt {label}",
                     "你的代码的基准测试失败了（{why}）：./course run {id} "
                     "显示哪项检查失败；单独运行基准测试：\n"
                     "  ./bazelw run -c opt {label}",
-                    why=e.split(": ", 1)[-1], id=ex.id,
+                    why=bench_pair.reason(e), id=ex.id,
                     label=learner_label), file=out)
         else:
             print(T("The reference's benchmark failed ({why}): ./bazelw "
                     "run -c opt {label}",
                     "参考答案的基准测试失败了（{why}）：./bazelw run -c opt "
-                    "{label}", why=e.split(": ", 1)[-1],
+                    "{label}", why=bench_pair.reason(e),
                     label=perf.reference), file=out)
     print(scoring.format_performance(result), file=out)
     weakest = scoring.slowest(result, perf)

@@ -7,6 +7,7 @@ import shutil
 import time
 
 from . import bench_pair
+from . import lang
 from . import scoring
 from .lang import T
 from .package import PACKAGE, bench_targets
@@ -206,7 +207,10 @@ def measure_speed(bz, scores, options, sandbox_flags, log, kept=None):
         test that recorded nothing has the reason in its errors."""
         events, _ = bz.run_checked(
             "test", bz.common_flags(bz.events_file("bench")) + flags + [
-                "--local_test_jobs=1", "--nocache_test_results"] +
+                "--local_test_jobs=1", "--nocache_test_results",
+                # bench_pair.py's notes in the grader's language.
+                "--test_env=COURSE_LANG=" + (
+                    "zh" if lang.chinese_wanted() else "en")] +
             ["--test_arg=" + a for a in args] + sorted(labels.values()),
             "bench")
         out = {}
