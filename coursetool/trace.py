@@ -106,7 +106,20 @@ def text_of(trace_view, path, columns):
         return T("(cannot read {path}: {error})\n",
                  "（无法读取 {path}：{error}）\n", path=path, error=e)
     return trace_view.render_text(lanes, marks, t0, t1, columns,
-                                  legend_limit=LEGEND_LINES)
+                                  legend_limit=LEGEND_LINES,
+                                  words=timeline_words())
+
+
+def timeline_words():
+    """The words of trace_view.py's text timeline (its WORDS), in the
+    reader's language; T() leaves their {fields} to trace_view."""
+    return {
+        "tasks": T("tasks (letter: what, how long, outcome):",
+                   "任务（字母：是什么、用时多久、结局）："),
+        "never ran": T("{text} (never ran)", "{text}（从未执行）"),
+        "mark": T("{name} at {ms} ms", "{name} 在 {ms} ms 处"),
+        "more": T("... and {n} more", "……还有 {n} 个"),
+    }
 
 
 def run_traced(binary, trace_stem, workdir, timeout):

@@ -5,6 +5,7 @@ import json
 import os
 import tempfile
 import unittest
+from unittest import mock
 
 from coursetool import trace
 from coursetool import ui
@@ -63,6 +64,11 @@ class TraceTest(unittest.TestCase):
             text = trace.text_of(trace_view, path, 60)
             self.assertIn("worker 1 (pid 7)", text)
             self.assertIn("map [0]: task 1", text)
+            self.assertIn("tasks (letter: what, how long, outcome):", text)
+            with mock.patch.dict(os.environ, {"COURSE_LANG": "zh"}):
+                text = trace.text_of(trace_view, path, 60)
+            self.assertIn("任务（字母：是什么、用时多久、结局）：", text)
+            self.assertNotIn("tasks (letter", text)
             bad = os.path.join(d, "bad.json")
             with open(bad, "w") as f:
                 f.write("{")

@@ -434,8 +434,20 @@ def render_svg(lanes, marks, t0, t1, title, width=1000):
     return "\n".join(out) + "\n"
 
 
-def render_text(lanes, marks, t0, t1, columns=100, legend_limit=None):
-    """The same timeline in characters: a row per lane, a letter per task."""
+# The words of the text timeline's legend, str.format strings; ./course
+# trace gives them in the reader's language (coursetool/trace.py).
+WORDS = {
+    "tasks": "tasks (letter: what, how long, outcome):",
+    "never ran": "{text} (never ran)",
+    "mark": "{name} at {ms} ms",
+    "more": "... and {n} more",
+}
+
+
+def render_text(lanes, marks, t0, t1, columns=100, legend_limit=None, words=None):
+    """The same timeline in characters: a row per lane, a letter per task.
+    words: WORDS in another language (any left out stay English)."""
+    words = {**WORDS, **(words or {})}
     name_w = min(30, max(len(l.name) for l in lanes) if lanes else 10)
     bar_w = max(20, columns - name_w - 3)
     span = max(t1 - t0, 1.0)
@@ -473,7 +485,7 @@ def render_text(lanes, marks, t0, t1, columns=100, legend_limit=None):
                 # A task that never ran, where this thread dropped it.
                 sym = "!" if kind == "failed" else "/"
                 row[col(ts)] = sym
-                legend.append(f"  {sym}  {text} (never ran)")
+                legend.append(f"  {sym}  " + words["never ran"].format(text=text))
         name = l.name if len(l.name) <= name_w else l.name[: name_w - 1] + "…"
         rows.append(f"{name:<{name_w}} |{''.join(row)}|")
     mark_row = [" "] * bar_w
@@ -485,17 +497,18 @@ def render_text(lanes, marks, t0, t1, columns=100, legend_limit=None):
         out.append(
             f"{'':<{name_w}}  ^ = "
             + ", ".join(
-                f"{name} at {(ts - t0) / 1000:.2f} ms" for ts, name in sorted(marks)
+                words["mark"].format(name=name, ms=f"{(ts - t0) / 1000:.2f}")
+                for ts, name in sorted(marks)
             )
         )
     out.append(
         f"{'':<{name_w}}  0 ms{'':>{bar_w - 15}}{(t1 - t0) / 1000:8.2f} ms"
     )
     if legend:
-        out.append("tasks (letter: what, how long, outcome):")
+        out.append(words["tasks"])
         if legend_limit is not None and len(legend) > legend_limit:
             hidden = len(legend) - legend_limit
-            legend = legend[:legend_limit] + [f"  ... and {hidden} more"]
+            legend = legend[:legend_limit] + ["  " + words["more"].format(n=hidden)]
         out.extend(legend)
     return "\n".join(out) + "\n"
 

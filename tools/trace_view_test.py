@@ -214,6 +214,22 @@ class TraceViewTest(unittest.TestCase):
         self.assertIn("terminate() at 5.00 ms", text)
         self.assertTrue(all(len(r) <= 80 for r in rows[:5]), rows[:5])
 
+    def test_the_legend_in_other_words(self):
+        lanes, marks, t0, t1 = self.render()
+        words = {"tasks": "任务：", "mark": "{name} 在 {ms} ms 处",
+                 "more": "……还有 {n} 个"}
+        text = trace_view.render_text(lanes, marks, t0, t1, columns=80,
+                                      legend_limit=1, words=words)
+        self.assertIn("\n任务：\n", text)
+        self.assertIn("terminate() 在 5.00 ms 处", text)
+        self.assertNotIn(" at 5.00 ms", text)
+        self.assertRegex(text, r"\n  ……还有 \d+ 个\n$")
+        english = trace_view.render_text(lanes, marks, t0, t1, columns=80,
+                                         legend_limit=1)
+        self.assertIn("\ntasks (letter: what, how long, outcome):\n",
+                      english)
+        self.assertRegex(english, r"\n  \.\.\. and \d+ more\n$")
+
     def test_bad_input_says_what_is_wrong(self):
         bad = os.path.join(self.tmp.name, "bad.json")
         with open(bad, "w", encoding="utf-8") as f:
