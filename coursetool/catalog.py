@@ -180,8 +180,8 @@ def parse(text, dirname, where=None):
             perf = dataclasses.replace(perf, causes=zh["causes"])
     return Exercise(id=ex_id, dir=dirname, title=title, title_en=title_en,
                     track=track, order=order, lesson=lesson,
-                    files=tuple(files),
-                    timeout=timeout, hints=tuple(h.strip() for h in hints),
+                    files=tuple(files), timeout=timeout,
+                    hints=tuple(h.strip() for h in hints),
                     weights=dict(weights), performance=perf,
                     loop_timeout=loop_timeout)
 
