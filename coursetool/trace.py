@@ -101,7 +101,8 @@ def text_of(trace_view, path, columns):
         return T("(no pool: this run made fewer pools)\n",
                  "（没有进程池：这次运行创建的进程池更少）\n")
     try:
-        lanes, marks, t0, t1 = trace_view.build(trace_view.load(path))
+        lanes, marks, t0, t1 = trace_view.build(trace_view.load(path),
+                                                timeline_words())
     except (OSError, ValueError) as e:
         return T("(cannot read {path}: {error})\n",
                  "（无法读取 {path}：{error}）\n", path=path, error=e)
@@ -114,6 +115,11 @@ def timeline_words():
     """The words of trace_view.py's text timeline (its WORDS), in the
     reader's language; T() leaves their {fields} to trace_view."""
     return {
+        "task": T("{name}: task {task}, {ms} ms, {outcome}",
+                  "{name}：任务 {task}，{ms} ms，{outcome}"),
+        "while running": T("{text} while running {task}",
+                           "{text}（当时正在执行 {task}）"),
+        "replaces": T("replaces pid {pid}", "顶替进程号 {pid}"),
         "tasks": T("tasks (letter: what, how long, outcome):",
                    "任务（字母：是什么、用时多久、结局）："),
         "never ran": T("{text} (never ran)", "{text}（从未执行）"),

@@ -68,6 +68,7 @@ class TraceTest(unittest.TestCase):
             with mock.patch.dict(os.environ, {"COURSE_LANG": "zh"}):
                 text = trace.text_of(trace_view, path, 60)
             self.assertIn("任务（字母：是什么、用时多久、结局）：", text)
+            self.assertIn("map [0]：任务 1，0.005 ms，ok", text)
             self.assertNotIn("tasks (letter", text)
             bad = os.path.join(d, "bad.json")
             with open(bad, "w") as f:

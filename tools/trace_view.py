@@ -77,8 +77,24 @@ def task_label(event):
     return label
 
 
-def build(events):
-    """Turns events into lanes, lifecycle marks and the time range."""
+# The words of a task's or a death's note and of the text timeline's
+# legend, str.format strings; ./course trace gives them in the reader's
+# language (coursetool/trace.py).
+WORDS = {
+    "task": "{name}: task {task}, {ms} ms, {outcome}",
+    "while running": "{text} while running {task}",
+    "replaces": "replaces pid {pid}",
+    "tasks": "tasks (letter: what, how long, outcome):",
+    "never ran": "{text} (never ran)",
+    "mark": "{name} at {ms} ms",
+    "more": "... and {n} more",
+}
+
+
+def build(events, words=None):
+    """Turns events into lanes, lifecycle marks and the time range.
+    words: WORDS in another language (any left out stay English)."""
+    words = {**WORDS, **(words or {})}
     process_names, thread_names, sorts = {}, {}, {}
     for e in events:
         if e.get("ph") != "M":
@@ -136,9 +152,11 @@ def build(events):
                     if is_failure(outcome)
                     else METHOD_COLOURS.get(args.get("method"), "#76b7b2")
                 )
-                tip = (
-                    f"{e['name']}: task {args.get('task')}, "
-                    f"{(end - ts) / 1000:.3f} ms, {outcome}"
+                tip = words["task"].format(
+                    name=e["name"],
+                    task=args.get("task"),
+                    ms=f"{(end - ts) / 1000:.3f}",
+                    outcome=outcome,
                 )
                 lane(e["pid"], e["tid"]).boxes.append(
                     (ts, end, task_label(e), tip, colour)
@@ -158,15 +176,18 @@ def build(events):
             if e["name"].startswith("worker started"):
                 l.alive = [ts, None]
                 if args.get("replaces"):
-                    l.marks.append((ts, f"replaces pid {args['replaces']}",
-                                    "replace"))
+                    l.marks.append(
+                        (ts, words["replaces"].format(pid=args["replaces"]), "replace")
+                    )
             else:
                 if l.alive is not None:
                     l.alive[1] = ts
                 died = e["name"].startswith("worker died")
                 text = e["name"].split(": ", 1)[-1]
                 if died and "task" in args:
-                    text += f" while running {args.get('running', 'task')}"
+                    text = words["while running"].format(
+                        text=text, task=args.get("running", "task")
+                    )
                 l.marks.append((ts, text, "death" if died else "exit"))
         elif e.get("cat") == "pool":
             marks.append((ts, e["name"]))
@@ -432,16 +453,6 @@ def render_svg(lanes, marks, t0, t1, title, width=1000):
     )
     out.append("</svg>")
     return "\n".join(out) + "\n"
-
-
-# The words of the text timeline's legend, str.format strings; ./course
-# trace gives them in the reader's language (coursetool/trace.py).
-WORDS = {
-    "tasks": "tasks (letter: what, how long, outcome):",
-    "never ran": "{text} (never ran)",
-    "mark": "{name} at {ms} ms",
-    "more": "... and {n} more",
-}
 
 
 def render_text(lanes, marks, t0, t1, columns=100, legend_limit=None, words=None):

@@ -215,9 +215,17 @@ class TraceViewTest(unittest.TestCase):
         self.assertTrue(all(len(r) <= 80 for r in rows[:5]), rows[:5])
 
     def test_the_legend_in_other_words(self):
-        lanes, marks, t0, t1 = self.render()
         words = {"tasks": "任务：", "mark": "{name} 在 {ms} ms 处",
-                 "more": "……还有 {n} 个"}
+                 "more": "……还有 {n} 个",
+                 "task": "{name}：任务 {task}，{ms} ms，{outcome}",
+                 "while running": "{text}（当时正在执行 {task}）"}
+        lanes, marks, t0, t1 = trace_view.build(trace_view.load(self.path),
+                                                words)
+        text = trace_view.render_text(lanes, marks, t0, t1, columns=80,
+                                      words=words)
+        self.assertIn("map [0]：任务 1，2.000 ms，ok", text)
+        self.assertIn("X  worker 2 (pid 12): killed by signal 9 (SIGKILL)"
+                      "（当时正在执行 map [2]）", text)
         text = trace_view.render_text(lanes, marks, t0, t1, columns=80,
                                       legend_limit=1, words=words)
         self.assertIn("\n任务：\n", text)
