@@ -200,13 +200,16 @@ class LanguageTest(unittest.TestCase):
                                       "status 3")):
                 env = {k: v for k, v in os.environ.items()
                        if k not in ("PYTHONPATH", "LANG", "LC_ALL")}
-                env["COURSE_LANG"] = code
+                # Where a Bazel test leaves bench.json, as the grader's do.
+                env.update(COURSE_LANG=code, TEST_UNDECLARED_OUTPUTS_DIR=d)
                 out = subprocess.run(
                     [sys.executable, "-B", bench_pair.__file__,
                      "--rounds=1", a, b], env=env, cwd=d,
                     capture_output=True, text=True, timeout=120)
                 self.assertEqual(out.returncode, 0, out.stderr)
-                self.assertIn(want, json.loads(out.stdout)["errors"], code)
+                with open(os.path.join(d, "bench.json"),
+                          encoding="utf-8") as f:
+                    self.assertIn(want, json.load(f)["errors"], code)
 
 
 if __name__ == "__main__":
