@@ -88,6 +88,12 @@ DEFAULT_TIMEOUT = 30
 DEFAULT_LOOP_TIMEOUT = 20
 
 
+def _is_sentence_map(value):
+    """A [performance.causes]-like table: names to non-empty strings."""
+    return isinstance(value, dict) and all(
+        isinstance(v, str) and v.strip() for v in value.values())
+
+
 def _require(data, key, kind, where):
     if key not in data:
         raise ConfigError(T("{where}: missing `{key}`",
@@ -213,8 +219,7 @@ def _parse_zh(data, hints, causes, where):
                             "（{n} 个）的非空字符串", where=where,
                             n=len(hints)))
     zh_causes = zh.get("causes", {})
-    if not isinstance(zh_causes, dict) or not all(
-            isinstance(v, str) and v.strip() for v in zh_causes.values()):
+    if not _is_sentence_map(zh_causes):
         raise ConfigError(T("{where}: [zh.causes] must map benchmark names "
                             "to non-empty sentences",
                             "{where}：[zh.causes] 必须把基准测试名映射到"
@@ -292,8 +297,7 @@ def _parse_performance(table, where):
                             "必须小于 full_at（{full}）", where=where,
                             zero=zero_at, full=full_at))
     causes = table.get("causes", {})
-    if not isinstance(causes, dict) or not all(
-            isinstance(v, str) and v.strip() for v in causes.values()):
+    if not _is_sentence_map(causes):
         raise ConfigError(T("{where}: [performance.causes] must map "
                             "benchmark names to sentences",
                             "{where}：[performance.causes] 必须把基准测试名"
