@@ -19,6 +19,7 @@ import argparse
 import json
 import math
 import sys
+import unicodedata
 from xml.sax.saxutils import escape
 
 # Colours per method; a task that failed is drawn red whatever its method.
@@ -33,6 +34,53 @@ SUBMIT = "#bab0ac"
 DELIVER = "#9c755f"
 # Beyond this many boxes, no tooltips: they would make the file large.
 MAX_TOOLTIPS = 1500
+
+# How wide the picture's text is: the advance widths of DejaVu Sans, the
+# font the SVG asks for first (Verdana, its fallback, is as wide), in
+# 1/2048 em, for the printable ASCII characters (space to "~"), regular
+# and bold. Layout keeps lines and other labels off each text's box, so the
+# box must not be narrower than what a viewer draws.
+ASCII_WIDTHS = (
+    (651, 821, 942, 1716, 1303, 1946, 1597, 563, 799, 799, 1024, 1716,
+     651, 739, 651, 690, 1303, 1303, 1303, 1303, 1303, 1303, 1303, 1303,
+     1303, 1303, 690, 690, 1716, 1716, 1716, 1087, 2048, 1401, 1405,
+     1430, 1577, 1294, 1178, 1587, 1540, 604, 604, 1343, 1141, 1767,
+     1532, 1612, 1235, 1612, 1423, 1300, 1251, 1499, 1401, 2025, 1403,
+     1251, 1403, 799, 690, 799, 1716, 1024, 1024, 1255, 1300, 1126, 1300,
+     1260, 721, 1300, 1298, 569, 569, 1186, 569, 1995, 1298, 1253, 1300,
+     1300, 842, 1067, 803, 1298, 1212, 1675, 1212, 1212, 1075, 1303, 690,
+     1303, 1716),
+    (713, 934, 1067, 1716, 1425, 2052, 1786, 627, 936, 936, 1071, 1716,
+     778, 850, 778, 748, 1425, 1425, 1425, 1425, 1425, 1425, 1425, 1425,
+     1425, 1425, 819, 819, 1716, 1716, 1716, 1188, 2048, 1585, 1561,
+     1503, 1700, 1399, 1399, 1681, 1714, 762, 762, 1587, 1305, 2038,
+     1714, 1741, 1501, 1741, 1577, 1475, 1397, 1663, 1585, 2259, 1579,
+     1483, 1485, 936, 748, 936, 1716, 1024, 1024, 1382, 1466, 1214, 1466,
+     1389, 891, 1466, 1458, 702, 702, 1362, 702, 2134, 1458, 1407, 1466,
+     1466, 1010, 1219, 979, 1458, 1335, 1892, 1321, 1335, 1192, 1458,
+     748, 1458, 1716),
+)
+# The other characters the picture's own words use (regular, bold).
+OTHER_WIDTHS = {"·": (651, 778), "×": (1716, 1716), "…": (2048, 2048)}
+
+
+def text_width(text, size=12, bold=False):
+    """The width in px of `text` drawn `size` px high: DejaVu Sans's own
+    widths for ASCII, a full em for a wide (CJK) character, and for any
+    other character as much as the widest of "0" to "9" and "a" to "z"
+    but "m" and "w", so a box is never narrower than its text."""
+    units = 0
+    for ch in text:
+        code = ord(ch)
+        if 32 <= code < 127:
+            units += ASCII_WIDTHS[bold][code - 32]
+        elif ch in OTHER_WIDTHS:
+            units += OTHER_WIDTHS[ch][bold]
+        elif unicodedata.east_asian_width(ch) in "WF":
+            units += 2048
+        else:
+            units += 1466 if bold else 1303
+    return units * size / 2048
 
 
 class Lane:
@@ -218,9 +266,38 @@ def fmt_ms(v):
     return f"{v:g}" if abs(v) >= 0.01 or v == 0 else f"{v:.3f}"
 
 
+def fit(text, room, size=12, bold=False):
+    """`text`, cut short with "…" if it is wider than `room` px."""
+    if text_width(text, size, bold) <= room:
+        return text
+    while text and text_width(text + "…", size, bold) > room:
+        text = text[:-1]
+    return text + "…"
+
+
+def gaps(a, b, holes):
+    """The stretches of [a, b] that no (start, end) in `holes` covers."""
+    out = []
+    for p, q in sorted(holes):
+        if p > a:
+            out.append((a, min(p, b)))
+        a = max(a, q)
+        if a >= b:
+            break
+    if a < b:
+        out.append((a, b))
+    return [(p, q) for p, q in out if q - p >= 1]
+
+
+IDLE = "idle: ran no task"
+TERMINATED = "killed by terminate()"
+
+
 def render_svg(lanes, marks, t0, t1, title, width=1000):
-    longest = max((len(l.name) for l in lanes), default=10)
-    label_w = min(320, max(150, 7 * longest + 30))
+    # The lanes' names take what they need, but at most 320 px and a third
+    # of a picture wider than 450 px; a longer name is cut short.
+    longest = max((text_width(l.name, 12, l.worker) for l in lanes), default=0)
+    label_w = min(320, max(150, width // 3), max(150, math.ceil(longest) + 30))
     right = 20
     lane_h = 36
     box_top, box_h = 3, 20  # A task box within its lane; below it, marks.
@@ -237,7 +314,7 @@ def render_svg(lanes, marks, t0, t1, title, width=1000):
     row_ends = []
     for ts, name in sorted(marks):
         mx = x(ts)
-        half = 3.2 * len(name)
+        half = text_width(name, 11) / 2
         cx = min(max(mx, half + 4), width - half - 4)
         row = next(
             (r for r, e in enumerate(row_ends) if cx - half > e + 4),
@@ -252,24 +329,27 @@ def render_svg(lanes, marks, t0, t1, title, width=1000):
 
     tips = sum(len(l.boxes) for l in lanes) <= MAX_TOOLTIPS
 
-    # Text on a lane keeps clear of the lifecycle marks' dashed lines.
-    lines = sorted(x(ts) for ts, _ in marks)
+    # Text on a lane keeps clear of the lifecycle marks' dashed lines, and
+    # a lane's lifeline is broken where a text stands on it: no line is
+    # drawn through a text, so none looks struck out.
     clearance = 5
+    dashed = [(lx - clearance, lx + clearance) for lx in sorted(
+        x(ts) for ts, _ in marks)]
 
-    def clear(tx, w, anchor):
+    def clear(tx, w, anchor, blocked):
         """Where to anchor a text `w` px wide that would be anchored at `tx`
-        (`anchor` "start" or "end") so that no dashed line crosses it or
-        touches it: moved left of the line it would meet, or right of it
-        where a start-anchored text still fits in the plot."""
-        for _ in range(len(lines) + 1):
+        (`anchor` "start" or "end") so that it meets none of the `blocked`
+        (start, end) spans: moved left of the span it would meet, or right
+        of it where a start-anchored text still fits in the picture."""
+        for _ in range(len(blocked) + 1):
             a, b = (tx, tx + w) if anchor == "start" else (tx - w, tx)
-            hit = [lx for lx in lines if a - clearance < lx < b + clearance]
+            hit = [(p, q) for p, q in blocked if p < b and q > a]
             if not hit:
                 break
-            if anchor == "start" and max(hit) + clearance + w <= width - 2:
-                tx = max(hit) + clearance
+            if anchor == "start" and max(q for _, q in hit) + w <= width - 2:
+                tx = max(q for _, q in hit)
             else:
-                tx, anchor = min(hit) - clearance, "end"
+                tx, anchor = min(p for p, _ in hit), "end"
         return tx, anchor
 
     out = [
@@ -292,33 +372,40 @@ def render_svg(lanes, marks, t0, t1, title, width=1000):
                 f'<rect x="0" y="{y}" width="{width}" height="{lane_h}" '
                 'fill="#f4f4f4"/>'
             )
-        name = l.name if len(l.name) <= 41 else l.name[:40] + "…"
+        # The name ends well before the plot, where a lifeline may start.
+        name = fit(l.name, label_w - 20, 12, l.worker)
         weight = ' font-weight="bold"' if l.worker else ""
         mid = y + box_top + box_h / 2
         out.append(
             f'<text x="8" y="{mid + 4}"{weight}>{escape(name)}'
             f"<title>{escape(l.name)}</title></text>"
         )
-        if l.alive is not None:
-            end = l.alive[1] if l.alive[1] is not None else t1
-            out.append(
-                f'<line x1="{x(l.alive[0]):.1f}" y1="{mid}" '
-                f'x2="{x(end):.1f}" y2="{mid}" stroke="#999" '
-                'stroke-width="1" stroke-dasharray="2,3"/>'
-            )
+        # The lifeline goes here, under the boxes, once the lane's texts
+        # are placed; `on_line` is what stands on it: boxes and texts.
+        lifeline_at = len(out)
+        on_line = []
+        # Spans of the lane's middle row that a text must not meet: the
+        # dashed lines, the dots of tasks that never ran, the death cross,
+        # then each text drawn so far.
+        taken = list(dashed)
+        for ts, _, kind in l.marks:
+            if kind in ("failed", "cancelled", "death"):
+                r = 7 if kind == "death" else 4
+                taken.append((x(ts) - r, x(ts) + r))
         if l.worker and not l.boxes:
-            tx, anchor = clear(label_w + plot_w - 4, 7 * 17, "end")
+            w = text_width(IDLE)
+            tx, anchor = clear(label_w + plot_w - 4, w, "end", taken)
             out.append(
                 f'<text x="{tx:.1f}" y="{mid + 4}" '
                 f'text-anchor="{anchor}" fill="#777" font-style="italic">'
-                "idle: ran no task</text>"
+                f"{IDLE}</text>"
             )
+            left = tx - w if anchor == "end" else tx
+            on_line.append((left - 3, left + w + 3))
         boxes = sorted(l.boxes)
-        # Spans of this lane's labels drawn so far, and of the dashed lines.
-        taken = [(lx - clearance, lx + clearance) for lx in lines]
 
         def free(a, b):
-            return all(b <= t0_ or a >= t1_ for t0_, t1_ in taken)
+            return all(b <= p or a >= q for p, q in taken)
         for k, (start, end, label, tip, colour) in enumerate(boxes):
             bx = x(start)
             bw = max(x(end) - bx, 1.5)
@@ -331,12 +418,12 @@ def render_svg(lanes, marks, t0, t1, title, width=1000):
                 f'fill="{colour}" stroke="#333" stroke-width="0.5">'
                 f"{tooltip}</rect>"
             )
+            on_line.append((bx, bx + bw))
             if not label:
                 continue
-            # Inside the box if it fits (about 7 px a character), else
-            # beside it where the lane is free up to the next box (or
-            # since the previous one); otherwise left to the tooltip. So
-            # labels never overlap.
+            # Inside the box if it fits, else beside it where the lane is
+            # free up to the next box (or since the previous one);
+            # otherwise left to the tooltip. So labels never overlap.
             room_right = (
                 x(boxes[k + 1][0]) if k + 1 < len(boxes) else label_w + plot_w
             ) - (bx + bw)
@@ -345,35 +432,43 @@ def render_svg(lanes, marks, t0, t1, title, width=1000):
             gap = 8 if colour == FAILED else 0
             # Inside, the widest stretch of the box that no dashed line
             # crosses.
-            cuts = [bx] + [c for lx in lines if bx < lx < bx + bw
-                           for c in (lx - clearance, lx + clearance)]
-            cuts.append(bx + bw)
-            inner = max(zip(cuts[::2], cuts[1::2]), key=lambda p: p[1] - p[0])
+            inner = max(gaps(bx, bx + bw, dashed) or [(bx, bx)],
+                        key=lambda p: p[1] - p[0])
             for text in (label, label.split(" ·")[0]):
-                need = 7 * len(text) + 6
+                w = text_width(text)
+                need = w + 6
                 ty = y + box_top + box_h / 2 + 4
-                right = bx + bw + 4 + gap
+                beside = bx + bw + 4 + gap
                 if task and inner[1] - inner[0] >= need:
                     out.append(
                         f'<text x="{(inner[0] + inner[1]) / 2:.1f}" y="{ty}" '
                         f'text-anchor="middle" fill="white">{escape(text)}</text>'
                     )
                     taken.append((bx, bx + bw))
-                elif room_right >= need + gap and free(right, right + need):
+                elif room_right >= need + gap and free(beside, beside + need):
                     out.append(
-                        f'<text x="{right:.1f}" y="{ty}" '
+                        f'<text x="{beside:.1f}" y="{ty}" '
                         f'fill="#222">{escape(text)}</text>'
                     )
-                    taken.append((right, right + need))
+                    taken.append((beside, beside + need))
+                    on_line.append((beside - 3, beside + w + 3))
                 elif room_left >= need and free(bx - need, bx):
                     out.append(
                         f'<text x="{bx - 4:.1f}" y="{ty}" text-anchor="end" '
                         f'fill="#222">{escape(text)}</text>'
                     )
                     taken.append((bx - need, bx))
+                    on_line.append((bx - 4 - w - 3, bx - 1))
                 else:
                     continue
                 break
+        if l.alive is not None:
+            end = l.alive[1] if l.alive[1] is not None else t1
+            out[lifeline_at:lifeline_at] = [
+                f'<line x1="{a:.1f}" y1="{mid}" x2="{b:.1f}" y2="{mid}" '
+                'stroke="#999" stroke-width="1" stroke-dasharray="2,3"/>'
+                for a, b in gaps(x(l.alive[0]), x(end), on_line)
+            ]
         for ts, text, kind in l.marks:
             mx = x(ts)
             if kind == "death":
@@ -385,19 +480,21 @@ def render_svg(lanes, marks, t0, t1, title, width=1000):
                     'stroke="#c00" stroke-width="3"/>'
                 )
                 anchor = "end" if mx > label_w + plot_w * 0.6 else "start"
-                tx, anchor = clear(mx, 6.5 * len(text), anchor)
+                tx, anchor = clear(
+                    mx, text_width(text, 10, bold=True), anchor, dashed
+                )
                 out.append(
                     f'<text x="{tx:.1f}" y="{y + lane_h - 3}" fill="#c00" '
                     f'font-size="10" font-weight="bold" '
                     f'text-anchor="{anchor}">{escape(text)}</text>'
                 )
-            elif kind == "exit" and "killed by terminate()" in text:
+            elif kind == "exit" and TERMINATED in text:
                 anchor = "end" if mx > label_w + plot_w * 0.6 else "start"
-                tx, anchor = clear(mx, 6 * 21, anchor)
+                tx, anchor = clear(mx, text_width(TERMINATED, 10), anchor, dashed)
                 out.append(
                     f'<text x="{tx:.1f}" y="{y + lane_h - 3}" fill="#555" '
                     f'font-size="10" text-anchor="{anchor}">'
-                    "killed by terminate()</text>"
+                    f"{TERMINATED}</text>"
                 )
             elif kind == "replace":
                 # Under the lane's name, where nothing else is drawn.
@@ -418,6 +515,7 @@ def render_svg(lanes, marks, t0, t1, title, width=1000):
                     f'r="3.5" fill="white" stroke="#777" stroke-width="1.5">'
                     f"<title>{escape(text)}</title></circle>"
                 )
+
     # Lifecycle marks: dashed lines across the lanes.
     for mx, cx, row, name in mark_labels:
         out.append(

@@ -175,6 +175,109 @@ class TraceViewTest(unittest.TestCase):
                         f"touches the dashed line at {lx:.0f} px "
                         f"(width {width})")
 
+    def text_boxes(self, root):
+        """(left, top, right, bottom, text) of every text drawn: as wide as
+        text_width() says, from the font's ascent to its descent."""
+        boxes = []
+        for t in root.iter(SVG + "text"):
+            if not t.text:
+                continue
+            size = float(t.get("font-size", 12))
+            w = trace_view.text_width(t.text, size,
+                                      t.get("font-weight") == "bold")
+            x, y = float(t.get("x")), float(t.get("y"))
+            anchor = t.get("text-anchor", "start")
+            left = x - w / 2 if anchor == "middle" else (
+                x - w if anchor == "end" else x)
+            boxes.append((left, y - 0.76 * size, left + w, y + 0.24 * size,
+                          t.text))
+        return boxes
+
+    def test_no_line_is_drawn_through_a_text(self):
+        # Lesson 03's picture drew an idle worker's dotted lifeline through
+        # its "idle: ran no task", as if struck out. Every kind of text
+        # (lane names, task labels in and beside their boxes, the idle
+        # label, a death, killed by terminate(), the marks' labels, the
+        # axis) against every line (lifelines, dashed marks, the axis and
+        # its ticks), at widths that put labels in and beside boxes.
+        events = EVENTS + meta(
+            "process_name", 15, 15,
+            "worker 5 with a name far too long for the lane's column "
+            "(pid 15)", 5) + [
+            instant(15, 15, 1000, "worker started", "worker"),
+            task(15, 4000, 100, "map [3]", 4, number=7),
+            instant(10, 10, 3500, "cancelled apply [0] · 7", "task",
+                    {"task": 9, "outcome": "cancelled: cancel() was "
+                     "called before this task started"}),
+        ]
+        with open(self.path, "w", encoding="utf-8") as f:
+            json.dump({"traceEvents": events}, f)
+        for width in (400, 700, 1000, 1600):
+            lanes, _, t0, t1 = self.render()
+            for l in lanes:
+                if l.worker and l.alive is not None and l.alive[1] is None:
+                    l.alive[1] = 5990
+                    l.marks.append((5990, "killed by terminate()", "exit"))
+            marks = [(3000, "close()"), (5980, "~Pool(): terminate()"),
+                     (6000, "terminate()")]
+            root = ET.fromstring(
+                trace_view.render_svg(lanes, marks, t0, t1, "title", width))
+            boxes = self.text_boxes(root)
+            kinds = {b[4] for b in boxes}
+            for label in ("idle: ran no task", "killed by terminate()",
+                          "close()", "0"):
+                self.assertIn(label, kinds, f"width {width}")
+            if width >= 1000:  # Then the task labels fit somewhere.
+                self.assertTrue({"map [0] · 50", "map [3] · 7"} <= kinds,
+                                f"width {width}: {kinds}")
+            for line in root.iter(SVG + "line"):
+                x1, x2 = sorted(float(line.get(k)) for k in ("x1", "x2"))
+                y1, y2 = sorted(float(line.get(k)) for k in ("y1", "y2"))
+                for left, top, right, bottom, text in boxes:
+                    self.assertFalse(
+                        x1 < right and x2 > left and y1 < bottom
+                        and y2 > top,
+                        f"width {width}: the line from ({x1:.0f}, "
+                        f"{y1:.0f}) to ({x2:.0f}, {y2:.0f}) crosses "
+                        f"{text!r} ({left:.0f} to {right:.0f} px, "
+                        f"{top:.0f} to {bottom:.0f} px)")
+            # Broken around the label, the idle worker's lifeline still
+            # runs the rest of its way: from its start to the label, and
+            # from the label to where the worker ended.
+            idle = next(t for t in root.iter(SVG + "text")
+                        if t.text == "idle: ran no task")
+            row = float(idle.get("y")) - 4
+            dots = sorted(
+                (float(l.get("x1")), float(l.get("x2")))
+                for l in root.iter(SVG + "line")
+                if l.get("stroke-dasharray") == "2,3"
+                and float(l.get("y1")) == row)
+            label = next(b for b in boxes if b[4] == "idle: ran no task"
+                         and b[1] < row < b[3])
+            self.assertGreaterEqual(len(dots), 2, f"width {width}: {dots}")
+            self.assertLess(dots[0][0], label[0], f"width {width}: {dots}")
+            self.assertLess(label[2], dots[-1][1], f"width {width}: {dots}")
+
+    def test_text_width_is_the_fonts(self):
+        # DejaVu Sans: digits are 1303/2048 em wide, bold ones 1425/2048.
+        self.assertAlmostEqual(trace_view.text_width("0123456789", 12),
+                               10 * 1303 / 2048 * 12)
+        self.assertAlmostEqual(
+            trace_view.text_width("0123456789", 10, bold=True),
+            10 * 1425 / 2048 * 10)
+        self.assertGreater(trace_view.text_width("mmm"),
+                           trace_view.text_width("iii"))
+        # A Chinese character is a full em; one the table lacks is never
+        # narrower than a digit.
+        self.assertAlmostEqual(trace_view.text_width("任务", 10), 20)
+        self.assertGreaterEqual(trace_view.text_width("é"),
+                                trace_view.text_width("0"))
+        self.assertEqual(trace_view.fit("worker 1 (pid 11)", 500),
+                         "worker 1 (pid 11)")
+        cut = trace_view.fit("worker 1 (pid 11)", 60, bold=True)
+        self.assertTrue(cut.endswith("…"), cut)
+        self.assertLessEqual(trace_view.text_width(cut, bold=True), 60)
+
     def test_cancelled_and_failed_tasks_that_never_ran(self):
         events = EVENTS + [
             instant(10, 10, 5500, "cancelled apply [0] · 7", "task",
