@@ -434,6 +434,8 @@ def render_svg(lanes, marks, t0, t1, title, width=1000):
             # crosses.
             inner = max(gaps(bx, bx + bw, dashed) or [(bx, bx)],
                         key=lambda p: p[1] - p[0])
+            # Beside the box, a text is 4 px from it and 6 px from the
+            # lane's other texts.
             for text in (label, label.split(" ·")[0]):
                 w = text_width(text)
                 need = w + 6
@@ -445,20 +447,20 @@ def render_svg(lanes, marks, t0, t1, title, width=1000):
                         f'text-anchor="middle" fill="white">{escape(text)}</text>'
                     )
                     taken.append((bx, bx + bw))
-                elif room_right >= need + gap and free(beside, beside + need):
+                elif room_right >= need + gap and free(beside, beside + w):
                     out.append(
                         f'<text x="{beside:.1f}" y="{ty}" '
                         f'fill="#222">{escape(text)}</text>'
                     )
-                    taken.append((beside, beside + need))
+                    taken.append((beside - 6, beside + w + 6))
                     on_line.append((beside - 3, beside + w + 3))
-                elif room_left >= need and free(bx - need, bx):
+                elif room_left >= need and free(bx - 4 - w, bx - 4):
                     out.append(
                         f'<text x="{bx - 4:.1f}" y="{ty}" text-anchor="end" '
                         f'fill="#222">{escape(text)}</text>'
                     )
-                    taken.append((bx - need, bx))
-                    on_line.append((bx - 4 - w - 3, bx - 1))
+                    taken.append((bx - 10 - w, bx))
+                    on_line.append((bx - 7 - w, bx - 1))
                 else:
                     continue
                 break

@@ -258,6 +258,23 @@ class TraceViewTest(unittest.TestCase):
             self.assertLess(dots[0][0], label[0], f"width {width}: {dots}")
             self.assertLess(label[2], dots[-1][1], f"width {width}: {dots}")
 
+    def test_a_box_against_a_dashed_line_keeps_its_label(self):
+        # Lesson 06: terminate() cuts short tasks that had just started, so
+        # their thin boxes stand right against its line. The label goes on
+        # the box's left, where the lane is free; the line only keeps it
+        # from the right.
+        events = EVENTS + [task(13, 5960, 10, "imap_unordered [0]", 7,
+                                outcome="cancelled: terminate()", number=1)]
+        with open(self.path, "w", encoding="utf-8") as f:
+            json.dump({"traceEvents": events}, f)
+        lanes, _, t0, t1 = self.render()
+        root = ET.fromstring(trace_view.render_svg(
+            lanes, [(5975, "terminate()")], t0, t1, ""))
+        label = next((t for t in root.iter(SVG + "text")
+                      if t.text == "imap_unordered [0] · 1"), None)
+        self.assertIsNotNone(label, "the thin box's label is missing")
+        self.assertEqual(label.get("text-anchor"), "end")
+
     def test_text_width_is_the_fonts(self):
         # DejaVu Sans: digits are 1303/2048 em wide, bold ones 1425/2048.
         self.assertAlmostEqual(trace_view.text_width("0123456789", 12),
