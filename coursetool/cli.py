@@ -59,7 +59,9 @@ def pick(exercises, wanted):
 
 class _Formatter(argparse.HelpFormatter):
     """argparse's help, wrapped by display width (Chinese characters take
-    two columns, and a Chinese sentence breaks between them)."""
+    two columns, and a Chinese sentence breaks between them); a Chinese
+    section title ends in a Chinese colon, and a long usage's further lines
+    stand under its first argument after "用法："."""
 
     def _split_lines(self, text, width):
         return ui.fill(text, width, cut_long=False)
@@ -77,15 +79,40 @@ class _Formatter(argparse.HelpFormatter):
             self._headings.append(heading)
         super().start_section(heading)
 
+    def _usage_extra(self):
+        """How many more columns than characters argparse's usage prefix
+        takes ("用法：": three)."""
+        prefix = argparse._("usage: ")
+        return prefix, ui.columns(prefix) - len(prefix)
+
+    def _format_usage(self, *args):
+        # argparse wraps a usage by characters: narrower by the prefix's
+        # extra columns, it fits by columns.
+        _, extra = self._usage_extra()
+        self._width -= extra
+        try:
+            return super()._format_usage(*args)
+        finally:
+            self._width += extra
+
     def format_help(self):
-        # argparse puts an ASCII colon after a section's title; a Chinese
-        # title takes a Chinese one, as "用法：" does.
         text = super().format_help()
-        if lang.chinese_wanted():
-            for heading in self._headings:
-                text = text.replace("\n%s:\n" % heading,
-                                    "\n%s：\n" % heading)
-        return text
+        if not lang.chinese_wanted():
+            return text
+        # argparse puts an ASCII colon after a section's title.
+        for heading in self._headings:
+            text = text.replace("\n%s:\n" % heading, "\n%s：\n" % heading)
+        # argparse indents a usage's further lines by the prefix's length
+        # in characters.
+        prefix, extra = self._usage_extra()
+        lines = text.split("\n")
+        if lines[0].startswith(prefix):
+            more = " " * extra
+            for i in range(1, len(lines)):
+                if not lines[i].startswith(" "):
+                    break
+                lines[i] = more + lines[i]
+        return "\n".join(lines)
 
 
 class _Parser(argparse.ArgumentParser):

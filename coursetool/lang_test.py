@@ -227,6 +227,22 @@ class CommandLineMistakesTest(unittest.TestCase):
                      ["参数 --fresh：这个选项不带值，却给了 'yes'"],
                      ["argument --fresh: ignored explicit argument 'yes'"])
 
+    def test_a_long_chinese_usage_fits_and_lines_up_by_columns(self):
+        os.environ["COLUMNS"] = "80"
+        for code, prefix in (("zh", "用法："), ("en", "usage: ")):
+            status, err = self.course(code, "grade")
+            self.assertEqual(status, cli.EXIT_USAGE)
+            usage = err.split("\n./course grade")[0].split("\n")
+            self.assertTrue(usage[0].startswith(prefix + "./course grade ["),
+                            usage[0])
+            self.assertGreater(len(usage), 2, "a long usage wraps")
+            first = ui.columns(prefix + "./course grade ")
+            for line in usage:
+                self.assertLessEqual(ui.columns(line), 78, line)
+            for line in usage[1:]:
+                self.assertEqual(len(line) - len(line.lstrip(" ")), first,
+                                 "%s: %r under %r" % (code, line, usage[0]))
+
     def test_help_headings(self):
         for code, words in (("zh", ["用法：./course run", "\n位置参数：\n",
                                     "\n选项：\n", "显示这份帮助并退出"]),
