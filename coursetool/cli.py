@@ -13,6 +13,7 @@ import argparse
 import os
 import sys
 
+from . import argparse_zh
 from . import catalog
 from . import errors
 from . import lang
@@ -58,7 +59,9 @@ def pick(exercises, wanted):
 
 class _Formatter(argparse.HelpFormatter):
     """argparse's help, wrapped by display width (Chinese characters take
-    two columns, and a Chinese sentence breaks between them)."""
+    two columns, and a Chinese sentence breaks between them); a Chinese
+    section title ends in a Chinese colon, and a long usage's further lines
+    stand under its first argument after "用法："."""
 
     def _split_lines(self, text, width):
         return ui.fill(text, width, cut_long=False)
@@ -67,35 +70,68 @@ class _Formatter(argparse.HelpFormatter):
         return "\n".join(ui.fill(text, width, indent, indent,
                                  cut_long=False))
 
-    def add_usage(self, usage, actions, groups, prefix=None):
-        if prefix is None:
-            prefix = T("usage: ", "用法：")
-        super().add_usage(usage, actions, groups, prefix)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._headings = []
+
+    def start_section(self, heading):
+        if heading:
+            self._headings.append(heading)
+        super().start_section(heading)
+
+    def _usage_extra(self):
+        """How many more columns than characters argparse's usage prefix
+        takes ("用法：": three)."""
+        prefix = argparse._("usage: ")
+        return prefix, ui.columns(prefix) - len(prefix)
+
+    def _format_usage(self, *args):
+        # argparse wraps a usage by characters: narrower by the prefix's
+        # extra columns, it fits by columns.
+        _, extra = self._usage_extra()
+        self._width -= extra
+        try:
+            return super()._format_usage(*args)
+        finally:
+            self._width += extra
+
+    def format_help(self):
+        text = super().format_help()
+        if not lang.chinese_wanted():
+            return text
+        # argparse puts an ASCII colon after a section's title.
+        for heading in self._headings:
+            text = text.replace("\n%s:\n" % heading, "\n%s：\n" % heading)
+        # argparse indents a usage's further lines by the prefix's length
+        # in characters.
+        prefix, extra = self._usage_extra()
+        lines = text.split("\n")
+        if lines[0].startswith(prefix):
+            more = " " * extra
+            for i in range(1, len(lines)):
+                if not lines[i].startswith(" "):
+                    break
+                lines[i] = more + lines[i]
+        return "\n".join(lines)
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse's own words (usage, the sections, -h) in the reader's
-    language too; its error messages stay English, after a Chinese
-    "error"."""
+    """argparse's help, with -h's help in the reader's language; argparse's
+    other words follow it through argparse_zh."""
 
     def __init__(self, *args, formatter_class=_Formatter, **kwargs):
         super().__init__(*args, formatter_class=formatter_class,
                          add_help=False, **kwargs)
-        self._positionals.title = T("positional arguments", "位置参数")
-        self._optionals.title = T("options", "选项")
         self.add_argument("-h", "--help", action="help",
                           default=argparse.SUPPRESS,
                           help=T("show this help and exit",
                                  "显示这份帮助并退出"))
 
-    def error(self, message):
-        self.print_usage(sys.stderr)
-        self.exit(2, T("{prog}: error: {message}\n",
-                       "{prog}：错误：{message}\n", prog=self.prog,
-                       message=message))
-
 
 def build_parser():
+    # Before any parser exists: argparse looks its section titles up when
+    # a parser is built.
+    argparse_zh.install()
     p = _Parser(
         prog="./course",
         description=T("Exercises for the process pool: see where you are, "

@@ -18,6 +18,8 @@ Both texts take the same str.format fields (English's plural ending,
 T() message's English in i18n/messages.lock, so that changing the English
 without the Chinese fails (CONTRIBUTING.md, "Two languages"). The files
 the tool writes for machines (results.json, CSV) keep English names.
+argparse's own words (usage, its errors) are not the tool's: their Chinese
+is in argparse_zh.py.
 """
 
 import os

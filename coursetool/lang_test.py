@@ -25,6 +25,7 @@ from coursetool import testrun
 from coursetool import trace
 from coursetool import ui
 from coursetool import watch
+from coursetool.cli_test import make_course
 from coursetool.testutil import GOOD_TOML, read
 
 STYLE = ui.Style(io.StringIO(), color=False)
@@ -142,6 +143,121 @@ class ChooseTest(unittest.TestCase):
                 with self.assertRaises(SystemExit):
                     cli.main(argv)
             self.assertIn(want, out.getvalue(), argv)
+
+
+class CommandLineMistakesTest(unittest.TestCase):
+    """A learner's mistake on the command line: argparse's words and the
+    tool's own, in the learner's language, with argparse's exit status 2
+    and what was wrong named."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        make_course(self.tmp.name)
+        self.env = mock.patch.dict(os.environ, {"COURSE_ROOT": self.tmp.name,
+                                                "NO_COLOR": "1"})
+        self.env.start()
+
+    def tearDown(self):
+        self.env.stop()
+        self.tmp.cleanup()
+
+    def course(self, code, *argv):
+        """(exit status, stderr) of ./course argv with COURSE_LANG=code;
+        what it printed on stdout must be nothing."""
+        os.environ["COURSE_LANG"] = code
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                status = cli.main(list(argv))
+            except SystemExit as e:  # argparse
+                status = e.code
+        self.assertEqual(out.getvalue(), "", argv)
+        return status, err.getvalue()
+
+    def mistake(self, argv, zh_words, en_words):
+        for code, words in (("zh", zh_words), ("en", en_words)):
+            status, err = self.course(code, *argv)
+            self.assertEqual(status, cli.EXIT_USAGE,
+                             "%s under %s: %r" % (argv, code, err))
+            for w in words:
+                self.assertIn(w, err, "%s under %s" % (argv, code))
+            if code == "en":
+                self.assertFalse(has_chinese(err), err)
+            else:
+                self.assertNotRegex(err, r"\b(usage|error|argument|"
+                                    r"arguments|invalid|required)\b")
+
+    def test_an_unknown_exercise(self):
+        self.mistake(["run", "99"],
+                     ["course: 没有练习 '99'；", "（编号：03）"],
+                     ["course: no exercise '99'; `./course` lists them "
+                      "(ids: 03)"])
+
+    def test_an_unknown_command(self):
+        self.mistake(["rnu", "03"],
+                     ["用法：./course [-h]",
+                      "./course：错误：参数 COMMAND：无效的选择：'rnu'"
+                      "（可选的有：'status', 'list', "],
+                     ["usage: ./course [-h]",
+                      "./course: error: argument COMMAND: invalid choice: "
+                      "'rnu' (choose from 'status', 'list', "])
+
+    def test_an_unrecognized_argument(self):
+        self.mistake(["watch", "--bogus"],
+                     ["./course：错误：无法识别的参数：--bogus"],
+                     ["./course: error: unrecognized arguments: --bogus"])
+
+    def test_a_missing_argument(self):
+        self.mistake(["run"],
+                     ["用法：./course run [-h] [--fresh] exercise",
+                      "./course run：错误：缺少必需的参数：exercise"],
+                     ["usage: ./course run [-h] [--fresh] exercise",
+                      "./course run: error: the following arguments are "
+                      "required: exercise"])
+
+    def test_a_flag_without_its_value_or_with_a_bad_one(self):
+        self.mistake(["bench", "03", "--rounds"],
+                     ["./course bench：错误：参数 --rounds：需要一个值"],
+                     ["./course bench: error: argument --rounds: expected "
+                      "one argument"])
+        self.mistake(["bench", "03", "--rounds", "x"],
+                     ["参数 --rounds：'x' 不是有效的 int 值"],
+                     ["argument --rounds: invalid int value: 'x'"])
+        self.mistake(["run", "03", "--fresh=yes"],
+                     ["参数 --fresh：这个选项不带值，却给了 'yes'"],
+                     ["argument --fresh: ignored explicit argument 'yes'"])
+
+    def test_a_long_chinese_usage_fits_and_lines_up_by_columns(self):
+        os.environ["COLUMNS"] = "80"
+        for code, prefix in (("zh", "用法："), ("en", "usage: ")):
+            status, err = self.course(code, "grade")
+            self.assertEqual(status, cli.EXIT_USAGE)
+            usage = err.split("\n./course grade")[0].split("\n")
+            self.assertTrue(usage[0].startswith(prefix + "./course grade ["),
+                            usage[0])
+            self.assertGreater(len(usage), 2, "a long usage wraps")
+            first = ui.columns(prefix + "./course grade ")
+            for line in usage:
+                self.assertLessEqual(ui.columns(line), 78, line)
+            for line in usage[1:]:
+                self.assertEqual(len(line) - len(line.lstrip(" ")), first,
+                                 "%s: %r under %r" % (code, line, usage[0]))
+
+    def test_help_headings(self):
+        for code, words in (("zh", ["用法：./course run", "\n位置参数：\n",
+                                    "\n选项：\n", "显示这份帮助并退出"]),
+                            ("en", ["usage: ./course run",
+                                    "\npositional arguments:\n",
+                                    "\noptions:\n",
+                                    "show this help and exit"])):
+            os.environ["COURSE_LANG"] = code
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out), \
+                    self.assertRaises(SystemExit) as e:
+                cli.main(["run", "--help"])
+            self.assertEqual(e.exception.code, 0)
+            for w in words:
+                self.assertIn(w, out.getvalue(), code)
 
 
 class ScreensTest(unittest.TestCase):

@@ -17,6 +17,13 @@ reference earns them all (exercises/testing/speed.bzl).
 
 Exit status: 0, or 1 if a bound does not hold, 2 on misuse or if a binary
 fails or no benchmark ran in both.
+
+What it prints is in the reader's language (coursetool/lang.py), as a
+test's explanations are: it runs in `./bazelw test //...`, which a learner
+runs too, and a reference timed on a crowded machine can fail there. Bazel
+passes the language to a test only when asked
+(--test_env=COURSE_LANG=zh). Its flags are for BUILD files and stay
+English.
 """
 
 import argparse
@@ -54,6 +61,7 @@ def main(argv):
     from coursetool import bench_pair
     from coursetool import catalog
     from coursetool import scoring
+    from coursetool.lang import T
 
     with open(args.course_toml, encoding="utf-8") as f:
         exercise = catalog.parse(f.read(), os.path.basename(
@@ -61,14 +69,17 @@ def main(argv):
             where=args.course_toml)
     perf = exercise.performance
     if perf is None:
-        print("speed_check: %s has no [performance] table" %
-              args.course_toml, file=sys.stderr)
+        print(T("speed_check: {toml} has no [performance] table",
+                "speed_check：{toml} 没有 [performance] 表",
+                toml=args.course_toml), file=sys.stderr)
         return 2
     at_least = args.points_at_least
     if args.all_points:
         if not perf.scored:
-            print("speed_check: %s's benchmark earns no points ([performance]"
-                  " points = 0): there is nothing to check" % exercise.id,
+            print(T("speed_check: {id}'s benchmark earns no points "
+                    "([performance] points = 0): there is nothing to check",
+                    "speed_check：{id} 的基准测试不计分（[performance] "
+                    "points = 0）：没有什么可检查的", id=exercise.id),
                   file=sys.stderr)
             return 2
         at_least = perf.points
@@ -79,19 +90,24 @@ def main(argv):
             extra_args=bench_pair.min_time_args(args.min_time))
     result, data = scoring.measure(perf, True, run_rounds, args.rounds)
     for error in data["errors"]:
-        print("speed_check: a benchmark failed: " + error, file=sys.stderr)
+        print(T("speed_check: a benchmark failed: {error}",
+                "speed_check：有基准测试失败了：{error}", error=error),
+              file=sys.stderr)
     print("%s:" % exercise.id)
     print(scoring.format_performance(result))
     if data["errors"] or result.index is None:
         return 2
     if (args.points_at_most is not None and
             result.points > args.points_at_most):
-        print("speed_check: %s speed points, expected at most %s" %
-              (result.points, args.points_at_most), file=sys.stderr)
+        print(T("speed_check: {points} speed points, expected at most "
+                "{bound}", "speed_check：速度分为 {points}，应当至多 {bound} 分",
+                points=result.points, bound=args.points_at_most),
+              file=sys.stderr)
         return 1
     if at_least is not None and result.points < at_least:
-        print("speed_check: %s speed points, expected at least %s" %
-              (result.points, at_least), file=sys.stderr)
+        print(T("speed_check: {points} speed points, expected at least "
+                "{bound}", "speed_check：速度分为 {points}，应当至少 {bound} 分",
+                points=result.points, bound=at_least), file=sys.stderr)
         return 1
     return 0
 

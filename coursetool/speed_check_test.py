@@ -6,6 +6,7 @@ import io
 import os
 import tempfile
 import unittest
+from unittest import mock
 
 from coursetool import speed_check
 from coursetool.bench_pair_test import BENCH, script
@@ -60,6 +61,19 @@ class SpeedCheckTest(unittest.TestCase):
         code, said = self.check("100", 0, "--all-points")
         self.assertEqual(code, 2, said)
         self.assertIn("nothing to check", said)
+
+    def test_what_it_says_follows_the_language(self):
+        with mock.patch.dict(os.environ, {"COURSE_LANG": "zh"}):
+            code, said = self.check("250", 5, "--all-points")
+        self.assertEqual(code, 1, said)
+        self.assertRegex(said, r"speed_check：速度分为 3\.33，应当至少 "
+                         r"5(\.0)? 分")
+        self.assertIn("性能指数", said)
+        self.assertNotIn("expected", said)
+        with mock.patch.dict(os.environ, {"COURSE_LANG": "zh"}):
+            code, said = self.check("100", 0, "--all-points")
+        self.assertEqual(code, 2, said)
+        self.assertIn("speed_check：zz 的基准测试不计分", said)
 
     def test_points_at_most_catches_a_fast_answer(self):
         code, said = self.check("100", 5, "--points-at-most=0")

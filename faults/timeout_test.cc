@@ -737,5 +737,39 @@ TEST_F(CancelTest, Imap) {
   EXPECT_EQ(p.map(SquareOrHang, {1, 2}), (std::vector<int>{1, 4}));
 }
 
+// The same in chunks of 7: each position yields its item's value or
+// CancelledError; an item whose value arrived ran once, a cancelled one
+// never; whole chunks were submitted; the unread input ends it with one
+// more CancelledError.
+TEST_F(CancelTest, ImapInChunks) {
+  pool::Pool p(2);
+  constexpr int kChunk = 7;
+  auto it =
+      p.imap(CountRun, Iota(4000), {.chunksize = kChunk, .buffersize = 9});
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(it.next(), i);
+  EXPECT_FALSE(it.cancel()) << "chunks had started";
+  int position = 100, cancelled = 0;
+  std::vector<bool> ran(4000);
+  for (int i = 0; i < 100; ++i) ran[i] = true;
+  for (;; ++position) {
+    try {
+      const std::optional<int> r = it.next();
+      if (!r) break;
+      EXPECT_EQ(*r, position) << "out of order";
+      ran.at(static_cast<std::size_t>(position)) = true;
+    } catch (const pool::CancelledError&) {
+      ++cancelled;
+    }
+  }
+  ASSERT_GE(cancelled, 2) << "no chunk was cancelled";
+  const int submitted = position - 1;  // The last error is the input's end.
+  EXPECT_EQ(submitted % kChunk, 0)
+      << submitted << " items resolved: not whole chunks of " << kChunk;
+  for (int i = 0; i < 4000; ++i) {
+    EXPECT_EQ(shared->runs[i].load(), ran[i] ? 1 : 0) << "item " << i;
+  }
+  EXPECT_EQ(p.map(SquareOrHang, {1, 2}), (std::vector<int>{1, 4}));
+}
+
 }  // namespace
 }  // namespace faults

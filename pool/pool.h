@@ -816,7 +816,8 @@ class BasicPool {
     if (!running_) {
       throw UsageError("Pool not running");
     }
-    auto state = std::make_shared<State>(origin(), ordered, chunk * buffer);
+    auto state =
+        std::make_shared<State>(origin(), ordered, chunk, chunk * buffer);
     // The feed owns the range (or a view of it) and its position, and holds
     // the engine weakly: an iterator that outlives its pool gets "Pool not
     // running", not a dangling pointer. The input is first touched (begin())
@@ -857,11 +858,11 @@ class BasicPool {
             jobs.push_back(std::make_unique<typename Backend::template Job<C>>(
                 fptr, items.begin(), items.end(), feed->next_index, self));
             SetTimeout(*jobs.back(), timeout);
-            self->AddSubmitted(feed->next_index, items.size());
+            self->AddSubmitted(items.size());
             try {
               engine->Submit(std::move(jobs));
             } catch (...) {
-              self->WithdrawSubmitted(feed->next_index, items.size());
+              self->WithdrawSubmitted(items.size());
               throw;
             }
             feed->next_index += items.size();

@@ -12,6 +12,7 @@
 #ifndef POOL_INTERNAL_RESULT_STATE_H_
 #define POOL_INTERNAL_RESULT_STATE_H_
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -338,36 +339,39 @@ class IMapState final : public Sink<T> {
   // throws comes from submitting.
   using Feed = std::function<Step(const std::shared_ptr<IMapState>&)>;
 
-  IMapState(Origin origin, bool ordered, std::size_t window)
-      : origin_(origin), ordered_(ordered), window_(window) {}
+  // Chunks of `chunk` items (the last may be shorter), at most `window`
+  // items submitted and not yet consumed.
+  IMapState(Origin origin, bool ordered, std::size_t chunk, std::size_t window)
+      : origin_(origin), ordered_(ordered), chunk_(chunk), window_(window) {}
 
   void set_feed(Feed feed) { feed_ = std::move(feed); }
-  // Called by `feed` for each chunk, of `items` items from index `first`,
-  // just before it submits it; WithdrawSubmitted if submitting threw.
-  void AddSubmitted(std::size_t first, std::size_t items) {
+  // Called by `feed` for each chunk, of `items` items, in order, just
+  // before it submits it; WithdrawSubmitted if submitting threw.
+  void AddSubmitted(std::size_t items) {
     std::lock_guard lock(mu_);
     submitted_ += items;
-    queued_.emplace(first, Queued{items, false});
+    phases_.push_back(ChunkPhase::kQueued);
   }
-  void WithdrawSubmitted(std::size_t first, std::size_t items) {
+  void WithdrawSubmitted(std::size_t items) {
     std::lock_guard lock(mu_);
     submitted_ -= items;
-    queued_.erase(first);
+    phases_.pop_back();
   }
 
   bool Start(std::size_t first) noexcept override {
     std::lock_guard lock(mu_);
-    auto it = queued_.find(first);
-    if (it == queued_.end()) return true;  // Started before (a resend).
-    const bool cancelled = it->second.cancelled;
-    queued_.erase(it);
-    started_any_ |= !cancelled;
-    return !cancelled;
+    ChunkPhase* phase = PhaseOf(first);
+    if (phase == nullptr) return true;  // Started before (a resend).
+    if (*phase == ChunkPhase::kCancelled) return false;
+    *phase = ChunkPhase::kTaken;
+    started_any_ = true;
+    DropTaken();
+    return true;
   }
   bool Cancelled(std::size_t first) noexcept override {
     std::lock_guard lock(mu_);
-    auto it = queued_.find(first);
-    return it != queued_.end() && it->second.cancelled;
+    const ChunkPhase* phase = PhaseOf(first);
+    return phase != nullptr && *phase == ChunkPhase::kCancelled;
   }
 
   // IMapIterator::cancel() (async_result.h).
@@ -384,13 +388,14 @@ class IMapState final : public Sink<T> {
                            "the input was read"));
       }
       const std::exception_ptr error = CancelledByCancel();
-      for (auto& [first, chunk] : queued_) {
-        if (chunk.cancelled) continue;
-        chunk.cancelled = true;
+      for (std::size_t k = 0; k < phases_.size(); ++k) {
+        if (phases_[k] != ChunkPhase::kQueued) continue;
+        phases_[k] = ChunkPhase::kCancelled;
         any = true;
-        for (std::size_t i = 0; i < chunk.items; ++i) {
-          Put(first + i, Outcome{{}, error});
-        }
+        // Only the last chunk submitted may be shorter than chunk_.
+        const std::size_t first = (dropped_ + k) * chunk_;
+        const std::size_t end = std::min(first + chunk_, submitted_);
+        for (std::size_t i = first; i < end; ++i) Put(i, Outcome{{}, error});
       }
     }
     cv_.notify_all();
@@ -420,11 +425,10 @@ class IMapState final : public Sink<T> {
             std::exception_ptr e) noexcept override {
     {
       std::lock_guard lock(mu_);
-      auto it = queued_.find(first);
-      if (it != queued_.end()) {
-        const bool cancelled = it->second.cancelled;
-        queued_.erase(it);
-        if (cancelled) return;  // Its items failed in Cancel().
+      if (ChunkPhase* phase = PhaseOf(first)) {
+        if (*phase == ChunkPhase::kCancelled) return;  // Failed in Cancel().
+        *phase = ChunkPhase::kTaken;
+        DropTaken();
       }
       for (std::size_t i = 0; i < count; ++i) Put(first + i, Outcome{{}, e});
     }
@@ -487,12 +491,24 @@ class IMapState final : public Sink<T> {
     std::optional<T> value;
     std::exception_ptr error;
   };
-  // A chunk submitted and not yet started, by its first index.
-  struct Queued {
-    std::size_t items;
-    bool cancelled;  // By Cancel(), which failed its items.
-  };
 
+  // The phase of the chunk that starts at item `first`, or null if it was
+  // taken and dropped from phases_ already. Call with mu_ held.
+  ChunkPhase* PhaseOf(std::size_t first) {
+    const std::size_t k = first / chunk_;
+    if (k < dropped_ || k - dropped_ >= phases_.size()) return nullptr;
+    return &phases_[k - dropped_];
+  }
+  // Forgets the taken chunks at the front: the engine takes chunks in the
+  // order they were submitted, so phases_ holds little more than the
+  // chunks still queued. A cancelled chunk stays (the engine asks about it
+  // until it drops it). Call with mu_ held.
+  void DropTaken() {
+    while (!phases_.empty() && phases_.front() == ChunkPhase::kTaken) {
+      phases_.pop_front();
+      ++dropped_;
+    }
+  }
   void Put(std::size_t index, Outcome&& o) {
     if (ordered_) {
       buffered_.emplace(index, std::move(o));
@@ -559,6 +575,7 @@ class IMapState final : public Sink<T> {
 
   const Origin origin_;
   const bool ordered_;
+  const std::size_t chunk_;
   const std::size_t window_;
   std::mutex feed_mu_;  // One consumer at a time reads the input.
   Feed feed_;           // Called only under feed_mu_.
@@ -570,8 +587,11 @@ class IMapState final : public Sink<T> {
   std::exception_ptr end_error_;             // Why it ended early; raised once.
   std::map<std::size_t, Outcome> buffered_;  // imap: by input index.
   std::deque<Outcome> arrived_;              // imap_unordered.
-  std::map<std::size_t, Queued> queued_;     // For Cancel().
-  bool started_any_ = false;                 // A chunk was started.
+  // The phase of every chunk from number dropped_ on, in submission order;
+  // plain values under mu_, unlike MapState's.
+  std::deque<ChunkPhase> phases_;
+  std::size_t dropped_ = 0;   // Chunks taken and forgotten before phases_.
+  bool started_any_ = false;  // A chunk was started.
 };
 
 }  // namespace pool::internal
