@@ -172,42 +172,54 @@ void ProcessEngine::WakeHandlerLocked() {
   }
 }
 
-void ProcessEngine::NumberLocked(ProcessJob& job, std::int64_t submit_ns) {
+Trace::NewTask ProcessEngine::NumberLocked(ProcessJob& job) {
   job.set_id(next_id_++);
   job.WatchCancel(cancel_waker_);
-  if (trace_) {
-    job.set_trace(trace_.get(), trace_pool_);
-    trace_->Submitted(trace_pool_, job.id(), job.label(), submit_ns);
-  }
+  if (!trace_) return {};
+  job.set_trace(trace_.get(), trace_pool_);
+  return {job.id(), job.label()};
 }
 
-void ProcessEngine::QueueLocked(std::unique_ptr<ProcessJob> job,
-                                std::int64_t submit_ns) {
-  NumberLocked(*job, submit_ns);
+Trace::NewTask ProcessEngine::QueueLocked(std::unique_ptr<ProcessJob> job) {
+  const Trace::NewTask traced = NumberLocked(*job);
   incoming_.push_back(std::move(job));
+  return traced;
 }
 
 void ProcessEngine::Submit(std::vector<std::unique_ptr<ProcessJob>> jobs) {
   const std::int64_t begin = trace_ ? MonotonicNs() : 0;
+  std::vector<Trace::NewTask> traced;
+  if (trace_) traced.reserve(jobs.size());
   ForkGateShared gate;
-  std::lock_guard lock(mu_);
-  CheckRunningLocked();
-  incoming_.reserve(incoming_.size() + jobs.size());
-  for (auto& job : jobs) QueueLocked(std::move(job), begin);
-  WakeHandlerLocked();
+  {
+    std::lock_guard lock(mu_);
+    CheckRunningLocked();
+    incoming_.reserve(incoming_.size() + jobs.size());
+    for (auto& job : jobs) {
+      const Trace::NewTask t = QueueLocked(std::move(job));
+      if (trace_) traced.push_back(t);
+    }
+    WakeHandlerLocked();
+  }
+  if (trace_) trace_->Submitted(trace_pool_, traced, begin);
 }
 
 void ProcessEngine::Submit(std::unique_ptr<ProcessJob> job) {
   const std::int64_t begin = trace_ ? MonotonicNs() : 0;
+  Trace::NewTask traced;
   ForkGateShared gate;
-  std::lock_guard lock(mu_);
-  CheckRunningLocked();
-  QueueLocked(std::move(job), begin);
-  WakeHandlerLocked();
+  {
+    std::lock_guard lock(mu_);
+    CheckRunningLocked();
+    traced = QueueLocked(std::move(job));
+    WakeHandlerLocked();
+  }
+  if (trace_) trace_->Submitted(trace_pool_, {&traced, 1}, begin);
 }
 
 void ProcessEngine::Apply(std::unique_ptr<ProcessJob> job) {
   const std::int64_t begin = trace_ ? MonotonicNs() : 0;
+  Trace::NewTask traced;
   ForkGateShared gate;
   WorkerChannel* channel;
   {
@@ -220,12 +232,14 @@ void ProcessEngine::Apply(std::unique_ptr<ProcessJob> job) {
             ? lender_.BorrowLocked()
             : nullptr;
     if (channel == nullptr) {
-      QueueLocked(std::move(job), begin);
+      traced = QueueLocked(std::move(job));
       WakeHandlerLocked();
-      return;
+    } else {
+      traced = NumberLocked(*job);
     }
-    NumberLocked(*job, begin);
   }
+  if (trace_) trace_->Submitted(trace_pool_, {&traced, 1}, begin);
+  if (channel == nullptr) return;
   if (trace_) trace_->Dispatched(trace_pool_, job->id(), channel->pid());
   const bool idle = lender_.RunJob(*channel, job, config_.maxtasksperchild);
   std::lock_guard lock(mu_);

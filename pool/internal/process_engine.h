@@ -103,10 +103,11 @@ class ProcessEngine {
 
   // Submitting threads, with mu_ held.
   void CheckRunningLocked() const;
-  // Gives `job` its id (and records its submission, from `submit_ns`), and
-  // lets its cancel() wake the handler.
-  void NumberLocked(ProcessJob& job, std::int64_t submit_ns);
-  void QueueLocked(std::unique_ptr<ProcessJob> job, std::int64_t submit_ns);
+  // Gives `job` its id and lets its cancel() wake the handler. Returns
+  // what the caller records in the trace (when tracing) once it has let go
+  // of mu_.
+  Trace::NewTask NumberLocked(ProcessJob& job);
+  Trace::NewTask QueueLocked(std::unique_ptr<ProcessJob> job);
   void WakeHandlerLocked();
 
   // The handler thread: its loop, one round of serving, and shutdown.

@@ -95,11 +95,18 @@ void ThreadEngine::Run(int index, const std::function<void()>& initializer) {
   }
 }
 
-void ThreadEngine::TraceLocked(ThreadJob& job, std::int64_t submit_ns) {
+Trace::NewTask ThreadEngine::TraceLocked(ThreadJob& job) {
   const std::uint64_t id = next_id_++;
   job.set_trace(trace_.get(), trace_pool_, id);
-  trace_->Submitted(trace_pool_, id, job.label(), submit_ns);
-  trace_->Dispatched(trace_pool_, id, 0);
+  return {id, job.label()};
+}
+
+void ThreadEngine::RecordSubmitted(std::span<const Trace::NewTask> traced,
+                                   std::int64_t begin) {
+  trace_->Submitted(trace_pool_, traced, begin);
+  for (const Trace::NewTask& t : traced) {
+    trace_->Dispatched(trace_pool_, t.id, 0);
+  }
 }
 
 int ThreadEngine::ClaimWakes(int jobs) {
@@ -152,31 +159,36 @@ std::unique_ptr<ThreadJob> ThreadEngine::Take() {
 
 void ThreadEngine::Submit(std::vector<std::unique_ptr<ThreadJob>> jobs) {
   const std::int64_t begin = trace_ ? MonotonicNs() : 0;
+  std::vector<Trace::NewTask> traced;
+  if (trace_) traced.reserve(jobs.size());
   int wakes = 0;
   {
     std::lock_guard lock(mu_);
     if (state_ != State::kRun) throw UsageError("Pool not running");
     for (auto& job : jobs) {
-      if (trace_) TraceLocked(*job, begin);
+      if (trace_) traced.push_back(TraceLocked(*job));
       queue_.push_back(std::move(job));
     }
     queued_.store(queue_.size(), std::memory_order_relaxed);
     wakes = ClaimWakes(static_cast<int>(jobs.size()));
   }
+  if (trace_) RecordSubmitted(traced, begin);
   for (int i = 0; i < wakes; ++i) cv_.notify_one();
 }
 
 void ThreadEngine::Submit(std::unique_ptr<ThreadJob> job) {
   const std::int64_t begin = trace_ ? MonotonicNs() : 0;
+  Trace::NewTask traced;
   int wakes = 0;
   {
     std::lock_guard lock(mu_);
     if (state_ != State::kRun) throw UsageError("Pool not running");
-    if (trace_) TraceLocked(*job, begin);
+    if (trace_) traced = TraceLocked(*job);
     queue_.push_back(std::move(job));
     queued_.store(queue_.size(), std::memory_order_relaxed);
     wakes = ClaimWakes(1);
   }
+  if (trace_) RecordSubmitted({&traced, 1}, begin);
   if (wakes > 0) cv_.notify_one();
 }
 

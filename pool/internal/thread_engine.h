@@ -26,6 +26,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -62,7 +63,11 @@ class ThreadEngine {
  private:
   enum class State { kRun, kClose, kTerminate };
   void Terminate(const char* why);  // Marked `why` in the trace.
-  void TraceLocked(ThreadJob& job, std::int64_t submit_ns);
+  // Gives `job` its trace id; returns what the caller records
+  // (RecordSubmitted) once it has let go of mu_.
+  Trace::NewTask TraceLocked(ThreadJob& job);
+  void RecordSubmitted(std::span<const Trace::NewTask> traced,
+                       std::int64_t begin);
 
   // Null unless tracing is on (trace.h).
   const std::shared_ptr<Trace> trace_;

@@ -264,36 +264,60 @@ int Trace::AddPool(const char* kind) {
   return static_cast<int>(pools_.size());
 }
 
-Trace::Task* Trace::FindLocked(int pool, std::uint64_t id) {
-  if (pool < 1 || pool > static_cast<int>(pools_.size())) return nullptr;
-  const auto& index = pools_[pool - 1].task_index;
-  if (id == 0 || id > index.size() || index[id - 1] == 0) return nullptr;
-  return &tasks_[index[id - 1] - 1];
-}
-
-void Trace::Submitted(int pool, std::uint64_t id, const TaskLabel& label,
-                      std::int64_t begin_ns) {
-  const pid_t tid = CurrentTid();
-  const std::int64_t now = MonotonicNs();
-  std::lock_guard lock(mu_);
-  if (pool < 1 || pool > static_cast<int>(pools_.size()) || id == 0) return;
+Trace::Events* Trace::RecordLocked(int pool, std::uint64_t id) {
+  if (pool < 1 || pool > static_cast<int>(pools_.size()) || id == 0) {
+    return nullptr;
+  }
   auto& index = pools_[pool - 1].task_index;
   if (index.size() < id) index.resize(id, 0);
-  Task t;
-  t.pool = pool;
-  t.id = id;
-  t.label = label;
-  t.submit_tid = tid;
-  t.submit_begin = begin_ns;
-  t.submit_end = now;
-  tasks_.push_back(std::move(t));
-  index[id - 1] = tasks_.size();
+  if (index[id - 1] == 0) {
+    events_.emplace_back();
+    index[id - 1] = events_.size();
+  }
+  return &events_[index[id - 1] - 1];
+}
+
+std::vector<Trace::Task> Trace::JoinedLocked() const {
+  std::vector<Task> joined;
+  joined.reserve(submissions_.size());
+  for (const Submission& s : submissions_) {
+    if (s.pool < 1 || s.pool > static_cast<int>(pools_.size())) continue;
+    const auto& index = pools_[s.pool - 1].task_index;
+    Task t;
+    if (s.id <= index.size() && index[s.id - 1] != 0) {
+      static_cast<Events&>(t) = events_[index[s.id - 1] - 1];
+    }
+    t.pool = s.pool;
+    t.id = s.id;
+    t.label = s.label;
+    t.submit_tid = s.tid;
+    t.submit_begin = s.begin;
+    t.submit_end = s.end;
+    joined.push_back(std::move(t));
+  }
+  return joined;
+}
+
+void Trace::Submitted(int pool, std::span<const NewTask> tasks,
+                      std::int64_t begin_ns) {
+  Submission s;
+  s.pool = pool;
+  s.tid = CurrentTid();
+  s.begin = begin_ns;
+  s.end = MonotonicNs();
+  std::lock_guard lock(submit_mu_);
+  for (const NewTask& t : tasks) {
+    if (t.id == 0) continue;
+    s.id = t.id;
+    s.label = t.label;
+    submissions_.push_back(s);
+  }
 }
 
 void Trace::Dispatched(int pool, std::uint64_t id, pid_t pid) {
   const std::int64_t now = MonotonicNs();
   std::lock_guard lock(mu_);
-  if (Task* t = FindLocked(pool, id)) {
+  if (Events* t = RecordLocked(pool, id)) {
     t->dispatched = now;
     t->worker = pid;
   }
@@ -305,7 +329,7 @@ void Trace::Ran(int pool, std::uint64_t id, pid_t pid, std::int64_t start_ns,
   const pid_t tid = CurrentTid();
   const std::int64_t now = MonotonicNs();
   std::lock_guard lock(mu_);
-  if (Task* t = FindLocked(pool, id)) {
+  if (Events* t = RecordLocked(pool, id)) {
     t->worker = pid;
     t->start = start_ns;
     t->end = end_ns;
@@ -322,7 +346,7 @@ void Trace::Failed(int pool, std::uint64_t id,
   const std::int64_t now = MonotonicNs();
   std::string what = Describe(error);
   std::lock_guard lock(mu_);
-  if (Task* t = FindLocked(pool, id)) {
+  if (Events* t = RecordLocked(pool, id)) {
     t->failure = std::move(what);
     t->fail_tid = tid;
     t->failed = now;
@@ -333,7 +357,7 @@ void Trace::Cancelled(int pool, std::uint64_t id) noexcept {
   const pid_t tid = CurrentTid();
   const std::int64_t now = MonotonicNs();
   std::lock_guard lock(mu_);
-  if (Task* t = FindLocked(pool, id)) {
+  if (Events* t = RecordLocked(pool, id)) {
     t->cancelled = true;
     t->fail_tid = tid;
     t->failed = now;
@@ -373,7 +397,7 @@ void Trace::WorkerExited(int pool, pid_t pid, int wait_status,
       it->wait_status = wait_status;
       it->task = task;
       it->by_pool = by_pool;
-      if (Task* t = FindLocked(pool, task)) {
+      if (Events* t = RecordLocked(pool, task)) {
         t->worker = pid;
         t->start = task_start_ns;
       }
@@ -398,9 +422,10 @@ void Trace::HandlerThread(int pool) {
 }
 
 std::string Trace::Json() const {
-  std::lock_guard lock(mu_);
+  std::scoped_lock lock(submit_mu_, mu_);
+  const std::vector<Task> tasks = JoinedLocked();
   std::string out;
-  out.reserve(256 + tasks_.size() * 700);
+  out.reserve(256 + tasks.size() * 700);
   out +=
       "{\"displayTimeUnit\":\"ms\",\"otherData\":{\"clock\":"
       "\"CLOCK_MONOTONIC\",\"recorder\":\"pool (pool/internal/trace.h)\"},"
@@ -449,7 +474,7 @@ std::string Trace::Json() const {
     }
   }
   std::set<pid_t> callers;
-  for (const Task& t : tasks_) {
+  for (const Task& t : tasks) {
     callers.insert(t.submit_tid);
     if (t.deliver_begin >= 0) callers.insert(t.deliver_tid);
     if (t.failed >= 0) callers.insert(t.fail_tid);
@@ -487,12 +512,12 @@ std::string Trace::Json() const {
 
   // Submissions: one slice per call of Submit (a map submits many tasks in
   // one), with a flow starting at it for each task.
-  for (std::size_t i = 0; i < tasks_.size(); ++i) {
-    const Task& t = tasks_[i];
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    const Task& t = tasks[i];
     std::size_t n = 1;
-    while (i + n < tasks_.size() && tasks_[i + n].pool == t.pool &&
-           tasks_[i + n].submit_tid == t.submit_tid &&
-           tasks_[i + n].submit_begin == t.submit_begin) {
+    while (i + n < tasks.size() && tasks[i + n].pool == t.pool &&
+           tasks[i + n].submit_tid == t.submit_tid &&
+           tasks[i + n].submit_begin == t.submit_begin) {
       ++n;
     }
     {
@@ -507,12 +532,12 @@ std::string Trace::Json() const {
       e.Args().Int("tasks", static_cast<std::int64_t>(n));
     }
     for (std::size_t k = i; k < i + n; ++k) {
-      if (tasks_[k].start < 0) continue;  // Never ran: no arrow to draw.
+      if (tasks[k].start < 0) continue;  // Never ran: no arrow to draw.
       EventWriter e(out, first);
       e.Str("ph", "s")
           .Str("name", "task")
           .Str("cat", "task")
-          .Int("id", static_cast<std::int64_t>(flow_id(tasks_[k])))
+          .Int("id", static_cast<std::int64_t>(flow_id(tasks[k])))
           .Int("pid", pid_)
           .Int("tid", t.submit_tid)
           .Us("ts", t.submit_begin);
@@ -529,7 +554,7 @@ std::string Trace::Json() const {
       died_at[{w.pool, w.pid}] = w.exited;
     }
   }
-  for (const Task& t : tasks_) {
+  for (const Task& t : tasks) {
     if (t.start < 0) {
       if (t.failed >= 0) {
         EventWriter e(out, first);
@@ -670,10 +695,11 @@ std::string Trace::Json() const {
     }
     if (w.task != 0) {
       e.Int("task", static_cast<std::int64_t>(w.task));
-      const auto& index = pools_[w.pool - 1].task_index;
-      if (w.task <= index.size() && index[w.task - 1] != 0) {
-        const Task& t = tasks_[index[w.task - 1] - 1];
-        e.Str("running", TaskName(t.label, t.id));
+      const auto running = std::find_if(
+          tasks.begin(), tasks.end(),
+          [&](const Task& t) { return t.pool == w.pool && t.id == w.task; });
+      if (running != tasks.end()) {
+        e.Str("running", TaskName(running->label, running->id));
       }
     }
   }

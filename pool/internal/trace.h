@@ -11,11 +11,14 @@
 // ("Tracing").
 //
 // Cost. An engine holds a `std::shared_ptr<Trace>` that is null when
-// tracing is off;
-// every call site is `if (trace_) ...`, one well-predicted branch. When on,
-// each event takes the Trace's mutex once and appends a few words to a
-// vector: no allocation per event beyond the vectors' growth, and nothing is
-// formatted until Write().
+// tracing is off; every call site is `if (trace_) ...`, one well-predicted
+// branch. When on, each event takes one of two mutexes once and stores a few
+// words: no allocation per event beyond the containers' growth, and nothing
+// is formatted until Write(). Submissions, made by the callers' threads,
+// have a mutex of their own, and the engines record them after letting go
+// of their own lock; every other event of a task (made by a pool's handler
+// or worker threads) goes to the other. So a caller and the handler never
+// wait for each other on the trace, and Json() joins the two by task id.
 //
 // Timestamps are CLOCK_MONOTONIC nanoseconds (MonotonicNs), the same clock
 // in every process of the machine, so a worker's stamps and the parent's
@@ -35,6 +38,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -80,9 +84,13 @@ class Trace {
 
   // --- Tasks. `pool` is AddPool's number, `id` the engine's task id
   // (1, 2, 3, ... per pool; each id is submitted once).
-  // A task was queued by the calling thread; the submission (a call of
-  // Submit or Apply) ran from `begin_ns` to now.
-  void Submitted(int pool, std::uint64_t id, const TaskLabel& label,
+  // Tasks queued by the calling thread in one submission (a call of Submit
+  // or Apply), which ran from `begin_ns` to now.
+  struct NewTask {
+    std::uint64_t id = 0;
+    TaskLabel label;
+  };
+  void Submitted(int pool, std::span<const NewTask> tasks,
                  std::int64_t begin_ns);
   // It was handed to the worker `pid` (written to its pipe, or queued to
   // be).
@@ -125,12 +133,14 @@ class Trace {
   void Write() noexcept;
 
  private:
-  struct Task {
+  struct Submission {  // What Submitted() records.
     int pool = 0;
     std::uint64_t id = 0;
     TaskLabel label;
-    pid_t submit_tid = 0;
-    std::int64_t submit_begin = 0, submit_end = 0;
+    pid_t tid = 0;
+    std::int64_t begin = 0, end = 0;
+  };
+  struct Events {  // What happened to a task after its submission.
     std::int64_t dispatched = -1;
     pid_t worker = 0;
     std::int64_t start = -1, end = -1;  // Worker stamps.
@@ -141,6 +151,13 @@ class Trace {
     bool cancelled = false;  // By cancel(): then `failure` is empty.
     pid_t fail_tid = 0;
     std::int64_t failed = -1;  // When it failed or was cancelled.
+  };
+  struct Task : Events {  // A submission joined with its events, for Json().
+    int pool = 0;
+    std::uint64_t id = 0;
+    TaskLabel label;
+    pid_t submit_tid = 0;
+    std::int64_t submit_begin = 0, submit_end = 0;
   };
   struct Worker {
     int pool = 0;
@@ -164,17 +181,24 @@ class Trace {
     const char* kind = "";
     pid_t handler = 0;
     int workers = 0;
-    // By id - 1: 1 + the task's index in tasks_, or 0.
+    // By id - 1: 1 + the index of the task's Events in events_, or 0.
     std::vector<std::size_t> task_index;
   };
 
-  Task* FindLocked(int pool, std::uint64_t id);
+  // The Events of task `id` of `pool`, made on first use; null for a pool
+  // or id that does not exist.
+  Events* RecordLocked(int pool, std::uint64_t id);
+  // Every task in the order of submission, with its events; a task whose
+  // submission was not recorded is left out.
+  std::vector<Task> JoinedLocked() const;
 
   const std::string path_;
   const pid_t pid_;
+  mutable std::mutex submit_mu_;  // Taken before mu_ when both are.
+  std::deque<Submission> submissions_;
   mutable std::mutex mu_;
   std::deque<Pool> pools_;
-  std::deque<Task> tasks_;
+  std::deque<Events> events_;  // In the order of each task's first event.
   std::vector<Worker> workers_;
   std::vector<Mark> marks_;
   std::vector<pid_t> threads_;  // Every thread that submitted or delivered.

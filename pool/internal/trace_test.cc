@@ -38,7 +38,8 @@ TEST(TraceTest, RecordsTheLifeOfATask) {
   trace.HandlerThread(pool);
   trace.WorkerStarted(pool, 4242, 0);
   const std::int64_t t0 = MonotonicNs();
-  trace.Submitted(pool, 1, {"map", 3, 1, true, 150}, t0);
+  trace.Submitted(
+      pool, std::vector<Trace::NewTask>{{1, {"map", 3, 1, true, 150}}}, t0);
   trace.Dispatched(pool, 1, 4242);
   trace.Ran(pool, 1, 4242, t0 + 5000, t0 + 9000, MonotonicNs(), 0);
 
@@ -63,6 +64,48 @@ TEST(TraceTest, RecordsTheLifeOfATask) {
   EXPECT_EQ(OverlapOnATrack(file), "");
 }
 
+// A caller records its submission after letting go of the engine's lock,
+// so a fast task may be dispatched and run before it is: the trace still
+// joins the two. A map's tasks, submitted in one call, make one submit
+// slice; events of a task whose submission was never recorded are left out.
+TEST(TraceTest, JoinsEventsRecordedBeforeTheSubmission) {
+  Trace trace(TempPath("order.json"));
+  const int pool = trace.AddPool("Pool");
+  trace.WorkerStarted(pool, 4242, 0);
+  const std::int64_t t0 = MonotonicNs();
+  for (std::uint64_t id = 1; id <= 3; ++id) {
+    trace.Dispatched(pool, id, 4242);
+    trace.Ran(pool, id, 4242, t0 + 1000 * id, t0 + 1000 * id + 500,
+              MonotonicNs(), 0);
+  }
+  trace.Ran(pool, 9, 4242, t0 + 9000, t0 + 9500, MonotonicNs(), 0);
+  trace.Submitted(pool,
+                  std::vector<Trace::NewTask>{{1, {"map", 0, 1, true, 50}},
+                                              {2, {"map", 1, 1, true, 100}},
+                                              {3, {"map", 2, 1, true, 150}}},
+                  t0);
+
+  const TraceFile file = WriteAndRead(trace);
+  const auto tasks = file.TaskSlices();
+  ASSERT_EQ(tasks.size(), 3u) << "task 9 was never submitted";
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    EXPECT_EQ(tasks[i].name, "map [" + std::to_string(i) + "]");
+    EXPECT_EQ(tasks[i].pid, 4242);
+    EXPECT_DOUBLE_EQ(tasks[i].ts,
+                     static_cast<double>(t0 + 1000 * (i + 1)) / 1000);
+    EXPECT_EQ(tasks[i].args["outcome"].string, "ok");
+  }
+  int submits = 0;
+  for (const TraceEvent& e : file.events) {
+    if (e.ph == "X" && e.cat == "submit") {
+      ++submits;
+      EXPECT_EQ(e.args["tasks"].number, 3);
+    }
+  }
+  EXPECT_EQ(submits, 1);
+  EXPECT_EQ(OverlapOnATrack(file), "");
+}
+
 // A worker's death names the signal and the task it was running, and that
 // task's slice runs from its start (the worker's stamp) to the death.
 TEST(TraceTest, RecordsADeathWithItsSignalAndTask) {
@@ -70,7 +113,8 @@ TEST(TraceTest, RecordsADeathWithItsSignalAndTask) {
   const int pool = trace.AddPool("Pool");
   trace.WorkerStarted(pool, 100, 0);
   const std::int64_t t0 = MonotonicNs();
-  trace.Submitted(pool, 1, {"apply", 0, 1, true, 7}, t0);
+  trace.Submitted(
+      pool, std::vector<Trace::NewTask>{{1, {"apply", 0, 1, true, 7}}}, t0);
   trace.Dispatched(pool, 1, 100);
   trace.WorkerExited(pool, 100, SIGKILL, 1, t0 + 1000);
   trace.Failed(pool, 1,
@@ -103,7 +147,7 @@ TEST(TraceTest, RecordsADeathWithItsSignalAndTask) {
 TEST(TraceTest, EscapesEveryString) {
   Trace trace(TempPath("escape.json"));
   const int pool = trace.AddPool("Pool");
-  trace.Submitted(pool, 1, {}, MonotonicNs());
+  trace.Submitted(pool, std::vector<Trace::NewTask>{{1, {}}}, MonotonicNs());
   std::string nasty =
       "a\"b\\c\nd\te\x01"
       "f\x7f";
