@@ -23,6 +23,17 @@ zero_at = 0.2
 """
 
 
+def run_course(*argv):
+    """(exit status, stdout, stderr) of ./course argv, run in this process."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(list(argv))
+        except SystemExit as e:  # argparse
+            code = e.code
+    return code, out.getvalue(), err.getvalue()
+
+
 def make_course(root, toml=GOOD_TOML):
     for base in ("exercises/03_map", "solutions/03_map"):
         os.makedirs(os.path.join(root, base))
@@ -59,14 +70,7 @@ class CliTest(unittest.TestCase):
         self.tmp.cleanup()
 
     def course(self, *argv):
-        """(exit status, stdout, stderr) of ./course argv."""
-        out, err = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                code = cli.main(list(argv))
-            except SystemExit as e:  # argparse
-                code = e.code
-        return code, out.getvalue(), err.getvalue()
+        return run_course(*argv)
 
     def test_the_live_line_is_gone_before_a_hang_is_reported(self):
         # A test case that never ends: ./course names it on a live line

@@ -25,7 +25,7 @@ from coursetool import testrun
 from coursetool import trace
 from coursetool import ui
 from coursetool import watch
-from coursetool.cli_test import make_course
+from coursetool.cli_test import make_course, run_course
 from coursetool.testutil import GOOD_TOML, read
 
 STYLE = ui.Style(io.StringIO(), color=False)
@@ -165,14 +165,9 @@ class CommandLineMistakesTest(unittest.TestCase):
         """(exit status, stderr) of ./course argv with COURSE_LANG=code;
         what it printed on stdout must be nothing."""
         os.environ["COURSE_LANG"] = code
-        out, err = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                status = cli.main(list(argv))
-            except SystemExit as e:  # argparse
-                status = e.code
-        self.assertEqual(out.getvalue(), "", argv)
-        return status, err.getvalue()
+        status, out, err = run_course(*argv)
+        self.assertEqual(out, "", argv)
+        return status, err
 
     def mistake(self, argv, zh_words, en_words):
         for code, words in (("zh", zh_words), ("en", en_words)):
