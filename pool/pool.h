@@ -716,7 +716,8 @@ class BasicPool {
     using C = internal::Call<internal::FnPtr<F>, internal::CallStyle::kStar>;
     const std::chrono::nanoseconds timeout = TimeoutOf(options.timeout, method);
     auto state = std::make_shared<internal::ApplyState<internal::Stored<R<F>>>>(
-        origin(), Adapt<R<F>>(std::move(options.callback)),
+        origin(), Backend::CancelWakerOf(*engine_),
+        Adapt<R<F>>(std::move(options.callback)),
         std::move(options.error_callback).function());
     typename C::Item item(std::move(args));
     auto job = std::make_unique<typename Backend::template Job<C>>(
@@ -776,7 +777,7 @@ class BasicPool {
                           : internal::DefaultChunksize(size, processes());
     const std::size_t chunks = size == 0 ? 0 : (size + chunk - 1) / chunk;
     auto state = std::make_shared<internal::MapState<T>>(
-        origin(), size, chunk, chunks,
+        origin(), Backend::CancelWakerOf(*engine_), size, chunk, chunks,
         Adapt<std::conditional_t<std::is_void_v<R<F>>, void, Value>>(
             std::move(options.callback)),
         std::move(options.error_callback).function());
@@ -817,7 +818,8 @@ class BasicPool {
       throw UsageError("Pool not running");
     }
     auto state =
-        std::make_shared<State>(origin(), ordered, chunk, chunk * buffer);
+        std::make_shared<State>(origin(), Backend::CancelWakerOf(*engine_),
+                                ordered, chunk, chunk * buffer);
     // The feed owns the range (or a view of it) and its position, and holds
     // the engine weakly: an iterator that outlives its pool gets "Pool not
     // running", not a dangling pointer. The input is first touched (begin())

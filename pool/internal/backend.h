@@ -34,6 +34,10 @@ struct ProcessBackend {
   static constexpr bool kEncodes = true;
   static constexpr bool kKillsTasks = true;
   static constexpr bool kWaitSpins = false;
+  // What its results' sinks wake when cancel() cancels a queued chunk.
+  static std::shared_ptr<CancelWaker> CancelWakerOf(Engine& engine) {
+    return engine.cancel_waker();
+  }
   static std::unique_ptr<Engine> Start(int processes,
                                        std::function<void()> initializer,
                                        std::optional<int> maxtasksperchild,
@@ -55,6 +59,8 @@ struct ThreadBackend {
   static constexpr bool kEncodes = false;
   static constexpr bool kKillsTasks = false;
   static constexpr bool kWaitSpins = true;
+  // Its threads look at a chunk's cancel() as they take it: none to wake.
+  static std::shared_ptr<CancelWaker> CancelWakerOf(Engine&) { return nullptr; }
   static std::unique_ptr<Engine> Start(int processes,
                                        std::function<void()> initializer,
                                        std::optional<int> maxtasksperchild,

@@ -49,11 +49,11 @@ struct ChunkResult {
 };
 
 // How cancel() tells the process engine that holds a chunk to drop it
-// (process_engine.h): the engine makes one and hands it to the sink of each
-// job it takes; the sink calls Wake() after cancel() cancelled one of its
-// chunks. A sink (its AsyncResult) may outlive the engine: the engine
-// Detach()es it before it goes, and Wake() then does nothing. So it does in
-// a forked child, which has no engine running (and whose copy of the
+// (process_engine.h): the engine makes one, each sink of its pool's
+// results is made with it, and the sink calls Wake() after cancel()
+// cancelled one of its chunks. A sink (its AsyncResult) may outlive the engine:
+// the engine Detach()es it before it goes, and Wake() then does nothing. So it
+// does in a forked child, which has no engine running (and whose copy of the
 // engine's lock may have been taken at the fork).
 class CancelWaker {
  public:
@@ -83,6 +83,10 @@ class CancelWaker {
 template <class T>
 class Sink {
  public:
+  // `waker`: the engine's, whose queue holds this sink's chunks (null for
+  // an engine that need not be woken to drop a cancelled chunk).
+  explicit Sink(std::shared_ptr<CancelWaker> waker = nullptr)
+      : waker_(std::move(waker)) {}
   virtual ~Sink() = default;
   // Called by the engine just before it hands the chunk that starts at item
   // `first` to a worker or a thread (and again if a worker died before it
@@ -107,27 +111,14 @@ class Sink {
   // The method behind it, for a trace ("apply", "map", "imap").
   virtual const char* kind() const noexcept { return "task"; }
 
-  // The engine that holds this sink's chunks, to wake on cancel(); every
-  // chunk of a sink goes to the same engine, so the first one sets it.
-  void WatchCancel(const std::shared_ptr<CancelWaker>& waker) {
-    std::lock_guard lock(waker_mu_);
-    if (!waker_) waker_ = waker;
-  }
-
  protected:
   // Called by cancel() once it has cancelled a chunk, with no lock held.
   void WakeEngine() {
-    std::shared_ptr<CancelWaker> waker;
-    {
-      std::lock_guard lock(waker_mu_);
-      waker = waker_;
-    }
-    if (waker) waker->Wake();
+    if (waker_) waker_->Wake();
   }
 
  private:
-  std::mutex waker_mu_;
-  std::shared_ptr<CancelWaker> waker_;
+  const std::shared_ptr<CancelWaker> waker_;
 };
 
 // What a job carries for the trace (trace.h) when tracing is on: the Trace,
@@ -271,8 +262,6 @@ class ProcessJob {
   // Whether cancel() cancelled it (Sink::Cancelled); then its trace
   // records it cancelled, and the engine drops it: ask once.
   virtual bool Cancelled() noexcept = 0;
-  // Sink::WatchCancel for this chunk's sink.
-  virtual void WatchCancel(const std::shared_ptr<CancelWaker>& waker) = 0;
   // Decodes the reply body into the sink. Throws ProtocolError on a
   // malformed body, in which case nothing was delivered.
   virtual void Complete(Reader& body) = 0;
@@ -380,10 +369,6 @@ class ProcessChunkJob final : public ProcessJob {
     trace_.Cancelled();
     return true;
   }
-  void WatchCancel(const std::shared_ptr<CancelWaker>& waker) override {
-    sink_->WatchCancel(waker);
-  }
-
   void Fail(std::exception_ptr error) noexcept override {
     // A cancelled chunk is resolved already (the sink ignores Fail).
     if (!Cancelled()) trace_.Failed(error);

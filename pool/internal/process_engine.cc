@@ -174,7 +174,6 @@ void ProcessEngine::WakeHandlerLocked() {
 
 Trace::NewTask ProcessEngine::NumberLocked(ProcessJob& job) {
   job.set_id(next_id_++);
-  job.WatchCancel(cancel_waker_);
   if (!trace_) return {};
   job.set_trace(trace_.get(), trace_pool_);
   return {job.id(), job.label()};

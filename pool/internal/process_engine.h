@@ -68,6 +68,11 @@ class ProcessEngine {
   // queued.
   void Submit(std::vector<std::unique_ptr<ProcessJob>> jobs);
   void Submit(std::unique_ptr<ProcessJob> job);
+  // What the sinks of this pool's results are made with (job.h): cancel()
+  // wakes the handler through it, which then drops the cancelled jobs.
+  const std::shared_ptr<CancelWaker>& cancel_waker() const {
+    return cancel_waker_;
+  }
   // For a blocking call (apply()): runs `job` from the calling thread on an
   // idle worker, if one is on offer and nothing is queued (lender.h);
   // otherwise queues it as Submit does. Returns once the job is resolved,
@@ -103,9 +108,8 @@ class ProcessEngine {
 
   // Submitting threads, with mu_ held.
   void CheckRunningLocked() const;
-  // Gives `job` its id and lets its cancel() wake the handler. Returns
-  // what the caller records in the trace (when tracing) once it has let go
-  // of mu_.
+  // Gives `job` its id. Returns what the caller records in the trace
+  // (when tracing) once it has let go of mu_.
   Trace::NewTask NumberLocked(ProcessJob& job);
   Trace::NewTask QueueLocked(std::unique_ptr<ProcessJob> job);
   void WakeHandlerLocked();
@@ -157,8 +161,8 @@ class ProcessEngine {
   std::exception_ptr broken_;         // Set when the pool can never work again.
   std::condition_variable ready_cv_;  // PublishPids, Broken.
 
-  // Handed to every job's sink: cancel() sets cancelled_ and wakes the
-  // handler through it, which then drops the cancelled jobs (DropCancelled).
+  // cancel_waker(): sets cancelled_ and wakes the handler, which then drops
+  // the cancelled jobs (DropCancelled).
   const std::shared_ptr<CancelWaker> cancel_waker_;
 
   // Owned by the handler thread (and by the constructor before it starts).

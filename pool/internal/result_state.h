@@ -166,7 +166,11 @@ class Future {
 template <class T>
 class ApplyState final : public Future<T>, public Sink<T> {
  public:
-  using Future<T>::Future;
+  ApplyState(Origin origin, std::shared_ptr<CancelWaker> waker,
+             typename Future<T>::Callback callback,
+             typename Future<T>::ErrorCallback error_callback)
+      : Future<T>(origin, std::move(callback), std::move(error_callback)),
+        Sink<T>(std::move(waker)) {}
   bool Start(std::size_t) noexcept override {
     return MoveFromQueued(phase_, ChunkPhase::kTaken);
   }
@@ -218,11 +222,13 @@ class MapState final : public Future<MapValue<T>>, public Sink<T> {
 
  public:
   // `size` items in chunks of `chunk` items (the last may be shorter).
-  MapState(Origin origin, std::size_t size, std::size_t chunk,
-           std::size_t chunks, typename Future<MapValue<T>>::Callback callback,
+  MapState(Origin origin, std::shared_ptr<CancelWaker> waker, std::size_t size,
+           std::size_t chunk, std::size_t chunks,
+           typename Future<MapValue<T>>::Callback callback,
            typename Future<MapValue<T>>::ErrorCallback error_callback)
       : Future<MapValue<T>>(origin, std::move(callback),
                             std::move(error_callback)),
+        Sink<T>(std::move(waker)),
         results_(kKeepsValues ? size : 0),
         chunk_(chunk),
         chunks_(chunks),
@@ -341,8 +347,13 @@ class IMapState final : public Sink<T> {
 
   // Chunks of `chunk` items (the last may be shorter), at most `window`
   // items submitted and not yet consumed.
-  IMapState(Origin origin, bool ordered, std::size_t chunk, std::size_t window)
-      : origin_(origin), ordered_(ordered), chunk_(chunk), window_(window) {}
+  IMapState(Origin origin, std::shared_ptr<CancelWaker> waker, bool ordered,
+            std::size_t chunk, std::size_t window)
+      : Sink<T>(std::move(waker)),
+        origin_(origin),
+        ordered_(ordered),
+        chunk_(chunk),
+        window_(window) {}
 
   void set_feed(Feed feed) { feed_ = std::move(feed); }
   // Called by `feed` for each chunk, of `items` items, in order, just
