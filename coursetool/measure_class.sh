@@ -13,7 +13,9 @@
 # the time per submission with the load average. ROUNDS (default "cold
 # warm") may be "warm" alone, with a CACHE_DIR graded with before; then set
 # MEASURE_TAG to a word of its own, so that the class differs from the one
-# graded before (else Bazel would reuse its test results).
+# graded before (else Bazel would reuse its test results). With
+# COURSE_PROFILE_DIR set, every Bazel run of the grader leaves a profile
+# there (`./bazelw analyze-profile FILE`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-10}
@@ -56,6 +58,9 @@ err, start, end, n = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sy
 print("   total %.0f s, %.1f s per submission" % (end - start, (end - start) / n))
 PY
   cat "$work/$round.txt"
+  # The grader's own account of each submission: how long it built, tested
+  # and timed the benchmarks.
+  sed 's/^course grade: /   /' "$work/$round.err"
   [[ -z ${MEASURE_SHOW_CSV:-} ]] || cat "$work/$round.csv"
   # Every exercise not left at the starter is the reference: its index is
   # the reference's against itself.

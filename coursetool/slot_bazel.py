@@ -171,8 +171,17 @@ def sandbox_unavailable(bazel_output):
     return False
 
 
+_profiles = [0]  # how many profiles this process has asked for
+
+
 def profile(step):
     """--profile for a step when $COURSE_PROFILE_DIR names a directory
-    (to see where grading time goes: `bazel analyze-profile FILE`)."""
+    (to see where grading time goes: `bazel analyze-profile FILE`). The
+    files are numbered in the order of the runs (001-build.profile,
+    002-test.profile, ...), so a class's runs are all kept."""
     d = os.environ.get("COURSE_PROFILE_DIR")
-    return ["--profile=" + os.path.join(d, step + ".profile")] if d else []
+    if not d:
+        return []
+    _profiles[0] += 1
+    return ["--profile=" + os.path.join(
+        d, "%03d-%s.profile" % (_profiles[0], step))]

@@ -9,6 +9,7 @@ import time
 from . import bench_pair
 from . import lang
 from . import scoring
+from . import slot_bazel
 from .lang import T
 from .package import PACKAGE, bench_targets
 
@@ -211,7 +212,8 @@ def measure_speed(bz, scores, options, sandbox_flags, log, kept=None):
                 # bench_pair.py's notes in the grader's language.
                 "--test_env=COURSE_LANG=" + (
                     "zh" if lang.chinese_wanted() else "en")] +
-            ["--test_arg=" + a for a in args] + sorted(labels.values()),
+            ["--test_arg=" + a for a in args] + slot_bazel.profile("bench") +
+            sorted(labels.values()),
             "bench")
         out = {}
         for d, label in labels.items():
