@@ -7,7 +7,9 @@
 # solutions with a function of their own added to every file (so no two
 # students share a compiled file or a test binary, as in a real class: a
 # comment alone would compile to the same object, and Bazel would reuse
-# the test results), a few exercises left at the starter. Grades them with a fresh CACHE_DIR (cold: the first
+# the test results; the function is kept in the binary, gnu::retain, where
+# the optimised static link would drop it as unused), a few exercises left
+# at the starter. Grades them with a fresh CACHE_DIR (cold: the first
 # submission compiles the library and the tests), then grades a second
 # class of N different submissions with the same cache (warm), and prints
 # the time per submission with the load average. ROUNDS (default "cold
@@ -39,7 +41,7 @@ make_class() { # DIR TAG
         cp "exercises/$d/exercise.cc" "$s/$d/"  # not done yet: the starter
       else
         cp "solutions/$d/exercise.cc" "$s/$d/"
-        echo "int course_measure_${2}_${i}() { return $i; }" >>"$s/$d/exercise.cc"
+        echo "[[gnu::used, gnu::retain]] int course_measure_${2}_${i}() { return $i; }" >>"$s/$d/exercise.cc"
       fi
     done
   done
