@@ -80,7 +80,8 @@ def grade_all(checkout, exercises, submissions, options, on_graded,
     log = log or (lambda msg: None)
     check_paths(options.cache or workspace.default_cache(),
                 [s.path for s in submissions] +
-                ([options.hidden] if options.hidden else []))
+                ([options.hidden] if options.hidden else []),
+                sandboxed=options.sandbox != "off")
     g = Grader(checkout, exercises, options, log=log)
     graded = []
     try:
@@ -390,10 +391,12 @@ def _all(cases, why):
     return [results.CaseResult(c, results.NO_RESULT, why) for c in cases]
 
 
-def check_paths(cache, paths):
+def check_paths(cache, paths, sandboxed=True):
     """Refuses submission or hidden paths that hold the grader's own
     workspace (the test sandbox hides them, and that would hide the
-    tests' own files too)."""
+    tests' own files too), and, with the sandbox, a workspace under a
+    directory the sandbox makes private to each test (it cannot hide the
+    directory that holds the workspace, so the tests would share it)."""
     for p in paths:
         if slot_bazel.is_within(cache, p):
             raise errors.UsageError(T(
@@ -402,3 +405,18 @@ def check_paths(cache, paths):
                 "--cache elsewhere",
                 "{path} 包含评分程序的工作区（{cache}）；请给只含作业的目录"
                 "评分，或用 --cache 指定别处", path=p, cache=cache))
+    real = os.path.realpath(cache)
+    for private in slot_bazel.PRIVATE_DIRS if sandboxed else ():
+        if slot_bazel.is_within(real, private):
+            raise errors.UsageError(T(
+                "the grader's workspace {cache} is under {private}, which "
+                "the sandbox gives each submission's tests empty and of "
+                "their own; it cannot do that for a directory that holds "
+                "the workspace, so the submissions would share it: pass "
+                "--cache with a directory outside {private} (the default "
+                "is ~/.cache/course-grader)",
+                "评分程序的工作区 {cache} 在 {private} 之下；沙箱会给每份作业"
+                "的测试一个空的、它们自己的 {private}，但对装着工作区的目录做"
+                "不到这一点，作业之间就会共用它：请用 --cache 指定 {private} "
+                "之外的目录（默认是 ~/.cache/course-grader）",
+                cache=cache, private=private))

@@ -201,6 +201,15 @@ class CheckPathsTest(unittest.TestCase):
             grader.check_paths("/home/x/.cache/course-grader", ["/home/x"])
         grader.check_paths("/home/x/.cache/course-grader", ["/home/x/ana"])
 
+    def test_refuses_a_cache_the_sandbox_cannot_keep_private(self):
+        for cache in ("/tmp/grading", "/dev/shm/g", "/tmp"):
+            with self.assertRaises(errors.UsageError) as e:
+                grader.check_paths(cache, ["/home/x/ana"])
+            self.assertIn("--cache", str(e.exception))
+        # Without the sandbox nothing is made private: allowed.
+        grader.check_paths("/tmp/grading", ["/home/x/ana"], sandboxed=False)
+        grader.check_paths("/tmpfoo/grading", ["/home/x/ana"])
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -57,7 +57,7 @@ class SlotBazel:
         that copy; see "What the grader trusts" in exercises/README.md.)"""
         if self.options.sandbox == "off":
             return []
-        hide = ["/tmp", "/dev/shm", os.path.join(self.cache, "disk")]
+        hide = list(PRIVATE_DIRS) + [os.path.join(self.cache, "disk")]
         hide += self.slot.others()
         if hidden:
             hide.append(hidden.path)
@@ -131,6 +131,11 @@ def check_infrastructure(code, events, log, tree):
             "Bazel 在 {tree} 中失败了（退出状态 {code}）；它输出的最后几行："
             "\n{lines}", code=code, tree=tree,
             lines="\n".join(text.splitlines()[-25:])))
+
+
+# What the sandbox gives each test an empty tmpfs of (besides the other
+# submissions and the cache's own disk cache).
+PRIVATE_DIRS = ("/tmp", "/dev/shm")
 
 
 def tmpfs_paths(paths, keep):
