@@ -299,7 +299,7 @@ std::vector<Trace::Task> Trace::JoinedLocked() const {
 }
 
 void Trace::Submitted(int pool, std::span<const NewTask> tasks,
-                      std::int64_t begin_ns) {
+                      std::int64_t begin_ns) noexcept {
   Submission s;
   s.pool = pool;
   s.tid = CurrentTid();
@@ -310,16 +310,24 @@ void Trace::Submitted(int pool, std::span<const NewTask> tasks,
     if (t.id == 0) continue;
     s.id = t.id;
     s.label = t.label;
-    submissions_.push_back(s);
+    try {
+      submissions_.push_back(s);
+    } catch (...) {
+      return;  // No memory to record it: the trace only misses these tasks.
+    }
   }
 }
 
-void Trace::Dispatched(int pool, std::uint64_t id, pid_t pid) {
+void Trace::Dispatched(int pool, std::uint64_t id, pid_t pid) noexcept {
   const std::int64_t now = MonotonicNs();
   std::lock_guard lock(mu_);
-  if (Events* t = RecordLocked(pool, id)) {
-    t->dispatched = now;
-    t->worker = pid;
+  try {
+    if (Events* t = RecordLocked(pool, id)) {
+      t->dispatched = now;
+      t->worker = pid;
+    }
+  } catch (...) {
+    // No memory to record it: the trace only misses the dispatch.
   }
 }
 

@@ -85,16 +85,17 @@ class Trace {
   // --- Tasks. `pool` is AddPool's number, `id` the engine's task id
   // (1, 2, 3, ... per pool; each id is submitted once).
   // Tasks queued by the calling thread in one submission (a call of Submit
-  // or Apply), which ran from `begin_ns` to now.
+  // or Apply), which ran from `begin_ns` to now. Never throws (the tasks
+  // are queued already): without memory, the trace misses them.
   struct NewTask {
     std::uint64_t id = 0;
     TaskLabel label;
   };
   void Submitted(int pool, std::span<const NewTask> tasks,
-                 std::int64_t begin_ns);
+                 std::int64_t begin_ns) noexcept;
   // It was handed to the worker `pid` (written to its pipe, or queued to
-  // be).
-  void Dispatched(int pool, std::uint64_t id, pid_t pid);
+  // be). Never throws, as Submitted.
+  void Dispatched(int pool, std::uint64_t id, pid_t pid) noexcept;
   // Its worker ran it from `start_ns` to `end_ns` (the worker's stamps);
   // the calling thread then decoded the reply and ran the callback from
   // `deliver_ns` to now. `item_errors`: how many of its items raised.
