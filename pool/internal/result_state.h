@@ -360,8 +360,8 @@ class IMapState final : public Sink<T> {
   // before it submits it; WithdrawSubmitted if submitting threw.
   void AddSubmitted(std::size_t items) {
     std::lock_guard lock(mu_);
+    phases_.push_back(ChunkPhase::kQueued);  // First: it may throw.
     submitted_ += items;
-    phases_.push_back(ChunkPhase::kQueued);
   }
   void WithdrawSubmitted(std::size_t items) {
     std::lock_guard lock(mu_);
