@@ -284,15 +284,10 @@ std::vector<Trace::Task> Trace::JoinedLocked() const {
     if (s.pool < 1 || s.pool > static_cast<int>(pools_.size())) continue;
     const auto& index = pools_[s.pool - 1].task_index;
     Task t;
+    static_cast<Submission&>(t) = s;
     if (s.id <= index.size() && index[s.id - 1] != 0) {
       static_cast<Events&>(t) = events_[index[s.id - 1] - 1];
     }
-    t.pool = s.pool;
-    t.id = s.id;
-    t.label = s.label;
-    t.submit_tid = s.tid;
-    t.submit_begin = s.begin;
-    t.submit_end = s.end;
     joined.push_back(std::move(t));
   }
   return joined;
@@ -302,9 +297,9 @@ void Trace::Submitted(int pool, std::span<const NewTask> tasks,
                       std::int64_t begin_ns) noexcept {
   Submission s;
   s.pool = pool;
-  s.tid = CurrentTid();
-  s.begin = begin_ns;
-  s.end = MonotonicNs();
+  s.submit_tid = CurrentTid();
+  s.submit_begin = begin_ns;
+  s.submit_end = MonotonicNs();
   std::lock_guard lock(submit_mu_);
   for (const NewTask& t : tasks) {
     if (t.id == 0) continue;
@@ -556,11 +551,18 @@ std::string Trace::Json() const {
   // Each task: its run on its worker's track, and its delivery.
   std::map<std::pair<int, pid_t>, std::uint64_t> died_running;
   std::map<std::pair<int, pid_t>, std::int64_t> died_at;
+  // The name of each task a worker died running, found in one pass.
+  std::map<std::pair<int, std::uint64_t>, std::string> running_names;
   for (const Worker& w : workers_) {
     if (w.exited >= 0 && w.task != 0) {
       died_running[{w.pool, w.pid}] = w.task;
       died_at[{w.pool, w.pid}] = w.exited;
     }
+    if (w.task != 0) running_names[{w.pool, w.task}];
+  }
+  for (const Task& t : tasks) {
+    const auto name = running_names.find({t.pool, t.id});
+    if (name != running_names.end()) name->second = TaskName(t.label, t.id);
   }
   for (const Task& t : tasks) {
     if (t.start < 0) {
@@ -703,11 +705,9 @@ std::string Trace::Json() const {
     }
     if (w.task != 0) {
       e.Int("task", static_cast<std::int64_t>(w.task));
-      const auto running = std::find_if(
-          tasks.begin(), tasks.end(),
-          [&](const Task& t) { return t.pool == w.pool && t.id == w.task; });
-      if (running != tasks.end()) {
-        e.Str("running", TaskName(running->label, running->id));
+      const auto running = running_names.find({w.pool, w.task});
+      if (running != running_names.end() && !running->second.empty()) {
+        e.Str("running", running->second);
       }
     }
   }

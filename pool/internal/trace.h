@@ -138,8 +138,8 @@ class Trace {
     int pool = 0;
     std::uint64_t id = 0;
     TaskLabel label;
-    pid_t tid = 0;
-    std::int64_t begin = 0, end = 0;
+    pid_t submit_tid = 0;
+    std::int64_t submit_begin = 0, submit_end = 0;
   };
   struct Events {  // What happened to a task after its submission.
     std::int64_t dispatched = -1;
@@ -153,13 +153,8 @@ class Trace {
     pid_t fail_tid = 0;
     std::int64_t failed = -1;  // When it failed or was cancelled.
   };
-  struct Task : Events {  // A submission joined with its events, for Json().
-    int pool = 0;
-    std::uint64_t id = 0;
-    TaskLabel label;
-    pid_t submit_tid = 0;
-    std::int64_t submit_begin = 0, submit_end = 0;
-  };
+  // A submission joined with its events, for Json().
+  struct Task : Submission, Events {};
   struct Worker {
     int pool = 0;
     pid_t pid = 0;
