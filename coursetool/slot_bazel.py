@@ -2,6 +2,7 @@
 and common flags, the linux-sandbox that hides what a test must not see,
 and telling the grader's own failures from a submission's."""
 
+import itertools
 import os
 import pathlib
 import subprocess
@@ -176,7 +177,7 @@ def sandbox_unavailable(bazel_output):
     return False
 
 
-_profiles = [0]  # how many profiles this process has asked for
+_profile_numbers = itertools.count(1)  # The runs of this process, in order.
 
 
 def profile(step):
@@ -187,6 +188,5 @@ def profile(step):
     d = os.environ.get("COURSE_PROFILE_DIR")
     if not d:
         return []
-    _profiles[0] += 1
     return ["--profile=" + os.path.join(
-        d, "%03d-%s.profile" % (_profiles[0], step))]
+        d, "%03d-%s.profile" % (next(_profile_numbers), step))]
